@@ -1,0 +1,9 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("pilotbook.web.urls")),
+    path("", include("pilotbook.councils.urls")),
+    path("", include("pilotbook.pilots.urls")),
+    path("admin/", admin.site.urls),
+]

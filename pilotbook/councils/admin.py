@@ -1,0 +1,50 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from pilotbook.web.admin_site import ModeratorModelAdmin
+
+from .models import Council, Invitation, Membership, User
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["council"]
+
+
+@admin.register(Council)
+class CouncilAdmin(ModeratorModelAdmin):
+    list_display = ["code", "name", "authority_type_name", "nation", "region", "end_date"]
+    list_filter = ["nation", "authority_type_name"]
+    search_fields = ["code", "name", "official_name", "gss_code"]
+    filter_horizontal = ["successors"]
+
+
+@admin.register(User)
+class UserAdmin(ModeratorModelAdmin, DjangoUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "full_name", "is_moderator", "is_active", "last_login"]
+    list_filter = ["is_moderator", "is_active"]
+    search_fields = ["email", "full_name"]
+    inlines = [MembershipInline]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Person"), {"fields": ["full_name"]}),
+        (_("Access"), {"fields": ["is_active", "is_moderator", "is_superuser"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})]
+    readonly_fields = ["last_login", "date_joined"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Only a superuser may make superusers.
+        extra = [] if request.user.is_superuser else ["is_superuser"]
+        return [*self.readonly_fields, *extra]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ModeratorModelAdmin):
+    list_display = ["email", "council", "role", "created_at", "accepted_at"]
+    search_fields = ["email", "council__name"]
+    readonly_fields = ["token"]

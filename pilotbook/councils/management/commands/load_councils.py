@@ -1,0 +1,11 @@
+from django.core.management.base import BaseCommand
+
+from pilotbook.councils.services import councils_load
+
+
+class Command(BaseCommand):
+    help = "Load or update every UK local authority from the vendored mySociety list (CC BY 4.0)."
+
+    def handle(self, *args, **options):
+        count = councils_load()
+        self.stdout.write(f"Loaded {count} councils.")

@@ -1,0 +1,105 @@
+"""Council pages, the council team (members and invitations) and accepting an invitation."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from pilotbook.pilots.models import Pilot
+from pilotbook.pilots.presenters import status_tag_class
+
+from . import services
+from .forms import AcceptInvitationForm, CouncilFilterForm, InvitationForm
+from .models import Council, Invitation
+
+
+def council_list(request):
+    nations = Council.objects.order_by("nation").values_list("nation", flat=True).distinct()
+    form = CouncilFilterForm(request.GET or None, nations=nations)
+    councils = Council.objects.all()
+    include_former = False
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        include_former = data["include_former"]
+        if data["q"]:
+            councils = councils.filter(
+                Q(name__icontains=data["q"]) | Q(official_name__icontains=data["q"]) | Q(code__iexact=data["q"])
+            )
+        if data["nation"]:
+            councils = councils.filter(nation=data["nation"])
+    if not include_former:
+        councils = councils.filter(end_date__isnull=True)
+    visible = Pilot.objects.visible_to(request.user).values("pk")
+    councils = councils.annotate(pilot_count=Count("pilots", filter=Q(pilots__in=visible))).order_by("name")
+    page = Paginator(councils, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "councils/list.html",
+                  {"form": form, "error_forms": [form], "page": page, "query": query.urlencode()})
+
+
+def council_detail(request, code: str):
+    council = get_object_or_404(Council, pk=code.upper())
+    pilots = Pilot.objects.visible_to(request.user).filter(council=council).select_related("result")
+    is_member = request.user.is_authenticated and request.user.memberships.filter(council=council).exists()
+    return render(request, "councils/detail.html", {
+        "council": council,
+        "pilots": [{"pilot": p, "status_tag": status_tag_class(p.status)} for p in pilots],
+        "is_member": is_member,
+        "successors": council.successors.all(),
+        "predecessors": council.predecessors.all(),
+    })
+
+
+@login_required
+def council_team(request, code: str):
+    council = get_object_or_404(Council, pk=code.upper())
+    if not (request.user.memberships.filter(council=council).exists() or request.user.is_moderator):
+        raise PermissionDenied(_("Only members of this council can see its team."))
+    is_admin = services.is_council_admin(request.user, council)
+    form = InvitationForm(request.POST or None) if is_admin else None
+    if request.method == "POST":
+        if not is_admin:
+            raise PermissionDenied(_("Only a council admin can invite colleagues."))
+        if form.is_valid():
+            try:
+                invitation = services.invitation_create(council=council, invited_by=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error("email", exc.messages[0])
+            else:
+                messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
+                return redirect("council-team", code=council.code)
+    return render(request, "councils/team.html", {
+        "council": council, "form": form, "error_forms": [form],
+        "memberships": council.memberships.select_related("user").order_by("user__full_name"),
+        "invitations": [i for i in council.invitations.all() if i.is_open] if is_admin else [],
+        "is_admin": is_admin,
+    })
+
+
+def invitation_accept(request, token: str):
+    invitation = get_object_or_404(Invitation.objects.select_related("council"), token=token)
+    if not invitation.is_open:
+        return render(request, "councils/invitation_closed.html", {"invitation": invitation}, status=410)
+    user = request.user if request.user.is_authenticated else None
+    form = None if user else AcceptInvitationForm(request.POST or None, email=invitation.email)
+    error = None
+    if request.method == "POST" and (user or form.is_valid()):
+        try:
+            if user:
+                services.invitation_accept(invitation=invitation, user=user)
+            else:
+                user = services.invitation_accept(invitation=invitation, full_name=form.cleaned_data["full_name"],
+                                                  password=form.cleaned_data["password1"])
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        except ValidationError as exc:
+            error = exc.messages[0]
+        else:
+            messages.success(request, _("You have joined %(council)s.") % {"council": invitation.council})
+            return redirect("dashboard")
+    return render(request, "councils/invitation_accept.html",
+                  {"invitation": invitation, "form": form, "error_forms": [form], "error": error})

@@ -1,0 +1,43 @@
+"""Fetching a pilot for a request, with the access rules of PilotQuerySet.visible_to and Pilot.can_change.
+
+Every pilot view gets its pilot through one of these two functions, so the rules live in one place.
+"""
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from .models import Pilot
+
+
+class SignInRequired(Exception):
+    """Raised when an anonymous visitor asks to change something; handled by AccessMiddleware."""
+
+
+def visible_pilot_or_404(request, pk: int) -> Pilot:
+    # A pilot you may not see is "not found", so drafts do not even reveal that they exist.
+    return get_object_or_404(Pilot.objects.visible_to(request.user).select_related("council"), pk=pk)
+
+
+def changeable_pilot(request, pk: int) -> Pilot:
+    if not request.user.is_authenticated:
+        raise SignInRequired
+    pilot = visible_pilot_or_404(request, pk)
+    if not pilot.can_change(request.user):
+        raise PermissionDenied("Only members of the council that owns this pilot can change it.")
+    return pilot
+
+
+class AccessMiddleware:
+    """Turns SignInRequired into the sign-in page, coming back here afterwards."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, SignInRequired):
+            return redirect_to_login(request.get_full_path())
+        return None

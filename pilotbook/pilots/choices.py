@@ -1,0 +1,112 @@
+"""The fixed vocabularies of the pilot registry."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    REGISTERED = "registered", _("Registered")
+    RUNNING = "running", _("Running")
+    RESULTS_RECORDED = "results_recorded", _("Results recorded")
+    PUBLISHED = "published", _("Published")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    STOPPED_EARLY = "stopped_early", _("Stopped early")
+
+
+# Statuses in which the plan is frozen: changes are amendments with a reason.
+FROZEN_STATUSES = {
+    Status.REGISTERED,
+    Status.RUNNING,
+    Status.RESULTS_RECORDED,
+    Status.PUBLISHED,
+    Status.WITHDRAWN,
+    Status.STOPPED_EARLY,
+}
+# Statuses that end a pilot; no further lifecycle moves.
+ENDED_STATUSES = {Status.PUBLISHED, Status.WITHDRAWN, Status.STOPPED_EARLY}
+
+
+class Visibility(models.TextChoices):
+    COUNCILS = "councils", _("Signed-in council members only")
+    PUBLIC = "public", _("Anyone, including the public")
+
+
+class ServiceArea(models.TextChoices):
+    ADULT_SOCIAL_CARE = "adult_social_care", _("Adult social care")
+    CHILDREN_FAMILIES = "children_families", _("Children and families")
+    EDUCATION = "education", _("Education and skills")
+    HOUSING = "housing", _("Housing and homelessness")
+    REVENUES_BENEFITS = "revenues_benefits", _("Council tax, revenues and benefits")
+    WASTE = "waste", _("Waste and recycling")
+    STREETS = "streets", _("Streets, highways and transport")
+    PARKING = "parking", _("Parking")
+    ENVIRONMENT = "environment", _("Environment and climate")
+    PLANNING = "planning", _("Planning and building control")
+    PUBLIC_HEALTH = "public_health", _("Public health and wellbeing")
+    COMMUNITY_SAFETY = "community_safety", _("Community safety and licensing")
+    LIBRARIES_CULTURE = "libraries_culture", _("Libraries, culture and leisure")
+    ECONOMY = "economy", _("Economy and employment")
+    CUSTOMER_SERVICES = "customer_services", _("Customer services and contact")
+    CORPORATE = "corporate", _("Corporate, finance and workforce")
+
+
+class InterventionType(models.TextChoices):
+    LETTER_MESSAGE = "letter_message", _("Letter or message redesign")
+    CHANNEL_SHIFT = "channel_shift", _("Digital channel shift")
+    PROCESS_REDESIGN = "process_redesign", _("Process redesign")
+    PARTNERSHIP = "partnership", _("Partnership")
+    SHARED_SERVICE = "shared_service", _("Shared service")
+    COMMISSIONING = "commissioning", _("Commissioning change")
+    NUDGE = "nudge", _("Behavioural nudge")
+    TECHNOLOGY = "technology", _("Technology")
+    OTHER = "other", _("Other")
+
+
+class OutcomeKind(models.TextChoices):
+    BINARY = "binary", _("Yes or no (for example paid on time)")
+    CONTINUOUS = "continuous", _("A measurement (for example an amount in pounds)")
+    COUNT = "count", _("A count or rate (for example complaints per 1,000 households)")
+    TIME_TO_EVENT = "time_to_event", _("Time until something happens (for example days until contact)")
+
+
+class BetterDirection(models.TextChoices):
+    HIGHER = "higher", _("Higher is better")
+    LOWER = "lower", _("Lower is better")
+
+
+class Design(models.TextChoices):
+    RANDOMISED_INDIVIDUAL = "randomised_individual", _("Randomised by person or household")
+    RANDOMISED_CLUSTER = "randomised_cluster", _("Randomised by cluster (wards, rounds, schools)")
+    QUASI_RANDOM = "quasi_random", _("Quasi-random allocation (for example odd and even reference numbers)")
+    BEFORE_AFTER_COMPARISON = "before_after_comparison", _("Before and after, with a comparison group")
+    COMPARISON_ONLY = "comparison_only", _("Comparison with a group that did not get the change")
+    BEFORE_AFTER_ONLY = "before_after_only", _("Before and after only")
+    OTHER = "other", _("Other")
+
+
+# Maryland Scientific Methods Scale level for each design (DESIGN.md); "other" is not rated.
+MSMS_LEVEL = {
+    Design.RANDOMISED_INDIVIDUAL: 5,
+    Design.RANDOMISED_CLUSTER: 5,
+    Design.QUASI_RANDOM: 4,
+    Design.BEFORE_AFTER_COMPARISON: 3,
+    Design.COMPARISON_ONLY: 2,
+    Design.BEFORE_AFTER_ONLY: 1,
+    Design.OTHER: None,
+}
+MSMS_MEANING = {
+    5: _("randomised: the strongest evidence of cause and effect"),
+    4: _("quasi-random allocation"),
+    3: _("before and after with a comparison group"),
+    2: _("comparison with a group that did not get the change"),
+    1: _("before and after only: the weakest evidence, other changes may explain the result"),
+    None: _("not rated"),
+}
+
+
+class Verdict(models.TextChoices):
+    WORKED = "worked", _("Worked")
+    NO_WORTHWHILE_EFFECT = "no_worthwhile_effect", _("No worthwhile effect")
+    MADE_WORSE = "made_worse", _("Made things worse")
+    INCONCLUSIVE = "inconclusive", _("Inconclusive")

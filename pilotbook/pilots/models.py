@@ -1,0 +1,189 @@
+"""The pilot registry: a pilot's plan, its lifecycle, amendments to the frozen plan, and its headline result."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from pilotbook.councils.models import Council
+
+from . import plan as plan_module
+from .choices import (
+    ENDED_STATUSES,
+    FROZEN_STATUSES,
+    MSMS_LEVEL,
+    BetterDirection,
+    Design,
+    InterventionType,
+    OutcomeKind,
+    ServiceArea,
+    Status,
+    Verdict,
+    Visibility,
+)
+
+
+class PilotQuerySet(models.QuerySet):
+    def visible_to(self, user) -> PilotQuerySet:
+        """The one place that says who may read which pilot (tested as a matrix in tests/test_access_matrix.py).
+
+        - anyone: pilots past draft that their council made public;
+        - a member of any council: every pilot past draft, and their own councils' drafts;
+        - a platform moderator: everything.
+        """
+        public = Q(visibility=Visibility.PUBLIC) & ~Q(status=Status.DRAFT)
+        if not user.is_authenticated:
+            return self.filter(public)
+        if user.is_moderator:
+            return self.all()
+        council_codes = list(user.memberships.values_list("council_id", flat=True))
+        if not council_codes:
+            return self.filter(public)
+        return self.filter(~Q(status=Status.DRAFT) | Q(council_id__in=council_codes))
+
+
+class Pilot(models.Model):
+    """A small trial of a new way of working at one council, registered before it starts."""
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="pilots", verbose_name=_("council"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # The plan. Fields are blank-able because a draft is saved one question page at a time;
+    # pilotbook.pilots.plan.missing_fields() says what registration still needs.
+    title = models.CharField(_("title"), max_length=200)
+    problem = models.TextField(_("the problem"), blank=True)
+    change = models.TextField(_("the change being tried"), blank=True)
+    service_area = models.CharField(_("service area"), max_length=30, choices=ServiceArea.choices, blank=True)
+    intervention_type = models.CharField(
+        _("intervention type"), max_length=30, choices=InterventionType.choices, blank=True
+    )
+    partners = models.TextField(_("partners involved"), blank=True)
+    hypothesis = models.TextField(_("hypothesis"), blank=True)
+    outcome_name = models.CharField(_("primary outcome"), max_length=200, blank=True)
+    outcome_unit = models.CharField(_("unit"), max_length=60, blank=True)
+    outcome_kind = models.CharField(_("kind of outcome"), max_length=20, choices=OutcomeKind.choices, blank=True)
+    better_direction = models.CharField(
+        _("which direction is better"), max_length=10, choices=BetterDirection.choices, blank=True
+    )
+    worthwhile_effect = models.DecimalField(
+        _("smallest effect worth having"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
+    secondary_outcomes = models.TextField(_("secondary outcomes"), blank=True)
+    design = models.CharField(_("design"), max_length=30, choices=Design.choices, blank=True)
+    planned_sample = models.PositiveIntegerField(_("planned sample"), null=True, blank=True)
+    planned_clusters = models.PositiveIntegerField(_("planned number of clusters"), null=True, blank=True)
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    results_due_date = models.DateField(_("results due"), null=True, blank=True)
+    setup_cost = models.DecimalField(_("set-up cost (£)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    running_cost = models.DecimalField(_("running cost (£)"), max_digits=12, decimal_places=2, null=True, blank=True)
+
+    # Sharing is a council's choice at any time, not part of the scientific plan.
+    visibility = models.CharField(
+        _("who may see it"), max_length=10, choices=Visibility.choices, default=Visibility.COUNCILS
+    )
+
+    # Lifecycle.
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    status_reason = models.TextField(_("reason"), blank=True)
+    registered_at = models.DateTimeField(null=True, blank=True)
+    registered_plan = models.JSONField(null=True, blank=True, editable=False)
+    registered_plan_hash = models.CharField(max_length=64, blank=True, editable=False)
+    plan_hash = models.CharField(max_length=64, blank=True, editable=False)
+    started_at = models.DateTimeField(null=True, blank=True)
+    results_seen_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    objects = PilotQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        indexes = [
+            models.Index(fields=["council", "status"]),
+            models.Index(fields=["service_area", "intervention_type"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("pilot-detail", args=[self.pk])
+
+    # Rules that depend only on the pilot itself.
+    @property
+    def is_frozen(self) -> bool:
+        return self.status in FROZEN_STATUSES
+
+    @property
+    def is_ended(self) -> bool:
+        return self.status in ENDED_STATUSES
+
+    @property
+    def msms_level(self) -> int | None:
+        return MSMS_LEVEL.get(self.design) if self.design else None
+
+    def default_results_due_date(self):
+        if self.end_date is None:
+            return None
+        return self.end_date + timedelta(days=settings.PILOTBOOK_RESULTS_DUE_AFTER_DAYS)
+
+    def plan(self) -> dict:
+        return plan_module.plan_of(self)
+
+    def can_change(self, user) -> bool:
+        """Only members of the owning council change a pilot (moderators correct records in the admin)."""
+        return user.is_authenticated and user.memberships.filter(council_id=self.council_id).exists()
+
+
+class Amendment(models.Model):
+    """A change to a frozen plan, with its reason, kept forever and listed on the pilot page."""
+
+    pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="amendments")
+    number = models.PositiveIntegerField()
+    made_at = models.DateTimeField(auto_now_add=True)
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    reason = models.TextField(_("reason for the change"))
+    after_results_seen = models.BooleanField(_("made after results were seen"))
+    changes = models.JSONField(help_text="{field: {'old': value, 'new': value}} in the plan's canonical form")
+    plan_hash_before = models.CharField(max_length=64)
+    plan_hash_after = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["pilot", "number"]
+        constraints = [models.UniqueConstraint(fields=["pilot", "number"], name="amendment_number_per_pilot")]
+
+    def __str__(self) -> str:
+        return f"Amendment {self.number} to {self.pilot}"
+
+
+class Result(models.Model):
+    """The headline result of a pilot's primary outcome: the effect (new minus old), its 95% CI and the verdict.
+
+    The verdict is never typed in: pilotbook.pilots.services.result_record() derives it with
+    pilotbook.stats.verdicts.judge() from the CI and the registered better direction and worthwhile effect.
+    """
+
+    pilot = models.OneToOneField(Pilot, on_delete=models.CASCADE, related_name="result")
+    estimate = models.DecimalField(_("effect"), max_digits=14, decimal_places=4)
+    ci_low = models.DecimalField(_("95% confidence interval, lower end"), max_digits=14, decimal_places=4)
+    ci_high = models.DecimalField(_("95% confidence interval, upper end"), max_digits=14, decimal_places=4)
+    sample_size = models.PositiveIntegerField(_("sample analysed"), null=True, blank=True)
+    method = models.CharField(_("method"), max_length=200, blank=True)
+    summary = models.TextField(_("what happened"), blank=True)
+    verdict = models.CharField(max_length=25, choices=Verdict.choices, editable=False)
+    reaches_worthwhile = models.BooleanField(default=False, editable=False)
+    recorded_at = models.DateTimeField(auto_now=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    def __str__(self) -> str:
+        return f"Result of {self.pilot}"

@@ -1,0 +1,214 @@
+"""Every write to the pilot registry goes through these functions (views and commands stay thin).
+
+Each runs in one transaction and locks the pilot row it changes, so two people pressing "Register" at
+once cannot freeze two different plans, and a failure leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pilotbook.councils.models import Council
+from pilotbook.stats.verdicts import judge
+
+from . import plan as plan_module
+from .choices import Status
+from .models import Amendment, Pilot, Result
+
+# Which lifecycle moves are allowed from where. Withdrawn and stopped early need a reason.
+TRANSITIONS: dict[str, set[str]] = {
+    Status.DRAFT: {Status.REGISTERED},
+    Status.REGISTERED: {Status.RUNNING, Status.WITHDRAWN},
+    Status.RUNNING: {Status.RESULTS_RECORDED, Status.WITHDRAWN, Status.STOPPED_EARLY},
+    Status.RESULTS_RECORDED: {Status.PUBLISHED},
+}
+
+
+class PilotStateError(ValidationError):
+    """A lifecycle move that the pilot's current state does not allow; the message is for the person."""
+
+
+def _locked(pilot: Pilot) -> Pilot:
+    return Pilot.objects.select_for_update().get(pk=pilot.pk)
+
+
+def _require_transition(pilot: Pilot, target: str) -> None:
+    if target not in TRANSITIONS.get(pilot.status, set()):
+        raise PilotStateError(
+            _("A pilot that is %(current)s cannot be moved to %(target)s.")
+            % {"current": pilot.get_status_display().lower(), "target": Status(target).label.lower()}
+        )
+
+
+def pilot_create_draft(*, council: Council, user, title: str, **fields: Any) -> Pilot:
+    pilot = Pilot(council=council, created_by=user, title=title, **fields)
+    pilot.full_clean(exclude=["registered_plan"])
+    pilot.save()
+    return pilot
+
+
+@transaction.atomic
+def pilot_update_draft(*, pilot: Pilot, fields: dict[str, Any]) -> Pilot:
+    pilot = _locked(pilot)
+    if pilot.is_frozen:
+        raise PilotStateError(_("This pilot's plan is frozen. Make an amendment with a reason instead."))
+    for name, value in fields.items():
+        setattr(pilot, name, value)
+    if pilot.end_date and not pilot.results_due_date:
+        pilot.results_due_date = pilot.default_results_due_date()
+    pilot.save()
+    return pilot
+
+
+@transaction.atomic
+def pilot_register(*, pilot: Pilot, user) -> Pilot:
+    """Freeze the plan: store it, its canonical-JSON SHA-256 and the time."""
+    pilot = _locked(pilot)
+    _require_transition(pilot, Status.REGISTERED)
+    missing = plan_module.missing_fields(pilot)
+    if missing:
+        labels = ", ".join(str(Pilot._meta.get_field(name).verbose_name) for name in missing)
+        raise PilotStateError(_("Answer every required question before registering. Missing: %s.") % labels)
+    plan = plan_module.plan_of(pilot)
+    pilot.registered_plan = plan
+    pilot.registered_plan_hash = pilot.plan_hash = plan_module.plan_hash(plan)
+    pilot.registered_at = timezone.now()
+    pilot.status = Status.REGISTERED
+    pilot.save()
+    return pilot
+
+
+@transaction.atomic
+def pilot_amend(*, pilot: Pilot, user, fields: dict[str, Any], reason: str, results_seen: bool) -> Amendment:
+    """Change a frozen plan. Marked as after results were seen if a result exists or the person says so."""
+    pilot = _locked(pilot)
+    if not pilot.is_frozen:
+        raise PilotStateError(_("A draft can be changed freely; amendments are for registered pilots."))
+    if pilot.is_ended:
+        raise PilotStateError(_("This pilot has ended, so its plan can no longer be amended."))
+    if not reason.strip():
+        raise PilotStateError(_("Enter the reason for the change."))
+    before = plan_module.plan_of(pilot)
+    for name, value in fields.items():
+        if name not in plan_module.PLAN_FIELDS:
+            raise ValueError(f"{name} is not part of the plan")
+        setattr(pilot, name, value)
+    if pilot.end_date and not pilot.results_due_date:
+        pilot.results_due_date = pilot.default_results_due_date()
+    after = plan_module.plan_of(pilot)
+    changes = plan_module.plan_changes(before, after)
+    if not changes:
+        raise PilotStateError(_("Nothing in the plan was changed, so there is nothing to amend."))
+    after_results_seen = results_seen or pilot.results_seen_at is not None
+    if results_seen and pilot.results_seen_at is None:
+        pilot.results_seen_at = timezone.now()
+    new_hash = plan_module.plan_hash(after)
+    amendment = Amendment.objects.create(
+        pilot=pilot,
+        number=pilot.amendments.count() + 1,
+        made_by=user,
+        reason=reason.strip(),
+        after_results_seen=after_results_seen,
+        changes=changes,
+        plan_hash_before=pilot.plan_hash,
+        plan_hash_after=new_hash,
+    )
+    pilot.plan_hash = new_hash
+    pilot.save()
+    return amendment
+
+
+@transaction.atomic
+def pilot_start(*, pilot: Pilot, user) -> Pilot:
+    pilot = _locked(pilot)
+    _require_transition(pilot, Status.RUNNING)
+    pilot.status = Status.RUNNING
+    pilot.started_at = timezone.now()
+    pilot.save()
+    return pilot
+
+
+@transaction.atomic
+def pilot_end_early(*, pilot: Pilot, user, status: str, reason: str) -> Pilot:
+    """Withdraw a pilot or stop it early; both need a reason that is shown with it."""
+    if status not in (Status.WITHDRAWN, Status.STOPPED_EARLY):
+        raise ValueError(status)
+    pilot = _locked(pilot)
+    _require_transition(pilot, status)
+    if not reason.strip():
+        raise PilotStateError(_("Enter the reason."))
+    pilot.status = status
+    pilot.status_reason = reason.strip()
+    pilot.ended_at = timezone.now()
+    pilot.save()
+    return pilot
+
+
+@transaction.atomic
+def result_record(
+    *,
+    pilot: Pilot,
+    user,
+    estimate: Decimal,
+    ci_low: Decimal,
+    ci_high: Decimal,
+    sample_size: int | None = None,
+    method: str = "",
+    summary: str = "",
+) -> Result:
+    """Record the primary outcome's effect (new minus old, in the outcome's unit) and derive the verdict."""
+    pilot = _locked(pilot)
+    _require_transition(pilot, Status.RESULTS_RECORDED)
+    if not ci_low <= estimate <= ci_high:
+        raise PilotStateError(_("The effect must lie between the lower and upper ends of its confidence interval."))
+    judged = judge(
+        float(estimate),
+        float(ci_low),
+        float(ci_high),
+        better=pilot.better_direction,
+        worthwhile=float(pilot.worthwhile_effect),
+    )
+    result, _created = Result.objects.update_or_create(
+        pilot=pilot,
+        defaults={
+            "estimate": estimate,
+            "ci_low": ci_low,
+            "ci_high": ci_high,
+            "sample_size": sample_size,
+            "method": method.strip(),
+            "summary": summary.strip(),
+            "verdict": judged.verdict.value,
+            "reaches_worthwhile": judged.reaches_worthwhile,
+            "recorded_by": user,
+        },
+    )
+    now = timezone.now()
+    pilot.status = Status.RESULTS_RECORDED
+    pilot.results_seen_at = pilot.results_seen_at or now
+    pilot.save()
+    return result
+
+
+@transaction.atomic
+def pilot_publish(*, pilot: Pilot, user) -> Pilot:
+    pilot = _locked(pilot)
+    _require_transition(pilot, Status.PUBLISHED)
+    pilot.status = Status.PUBLISHED
+    pilot.published_at = pilot.ended_at = timezone.now()
+    pilot.save()
+    return pilot
+
+
+@transaction.atomic
+def pilot_set_visibility(*, pilot: Pilot, user, visibility: str) -> Pilot:
+    pilot = _locked(pilot)
+    pilot.visibility = visibility
+    pilot.full_clean(exclude=["registered_plan"])
+    pilot.save(update_fields=["visibility", "updated_at"])
+    return pilot

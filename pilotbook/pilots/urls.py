@@ -1,0 +1,19 @@
+from django.urls import path
+
+from .views import browse, detail, lifecycle, register
+
+urlpatterns = [
+    path("pilots/", browse.pilot_list, name="pilot-list"),
+    path("pilots/new/", register.pilot_create, name="pilot-create"),
+    path("pilots/<int:pk>/", detail.pilot_detail, name="pilot-detail"),
+    path("pilots/<int:pk>/plan.json", detail.pilot_plan_json, name="pilot-plan-json"),
+    path("pilots/<int:pk>/plan/<slug:slug>/", register.pilot_step, name="pilot-step"),
+    path("pilots/<int:pk>/check/", register.pilot_check, name="pilot-check"),
+    path("pilots/<int:pk>/amend/<slug:slug>/", register.pilot_amend, name="pilot-amend"),
+    path("pilots/<int:pk>/start/", lifecycle.pilot_start, name="pilot-start"),
+    path("pilots/<int:pk>/end-early/", lifecycle.pilot_end_early, name="pilot-end-early"),
+    path("pilots/<int:pk>/result/", lifecycle.pilot_record_result, name="pilot-result"),
+    path("pilots/<int:pk>/publish/", lifecycle.pilot_publish, name="pilot-publish"),
+    path("pilots/<int:pk>/sharing/", lifecycle.pilot_sharing, name="pilot-sharing"),
+    path("dashboard/", browse.dashboard, name="dashboard"),
+]

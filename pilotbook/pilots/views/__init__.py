@@ -1,0 +1,1 @@
+"""Pilot screens, one module per workflow: browse, register (question pages), detail, lifecycle."""

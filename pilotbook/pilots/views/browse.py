@@ -1,0 +1,118 @@
+"""Browsing and filtering the pilots a person may see, and their council dashboard."""
+
+from datetime import timedelta
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pilotbook.councils.models import Council
+from pilotbook.pilots import presenters
+from pilotbook.pilots.choices import Design, InterventionType, ServiceArea, Status
+from pilotbook.pilots.models import Pilot
+from pilotbook.web.forms import GovukFormMixin
+
+PAGE_SIZE = 20
+
+
+def _with_any(choices):
+    return [("", _("Any")), *choices]
+
+
+class PilotFilterForm(GovukFormMixin, forms.Form):
+    q = forms.CharField(label=_("Words in the title, problem or change"), required=False, max_length=200)
+    service_area = forms.ChoiceField(label=_("Service area"), required=False, choices=_with_any(ServiceArea.choices))
+    intervention_type = forms.ChoiceField(label=_("Intervention type"), required=False,
+                                          choices=_with_any(InterventionType.choices))
+    design = forms.ChoiceField(label=_("Design"), required=False, choices=_with_any(Design.choices))
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=_with_any(Status.choices))
+    nation = forms.ChoiceField(label=_("Nation"), required=False)
+    council = forms.ChoiceField(label=_("Council"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        nations = Council.objects.order_by("nation").values_list("nation", flat=True).distinct()
+        self.fields["nation"].choices = _with_any([(n, n) for n in nations])
+        with_pilots = Council.objects.filter(pilots__isnull=False).distinct().order_by("name")
+        self.fields["council"].choices = _with_any([(c.code, c.name) for c in with_pilots])
+
+    def filter(self, queryset):
+        data = self.cleaned_data
+        if data.get("q"):
+            words = data["q"].split()
+            for word in words[:10]:
+                queryset = queryset.filter(
+                    Q(title__icontains=word) | Q(problem__icontains=word) | Q(change__icontains=word)
+                )
+        for name in ("service_area", "intervention_type", "design", "status"):
+            if data.get(name):
+                queryset = queryset.filter(**{name: data[name]})
+        if data.get("nation"):
+            queryset = queryset.filter(council__nation=data["nation"])
+        if data.get("council"):
+            queryset = queryset.filter(council_id=data["council"])
+        return queryset
+
+
+def pilot_list(request):
+    form = PilotFilterForm(request.GET or None)
+    pilots = Pilot.objects.visible_to(request.user).select_related("council", "result").order_by("-updated_at")
+    if form.is_bound and form.is_valid():
+        pilots = form.filter(pilots)
+    page = Paginator(pilots, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "pilots/list.html", {
+        "form": form, "error_forms": [form] if form.is_bound else [], "page": page,
+        "rows": [_row(pilot) for pilot in page], "query": query.urlencode(),
+    })
+
+
+def _row(pilot):
+    result = getattr(pilot, "result", None)
+    return {
+        "pilot": pilot,
+        "status_tag": presenters.status_tag_class(pilot.status),
+        "verdict": result.get_verdict_display() if result else None,
+        "verdict_tag": presenters.verdict_tag_class(result.verdict) if result else None,
+    }
+
+
+@login_required
+def dashboard(request):
+    """Your council's pilots and what each needs next, soonest first."""
+    memberships = request.user.memberships.select_related("council")
+    today = timezone.localdate()
+    councils = []
+    for membership in memberships:
+        pilots = list(membership.council.pilots.select_related("result").order_by("title"))
+        councils.append({
+            "membership": membership,
+            "rows": [_row(pilot) for pilot in pilots],
+            "due": sorted(_due_items(pilots, today), key=lambda item: item["date"]),
+        })
+    return render(request, "pilots/dashboard.html", {"councils": councils, "today": today})
+
+
+def _due_items(pilots, today):
+    soon = today + timedelta(days=28)
+    for pilot in pilots:
+        if pilot.status == Status.DRAFT:
+            yield {"pilot": pilot, "date": pilot.start_date or today, "what": _("Finish and register the plan"),
+                   "overdue": bool(pilot.start_date and pilot.start_date < today)}
+        elif pilot.status == Status.REGISTERED and pilot.start_date:
+            yield {"pilot": pilot, "date": pilot.start_date, "what": _("Start the pilot"),
+                   "overdue": pilot.start_date < today}
+        elif pilot.status == Status.RUNNING and pilot.results_due_date:
+            if pilot.end_date and pilot.end_date >= today:
+                yield {"pilot": pilot, "date": pilot.end_date, "what": _("The pilot ends"), "overdue": False}
+            else:
+                yield {"pilot": pilot, "date": pilot.results_due_date, "what": _("Record the result"),
+                       "overdue": pilot.results_due_date < today, "soon": pilot.results_due_date <= soon}
+        elif pilot.status == Status.RESULTS_RECORDED:
+            yield {"pilot": pilot, "date": pilot.results_due_date or today, "what": _("Publish the result"),
+                   "overdue": bool(pilot.results_due_date and pilot.results_due_date < today)}

@@ -1,0 +1,53 @@
+"""A pilot's page: its plan, registration record, amendments, result and the actions open to its council."""
+
+from django.http import JsonResponse
+from django.shortcuts import render
+
+from pilotbook.pilots import plan as plan_module
+from pilotbook.pilots import presenters
+from pilotbook.pilots.access import visible_pilot_or_404
+from pilotbook.pilots.choices import Status
+
+
+def pilot_detail(request, pk: int):
+    pilot = visible_pilot_or_404(request, pk)
+    amendments = [
+        {"amendment": amendment, "rows": presenters.change_rows(amendment.changes)}
+        for amendment in pilot.amendments.select_related("made_by")
+    ]
+    result = getattr(pilot, "result", None)
+    context = {
+        "pilot": pilot,
+        "can_change": pilot.can_change(request.user),
+        "rows": presenters.plan_rows(pilot),
+        "amendments": amendments,
+        "result": result,
+        "effect_sentence": presenters.effect_sentence(pilot, result) if result else "",
+        "verdict_explanation": presenters.VERDICT_EXPLANATION.get(result.verdict) if result else "",
+        "status_tag": presenters.status_tag_class(pilot.status),
+        "verdict_tag": presenters.verdict_tag_class(result.verdict) if result else "",
+        "Status": Status,
+        "plan_fields_missing": plan_module.missing_fields(pilot) if pilot.status == Status.DRAFT else [],
+    }
+    return render(request, "pilots/detail.html", context)
+
+
+def pilot_plan_json(request, pk: int):
+    """The registered plan and the current plan in canonical JSON, so anyone can recompute the hashes."""
+    pilot = visible_pilot_or_404(request, pk)
+    current = plan_module.plan_of(pilot)
+    return JsonResponse(
+        {
+            "pilot": pilot.pk,
+            "registered_at": pilot.registered_at.isoformat() if pilot.registered_at else None,
+            "registered_plan": pilot.registered_plan,
+            "registered_plan_sha256": pilot.registered_plan_hash or None,
+            "registered_plan_canonical_json": plan_module.canonical_json(pilot.registered_plan)
+            if pilot.registered_plan
+            else None,
+            "current_plan": current,
+            "current_plan_sha256": plan_module.plan_hash(current),
+            "amendments": pilot.amendments.count(),
+        },
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
+    )

@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+
+class ModeratorAdminSite(admin.AdminSite):
+    site_header = _("Pilotbook moderation")
+    site_title = _("Pilotbook moderation")
+    index_title = _("Keep the shared record accurate")
+
+    def has_permission(self, request) -> bool:
+        user = request.user
+        return user.is_active and (user.is_moderator or user.is_superuser)
+
+
+class ModeratorModelAdmin(admin.ModelAdmin):
+    """Moderators may view and correct every record; only superusers may delete."""
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.is_moderator or super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.is_moderator or super().has_change_permission(request, obj)
+
+    def has_add_permission(self, request) -> bool:
+        return request.user.is_moderator or super().has_add_permission(request)
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.is_moderator or super().has_module_permission(request)

@@ -1,0 +1,18 @@
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+
+def navigation(request) -> dict:
+    """Service navigation items, with the current one marked (GOV.UK service navigation component)."""
+    items = [(_("Browse pilots"), reverse("pilot-list"))]
+    user = request.user
+    if user.is_authenticated:
+        items.insert(0, (_("Your council"), reverse("dashboard")))
+        if user.memberships.exists():
+            items.append((_("Register a pilot"), reverse("pilot-create")))
+        if user.is_moderator:
+            items.append((_("Moderation"), reverse("admin:index")))
+    # The current item is the one whose address is the longest start of this page's address.
+    matches = [href for _text, href in items if request.path.startswith(href)]
+    current = max(matches, key=len, default=None)
+    return {"nav_items": [{"text": text, "href": href, "active": href == current} for text, href in items]}

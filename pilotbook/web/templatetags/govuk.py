@@ -1,0 +1,48 @@
+"""Small template helpers for rendering GOV.UK Frontend components."""
+
+from django import template
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+@register.simple_tag
+def describedby(field_id, hint, errors):
+    """aria-describedby pointing at the hint and error message, when there are any."""
+    ids = [f"{field_id}-hint"] if hint else []
+    if errors:
+        ids.append(f"{field_id}-error")
+    return format_html(' aria-describedby="{}"', " ".join(ids)) if ids else ""
+
+
+@register.simple_tag
+def input_type_attrs(bound_field):
+    """Numbers use type=text with an inputmode, as the design system advises; others keep their type."""
+    widget = bound_field.field.widget
+    input_type = getattr(widget, "input_type", "text")
+    if input_type == "number":
+        mode = "numeric" if bound_field.field.__class__.__name__ == "IntegerField" else "decimal"
+        return format_html('type="text" inputmode="{}" spellcheck="false"', mode)
+    return format_html('type="{}"', input_type)
+
+
+@register.filter
+def choice_kind(widget_type):
+    return "radios" if widget_type == "radioselect" else "checkboxes"
+
+
+@register.simple_tag
+def error_items(forms):
+    """(link, message) pairs for the error summary of one form or several; form-wide errors link to the top."""
+    if not forms:  # unset in the page's context: the template engine passes ""
+        return []
+    if not isinstance(forms, (list, tuple)):
+        forms = [forms]
+    items = []
+    for form in forms:
+        if not hasattr(form, "non_field_errors"):
+            continue
+        items += [("#main-content", error) for error in form.non_field_errors()]
+        for field in form:
+            items += [(f"#{field.id_for_label}", error) for error in field.errors]
+    return items

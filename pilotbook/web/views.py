@@ -1,0 +1,29 @@
+from django.db.models import Count
+from django.shortcuts import render
+
+from pilotbook.councils.models import Council
+from pilotbook.pilots.choices import Status
+from pilotbook.pilots.models import Pilot
+from pilotbook.pilots.presenters import verdict_tag_class
+
+
+def home(request):
+    visible = Pilot.objects.visible_to(request.user)
+    counts = dict(visible.values_list("status").annotate(n=Count("pk")).order_by())
+    recent = visible.filter(status=Status.PUBLISHED).select_related("council", "result").order_by("-published_at")[:5]
+    return render(request, "web/home.html", {
+        "counts": counts,
+        "total": sum(counts.values()),
+        "councils_taking_part": visible.values("council").distinct().count(),
+        "recent": [{"pilot": p, "verdict_tag": verdict_tag_class(p.result.verdict) if hasattr(p, "result") else ""}
+                   for p in recent],
+        "Status": Status,
+    })
+
+
+def about(request):
+    return render(request, "web/about.html", {"council_count": Council.objects.count()})
+
+
+def accessibility(request):
+    return render(request, "web/accessibility.html")

@@ -1,0 +1,35 @@
+"""The installed `pilotbook` console command."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BIN = Path(sys.executable).parent / "pilotbook"
+
+
+def run(*args, **kwargs):
+    return subprocess.run([str(BIN), *args], capture_output=True, text=True, timeout=120, **kwargs)
+
+
+def test_the_console_command_is_installed_and_runs_management_commands():
+    result = run("check")
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_serve_has_help():
+    result = run("serve", "--help")
+    assert result.returncode == 0 and "--port" in result.stdout
+
+
+@pytest.mark.django_db
+def test_help_lists_pilotbook_commands():
+    result = run("help")
+    assert "load_demo" in result.stdout and "load_councils" in result.stdout
+
+
+def test_unknown_command_fails_with_a_message():
+    result = run("no-such-command")
+    assert result.returncode != 0 and "Unknown command" in result.stderr

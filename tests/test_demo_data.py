@@ -1,0 +1,41 @@
+"""The demo: at least 30 fictional pilots at real councils, in every state, failures included."""
+
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+
+from pilotbook.councils.models import User
+from pilotbook.pilots.choices import Status, Verdict
+from pilotbook.pilots.models import Pilot, Result
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def test_demo_covers_every_status_and_every_verdict(demo):
+    assert Pilot.objects.count() >= 30
+    assert set(Counter(Pilot.objects.values_list("status", flat=True))) == set(Status.values)
+    assert set(Result.objects.filter(pilot__status=Status.PUBLISHED).values_list("verdict", flat=True)) == set(
+        Verdict.values)
+    assert not Pilot.objects.filter(is_demo=False).exists()
+
+
+def test_demo_pilots_have_verifiable_frozen_plans(demo):
+    from pilotbook.pilots import plan
+
+    for pilot in Pilot.objects.exclude(status=Status.DRAFT):
+        assert plan.plan_hash(pilot.registered_plan) == pilot.registered_plan_hash
+        assert plan.plan_hash(pilot.plan()) == pilot.plan_hash
+
+
+def test_demo_sign_ins_work_and_loading_again_replaces_rather_than_duplicates(demo):
+    from pilotbook.demo.management.commands.load_demo import DEMO_PASSWORD
+
+    assert User.objects.get(email="officer@wealden.example").check_password(DEMO_PASSWORD)
+    assert User.objects.get(email="moderator@pilotbook.example").is_moderator
+    count = Pilot.objects.count()
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert Pilot.objects.count() == count
