@@ -34,6 +34,8 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
+    # First, so its templates (admin/base_site.html: accessible link styles) override the admin's own.
+    "pilotbook.web",
     "pilotbook.web.apps.PilotbookAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -42,7 +44,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "pilotbook.web",
     "pilotbook.councils",
     "pilotbook.pilots",
     "pilotbook.demo.apps.DemoConfig",

@@ -24,7 +24,9 @@ class PilotAdmin(ModeratorModelAdmin):
     search_fields = ["title", "problem", "change", "council__name", "council__code"]
     autocomplete_fields = ["council"]
     inlines = [AmendmentInline]
-    readonly_fields = ["registered_at", "registered_plan_hash", "plan_hash", "created_by"]
+    # Lifecycle moves go through pilotbook.pilots.services (which checks and records them), never by hand here.
+    readonly_fields = ["status", "registered_at", "registered_plan_hash", "plan_hash", "created_by", "started_at",
+                       "results_seen_at", "published_at", "ended_at"]
 
     def get_readonly_fields(self, request, obj=None):
         # A frozen plan is changed only by an amendment with a reason, never silently here.

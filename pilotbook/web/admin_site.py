@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,6 +16,12 @@ class ModeratorAdminSite(admin.AdminSite):
 
 class ModeratorModelAdmin(admin.ModelAdmin):
     """Moderators may view and correct every record; only superusers may delete."""
+
+    # The admin's split date/time widget has two inputs and no <label> for either (axe: "label"), so a
+    # date-time is one labelled box instead, in the format Django parses ("2026-11-22 14:30").
+    formfield_overrides = {
+        models.DateTimeField: {"widget": forms.DateTimeInput(attrs={"class": "vTextField"}, format="%Y-%m-%d %H:%M")},
+    }
 
     def has_view_permission(self, request, obj=None) -> bool:
         return request.user.is_moderator or super().has_view_permission(request, obj)

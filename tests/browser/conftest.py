@@ -1,0 +1,110 @@
+"""Browser journeys: the system Chromium driven by Playwright against Django's live server.
+
+Every request that leaves 127.0.0.1 is blocked (the journeys must work offline and must not leak data),
+and `assert_accessible(page)` runs axe-core (from node_modules) with the WCAG 2.2 A and AA rules.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from pilotbook.councils.models import Role
+from tests.factories import CouncilFactory, member
+
+CHROMIUM = os.environ.get("PILOTBOOK_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+PASSWORD = "journey-password-2026"
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run beside one
+    # unless told it is safe, which it is here: the test and the live server use separate connections.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+def _only_local(route):
+    if urlsplit(route.request.url).hostname in LOCAL_HOSTS:
+        route.continue_()
+    else:
+        route.abort()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    context.route("**/*", _only_local)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def assert_accessible(page) -> None:
+    """Run axe-core on the current page; fail with each violation's rule, impact and the elements involved."""
+    page.add_script_tag(path=str(AXE_JS))
+    results = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", WCAG_TAGS
+    )
+    violations = [
+        {"rule": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in results["violations"]
+    ]
+    assert not violations, f"axe found WCAG 2.2 AA violations on {page.url}:\n{json.dumps(violations, indent=2)}"
+
+
+def sign_in(page, email: str, password: str = PASSWORD) -> None:
+    page.goto("/sign-in/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+@pytest.fixture
+def wealden(transactional_db):
+    return CouncilFactory(code="WEA", name="Wealden", official_name="Wealden District Council")
+
+
+@pytest.fixture
+def leeds(transactional_db):
+    return CouncilFactory(code="LDS", name="Leeds", official_name="Leeds City Council", nation="England",
+                          region="Yorkshire and The Humber", authority_type="MD",
+                          authority_type_name="Metropolitan district")
+
+
+@pytest.fixture
+def wealden_officer(wealden):
+    return member(wealden, Role.OFFICER, email="officer@wealden.example", full_name="Wendy Officer",
+                  password=PASSWORD)
+
+
+@pytest.fixture
+def wealden_admin(wealden):
+    return member(wealden, Role.ADMIN, email="admin@wealden.example", full_name="Adam Admin", password=PASSWORD)
+
+
+@pytest.fixture
+def leeds_officer(leeds):
+    return member(leeds, Role.OFFICER, email="officer@leeds.example", full_name="Lee Officer", password=PASSWORD)
