@@ -107,7 +107,8 @@ def test_only_own_council_can_move_a_pilot_along(persona, name, status, args, da
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_only_own_council_can_amend_a_frozen_plan(persona, owned_pilot, persona_client):
     pilot = owned_pilot(Status.REGISTERED)
-    data = {"planned_sample": "999", "planned_clusters": "", "reason": "More cases than expected.",
+    data = {"planned_sample": "999", "planned_clusters": "", "stopping_rule": "none",
+            "reason": "More cases than expected.",
             "results_seen": "no"}
     persona_client(persona).post(reverse("pilot-amend", args=[pilot.pk, "sample"]), data)
     pilot.refresh_from_db()

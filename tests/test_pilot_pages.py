@@ -36,7 +36,8 @@ def test_an_amendment_without_reason_or_change_is_refused(client, home_council, 
     url = reverse("pilot-amend", args=[pilot.pk, "sample"])
     page = client.post(url, {"planned_sample": "500"}).content.decode()
     assert "Enter the reason for the change" in page and "Select whether you had seen any outcome data" in page
-    page = client.post(url, {"planned_sample": "400", "reason": "x", "results_seen": "no"}).content.decode()
+    unchanged = {"planned_sample": "400", "stopping_rule": "none", "reason": "x", "results_seen": "no"}
+    page = client.post(url, unchanged).content.decode()
     assert "Nothing in the plan was changed" in page
     assert pilot.amendments.count() == 0
 

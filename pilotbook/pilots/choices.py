@@ -105,6 +105,16 @@ MSMS_MEANING = {
 }
 
 
+class StoppingRule(models.TextChoices):
+    """How planned interim looks may stop a pilot early (pilotbook.stats.interim)."""
+
+    NONE = "none", _("No interim looks: analyse once, at the end")
+    OBRIEN_FLEMING = "obrien_fleming", _(
+        "O'Brien-Fleming: stop early only for a very clear benefit or for futility (recommended)"
+    )
+    POCOCK = "pocock", _("Pocock: the same bar at every look, easier to stop early, harder at the end")
+
+
 class Verdict(models.TextChoices):
     WORKED = "worked", _("Worked")
     NO_WORTHWHILE_EFFECT = "no_worthwhile_effect", _("No worthwhile effect")

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pilotbook.web.forms import GovukDateField, GovukFormMixin
 
-from .choices import MSMS_LEVEL, Design, Status
+from .choices import MSMS_LEVEL, Design, Status, StoppingRule
 from .models import Pilot
 
 RADIO = forms.RadioSelect
@@ -145,18 +145,34 @@ class DesignForm(PlanStepForm):
         self.fields["design"].choices = list(_design_choices())
 
 
+MAX_INTERIM_LOOKS = 5
+
+
 class SampleForm(PlanStepForm):
-    required_fields = ("planned_sample",)
-    input_widths = {"planned_sample": "govuk-input--width-10", "planned_clusters": "govuk-input--width-5"}
+    required_fields = ("planned_sample", "stopping_rule")
+    input_widths = {"planned_sample": "govuk-input--width-10", "planned_clusters": "govuk-input--width-5",
+                    "interim_looks": "govuk-input--width-2"}
 
     class Meta:
         model = Pilot
-        fields = ["planned_sample", "planned_clusters"]
-        labels = {"planned_sample": _("Planned sample"), "planned_clusters": _("Planned number of clusters")}
+        fields = ["planned_sample", "planned_clusters", "stopping_rule", "interim_looks"]
+        widgets = {"stopping_rule": RADIO}
+        labels = {"planned_sample": _("Planned sample"), "planned_clusters": _("Planned number of clusters"),
+                  "stopping_rule": _("Will you look at the results before the end?"),
+                  "interim_looks": _("How many looks before the final analysis?")}
         help_texts = {
             "planned_sample": _("How many people, households or cases in total, across every group."),
             "planned_clusters": _("Only for designs randomised by cluster: how many wards, rounds or schools."),
+            "stopping_rule": _("Looking early is fine when planned now: the rule keeps the chance of a false "
+                               "'worked' at 2.5% however many looks you take."),
+            "interim_looks": _("Only with a stopping rule: 1 to 5, spread evenly through the pilot."),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["interim_looks"].required = False  # blank means none; _clean_looks checks it against the rule
+        self.fields["stopping_rule"].error_messages["required"] = _(
+            "Select whether you will look at the results before the end")
 
     def clean(self):
         data = super().clean()
@@ -164,7 +180,17 @@ class SampleForm(PlanStepForm):
             self.add_error("planned_clusters", _("Enter the planned number of clusters for a cluster design"))
         if data.get("planned_sample") is not None and data["planned_sample"] < 2:
             self.add_error("planned_sample", _("A pilot needs a planned sample of at least 2"))
+        self._clean_looks(data)
         return data
+
+    def _clean_looks(self, data):
+        rule, looks = data.get("stopping_rule"), data.get("interim_looks")
+        if rule == StoppingRule.NONE:
+            data["interim_looks"] = 0  # no rule, no looks: a stray number here would mean nothing
+        elif rule and not looks:
+            self.add_error("interim_looks", _("Enter how many interim looks you plan, from 1 to 5"))
+        elif rule and looks > MAX_INTERIM_LOOKS:
+            self.add_error("interim_looks", _("Plan at most 5 interim looks"))
 
 
 class DatesForm(PlanStepForm):
@@ -193,15 +219,21 @@ class DatesForm(PlanStepForm):
 
 
 class CostsForm(PlanStepForm):
-    input_widths = {"setup_cost": "govuk-input--width-10", "running_cost": "govuk-input--width-10"}
+    input_widths = {"setup_cost": "govuk-input--width-10", "running_cost": "govuk-input--width-10",
+                    "value_per_outcome": "govuk-input--width-10"}
 
     class Meta:
         model = Pilot
-        fields = ["setup_cost", "running_cost"]
-        labels = {"setup_cost": _("Set-up cost"), "running_cost": _("Running cost for the whole pilot")}
+        fields = ["setup_cost", "running_cost", "value_per_outcome"]
+        labels = {"setup_cost": _("Set-up cost"), "running_cost": _("Running cost for the whole pilot"),
+                  "value_per_outcome": _("What one unit of improvement is worth")}
         help_texts = {
             "setup_cost": _("In pounds, including staff time. Leave blank if not known."),
             "running_cost": _("In pounds. Leave blank if not known."),
+            "value_per_outcome": _(
+                "In pounds, for one person: for example £40 for each extra resident who pays on time, or £3 for "
+                "each day sooner. With the costs, this gives the cost per extra success and the net saving. "
+                "Leave blank if not known."),
         }
 
     def __init__(self, *args, **kwargs):

@@ -23,6 +23,7 @@ from .choices import (
     OutcomeKind,
     ServiceArea,
     Status,
+    StoppingRule,
     Verdict,
     Visibility,
 )
@@ -79,11 +80,20 @@ class Pilot(models.Model):
     design = models.CharField(_("design"), max_length=30, choices=Design.choices, blank=True)
     planned_sample = models.PositiveIntegerField(_("planned sample"), null=True, blank=True)
     planned_clusters = models.PositiveIntegerField(_("planned number of clusters"), null=True, blank=True)
+    stopping_rule = models.CharField(
+        _("stopping rule"), max_length=20, choices=StoppingRule.choices, default=StoppingRule.NONE
+    )
+    interim_looks = models.PositiveSmallIntegerField(
+        _("planned interim looks"), default=0, help_text=_("Looks at the data before the final analysis.")
+    )
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
     results_due_date = models.DateField(_("results due"), null=True, blank=True)
     setup_cost = models.DecimalField(_("set-up cost (£)"), max_digits=12, decimal_places=2, null=True, blank=True)
     running_cost = models.DecimalField(_("running cost (£)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    value_per_outcome = models.DecimalField(
+        _("value of one unit of improvement (£)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
 
     # Sharing is a council's choice at any time, not part of the scientific plan.
     visibility = models.CharField(

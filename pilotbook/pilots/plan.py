@@ -30,11 +30,14 @@ PLAN_FIELDS = (
     "design",
     "planned_sample",
     "planned_clusters",
+    "stopping_rule",
+    "interim_looks",
     "start_date",
     "end_date",
     "results_due_date",
     "setup_cost",
     "running_cost",
+    "value_per_outcome",
 )
 
 REQUIRED_FIELDS = (
@@ -92,4 +95,6 @@ def missing_fields(pilot) -> list[str]:
     missing = [name for name in REQUIRED_FIELDS if getattr(pilot, name) in (None, "")]
     if pilot.design == "randomised_cluster" and not pilot.planned_clusters:
         missing.append("planned_clusters")
+    if pilot.stopping_rule != "none" and not pilot.interim_looks:
+        missing.append("interim_looks")
     return missing

@@ -26,6 +26,7 @@ from .choices import (
     OutcomeKind,
     ServiceArea,
     Status,
+    StoppingRule,
     Verdict,
 )
 from .forms import STEPS
@@ -51,9 +52,10 @@ _CHOICES = {
     "outcome_kind": OutcomeKind,
     "better_direction": BetterDirection,
     "design": Design,
+    "stopping_rule": StoppingRule,
 }
 _DATES = {"start_date", "end_date", "results_due_date"}
-_MONEY = {"setup_cost", "running_cost"}
+_MONEY = {"setup_cost", "running_cost", "value_per_outcome"}
 _STEP_OF_FIELD = {
     name: step.slug for step in STEPS for name in step.form_class._meta.fields if name in plan_module.PLAN_FIELDS
 }

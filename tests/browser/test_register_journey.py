@@ -40,8 +40,12 @@ def answer_question_pages(page):
     expect(page.get_by_text("Randomised by person or household (evidence level 5 of 5)")).to_be_visible()
     page.get_by_label("Randomised by person or household").check()
     page.get_by_role("button", name="Save and continue").click()
-    # Planned sample
+    # Planned sample, with a registered stopping rule for interim looks
     page.get_by_label("Planned sample").fill("3000")
+    page.get_by_label(re.compile("^O'Brien-Fleming")).check()
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter how many interim looks you plan")
+    page.get_by_label("How many looks before the final analysis?").fill("2")
     page.get_by_role("button", name="Save and continue").click()
     # Dates: a real date is required, so try a wrong one first
     for legend, (day, month, year) in {"Start date": ("1", "4", "2027"), "End date": ("31", "2", "2027")}.items():
@@ -101,7 +105,7 @@ def test_officer_registers_amends_and_finds_a_pilot(page, wealden_officer, leeds
     page.get_by_role("button", name="Record the amendment").click()
     expect(page.get_by_role("alert")).to_contain_text("Enter the reason for the change")
     page.get_by_label("Reason for the change").fill("A second mailing batch became available.")
-    page.get_by_label("No").check()
+    page.get_by_label("No", exact=True).check()
     page.get_by_role("button", name="Record the amendment").click()
 
     # Then the amendment is listed with its reason, a readable before/after and the marker
