@@ -11,6 +11,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
+from importlib import import_module
 
 
 def _setup_django() -> None:
@@ -23,10 +24,13 @@ def serve(argv: Sequence[str]) -> int:
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
     parser.add_argument("--reload", action="store_true", help="restart when the code changes (development)")
+    parser.add_argument("--no-worker", action="store_true",
+                        help="do not start a background-job worker (production runs `pilotbook worker` separately)")
     args = parser.parse_args(argv)
     _setup_django()
     from gunicorn.app.wsgiapp import run
 
+    worker = None if args.no_worker else _start_worker()
     sys.argv = [
         "gunicorn",
         "pilotbook.config.wsgi:application",
@@ -36,7 +40,19 @@ def serve(argv: Sequence[str]) -> int:
         "--access-logfile=-",
         *(["--reload"] if args.reload else []),
     ]
-    return run() or 0
+    try:
+        return run() or 0
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=10)
+
+
+def _start_worker():
+    """One background-job worker beside the web server, so the embedded default needs nothing else running."""
+    import subprocess
+
+    return subprocess.Popen([sys.executable, "-m", "pilotbook.cli", "worker"])  # noqa: S603 - fixed arguments
 
 
 def manage(argv: Sequence[str]) -> int:
@@ -47,9 +63,22 @@ def manage(argv: Sequence[str]) -> int:
     return 0
 
 
+def _lazy(dotted: str) -> Callable[[Sequence[str]], int]:
+    """A subcommand imported only when it is run, so `pilotbook serve` does not load the statistics stack."""
+
+    def run(argv: Sequence[str]) -> int:
+        module, _, name = dotted.rpartition(".")
+        return getattr(import_module(module), name)(argv)
+
+    return run
+
+
 SUBCOMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "serve": serve,
     "manage": manage,
+    "analyse": _lazy("pilotbook.analysis_cli.main"),
+    "power": _lazy("pilotbook.power_cli.power"),
+    "pool": _lazy("pilotbook.pool_cli.main"),
 }
 
 

@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "pilotbook.councils",
     "pilotbook.pilots",
     "pilotbook.demo.apps.DemoConfig",
+    "pilotbook.jobs",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -152,6 +155,14 @@ LOGGING = {
 # In development WhiteNoise serves straight from the apps' static folders, so no collectstatic is needed.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# Background jobs (ADR 0004): queued in the database and run by `pilotbook worker` (which `pilotbook serve`
+# starts on the embedded default). Periodic jobs are queued by the worker when due.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+DAY = 24 * 60 * 60
+PILOTBOOK_PERIODIC_TASKS: dict[str, dict] = {
+    "prune_finished_jobs": {"task": "pilotbook.jobs.tasks.prune_finished_jobs", "every": DAY},
+}
 
 # Pilot results are due this long after a pilot's end date unless the plan says otherwise.
 PILOTBOOK_RESULTS_DUE_AFTER_DAYS = 84

@@ -1,0 +1,51 @@
+"""`pilotbook worker`: runs queued background jobs (emails, reminders, digests) and queues periodic ones.
+
+Production runs one or more of these beside the web processes; on the embedded default `pilotbook serve`
+starts one for you. It is django-tasks-db's worker plus a thread that queues periodic jobs when due.
+"""
+
+import logging
+import threading
+
+from django.core.management.base import BaseCommand
+from django.utils.crypto import get_random_string
+from django_tasks_db.management.commands.db_worker import Worker
+
+from pilotbook.jobs.schedule import enqueue_due
+
+logger = logging.getLogger("pilotbook.jobs")
+
+
+class Command(BaseCommand):
+    help = "Run background jobs and queue periodic ones (reminders, digests)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--interval", type=float, default=1.0, help="seconds between checks when idle")
+        parser.add_argument("--schedule-every", type=float, default=60.0, help="seconds between schedule checks")
+        parser.add_argument("--batch", action="store_true", help="queue due periodic jobs, run every job, exit")
+
+    def handle(self, *, interval, schedule_every, batch, **options):
+        worker = Worker(queue_names=["*"], interval=interval, batch=batch, backend_name="default",
+                        startup_delay=not batch, max_tasks=None, worker_id=get_random_string(32),
+                        excluded_queue_names=[])
+        if batch:
+            enqueue_due()
+            worker.run()
+            return
+        stop = threading.Event()
+        threading.Thread(target=self._schedule, args=(stop, schedule_every), daemon=True).start()
+        worker.configure_signals()
+        try:
+            worker.run()
+        finally:
+            stop.set()
+
+    def _schedule(self, stop: threading.Event, every: float) -> None:
+        while not stop.is_set():
+            try:
+                queued = enqueue_due()
+                if queued:
+                    logger.info("Queued periodic jobs: %s", ", ".join(queued))
+            except Exception:  # a failed check must not kill the worker; the next one retries
+                logger.exception("Checking periodic jobs failed")
+            stop.wait(every)
