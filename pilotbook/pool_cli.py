@@ -1,0 +1,360 @@
+"""``pilotbook pool FILE``: pool a CSV of studies (one row per pilot) and print the result.
+
+FILE holds one of three column sets, plus an optional ``label`` (or ``study``) column naming each row:
+
+- counts: ``events_t, n_t, events_c, n_c`` (measure RR, OR or RD; RR when --measure is not given);
+- means: ``mean_t, sd_t, n_t, mean_c, sd_c, n_c`` (MD or SMD; **MD** when --measure is not given, because it
+  keeps the outcome's own units; choose SMD when councils measured the outcome on different scales);
+- effects: ``yi, vi`` (GENERIC), each study's effect and its variance, already computed.
+
+"t" is the group that got the change and "c" the comparison group. ``--json`` prints the keys ``k,
+estimate, se, ci_low, ci_high, tau2, i2, q, q_p, pi_low, pi_high`` on the analysis scale (log scale for RR
+and OR; ``scale`` says which), for RR and OR the same back-transformed as ``*_exp``, and ``measure, method,
+hksj, studies: [{label, yi, vi, weight}]``. ``i2`` and ``weight`` are percentages (``units`` says so).
+``pi_low``/``pi_high`` are null for FE and for fewer than three studies.
+
+Bad input exits with status 2 and one line on stderr naming the row and column to fix. This module must
+not import Django; the statistics are imported only once the file has been read, so mistakes are fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import sys
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+COUNT_COLUMNS = ("events_t", "n_t", "events_c", "n_c")
+MEAN_COLUMNS = ("mean_t", "sd_t", "n_t", "mean_c", "sd_c", "n_c")
+EFFECT_COLUMNS = ("yi", "vi")
+LAYOUTS = {"counts": COUNT_COLUMNS, "means": MEAN_COLUMNS, "effects": EFFECT_COLUMNS}
+MEASURE_LAYOUT = {"RR": "counts", "OR": "counts", "RD": "counts", "MD": "means", "SMD": "means", "GENERIC": "effects"}
+DEFAULT_MEASURE = {"counts": "RR", "means": "MD", "effects": "GENERIC"}
+LABEL_COLUMNS = ("label", "study")
+PLOT_WIDTH = 41
+
+
+class InputError(Exception):
+    """Something wrong with the file or the options; the message is the one line the analyst sees."""
+
+
+@dataclass(frozen=True)
+class Table:
+    """The CSV as read: lower-cased column names, and each study row with its row number in the file."""
+
+    name: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[int, dict[str, str]], ...]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, not argparse's usage block
+        self.exit(2, f"pilotbook pool: {message} (see pilotbook pool --help)\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="pilotbook pool",
+        description="Pool the results of several pilots (random-effects meta-analysis) from a CSV file.",
+    )
+    parser.add_argument("file", help="CSV with one row per study: counts, means, or yi and vi")
+    parser.add_argument("--measure", type=str.upper, choices=sorted(MEASURE_LAYOUT), help="default: from the columns")
+    parser.add_argument("--method", type=str.upper, choices=["REML", "DL", "PM", "FE"], default="REML")
+    parser.add_argument("--hksj", action="store_true", help="Hartung-Knapp-Sidik-Jonkman adjustment (t-based)")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of the readable summary")
+    return parser
+
+
+def read_table(path: str) -> Table:
+    """Read the CSV, turning every way it can fail into one plain sentence."""
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(f"cannot find the file {path!r}.") from None
+    except IsADirectoryError:
+        raise InputError(f"{path!r} is a folder, not a CSV file.") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path} is not UTF-8 text; save it from your spreadsheet as 'CSV UTF-8'.") from None
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}.") from None
+    return _parse_csv(path, text)
+
+
+def _parse_csv(path: str, text: str) -> Table:
+    reader = csv.reader(text.splitlines())
+    try:
+        header = next(reader, None)
+        if header is None or not any(cell.strip() for cell in header):
+            raise InputError(f"{path} is empty: it needs a header row naming the columns, then one row per study.")
+        columns = tuple(cell.strip().lower() for cell in header)
+        duplicated = sorted({c for c in columns if columns.count(c) > 1 and c})
+        if duplicated:
+            raise InputError(f"{path} has the column {duplicated[0]!r} more than once.")
+        rows = tuple(_rows(reader, columns))
+    except csv.Error as exc:
+        raise InputError(f"{path} is not a readable CSV file ({exc}).") from None
+    if not rows:
+        raise InputError(f"{path} has a header but no studies.")
+    return Table(path, columns, rows)
+
+
+def _rows(reader, columns: tuple[str, ...]):
+    """Each non-blank row as {column: text}, with its row number as a spreadsheet would show it."""
+    for cells in reader:
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) > len(columns) and any(cell.strip() for cell in cells[len(columns) :]):
+            raise InputError(f"row {reader.line_num} has more values than there are column names.")
+        yield reader.line_num, dict(zip(columns, (cell.strip() for cell in cells), strict=False))
+
+
+def choose_layout(columns: Sequence[str], measure: str | None) -> tuple[str, str]:
+    """Which column set to read and which measure to use: the one asked for, or the one the columns suggest."""
+    if measure is not None:
+        layout = MEASURE_LAYOUT[measure]
+        missing = [c for c in LAYOUTS[layout] if c not in columns]
+        if missing:
+            raise InputError(
+                f"--measure {measure} needs the columns {', '.join(LAYOUTS[layout])}; missing: {', '.join(missing)}."
+            )
+        return layout, measure
+    for layout in ("means", "counts", "effects"):
+        if all(c in columns for c in LAYOUTS[layout]):
+            return layout, DEFAULT_MEASURE[layout]
+    raise InputError(_missing_columns_message(columns))
+
+
+def _missing_columns_message(columns: Sequence[str]) -> str:
+    """Name the column set the file seems to be aiming at and what it lacks."""
+    closest = max(LAYOUTS, key=lambda name: sum(c in columns for c in LAYOUTS[name]) / len(LAYOUTS[name]))
+    missing = [c for c in LAYOUTS[closest] if c not in columns]
+    if len(missing) < len(LAYOUTS[closest]):
+        return (
+            f"the columns look like {closest} but {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing."
+        )
+    sets = "; ".join(f"{name}: {','.join(cols)}" for name, cols in LAYOUTS.items())
+    found = ", ".join(c for c in columns if c) or "no named columns"
+    return f"the file needs one of these column sets ({sets}); it has: {found}."
+
+
+def _number(text: str | None, row: int, column: str) -> float:
+    if text is None or text == "":
+        raise InputError(f"row {row}, column {column} is empty.")
+    try:
+        value = float(text)
+    except ValueError:
+        raise InputError(f"row {row}, column {column}: {text!r} is not a number.") from None
+    if not math.isfinite(value):
+        raise InputError(f"row {row}, column {column}: {text!r} is not a finite number.")
+    return value
+
+
+def _label(cells: dict[str, str], position: int) -> str:
+    for column in LABEL_COLUMNS:
+        if cells.get(column):
+            return cells[column]
+    return f"Study {position}"
+
+
+@dataclass(frozen=True)
+class Studies:
+    """The numbers read from the file, one list per column, with the studies' labels."""
+
+    layout: str
+    labels: list[str]
+    values: dict[str, list[float]]
+
+
+def read_studies(table: Table, layout: str) -> Studies:
+    """Every number the layout needs, checked row by row so an error can name the row and column."""
+    from pilotbook.stats.effect_sizes import counts_problem, means_problem, variance_problem
+
+    check = {"counts": counts_problem, "means": means_problem, "effects": variance_problem}[layout]
+    checked = {"counts": COUNT_COLUMNS, "means": ("sd_t", "n_t", "sd_c", "n_c"), "effects": ("vi",)}[layout]
+    labels, values = [], {c: [] for c in LAYOUTS[layout]}
+    for position, (row, cells) in enumerate(table.rows, start=1):
+        numbers = {c: _number(cells.get(c), row, c) for c in LAYOUTS[layout]}
+        problem = check(*(numbers[c] for c in checked))
+        label = _label(cells, position)
+        if problem:
+            raise InputError(f"row {row} ({label}): {problem}")
+        labels.append(label)
+        for column, number in numbers.items():
+            values[column].append(number)
+    return Studies(layout, labels, values)
+
+
+def analyse(studies: Studies, measure: str, *, method: str, hksj: bool):
+    """Effect sizes then pooling; statistics errors become InputError so the CLI can print one line."""
+    from pilotbook.stats import effect_sizes as es
+    from pilotbook.stats.meta import PoolingError, pool_effects
+
+    v = studies.values
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", es.StudyDroppedWarning)  # the notes carry the same message
+            if studies.layout == "counts":
+                effects = es.from_counts(measure, *(v[c] for c in COUNT_COLUMNS), labels=studies.labels)
+            elif studies.layout == "means":
+                effects = es.from_means(measure, *(v[c] for c in MEAN_COLUMNS), labels=studies.labels)
+            else:
+                effects = es.from_effects(v["yi"], v["vi"], labels=studies.labels)
+        return pool_effects(effects, method=method, hksj=hksj)
+    except (es.EffectSizeError, PoolingError) as exc:
+        raise InputError(str(exc)) from None
+
+
+def as_json(result) -> dict:
+    """The documented JSON: summary keys on the analysis scale, *_exp for ratios, and one entry per study."""
+    data = result.as_dict()
+    studies = zip(data.pop("labels"), data.pop("yi"), data.pop("vi"), data.pop("weights"), strict=True)
+    data["studies"] = [{"label": lab, "yi": y, "vi": v, "weight": w} for lab, y, v, w in studies]
+    data["scale"] = "log" if result.is_ratio else "natural"
+    data["units"] = {"i2": "percent", "weight": "percent of the total weight"}
+    return data
+
+
+# ---- the readable summary -------------------------------------------------------------------------------
+
+
+def _fmt(x: float) -> str:
+    """Three significant figures, without scientific notation for the sizes councils meet."""
+    if abs(x) >= 1000:
+        return f"{x:,.0f}"
+    text = f"{x:.3g}"
+    return f"{x:.2e}" if "e" in text else text
+
+
+def _p(p: float) -> str:
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+class _Axis:
+    """Maps analysis-scale values to columns of the text plot."""
+
+    def __init__(self, values: Sequence[float]):
+        self.low, self.high = min(values), max(values)
+        if self.high == self.low:
+            self.low, self.high = self.low - 1, self.high + 1
+
+    def col(self, x: float) -> int:
+        return round((x - self.low) / (self.high - self.low) * (PLOT_WIDTH - 1))
+
+
+def _bar(
+    axis: _Axis, low: float, mid: float, high: float, *, ends: str = "[]", line: str = "-", mark: str = "o"
+) -> str:
+    """One row of the plot: the interval drawn with ``line``, its ends and the point estimate."""
+    cells = [" "] * PLOT_WIDTH
+    cells[axis.col(0.0)] = "|"
+    a, b = axis.col(low), axis.col(high)
+    for i in range(a, b + 1):
+        cells[i] = line
+    cells[a], cells[b] = ends[0], ends[1]
+    cells[axis.col(mid)] = mark
+    return "".join(cells)
+
+
+def _display(result, x: float) -> str:
+    return _fmt(math.exp(x) if result.is_ratio else x)
+
+
+def _interval(result, low: float, high: float) -> str:
+    return f"{_display(result, low)} to {_display(result, high)}"
+
+
+def _row(width: int, label: str, effect: str, interval: str, weight: str, plot: str) -> str:
+    return f"{label[:width]:<{width}}  {effect:>7}  {interval:<17} {weight:>6}  {plot}".rstrip()
+
+
+def forest_plot(result) -> list[str]:
+    """A text forest plot on the analysis scale: studies, the pooled diamond and the prediction interval."""
+    crit = _critical(result.level)
+    lows = [y - crit * math.sqrt(v) for y, v in zip(result.yi, result.vi, strict=True)]
+    highs = [y + crit * math.sqrt(v) for y, v in zip(result.yi, result.vi, strict=True)]
+    extra = [result.pi_low, result.pi_high] if result.pi_low is not None else []
+    axis = _Axis([0.0, *lows, *highs, result.ci_low, result.ci_high, *extra])
+    width = min(28, max(len(label) for label in [*result.labels, "Prediction interval"]))
+    lines = [_row(width, "Study", "Effect", f"{result.level:.0%} CI", "Weight", "Plot")]
+    for label, y, lo, hi, w in zip(result.labels, result.yi, lows, highs, result.weights, strict=True):
+        lines.append(
+            _row(width, label, _display(result, y), _interval(result, lo, hi), f"{w:.1f}%", _bar(axis, lo, y, hi))
+        )
+    est, lo, hi = result.estimate, result.ci_low, result.ci_high
+    diamond = _bar(axis, lo, est, hi, ends="<>", line="=", mark="#")
+    lines.append(_row(width, "Pooled", _display(result, est), _interval(result, lo, hi), "100%", diamond))
+    if result.pi_low is not None:
+        pi = _bar(axis, result.pi_low, est, result.pi_high, line=".", mark=":")
+        lines.append(_row(width, "Prediction interval", "", _interval(result, result.pi_low, result.pi_high), "", pi))
+    lines.append(_row(width, "", "", "", "", _axis_labels(result, axis, "1" if result.is_ratio else "0")))
+    return lines
+
+
+def _axis_labels(result, axis: _Axis, null: str) -> str:
+    left, right = _display(result, axis.low), _display(result, axis.high)
+    cells = list(left.ljust(PLOT_WIDTH))
+    start = max(len(left) + 1, min(axis.col(0.0) - len(null) // 2, PLOT_WIDTH - len(right) - len(null) - 1))
+    cells[start : start + len(null)] = null
+    cells[PLOT_WIDTH - len(right) :] = right
+    return "".join(cells)
+
+
+def _critical(level: float) -> float:
+    from scipy import stats
+
+    return float(stats.norm.ppf(1 - (1 - level) / 2))
+
+
+def report(result) -> str:
+    """The readable summary printed without --json."""
+    from pilotbook.stats.effect_sizes import MEASURE_NAMES
+
+    name, level = MEASURE_NAMES[result.measure], f"{result.level:.0%}"
+    model = "fixed effect" if result.method == "FE" else f"random effects, {result.method}"
+    model += ", Hartung-Knapp adjusted" if result.hksj else ""
+    stat = f"{result.statistic_name} = {result.statistic:.2f}" + (f" on {result.df} df" if result.df else "")
+    ci = _interval(result, result.ci_low, result.ci_high)
+    lines = [f"Pooled {name} from {result.k} studies ({model})", "", *forest_plot(result), ""]
+    lines.append(f"Pooled {name}: {_display(result, result.estimate)} ({level} CI {ci}), {stat}, {_p(result.p_value)}")
+    lines.append(
+        f"Between-council variation: tau² = {_fmt(result.tau2)} (tau = {_fmt(result.tau)}), "
+        f"I² = {result.i2:.1f}%, H² = {result.h2:.2f}"
+    )
+    lines.append(f"Test of no variation: Q = {result.q:.2f} on {result.q_df} df, {_p(result.q_p)}")
+    if result.pi_low is not None:
+        pi = _interval(result, result.pi_low, result.pi_high)
+        lines.append(f"{level} prediction interval (the effect to expect in a new council): {pi}")
+    elif result.method != "FE":
+        lines.append("No prediction interval: it needs at least three studies.")
+    if result.is_ratio:
+        lines.append(
+            f"Analysis scale: log {name} (estimate {result.estimate:.4f}, SE {result.se:.4f}), as in the plot."
+        )
+    lines += [f"Note: {note}" for note in result.notes]
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        table = read_table(args.file)
+        layout, measure = choose_layout(table.columns, args.measure)
+        studies = read_studies(table, layout)
+        result = analyse(studies, measure, method=args.method, hksj=args.hksj)
+    except InputError as exc:
+        print(f"pilotbook pool: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(as_json(result), indent=2, allow_nan=False))
+    else:
+        print(report(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
