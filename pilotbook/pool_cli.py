@@ -9,8 +9,9 @@ FILE holds one of three column sets, plus an optional ``label`` (or ``study``) c
 
 "t" is the group that got the change and "c" the comparison group. ``--json`` prints the keys ``k,
 estimate, se, ci_low, ci_high, tau2, i2, q, q_p, pi_low, pi_high`` on the analysis scale (log scale for RR
-and OR; ``scale`` says which), for RR and OR the same back-transformed as ``*_exp``, and ``measure, method,
-hksj, studies: [{label, yi, vi, weight}]``. ``i2`` and ``weight`` are percentages (``units`` says so).
+and OR; ``scale`` says which), for RR and OR the same back-transformed under ``exp`` (``{estimate, ci_low,
+ci_high, pi_low, pi_high}``), and ``measure, method, hksj, studies: [{label, yi, vi, weight}], notes``.
+``i2`` and ``weight`` are percentages (``units`` says so).
 ``pi_low``/``pi_high`` are null for FE and for fewer than three studies.
 
 Bad input exits with status 2 and one line on stderr naming the row and column to fix. This module must

@@ -34,7 +34,11 @@ CI, nor when k < 3, because two councils cannot say how much a third might diffe
 print one for k = 2).
 
 ``weights`` are each study's share of the total weight, in percent (metafor's ``weights()``). For RR and OR
-the ``*_exp`` properties give the estimate, CI and PI back on the ratio scale.
+the ``*_exp`` properties give the estimate, CI and PI back on the ratio scale, and ``as_dict()`` puts them
+under ``"exp"`` (``{"estimate", "ci_low", "ci_high", "pi_low", "pi_high"}``).
+
+Effects or variances so extreme that the arithmetic overflows are refused with a :class:`PoolingError`
+rather than answered with ``nan`` or ``inf``.
 """
 
 from __future__ import annotations
@@ -53,6 +57,7 @@ from .effect_sizes import RATIO_MEASURES, EffectSizes, Measure
 REML_TOLERANCE = 1e-10
 REML_MAX_STEPS = 200
 MIN_STUDIES_FOR_PREDICTION = 3
+EXP_KEYS = ("estimate", "ci_low", "ci_high", "pi_low", "pi_high")  # back-transformed for RR and OR
 
 
 class Method(StrEnum):
@@ -135,8 +140,7 @@ class PooledResult:
         for key in ("yi", "vi", "weights", "labels", "notes"):
             data[key] = list(data[key])
         if self.is_ratio:
-            for key in ("estimate", "ci_low", "ci_high", "pi_low", "pi_high"):
-                data[f"{key}_exp"] = getattr(self, f"{key}_exp")
+            data["exp"] = {key: getattr(self, f"{key}_exp") for key in EXP_KEYS}
         return data
 
 
@@ -357,6 +361,29 @@ def pool(
     """Pool per-study effects ``yi`` with sampling variances ``vi`` (see the module docstring for the maths)."""
     method = _check_options(method, hksj, level)
     y, v = _checked(yi, vi)
+    try:
+        # Effects or variances so extreme that the weights overflow would otherwise give nan or a silent
+        # inf; stopping at the first floating-point failure keeps every answer a real number.
+        with np.errstate(over="raise", invalid="raise", divide="raise"):
+            return _pooled(y, v, method=method, hksj=hksj, level=level, measure=measure, labels=labels, notes=notes)
+    except (FloatingPointError, OverflowError, ZeroDivisionError):
+        raise PoolingError(
+            "The effects or variances are too extreme to pool (the arithmetic overflows); check their units."
+        ) from None
+
+
+def _pooled(
+    y: np.ndarray,
+    v: np.ndarray,
+    *,
+    method: Method,
+    hksj: bool,
+    level: float,
+    measure: Measure | str,
+    labels: Sequence[str] | None,
+    notes: Sequence[str],
+) -> PooledResult:
+    """The pooled analysis of checked effects and variances (``pool`` guards its arithmetic)."""
     k = len(y)
     tau2 = _TAU2[method](y, v)
     fit = _fit(y, v, tau2, hksj=hksj, level=level)
@@ -395,4 +422,7 @@ def pool(
 
 def pool_effects(effects: EffectSizes, **options) -> PooledResult:
     """Pool an :class:`EffectSizes`, carrying its measure, labels and notes into the result."""
+    if effects.k < 2 and effects.notes:  # say why fewer studies are left than were given
+        left = "no study" if effects.k == 0 else "only one study"
+        raise PoolingError(f"There is {left} left to pool. {' '.join(effects.notes)}")
     return pool(effects.yi, effects.vi, measure=effects.measure, labels=effects.labels, notes=effects.notes, **options)

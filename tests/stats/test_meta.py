@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from scipy import optimize, stats
 from statsmodels.stats.meta_analysis import combine_effects
 
-from pilotbook.stats.effect_sizes import from_counts, from_effects, from_means
+from pilotbook.stats.effect_sizes import StudyDroppedWarning, from_counts, from_effects, from_means
 from pilotbook.stats.meta import (
     Method,
     PoolingError,
@@ -344,8 +344,10 @@ def test_a_different_confidence_level_widens_the_interval():
 def test_ratio_measures_are_back_transformed_and_others_are_not():
     ratio, plain = pool_effects(bcg("RR")), pool_effects(bcg("RD"))
     assert ratio.estimate_exp == pytest.approx(math.exp(ratio.estimate))
-    assert plain.estimate_exp is None and "estimate_exp" not in plain.as_dict()
-    assert ratio.as_dict()["pi_high_exp"] == pytest.approx(math.exp(ratio.pi_high))
+    assert plain.estimate_exp is None and "exp" not in plain.as_dict()
+    back = ratio.as_dict()["exp"]
+    assert set(back) == {"estimate", "ci_low", "ci_high", "pi_low", "pi_high"}
+    assert back["pi_high"] == pytest.approx(math.exp(ratio.pi_high)) and printed(back["estimate"], 0.4894)
 
 
 def test_as_dict_carries_every_documented_key():
@@ -382,6 +384,19 @@ def test_two_studies_pool_but_give_no_prediction_interval():
 def test_impossible_pooling_is_refused_in_plain_english(yi, vi, options, message):
     with pytest.raises(PoolingError, match=message):
         pool(yi, vi, **options)
+
+
+@pytest.mark.parametrize(("yi", "vi"), [([1e308, -1e308], [1e-300, 1e-300]), ([0.1, 0.2], [1e-320, 0.1])])
+def test_effects_or_variances_so_extreme_that_the_arithmetic_overflows_are_refused(yi, vi):
+    with pytest.raises(PoolingError, match="too extreme to pool"):
+        pool(yi, vi)
+
+
+def test_a_study_left_out_of_a_ratio_is_named_when_too_few_remain():
+    with pytest.warns(StudyDroppedWarning):
+        effects = from_counts("RR", [0, 4], [20, 20], [0, 6], [30, 20], labels=["Hull", "Leeds"])
+    with pytest.raises(PoolingError, match="only one study left to pool. Hull: left out"):
+        pool_effects(effects)
 
 
 def test_methods_are_case_insensitive():
