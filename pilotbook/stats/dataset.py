@@ -1,0 +1,695 @@
+"""Outcome data for the evaluation engine, reduced to sufficient statistics.
+
+An upload is personal data, so :func:`build_dataset` keeps only what the analyses need: for each cell
+(group x period x cluster) the number of rows and the sums ``n``, ``Σy``, ``Σy²``, ``Σx``, ``Σx²``, ``Σxy``
+(``x`` the baseline), the exposure and ``Σy²/exposure`` (for the Poisson dispersion). Individual rows are
+never kept, except for time-to-event outcomes, where the Kaplan-Meier curve needs each (time, event) pair;
+even then nothing else about the person is kept.
+
+Continuous sums are taken about a shift (the column's mean), so that ``Σy² - (Σy)²/n`` does not lose
+precision when the mean is large next to the spread; every statistic the engine reports is unchanged by it.
+
+Every cell used is checked; a problem raises :class:`DataError` naming the spreadsheet row (the header is
+row 1) and the column, so an officer can find and fix it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import numpy as np
+import pandas as pd
+
+KINDS = ("binary", "continuous", "count", "time-to-event")
+TRUE_WORDS = frozenset({"1", "yes", "y", "true", "t"})
+FALSE_WORDS = frozenset({"0", "no", "n", "false", "f"})
+JSON_VERSION = 1
+
+
+class DataError(Exception):
+    """A problem with the data that the person who supplied it can fix; the message says where and what."""
+
+
+# --- sufficient statistics ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Sums over a set of rows. ``y`` and ``x`` are shifted by the dataset's ``y_shift``/``x_shift``."""
+
+    n: float = 0.0
+    sum: float = 0.0
+    sum_sq: float = 0.0
+    sum_x: float = 0.0
+    sum_xx: float = 0.0
+    sum_xy: float = 0.0
+    exposure: float = 0.0
+    sum_sq_per_exposure: float = 0.0  # Σ y²/exposure, for counts only
+
+    def __add__(self, other: Stats) -> Stats:
+        return Stats(*(a + b for a, b in zip(self.as_tuple(), other.as_tuple(), strict=True)))
+
+    def as_tuple(self) -> tuple[float, ...]:
+        return (self.n, self.sum, self.sum_sq, self.sum_x, self.sum_xx, self.sum_xy, self.exposure,
+                self.sum_sq_per_exposure)
+
+    @property
+    def variance(self) -> float:
+        """Sample variance of y (n - 1 denominator); shift-free."""
+        if self.n < 2:
+            return math.nan
+        return max(self.sum_sq - self.sum**2 / self.n, 0.0) / (self.n - 1)
+
+    @property
+    def variance_x(self) -> float:
+        if self.n < 2:
+            return math.nan
+        return max(self.sum_xx - self.sum_x**2 / self.n, 0.0) / (self.n - 1)
+
+
+@dataclass(frozen=True)
+class Cell:
+    arm: int
+    period: int | None  # 0 before, 1 after
+    cluster: int | None
+    stats: Stats
+
+
+@dataclass(frozen=True)
+class Dataset:
+    kind: str
+    labels: tuple[str, ...]  # groups in order of first appearance
+    control: str
+    cells: tuple[Cell, ...] = ()
+    periods: tuple[str, str] | None = None  # (before label, after label)
+    clusters: tuple[str, ...] | None = None
+    has_baseline: bool = False
+    n_known: bool = True  # False for count summaries typed in without n
+    y_shift: float = 0.0
+    x_shift: float = 0.0
+    row_count: int = 0
+    from_summaries: bool = False
+    survival: dict[str, tuple[np.ndarray, np.ndarray]] | None = field(default=None, compare=False)
+
+    def arm_stats(self, arm: int | str, period: int | None = None) -> Stats:
+        index = self.labels.index(arm) if isinstance(arm, str) else arm
+        total = Stats()
+        for cell in self.cells:
+            if cell.arm == index and (period is None or cell.period == period):
+                total = total + cell.stats
+        return total
+
+    def mean(self, stats: Stats) -> float:
+        return self.y_shift + stats.sum / stats.n
+
+    def mean_x(self, stats: Stats) -> float:
+        return self.x_shift + stats.sum_x / stats.n
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain JSON types only; :meth:`from_json` rebuilds an equal dataset."""
+        return {
+            "version": JSON_VERSION,
+            "kind": self.kind,
+            "labels": list(self.labels),
+            "control": self.control,
+            "periods": list(self.periods) if self.periods else None,
+            "clusters": list(self.clusters) if self.clusters is not None else None,
+            "has_baseline": self.has_baseline,
+            "n_known": self.n_known,
+            "y_shift": self.y_shift,
+            "x_shift": self.x_shift,
+            "row_count": self.row_count,
+            "from_summaries": self.from_summaries,
+            "cells": [[c.arm, c.period, c.cluster, *map(float, c.stats.as_tuple())] for c in self.cells],
+            "survival": None if self.survival is None else {
+                label: {"time": [float(t) for t in time], "event": [bool(e) for e in event]}
+                for label, (time, event) in self.survival.items()
+            },
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Dataset:
+        if data.get("version") != JSON_VERSION:
+            raise DataError("These stored figures come from an unknown version of Pilotbook.")
+        survival = data.get("survival")
+        return cls(
+            kind=data["kind"],
+            labels=tuple(data["labels"]),
+            control=data["control"],
+            periods=tuple(data["periods"]) if data.get("periods") else None,
+            clusters=tuple(data["clusters"]) if data.get("clusters") is not None else None,
+            has_baseline=data["has_baseline"],
+            n_known=data["n_known"],
+            y_shift=data["y_shift"],
+            x_shift=data["x_shift"],
+            row_count=data["row_count"],
+            from_summaries=data.get("from_summaries", False),
+            cells=tuple(Cell(c[0], c[1], c[2], Stats(*c[3:])) for c in data["cells"]),
+            survival=None if survival is None else {
+                label: (np.asarray(v["time"], dtype=float), np.asarray(v["event"], dtype=bool))
+                for label, v in survival.items()
+            },
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Dataset):
+            return NotImplemented
+        return self.to_json() == other.to_json()
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+# --- reading files -----------------------------------------------------------------------------------
+
+
+def read_table(source: str | os.PathLike | bytes | BinaryIO, *, filename: str) -> pd.DataFrame:
+    """Read a CSV or XLSX file (chosen by ``filename``'s extension) into a DataFrame of its cells.
+
+    Text columns of a CSV come back as pandas categoricals (cheap for group labels over millions of rows).
+    """
+    extension = Path(filename).suffix.lower()
+    if extension not in {".csv", ".xlsx"}:
+        raise DataError(f"'{filename}' is not a CSV or XLSX file; save it as .csv or .xlsx and upload it again.")
+    data = _as_bytes_or_path(source)
+    if _is_empty(data):
+        raise DataError("The file is empty.")
+    table = _read_csv(data) if extension == ".csv" else _read_xlsx(data)
+    if len(table) == 0:
+        raise DataError("The file has a header row but no data rows.")
+    return table
+
+
+def _as_bytes_or_path(source: Any) -> bytes | str:
+    if isinstance(source, bytes | bytearray | memoryview):
+        return bytes(source)
+    if isinstance(source, str | os.PathLike):
+        return os.fspath(source)
+    if hasattr(source, "read"):
+        return source.read()
+    raise DataError("The file could not be read.")
+
+
+def _is_empty(data: bytes | str) -> bool:
+    if isinstance(data, bytes):
+        return not data.strip()
+    try:
+        if os.path.getsize(data) == 0:
+            return True
+        with open(data, "rb") as handle:
+            return not handle.read(4096).strip()
+    except OSError as error:
+        raise DataError(f"The file could not be read ({error.strerror}).") from None
+
+
+def _check_headers(headers: Sequence[Any]) -> list[str]:
+    names = ["" if h is None else str(h).strip() for h in headers]
+    while names and names[-1] == "":
+        names.pop()  # trailing empty columns are common in spreadsheets
+    for number, name in enumerate(names, start=1):
+        if name == "":
+            raise DataError(f"Row 1, column {number} has no heading; every column needs a heading in row 1.")
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise DataError(f"Row 1: the heading '{name}' is used for more than one column; headings must differ.")
+        seen.add(name)
+    return names
+
+
+def _read_csv(data: bytes | str) -> pd.DataFrame:
+    import pyarrow as pa
+    from pyarrow import csv as pacsv
+
+    raw = data if isinstance(data, bytes) else None
+    first = (raw[:65536] if raw is not None else _head(data)).decode("utf-8", errors="replace").lstrip("\ufeff")
+    header_line = next(csv.reader(io.StringIO(first)), [])
+    names = _check_headers(header_line)
+    n_raw = len(header_line)
+    column_names = names + [f"_blank_{i}" for i in range(len(names), n_raw)]
+    stream = pa.BufferReader(raw) if raw is not None else data
+    try:
+        table = pacsv.read_csv(
+            stream,
+            read_options=pacsv.ReadOptions(column_names=column_names, skip_rows=1, block_size=1 << 24),
+            convert_options=pacsv.ConvertOptions(
+                auto_dict_encode=True, auto_dict_max_cardinality=100_000, strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+            ),
+        )
+    except (pa.ArrowInvalid, UnicodeDecodeError) as error:
+        raise DataError(_csv_problem(str(error))) from None
+    table = table.select(names)
+    return table.to_pandas()
+
+
+def _head(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read(65536)
+
+
+def _csv_problem(message: str) -> str:
+    if "UTF8" in message or "utf-8" in message.lower():
+        return "The file is not UTF-8 text; in Excel choose Save As > 'CSV UTF-8' and upload it again."
+    if "Expected" in message and "columns" in message:
+        row = _row_from_arrow(message)
+        where = f"Row {row} has" if row else "A row has"
+        return f"{where} a different number of cells from the header row; check for stray commas or quotes."
+    return "The file could not be read as CSV; save it as CSV (comma-separated) and upload it again."
+
+
+def _row_from_arrow(message: str) -> int | None:
+    # Arrow says e.g. "CSV parse error: Row #7: Expected 3 columns, got 4"; its row count includes the header.
+    marker = "Row #"
+    if marker not in message:
+        return None
+    digits = "".join(ch for ch in message.split(marker, 1)[1][:12] if ch.isdigit())
+    return int(digits) if digits else None
+
+
+def _read_xlsx(data: bytes | str) -> pd.DataFrame:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data) if isinstance(data, bytes) else data, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+        raise DataError("The file could not be read as an Excel workbook (.xlsx).") from None
+    try:
+        rows = book.worksheets[0].iter_rows(values_only=True)
+        header = next(rows, None)
+        if header is None:
+            raise DataError("The file is empty.")
+        names = _check_headers(header)
+        body = [list(row[: len(names)]) for row in rows]
+    finally:
+        book.close()
+    while body and all(v is None or (isinstance(v, str) and not v.strip()) for v in body[-1]):
+        body.pop()  # formatted but empty rows at the end of a sheet
+    body = [row + [None] * (len(names) - len(row)) for row in body]
+    return pd.DataFrame(body, columns=names, dtype=object)
+
+
+# --- validating columns ------------------------------------------------------------------------------
+
+
+def _column(table: pd.DataFrame, name: str) -> pd.Series:
+    if name not in table.columns:
+        columns = ", ".join(f"'{c}'" for c in table.columns)
+        raise DataError(f"There is no column '{name}' in the file (its columns are {columns}).")
+    return table[name]
+
+
+def _rows(indexes: np.ndarray) -> str:
+    rows = [str(int(i) + 2) for i in indexes[:10]]
+    more = len(indexes) - len(rows)
+    if more:
+        return ", ".join(rows) + f" and {more:,} more"
+    return rows[0] if len(rows) == 1 else ", ".join(rows[:-1]) + " and " + rows[-1]
+
+
+def _cell_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _numbers(series: pd.Series, name: str, *, words: dict[str, float] | None = None, hint: str = "") -> np.ndarray:
+    """The column as float64 (NaN where blank); a cell that is neither a number nor blank is a DataError."""
+    if pd.api.types.is_bool_dtype(series):
+        return series.to_numpy(dtype=float)
+    if pd.api.types.is_numeric_dtype(series) and not isinstance(series.dtype, pd.CategoricalDtype):
+        return series.to_numpy(dtype=float, na_value=np.nan)
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        categories = series.cat.categories.to_numpy(dtype=object)
+        converted = np.append(_convert_values(pd.Series(categories), words), np.nan)  # code -1 -> NaN
+        blank = np.append(_blank(categories), True)
+        codes = series.cat.codes.to_numpy()
+        values = converted[codes]
+        bad = np.flatnonzero(np.isnan(values) & ~blank[codes])
+        if len(bad):
+            i = bad[0]
+            text = _cell_text(categories[codes[i]])
+            raise DataError(f"Row {i + 2}, column '{name}': '{text}' is not a number{hint}.")
+        return values
+    raw = series.to_numpy(dtype=object)
+    values = _convert_values(pd.Series(raw), words)
+    bad = np.flatnonzero(np.isnan(values) & ~_blank(raw))
+    if len(bad):
+        i = bad[0]
+        raise DataError(f"Row {i + 2}, column '{name}': '{_cell_text(raw[i])}' is not a number{hint}.")
+    return values
+
+
+def _blank(raw: np.ndarray) -> np.ndarray:
+    return np.fromiter(
+        (v is None or (isinstance(v, float) and math.isnan(v)) or (isinstance(v, str) and not v.strip())
+         or v is pd.NA or v is pd.NaT for v in raw),
+        dtype=bool, count=len(raw),
+    )
+
+
+def _convert_values(values: pd.Series, words: dict[str, float] | None) -> np.ndarray:
+    out = np.full(len(values), np.nan)
+    for i, value in enumerate(values):
+        if value is None or value is pd.NA:
+            continue
+        if isinstance(value, (bool | np.bool_, int | float | np.integer | np.floating)):
+            out[i] = float(value)
+        elif isinstance(value, str):
+            text = value.strip().replace(",", "") if words is None else value.strip()
+            if words is not None and text.lower() in words:
+                out[i] = words[text.lower()]
+                continue
+            try:
+                number = float(text.replace(",", ""))
+            except ValueError:
+                continue
+            out[i] = number if math.isfinite(number) else np.nan
+    return out
+
+
+def _require_filled(values: np.ndarray, name: str) -> None:
+    missing = np.flatnonzero(np.isnan(values))
+    if len(missing):
+        raise DataError(_blank_message(name, missing))
+
+
+def _labels_of(series: pd.Series, name: str) -> tuple[np.ndarray, list[str]]:
+    """Integer codes (order of first appearance) and the labels as text; blanks are a DataError."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    texts = [_cell_text(u) for u in (uniques.astype(object) if hasattr(uniques, "astype") else uniques)]
+    blank_codes = [i for i, t in enumerate(texts) if t == ""]
+    missing_mask = codes < 0
+    if blank_codes:
+        missing_mask |= np.isin(codes, blank_codes)
+    missing = np.flatnonzero(missing_mask)
+    if len(missing):
+        raise DataError(_blank_message(name, missing))
+    order = pd.Series(codes).drop_duplicates().to_numpy()  # first appearance
+    remap = np.empty(len(texts), dtype=np.int64)
+    remap[order] = np.arange(len(order))
+    labels = [texts[i] for i in order]
+    if len(set(labels)) != len(labels):  # e.g. 1 and "1" in an XLSX column
+        merged = {label: i for i, label in reversed(list(enumerate(labels)))}
+        remap = np.array([merged[labels[remap[i]]] for i in range(len(texts))], dtype=np.int64)
+        labels = list(dict.fromkeys(labels))
+    return remap[codes], labels
+
+
+def _blank_message(name: str, missing: np.ndarray) -> str:
+    if len(missing) == 1:
+        return f"Column '{name}' is blank in row {_rows(missing)}; fill it in or remove that row."
+    return f"Column '{name}' is blank in rows {_rows(missing)}; fill them in or remove those rows."
+
+
+def _binary(values: np.ndarray, name: str) -> np.ndarray:
+    bad = np.flatnonzero(~np.isnan(values) & (values != 0) & (values != 1))
+    if len(bad):
+        i = bad[0]
+        raise DataError(
+            f"Row {i + 2}, column '{name}': {_cell_text(float(values[i]))} is not 0 or 1; a yes/no outcome "
+            "needs 1/0, yes/no or true/false."
+        )
+    return values
+
+
+def _binary_column(table: pd.DataFrame, name: str) -> np.ndarray:
+    words = dict.fromkeys(TRUE_WORDS, 1.0) | dict.fromkeys(FALSE_WORDS, 0.0)
+    values = _numbers(_column(table, name), name, words=words, hint="; use 1/0, yes/no or true/false")
+    _require_filled(values, name)
+    return _binary(values, name)
+
+
+def _number_column(table: pd.DataFrame, name: str) -> np.ndarray:
+    values = _numbers(_column(table, name), name)
+    _require_filled(values, name)
+    return values
+
+
+def _check(values: np.ndarray, bad: np.ndarray, name: str, what: str) -> None:
+    rows = np.flatnonzero(bad)
+    if len(rows):
+        i = rows[0]
+        raise DataError(f"Row {i + 2}, column '{name}': {_cell_text(float(values[i]))} {what}.")
+
+
+# --- building datasets -------------------------------------------------------------------------------
+
+
+def build_dataset(
+    table: pd.DataFrame,
+    *,
+    kind: str,
+    arm: str,
+    control: str,
+    outcome: str | None = None,
+    baseline: str | None = None,
+    cluster: str | None = None,
+    period: str | None = None,
+    before_label: str | None = None,
+    time: str | None = None,
+    event: str | None = None,
+    exposure: str | None = None,
+) -> Dataset:
+    """Check the columns an analysis uses and reduce them to sufficient statistics."""
+    if kind not in KINDS:
+        raise DataError(f"'{kind}' is not an outcome kind; use one of {', '.join(KINDS)}.")
+    if len(table) == 0:
+        raise DataError("The file has a header row but no data rows.")
+    arms, labels = _labels_of(_column(table, arm), arm)
+    control = str(control).strip()
+    if control not in labels:
+        raise DataError(f"The comparison group '{control}' is not in column '{arm}' (its values: {_list(labels)}).")
+    periods, period_labels = _periods(table, period, before_label)
+    if len(labels) < 2 and periods is None:
+        raise DataError(f"Column '{arm}' has only one group ('{labels[0]}'); a comparison needs at least two.")
+    if kind == "time-to-event":
+        if cluster or period:
+            raise DataError("Time-to-event outcomes can be analysed only for pilots randomised person by person.")
+        return _survival_dataset(table, arms, labels, control, time, event)
+    if outcome is None:
+        raise DataError("Choose the column that holds the outcome.")
+    y, x, exp = _outcome_columns(table, kind, outcome, baseline, exposure)
+    clusters, cluster_labels = (None, None)
+    if cluster:
+        clusters, cluster_labels = _labels_of(_column(table, cluster), cluster)
+        _check_nested(arms, clusters, labels, cluster_labels)
+    y_shift = float(np.mean(y)) if kind == "continuous" else 0.0
+    x_shift = float(np.mean(x)) if x is not None else 0.0
+    cells = _cells(arms, periods, clusters, y - y_shift if y_shift else y,
+                   None if x is None else x - x_shift, exp, kind, len(labels), len(cluster_labels or ()))
+    return Dataset(
+        kind=kind, labels=tuple(labels), control=control, cells=cells,
+        periods=period_labels, clusters=None if cluster_labels is None else tuple(cluster_labels),
+        has_baseline=x is not None, y_shift=y_shift, x_shift=x_shift, row_count=len(table),
+    )
+
+
+def _list(labels: Sequence[str]) -> str:
+    shown = ", ".join(labels[:12])
+    return shown + (f" and {len(labels) - 12} more" if len(labels) > 12 else "")
+
+
+def _periods(table: pd.DataFrame, period: str | None, before_label: str | None):
+    if period is None:
+        if before_label is not None:
+            raise DataError("Say which column holds the period as well as which value means 'before'.")
+        return None, None
+    codes, labels = _labels_of(_column(table, period), period)
+    if before_label is None:
+        raise DataError(f"Say which value of column '{period}' means 'before' (its values: {_list(labels)}).")
+    before_label = str(before_label).strip()
+    if before_label not in labels:
+        raise DataError(f"'{before_label}' is not a value of column '{period}' (its values: {_list(labels)}).")
+    after = [label for label in labels if label != before_label]
+    if not after:
+        raise DataError(f"Column '{period}' has only the 'before' period; it needs an 'after' period too.")
+    before_code = labels.index(before_label)
+    return (codes != before_code).astype(np.int64), (before_label, after[0] if len(after) == 1 else "after")
+
+
+def _outcome_columns(table, kind, outcome, baseline, exposure):
+    y = _binary_column(table, outcome) if kind == "binary" else _number_column(table, outcome)
+    if kind == "count":
+        _check(y, (y < 0) | (y != np.floor(y)), outcome, "is not a count (a whole number, 0 or more)")
+    x = _number_column(table, baseline) if baseline else None
+    exp = None
+    if exposure:
+        if kind != "count":
+            raise DataError("Exposure applies only to count outcomes (events per person-year, for example).")
+        exp = _number_column(table, exposure)
+        _check(exp, exp <= 0, exposure, "is not a valid exposure; it must be greater than 0")
+    return y, x, exp
+
+
+def _check_nested(arms, clusters, labels, cluster_labels) -> None:
+    """In a cluster-randomised pilot every cluster is in one group."""
+    n_arms = len(labels)
+    pairs = np.bincount(clusters * n_arms + arms, minlength=len(cluster_labels) * n_arms)
+    pairs = pairs.reshape(len(cluster_labels), n_arms)
+    crossed = np.flatnonzero((pairs > 0).sum(axis=1) > 1)
+    if len(crossed):
+        c = crossed[0]
+        groups = [labels[a] for a in np.flatnonzero(pairs[c])]
+        raise DataError(
+            f"Cluster '{cluster_labels[c]}' has rows in more than one group ('{groups[0]}' and '{groups[1]}'); "
+            "in a cluster-randomised pilot each cluster is in one group."
+        )
+
+
+def _cells(arms, periods, clusters, y, x, exp, kind, n_arms, n_clusters) -> tuple[Cell, ...]:
+    n_periods = 1 if periods is None else 2
+    n_cl = max(n_clusters, 1)
+    key = arms.astype(np.int64) * (n_periods * n_cl)
+    if periods is not None:
+        key += periods * n_cl
+    if clusters is not None:
+        key += clusters
+    size = n_arms * n_periods * n_cl
+    count = np.bincount(key, minlength=size)
+
+    def total(weights):
+        return np.bincount(key, weights=weights, minlength=size)
+
+    zeros = np.zeros(size)
+    sums = {
+        "n": count.astype(float),
+        "sum": total(y),
+        "sum_sq": total(y) if kind == "binary" else total(y * y),
+        "sum_x": zeros if x is None else total(x),
+        "sum_xx": zeros if x is None else total(x * x),
+        "sum_xy": zeros if x is None else total(x * y),
+        "exposure": count.astype(float) if exp is None else total(exp),
+        "sum_sq_per_exposure": zeros,
+    }
+    if kind == "count":
+        sums["sum_sq_per_exposure"] = sums["sum_sq"] if exp is None else total(y * y / exp)
+    cells = []
+    for k in np.flatnonzero(count):
+        a, rest = divmod(int(k), n_periods * n_cl)
+        p, c = divmod(rest, n_cl)
+        stats = Stats(**{name: float(v[k]) for name, v in sums.items()})
+        cells.append(Cell(a, None if periods is None else p, None if clusters is None else c, stats))
+    return tuple(cells)
+
+
+def _survival_dataset(table, arms, labels, control, time, event) -> Dataset:
+    if not time or not event:
+        raise DataError("A time-to-event outcome needs a time column and an event column.")
+    t = _number_column(table, time)
+    _check(t, t < 0, time, "is not a valid time; times cannot be negative")
+    e = _binary_column(table, event).astype(bool)
+    survival = {label: (t[arms == i].copy(), e[arms == i].copy()) for i, label in enumerate(labels)}
+    cells = tuple(
+        Cell(i, None, None, Stats(n=float(len(survival[label][0])), sum=float(survival[label][1].sum())))
+        for i, label in enumerate(labels)
+    )
+    return Dataset(kind="time-to-event", labels=tuple(labels), control=control, cells=cells,
+                   row_count=len(table), survival=survival)
+
+
+# --- figures typed in --------------------------------------------------------------------------------
+
+
+SUMMARY_FIELDS = {
+    "binary": ("n", "events"),
+    "continuous": ("n", "mean", "sd"),
+    "count": ("events", "exposure"),
+}
+
+
+def dataset_from_summaries(kind: str, groups: Sequence[dict[str, Any]], *, control: str) -> Dataset:
+    """A dataset from figures per group: binary n and events; continuous n, mean and SD; count events and
+    exposure (n optional)."""
+    if kind == "time-to-event":
+        raise DataError("Time-to-event results need one row per person (time and whether the event happened).")
+    if kind not in SUMMARY_FIELDS:
+        raise DataError(f"'{kind}' is not an outcome kind; use one of {', '.join(KINDS)}.")
+    labels = [str(g.get("label", "")).strip() for g in groups]
+    for number, label in enumerate(labels, start=1):
+        if not label:
+            raise DataError(f"Group {number} has no name.")
+    if len(set(labels)) != len(labels):
+        raise DataError("Two groups have the same name; give each group its own name.")
+    if len(labels) < 2:
+        raise DataError("A comparison needs figures for at least two groups.")
+    control = str(control).strip()
+    if control not in labels:
+        raise DataError(f"The comparison group '{control}' is not one of the groups ({_list(labels)}).")
+    figures = [_summary_figures(kind, g, label) for g, label in zip(groups, labels, strict=True)]
+    n_known = all(f["n"] is not None for f in figures)
+    shift = 0.0
+    if kind == "continuous":
+        shift = sum(f["n"] * f["mean"] for f in figures) / sum(f["n"] for f in figures)
+    cells = tuple(Cell(i, None, None, _summary_stats(kind, f, shift)) for i, f in enumerate(figures))
+    rows = int(sum(f["n"] for f in figures)) if n_known else 0
+    return Dataset(kind=kind, labels=tuple(labels), control=control, cells=cells, n_known=n_known,
+                   y_shift=shift, row_count=rows, from_summaries=True)
+
+
+def _figure(group: dict[str, Any], name: str, label: str, *, required: bool = True) -> float | None:
+    value = group.get(name)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise DataError(f"Group '{label}': {name} is missing.")
+        return None
+    try:
+        number = float(str(value).replace(",", "")) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError):
+        raise DataError(f"Group '{label}': {name} '{value}' is not a number.") from None
+    if not math.isfinite(number):
+        raise DataError(f"Group '{label}': {name} must be a finite number.")
+    return number
+
+
+def _whole(value: float, name: str, label: str, minimum: int) -> None:
+    if value != math.floor(value) or value < minimum:
+        raise DataError(f"Group '{label}': {name} must be a whole number of at least {minimum}, not {value:g}.")
+
+
+def _summary_figures(kind: str, group: dict[str, Any], label: str) -> dict[str, float | None]:
+    f: dict[str, float | None] = {"n": _figure(group, "n", label, required=kind != "count")}
+    if f["n"] is not None:
+        _whole(f["n"], "n", label, 2 if kind == "continuous" else 1)
+    if kind == "binary":
+        f["events"] = _figure(group, "events", label)
+        _whole(f["events"], "events", label, 0)
+        if f["events"] > f["n"]:
+            raise DataError(f"Group '{label}': events ({f['events']:g}) cannot be more than n ({f['n']:g}).")
+    elif kind == "continuous":
+        f["mean"] = _figure(group, "mean", label)
+        f["sd"] = _figure(group, "sd", label)
+        if f["sd"] < 0:
+            raise DataError(f"Group '{label}': the SD cannot be negative ({f['sd']:g}).")
+    else:
+        f["events"] = _figure(group, "events", label)
+        _whole(f["events"], "events", label, 0)
+        f["exposure"] = _figure(group, "exposure", label)
+        if f["exposure"] <= 0:
+            raise DataError(f"Group '{label}': exposure must be greater than 0, not {f['exposure']:g}.")
+    return f
+
+
+def _summary_stats(kind: str, f: dict[str, float | None], shift: float) -> Stats:
+    if kind == "binary":
+        return Stats(n=f["n"], sum=f["events"], sum_sq=f["events"], exposure=f["n"])
+    if kind == "continuous":
+        n, centred = f["n"], f["mean"] - shift
+        return Stats(n=n, sum=n * centred, sum_sq=(n - 1) * f["sd"] ** 2 + n * centred**2, exposure=n)
+    n = f["n"] if f["n"] is not None else 0.0
+    return Stats(n=n, sum=f["events"], exposure=f["exposure"])
+
+
+def with_control(dataset: Dataset, control: str) -> Dataset:
+    """The same data with another comparison group (used by tests that swap the groups)."""
+    if control not in dataset.labels:
+        raise DataError(f"The comparison group '{control}' is not one of the groups ({_list(dataset.labels)}).")
+    return replace(dataset, control=control)
