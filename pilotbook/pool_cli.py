@@ -10,9 +10,9 @@ FILE holds one of three column sets, plus an optional ``label`` (or ``study``) c
 "t" is the group that got the change and "c" the comparison group. ``--json`` prints the keys ``k,
 estimate, se, ci_low, ci_high, tau2, i2, q, q_p, pi_low, pi_high`` on the analysis scale (log scale for RR
 and OR; ``scale`` says which), for RR and OR the same back-transformed under ``exp`` (``{estimate, ci_low,
-ci_high, pi_low, pi_high}``), and ``measure, method, hksj, studies: [{label, yi, vi, weight}], notes``.
-``i2`` and ``weight`` are percentages (``units`` says so).
-``pi_low``/``pi_high`` are null for FE and for fewer than three studies.
+ci_high, pi_low, pi_high}``), and ``measure, method, hksj, notes`` and ``studies: [{label, yi, vi, se,
+ci_low, ci_high, weight}]`` (each with its own ``exp`` for ratios). ``i2`` and ``weight`` are percentages
+(``units`` says so). ``pi_low``/``pi_high`` are null for FE and for fewer than three studies.
 
 Bad input exits with status 2 and one line on stderr naming the row and column to fix. This module must
 not import Django; the statistics are imported only once the file has been read, so mistakes are fast.
@@ -24,6 +24,7 @@ import argparse
 import csv
 import json
 import math
+import os
 import sys
 import warnings
 from collections.abc import Sequence
@@ -213,10 +214,19 @@ def analyse(studies: Studies, measure: str, *, method: str, hksj: bool):
 def as_json(result) -> dict:
     """The documented JSON: summary keys on the analysis scale, *_exp for ratios, and one entry per study."""
     data = result.as_dict()
-    studies = zip(data.pop("labels"), data.pop("yi"), data.pop("vi"), data.pop("weights"), strict=True)
-    data["studies"] = [{"label": lab, "yi": y, "vi": v, "weight": w} for lab, y, v, w in studies]
+    for key in ("labels", "yi", "vi", "weights"):
+        del data[key]
+    data["studies"] = [_study_json(study, result.is_ratio) for study in result.studies()]
     data["scale"] = "log" if result.is_ratio else "natural"
     data["units"] = {"i2": "percent", "weight": "percent of the total weight"}
+    return data
+
+
+def _study_json(study, is_ratio: bool) -> dict:
+    keys = ("label", "yi", "vi", "se", "ci_low", "ci_high", "weight")
+    data = {key: getattr(study, key) for key in keys}
+    if is_ratio:
+        data["exp"] = {"estimate": study.estimate_exp, "ci_low": study.ci_low_exp, "ci_high": study.ci_high_exp}
     return data
 
 
@@ -275,17 +285,15 @@ def _row(width: int, label: str, effect: str, interval: str, weight: str, plot: 
 
 def forest_plot(result) -> list[str]:
     """A text forest plot on the analysis scale: studies, the pooled diamond and the prediction interval."""
-    crit = _critical(result.level)
-    lows = [y - crit * math.sqrt(v) for y, v in zip(result.yi, result.vi, strict=True)]
-    highs = [y + crit * math.sqrt(v) for y, v in zip(result.yi, result.vi, strict=True)]
+    studies = result.studies()
+    lows, highs = [s.ci_low for s in studies], [s.ci_high for s in studies]
     extra = [result.pi_low, result.pi_high] if result.pi_low is not None else []
     axis = _Axis([0.0, *lows, *highs, result.ci_low, result.ci_high, *extra])
     width = min(28, max(len(label) for label in [*result.labels, "Prediction interval"]))
     lines = [_row(width, "Study", "Effect", f"{result.level:.0%} CI", "Weight", "Plot")]
-    for label, y, lo, hi, w in zip(result.labels, result.yi, lows, highs, result.weights, strict=True):
-        lines.append(
-            _row(width, label, _display(result, y), _interval(result, lo, hi), f"{w:.1f}%", _bar(axis, lo, y, hi))
-        )
+    for s in studies:
+        effect, interval = _display(result, s.yi), _interval(result, s.ci_low, s.ci_high)
+        lines.append(_row(width, s.label, effect, interval, f"{s.weight:.1f}%", _bar(axis, s.ci_low, s.yi, s.ci_high)))
     est, lo, hi = result.estimate, result.ci_low, result.ci_high
     diamond = _bar(axis, lo, est, hi, ends="<>", line="=", mark="#")
     lines.append(_row(width, "Pooled", _display(result, est), _interval(result, lo, hi), "100%", diamond))
@@ -303,12 +311,6 @@ def _axis_labels(result, axis: _Axis, null: str) -> str:
     cells[start : start + len(null)] = null
     cells[PLOT_WIDTH - len(right) :] = right
     return "".join(cells)
-
-
-def _critical(level: float) -> float:
-    from scipy import stats
-
-    return float(stats.norm.ppf(1 - (1 - level) / 2))
 
 
 def report(result) -> str:
@@ -350,10 +352,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as exc:
         print(f"pilotbook pool: {exc}", file=sys.stderr)
         return 2
-    if args.json:
-        print(json.dumps(as_json(result), indent=2, allow_nan=False))
-    else:
-        print(report(result))
+    try:
+        print(json.dumps(as_json(result), indent=2, allow_nan=False) if args.json else report(result))
+        sys.stdout.flush()
+    except BrokenPipeError:  # piped into `head`: stop quietly, as command-line tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 

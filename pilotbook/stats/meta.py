@@ -72,6 +72,25 @@ class PoolingError(ValueError):
 
 
 @dataclass(frozen=True)
+class StudyEffect:
+    """One study's row of a forest plot: its effect, normal-theory CI and share of the weight (percent).
+
+    ``*_exp`` are the effect and CI back on the ratio scale for RR and OR, and None otherwise.
+    """
+
+    label: str
+    yi: float
+    vi: float
+    se: float
+    ci_low: float
+    ci_high: float
+    weight: float
+    estimate_exp: float | None
+    ci_low_exp: float | None
+    ci_high_exp: float | None
+
+
+@dataclass(frozen=True)
 class PooledResult:
     """One pooled analysis, every number on the analysis scale (log scale for RR and OR)."""
 
@@ -132,6 +151,16 @@ class PooledResult:
     @property
     def pi_high_exp(self) -> float | None:
         return self._exp(self.pi_high)
+
+    def studies(self) -> list[StudyEffect]:
+        """Each study as a forest plot shows it, with its own CI at the result's level (normal, as metafor)."""
+        crit = _critical(self.level, None)
+        rows = []
+        for label, y, v, w in zip(self.labels, self.yi, self.vi, self.weights, strict=True):
+            se = math.sqrt(v)
+            low, high = y - crit * se, y + crit * se
+            rows.append(StudyEffect(label, y, v, se, low, high, w, self._exp(y), self._exp(low), self._exp(high)))
+        return rows
 
     def as_dict(self) -> dict:
         """Plain JSON-ready data: the fields, tau, and for RR/OR the back-transformed values."""

@@ -447,3 +447,18 @@ def test_flipping_every_effect_flips_the_pooled_effect(rows, method):
 def test_generic_effects_pool_like_raw_numbers():
     effects = from_effects([0.1, 0.5, 0.9], [0.02, 0.03, 0.04], labels=["a", "b", "c"])
     assert pool_effects(effects).estimate == pool([0.1, 0.5, 0.9], [0.02, 0.03, 0.04]).estimate
+
+
+def test_each_studys_forest_plot_row_matches_metafors_summary_of_normand_1999():
+    rows = pool_effects(normand_mean_differences_with_pooled_sds(), method="FE").studies()
+    # summary(escalc(...)) in metafor's normand1999 test, rounded to one decimal
+    assert [round(r.ci_low, 1) for r in rows] == [-32.5, -4.8, -62.7, -95.0, -12.8, -1.2, -8.1, -15.6, -1.9]
+    assert [round(r.ci_high, 1) for r in rows] == [-7.5, 0.8, -47.3, -47.0, 4.8, 3.2, 30.1, -4.4, 15.9]
+    assert rows[0].label == "Study 1" and rows[0].estimate_exp is None
+    assert sum(r.weight for r in rows) == pytest.approx(100)
+
+
+def test_ratio_study_rows_are_back_transformed_too():
+    first = pool_effects(bcg("RR")).studies()[0]  # Aronson 1948: RR 0.41 [0.13, 1.26] in metafor's forest plot
+    assert (round(first.estimate_exp, 2), round(first.ci_low_exp, 2), round(first.ci_high_exp, 2)) == (0.41, 0.13, 1.26)
+    assert first.ci_low_exp == pytest.approx(math.exp(first.ci_low))

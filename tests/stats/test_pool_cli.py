@@ -71,6 +71,9 @@ def test_ratio_measures_are_also_given_back_transformed_under_exp():
     back = pooled(BCG)["exp"]  # predict(res, transf=exp) in metafor
     assert printed(back["estimate"], 0.4894) and printed(back["ci_low"], 0.3441) and printed(back["ci_high"], 0.6962)
     assert printed(back["pi_low"], 0.1546) and printed(back["pi_high"], 1.5490)
+    aronson = pooled(BCG)["studies"][0]
+    assert aronson["label"] == "Aronson 1948" and round(aronson["exp"]["ci_high"], 2) == 1.26
+    assert aronson["ci_low"] == pytest.approx(aronson["yi"] - 1.959964 * math.sqrt(aronson["vi"]))
 
 
 def test_dersimonian_laird_and_fixed_effect_match_metafor():
