@@ -316,6 +316,7 @@ def _axis_labels(result, axis: _Axis, null: str) -> str:
 def report(result) -> str:
     """The readable summary printed without --json."""
     from pilotbook.stats.effect_sizes import MEASURE_NAMES
+    from pilotbook.stats.meta import describe
 
     name, level = MEASURE_NAMES[result.measure], f"{result.level:.0%}"
     model = "fixed effect" if result.method == "FE" else f"random effects, {result.method}"
@@ -339,6 +340,7 @@ def report(result) -> str:
             f"Analysis scale: log {name} (estimate {result.estimate:.4f}, SE {result.se:.4f}), as in the plot."
         )
     lines += [f"Note: {note}" for note in result.notes]
+    lines += ["", "In plain words:", *(f"  {sentence}" for sentence in describe(result))]
     return "\n".join(lines)
 
 

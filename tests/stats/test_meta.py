@@ -22,6 +22,7 @@ from pilotbook.stats.meta import (
     Method,
     PoolingError,
     _reml_step,
+    describe,
     pool,
     pool_effects,
     restricted_log_likelihood,
@@ -462,3 +463,36 @@ def test_ratio_study_rows_are_back_transformed_too():
     first = pool_effects(bcg("RR")).studies()[0]  # Aronson 1948: RR 0.41 [0.13, 1.26] in metafor's forest plot
     assert (round(first.estimate_exp, 2), round(first.ci_low_exp, 2), round(first.ci_high_exp, 2)) == (0.41, 0.13, 1.26)
     assert first.ci_low_exp == pytest.approx(math.exp(first.ci_low))
+
+
+# ---- plain-English summary ----------------------------------------------------------------------------
+
+
+def test_the_bcg_summary_reads_plainly_with_ratios_on_their_own_scale():
+    assert describe(pool_effects(bcg("RR"))) == [
+        "Across 13 pilots the pooled risk ratio is 0.489 (95% confidence interval 0.344 to 0.696).",
+        "Together they show a clear effect: the interval excludes no effect (1).",
+        "The councils' results differ a great deal (I² = 92%).",
+        "In another council the effect could be anywhere from 0.155 to 1.55, which includes no effect (1).",
+    ]
+
+
+def test_a_consistent_uncertain_summary_says_so():
+    r = pool([0.10, 0.11, 0.09, -0.10], [0.04, 0.05, 0.03, 0.06], hksj=True)
+    text = describe(r)
+    assert text[1] == "Together they do not show a clear effect: the interval includes no effect (0)."
+    assert text[2] == "The councils' results are consistent (I² = 0%)."
+    assert text[-1].startswith("The intervals use the Hartung-Knapp adjustment")
+
+
+@pytest.mark.parametrize(
+    ("options", "ending"),
+    [
+        ({"method": "FE"}, "assumes every council has the same true effect."),
+        ({"yi": [0.5, 0.9], "vi": [0.01, 0.02]}, "would vary in another council."),
+        ({"yi": [0.5, 0.6, 0.55], "vi": [0.01, 0.02, 0.01]}, "on the same side of 0."),
+    ],
+)
+def test_the_summary_explains_what_the_prediction_interval_says(options, ending):
+    options = {"yi": [0.1, 0.5, 0.9], "vi": [0.02, 0.03, 0.04], **options}
+    assert describe(pool(options.pop("yi"), options.pop("vi"), **options))[3].endswith(ending)

@@ -164,6 +164,7 @@ def test_without_json_it_prints_a_readable_summary_with_a_forest_plot():
     assert "I² = 92.2%" in done.stdout and "Q = 152.23 on 12 df" in done.stdout
     assert "prediction interval (the effect to expect in a new council): 0.155 to 1.55" in done.stdout
     assert "TPT Madras 1980" in done.stdout and "<==" in done.stdout
+    assert "  The councils' results differ a great deal (I² = 92%)." in done.stdout
 
 
 def test_a_study_with_no_events_is_left_out_of_a_ratio_and_the_json_says_so(tmp_path):
