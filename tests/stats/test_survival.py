@@ -11,10 +11,13 @@ import pytest
 from lifelines import CoxPHFitter, KaplanMeierFitter
 from lifelines.statistics import logrank_test
 from lifelines.utils import median_survival_times
+from statsmodels.duration.hazard_regression import PHReg
 
 from pilotbook.stats.survival import (
     BOOTSTRAP_METHOD,
+    PHREG_MAX_EVENT_TIMES,
     SurvivalGroup,
+    _cox_one_binary_covariate,
     _medians_from_counts,
     compare_survival,
     kaplan_meier,
@@ -236,3 +239,36 @@ def test_comparison_without_any_events_is_refused():
     arm = SurvivalGroup("arm", np.array([3.0, 4.0]), np.array([False, False]))
     with pytest.raises(ValueError, match="neither group has any events"):
         compare_survival(control, arm)
+
+
+# Large data: the vectorised paths must give the library answers
+
+
+def test_vectorised_cox_equals_statsmodels_phreg_on_tied_data():
+    time = np.concatenate([HAND_CONTROL.time, HAND_ARM.time])
+    event = np.concatenate([HAND_CONTROL.event, HAND_ARM.event])
+    in_arm = np.repeat([False, True], 20)
+    fit = PHReg(time, in_arm[:, None].astype(float), status=event.astype(float), ties="efron").fit()
+    beta, se, residuals = _cox_one_binary_covariate(time, event, in_arm)
+    assert (beta, se) == pytest.approx((fit.params[0], fit.bse[0]), rel=1e-9)
+    np.testing.assert_allclose(residuals[event], fit.schoenfeld_residuals[event, 0], rtol=1e-6, atol=1e-9)
+
+
+def test_many_distinct_times_still_match_lifelines():
+    rng = np.random.default_rng(5)
+    latent = np.concatenate([rng.exponential(40, 3000), rng.exponential(25, 3000)])
+    follow_up = rng.uniform(0, 100, 6000)
+    time, event = np.minimum(latent, follow_up), latent <= follow_up
+    control = SurvivalGroup("control", time[:3000], event[:3000])
+    arm = SurvivalGroup("arm", time[3000:], event[3000:])
+    assert np.unique(time[event]).size > PHREG_MAX_EVENT_TIMES  # takes the vectorised Cox path
+    result = compare_survival(control, arm)
+    hr = result.hazard_ratio
+    assert (hr.estimate, hr.ci_low, hr.ci_high) == pytest.approx(lifelines_cox(control, arm), rel=1e-5)
+    expected_p = logrank_test(control.time, arm.time, control.event, arm.event).p_value
+    assert result.logrank_p == pytest.approx(expected_p, rel=1e-6)
+    difference = result.median_difference
+    medians = [lifelines_curve(group).median_survival_time_ for group in (control, arm)]
+    assert difference.estimate == pytest.approx(medians[1] - medians[0])
+    assert difference.ci_low < difference.estimate < difference.ci_high
+    assert compare_survival(control, arm).to_dict() == result.to_dict()
