@@ -1,0 +1,179 @@
+"""``pilotbook analyse FILE``: the evaluation engine on a CSV or XLSX file, for analysts.
+
+Plain argparse on the Django-free engine (``pilotbook.stats``), so it starts fast and never touches the
+database. Bad input exits with status 2 and one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+PROG = "pilotbook analyse"
+KINDS = ("binary", "continuous", "count", "time-to-event")
+VERDICT_WORDS = {
+    "worked": "worked",
+    "no_worthwhile_effect": "made no worthwhile difference",
+    "made_worse": "made things worse",
+    "inconclusive": "is inconclusive",
+}
+
+
+class UsageError(Exception):
+    """Input the analyst must fix; shown as one line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog=PROG, description="Compare each group with the comparison group and give a verdict.")
+    p.add_argument("file", help="a CSV or XLSX file, one row per person or unit, headings in row 1")
+    p.add_argument("--outcome", help="column holding the outcome (not needed for time-to-event)")
+    p.add_argument("--arm", required=True, help="column saying which group each row is in")
+    p.add_argument("--control", required=True, help="the comparison group's label in that column")
+    p.add_argument("--kind", choices=[*KINDS, "time_to_event"], help="outcome kind (inferred when left out)")
+    p.add_argument("--time", help="time-to-event: column with the follow-up time")
+    p.add_argument("--event", help="time-to-event: column saying whether the event happened (1/0, yes/no)")
+    p.add_argument("--baseline", help="column with a baseline measure (continuous outcomes: ANCOVA)")
+    p.add_argument("--cluster", help="column with the cluster (ward, round, school) for cluster designs")
+    p.add_argument("--period", help="column with the period, for before-and-after designs")
+    p.add_argument("--before", help="the value of --period that means 'before'")
+    p.add_argument("--exposure", help="count outcomes: column with each row's exposure (e.g. person-years)")
+    p.add_argument("--design", default="auto", choices=("auto", "individual", "cluster", "did", "before_after"))
+    p.add_argument("--better", default="higher", choices=("higher", "lower"), help="which direction is better")
+    p.add_argument("--worthwhile", type=float, help="smallest worthwhile difference, in the outcome's units")
+    p.add_argument("--alpha", type=float, default=0.05, help="two-sided significance level (default 0.05)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    return p
+
+
+def main(argv: Sequence[str]) -> int:
+    """Entry point for ``pilotbook analyse ARGS``; returns the exit code."""
+    from pilotbook.stats.analysis import AnalysisError
+    from pilotbook.stats.dataset import DataError
+
+    try:
+        args = _parser().parse_args(list(argv))
+        result = run(args)
+    except (UsageError, DataError, AnalysisError) as error:
+        print(f"{PROG}: {_one_line(error)}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(result, allow_nan=False))
+    else:
+        print(report(result))
+    return 0
+
+
+def _one_line(error: Exception) -> str:
+    return " ".join(str(error).split()) or error.__class__.__name__
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    from pilotbook.stats.analysis import AnalysisSpec, analyse
+    from pilotbook.stats.dataset import build_dataset, read_table
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise UsageError(f"There is no file '{args.file}'.")
+    if args.worthwhile is not None and not (math.isfinite(args.worthwhile) and args.worthwhile > 0):
+        raise UsageError("--worthwhile must be a number greater than 0.")
+    if (args.period is None) != (args.before is None):
+        raise UsageError("--period and --before go together: the column and the value that means 'before'.")
+    table = read_table(path, filename=path.name)
+    kind = (args.kind or _infer_kind(args, table)).replace("_", "-")
+    if kind != "time-to-event" and not args.outcome:
+        raise UsageError("--outcome is required (the column holding the outcome).")
+    dataset = build_dataset(
+        table, kind=kind, arm=args.arm, control=args.control, outcome=args.outcome, baseline=args.baseline,
+        cluster=args.cluster, period=args.period, before_label=args.before, time=args.time, event=args.event,
+        exposure=args.exposure,
+    )
+    spec = AnalysisSpec(kind=kind, control=dataset.control, design=args.design, better=args.better,
+                        worthwhile=args.worthwhile, alpha=args.alpha)
+    return analyse(dataset, spec).to_dict()
+
+
+def _infer_kind(args: argparse.Namespace, table) -> str:
+    """time + event -> time-to-event; an outcome of only 0/1 (or yes/no) -> binary; else continuous."""
+    from pilotbook.stats.dataset import DataError, build_dataset
+
+    if args.time and args.event:
+        return "time-to-event"
+    if args.exposure:
+        return "count"
+    if not args.outcome:
+        raise UsageError("--outcome is required (the column holding the outcome).")
+    try:
+        build_dataset(table, kind="binary", arm=args.arm, control=args.control, outcome=args.outcome)
+    except DataError as error:
+        if "is not 0 or 1" in str(error) or "is not a number" in str(error):
+            return "continuous"
+        raise
+    return "binary"
+
+
+def report(result: dict[str, Any]) -> str:
+    lines = [f"{result['design_label']} (evidence level {result['msms_level']} of 5), {result['kind']} outcome."]
+    for arm in result["arms"]:
+        lines.append("  " + _arm_line(result["kind"], arm))
+    for c in result["comparisons"]:
+        lines.append("")
+        lines += _comparison_lines(result, c, f"{1 - result['alpha']:.0%}")
+    for heading, items in (("Warnings", result["warnings"]), ("Assumptions", result["assumptions"])):
+        if items:
+            lines += ["", f"{heading}:"] + [f"  - {item}" for item in items]
+    return "\n".join(lines)
+
+
+def _arm_line(kind: str, arm: dict[str, Any]) -> str:
+    n = "n not given" if arm.get("n") is None else f"n = {arm['n']:,}"
+    if kind == "binary":
+        return f"{arm['label']}: {n}, {arm['events']:,} events ({arm['proportion']:.1%})"
+    if kind == "count":
+        return f"{arm['label']}: {n}, {arm['events']:,} events over {arm['exposure']:,.4g} ({arm['rate']:.4g} per unit)"
+    if kind == "time-to-event":
+        median = "not reached" if arm["median"] is None else f"{arm['median']:.4g}"
+        return f"{arm['label']}: {n}, {arm['events']:,} events, median {median}"
+    sd = "" if arm.get("sd") is None else f", SD {arm['sd']:.4g}"
+    return f"{arm['label']}: {n}, mean {arm['mean']:.4g}{sd}"
+
+
+def _comparison_lines(result: dict[str, Any], c: dict[str, Any], level: str) -> list[str]:
+    lines = []
+    percent = result["kind"] == "binary"
+    if c["verdict"]:
+        lines.append(f"Verdict: '{c['arm']}' against '{c['control']}' {VERDICT_WORDS[c['verdict']]}.")
+    d = c["difference"]
+    if d:
+        lines.append(f"Difference ({c['arm']} minus {c['control']}): {_fmt(d, percent, level)} — {d['method']}.")
+    else:
+        lines.append(f"Difference ({c['arm']} minus {c['control']}): not available.")
+    if c["ratio"]:
+        lines.append(f"Ratio: {_fmt(c['ratio'], False, level)} — {c['ratio']['method']}.")
+    adjusted = "" if c["p_value_adjusted"] == c["p_value"] else f", Holm-adjusted {c['p_value_adjusted']:.3g}"
+    lines.append(f"p = {c['p_value']:.3g}{adjusted} ({c['test']}).")
+    if c["settling_sample"]:
+        lines.append(f"About {c['settling_sample']:,} per group would settle it.")
+    return lines
+
+
+def _fmt(e: dict[str, Any], percent: bool, level: str) -> str:
+    def f(v: float | None) -> str:
+        if v is None:
+            return "unbounded"
+        return f"{v * 100:.1f} points" if percent else f"{v:.4g}"
+
+    return f"{f(e['estimate'])} ({level} CI {f(e['ci_low'])} to {f(e['ci_high'])})"
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
