@@ -42,6 +42,7 @@ PH_CHECK_ALPHA = 0.05
 _MEDIAN_TOLERANCE = 1e-12  # so a curve landing on 0.5 by rounding still counts as reaching it
 _CELLS_PER_CHUNK = 4_000_000  # bounds the bootstrap's memory at about 32 MB a chunk
 BOOTSTRAP_MAX_TIMES = 1000  # distinct times kept when resampling; see _bootstrap_medians
+MAX_LOG_HAZARD_RATIO = 15  # beyond e^15 the fit has run off to infinity (separated groups)
 PHREG_MAX_EVENT_TIMES = 2000  # above this, PHReg's Python loop is slow and the vectorised fit is used
 
 
@@ -189,6 +190,12 @@ def compare_survival(control: SurvivalGroup, arm: SurvivalGroup, alpha: float = 
     a_time, a_event = _validated(arm.time, arm.event, f"group {arm.label!r}")
     if not (c_event.any() or a_event.any()):
         raise ValueError("neither group has any events, so their times cannot be compared.")
+    for label, group_event in ((control.label, c_event), (arm.label, a_event)):
+        if not group_event.any():
+            raise ValueError(
+                f"group {label!r} has no events at all, so a hazard ratio cannot be estimated; "
+                "show each group's Kaplan-Meier curve instead."
+            )
     warnings: list[str] = []
     warnings += _data_warnings(control.label, c_event)
     warnings += _data_warnings(arm.label, a_event)
@@ -213,9 +220,7 @@ def compare_survival(control: SurvivalGroup, arm: SurvivalGroup, alpha: float = 
 def _data_warnings(label: str, event: np.ndarray) -> list[str]:
     found = []
     events = int(event.sum())
-    if events == 0:
-        found.append(f"No events were recorded in group {label!r}, so its hazard ratio cannot be estimated reliably.")
-    elif events < FEW_EVENTS:
+    if events < FEW_EVENTS:
         found.append(
             f"Only {events} event{'s' if events != 1 else ''} in group {label!r}: "
             "the estimates are rough and the intervals may be too narrow."
@@ -236,6 +241,11 @@ def _cox(time, event, in_arm, alpha, arm_label, control_label) -> tuple[Estimate
         residuals = fit.schoenfeld_residuals[:, 0]
     else:
         beta, se, residuals = _cox_one_binary_covariate(time, event, in_arm.astype(bool))
+    if not (math.isfinite(beta) and math.isfinite(se) and abs(beta) < MAX_LOG_HAZARD_RATIO):
+        raise ValueError(
+            f"the hazard ratio of {arm_label!r} against {control_label!r} cannot be estimated: "
+            "the two groups' events hardly overlap in time."
+        )
     z = stats.norm.ppf(1 - alpha / 2)
     estimate = Estimate(
         estimate=math.exp(beta),

@@ -272,3 +272,18 @@ def test_many_distinct_times_still_match_lifelines():
     assert difference.estimate == pytest.approx(medians[1] - medians[0])
     assert difference.ci_low < difference.estimate < difference.ci_high
     assert compare_survival(control, arm).to_dict() == result.to_dict()
+
+
+def test_comparison_with_a_group_without_events_is_refused():
+    control = SurvivalGroup("control", np.arange(1.0, 21.0), np.ones(20, dtype=bool))
+    arm = SurvivalGroup("arm", np.arange(1.0, 21.0), np.zeros(20, dtype=bool))
+    with pytest.raises(ValueError, match="group 'arm' has no events at all"):
+        compare_survival(control, arm)
+
+
+def test_groups_whose_events_do_not_overlap_are_refused():
+    # Everyone in the control group has the event before anyone in the arm does: the fitted ratio runs off.
+    control = SurvivalGroup("control", np.arange(1.0, 11.0), np.ones(10, dtype=bool))
+    arm = SurvivalGroup("arm", np.arange(11.0, 21.0), np.ones(10, dtype=bool))
+    with pytest.raises(ValueError, match="cannot be estimated"):
+        compare_survival(control, arm)
