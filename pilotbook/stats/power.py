@@ -196,13 +196,18 @@ class Continuous:
         if n * (1 + ratio) <= 2:
             return 0.0  # no degrees of freedom left to estimate the SD: the test cannot reject
         d = effect / self._sd
-        return float(TTestIndPower().power(d, n, alpha / 2, ratio=ratio, alternative="larger"))
+        value = float(TTestIndPower().power(d, n, alpha / 2, ratio=ratio, alternative="larger"))
+        if not math.isfinite(value):  # scipy's noncentral t gives NaN at some large samples, where t is normal
+            value = float(norm.cdf(d * math.sqrt(n * ratio / (1 + ratio)) - norm.isf(alpha / 2)))
+        return value
 
     def n_exact(self, effect: float, sign: int, alpha: float, power: float, ratio: float) -> float:
         low = 2 / min(1.0, ratio)  # at least two people in each group, or the t-test has no degrees of freedom
         if self.power(effect, sign, low, alpha, ratio) >= power:
             return low
-        return brentq(lambda n: self.power(effect, sign, n, alpha, ratio) - power, low, 1e12, xtol=1e-10)
+        normal = (norm.isf(alpha / 2) + norm.ppf(power)) ** 2 * (1 + 1 / ratio) * (self._sd / effect) ** 2
+        high = 2 * normal + 2 * low  # the t-test needs a few more people than the normal approximation, not double
+        return brentq(lambda n: self.power(effect, sign, n, alpha, ratio) - power, low, high, xtol=1e-10)
 
     def describe(self, effect: float, sign: int) -> str:
         if self.control_mean is None:

@@ -1,0 +1,226 @@
+"""``pilotbook power``: the sample a pilot needs, the smallest effect a given sample can show, or how many
+councils would need to run the pilot together.
+
+    pilotbook power --kind binary --control-rate 0.30 --worthwhile 0.05
+    pilotbook power --kind continuous --sd 12 --worthwhile 3 --icc 0.05 --cluster-size 20 --json
+    pilotbook power --kind binary --control-rate 0.30 --sample 500            (minimum detectable effect)
+    pilotbook power --kind binary --control-rate 0.30 --worthwhile 0.05 --people-per-council 400
+
+Plain argparse on the Django-free engine (``pilotbook.stats.power``), so it starts fast and never touches the
+database; the engine is imported inside :func:`power` so other ``pilotbook`` commands do not load scipy.
+Bad input exits with status 2 and one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import math
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+PROG = "pilotbook power"
+KINDS = ("binary", "continuous", "count", "time-to-event")
+
+
+class UsageError(Exception):
+    """Input the officer must fix; shown as one line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but its errors are one line (no usage dump), as every pilotbook command's are."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def _number(text: str) -> float:
+    """A finite number: argparse's float() would accept 'nan' and 'inf'."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
+    return value
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog=PROG, description="Sample size, minimum detectable effect or councils needed for a pilot.")
+    p.add_argument("--kind", required=True, choices=[*KINDS, "time_to_event"], help="the primary outcome's kind")
+    p.add_argument("--worthwhile", type=_number, help="smallest worthwhile difference, in the outcome's units")
+    p.add_argument("--better", choices=("higher", "lower"), help="which direction is better (default: size for both)")
+    p.add_argument("--alpha", type=_number, default=0.05, help="two-sided significance level (default 0.05)")
+    p.add_argument("--power", type=_number, default=0.8, help="power (default 0.8)")
+    p.add_argument("--ratio", type=_number, default=1.0, help="people getting the change per comparison person")
+    p.add_argument("--control-rate", type=_number, help="binary: comparison rate, a fraction; count: rate")
+    p.add_argument("--sd", type=_number, help="continuous: standard deviation of the outcome")
+    p.add_argument("--control-mean", type=_number, help="continuous: comparison group's mean (for the wording)")
+    p.add_argument("--baseline-correlation", type=_number, default=0.0, help="continuous: r with a baseline")
+    p.add_argument("--rate", type=_number, help="count: comparison group's rate per unit of exposure")
+    p.add_argument("--exposure", type=_number, default=1.0, help="count: exposure per person (default 1)")
+    p.add_argument("--dispersion", type=_number, default=1.0, help="count: variance / mean (default 1, Poisson)")
+    p.add_argument("--hazard-ratio", type=_number, help="time-to-event: worthwhile hazard ratio")
+    p.add_argument("--control-median", type=_number, help="time-to-event: comparison group's median time")
+    p.add_argument("--follow-up", type=_number, help="time-to-event: how long each person is followed")
+    p.add_argument("--event-probability", type=_number, help="time-to-event: share expected to have the event")
+    p.add_argument("--formula", choices=("schoenfeld", "freedman"), default="schoenfeld", help="time-to-event")
+    p.add_argument("--icc", type=_number, help="cluster randomised: intraclass correlation")
+    p.add_argument("--cluster-size", type=_number, help="cluster randomised: mean people per cluster")
+    p.add_argument("--cluster-cv", type=_number, default=0.0, help="cluster randomised: CV of cluster sizes")
+    p.add_argument("--sample", type=_number, help="comparison-group people: give the minimum detectable effect")
+    p.add_argument("--people-per-council", type=int, help="people each council puts in: how many councils needed")
+    p.add_argument("--council-icc", type=_number, default=0.0,
+                   help="with --people-per-council: ICC between councils when whole councils are randomised")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    return p
+
+
+def power(argv: Sequence[str]) -> int:
+    """Entry point for ``pilotbook power ARGS``; returns the exit code."""
+    from pilotbook.stats.power import PowerInputError
+
+    try:
+        args = _parser().parse_args(list(argv))
+        result = _run(args)
+    except (UsageError, PowerInputError) as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 2
+    except (ValueError, ArithmeticError, RuntimeError) as exc:  # a calculation that cannot be done
+        print(f"{PROG}: error: cannot compute this: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(result) if args.json else _text(result))
+    return 0
+
+
+def _run(args: argparse.Namespace) -> dict:
+    from pilotbook.stats import power as pw
+
+    outcome, worthwhile = _outcome(args)
+    settings = {"alpha": args.alpha, "ratio": args.ratio}
+    if args.sample is not None:
+        design = _design(args)
+        result = {"answer": "minimum_detectable_effect"}
+        result |= _public(pw.minimum_detectable_effect(outcome, args.sample, power=args.power, design=design,
+                                                       **settings))
+        if worthwhile is not None:
+            achieved = pw.power_for_sample(outcome, worthwhile, args.sample, design=design, **settings)
+            result |= {"worthwhile": worthwhile, "power_at_worthwhile": achieved.power,
+                       "power_explanation": achieved.explanation}
+        return result
+    _need(worthwhile, "--worthwhile is required: the smallest difference worth having (or give --sample)")
+    if args.people_per_council is not None:
+        if args.icc is not None or args.cluster_size is not None:
+            raise UsageError("with --people-per-council, give --council-icc rather than --icc and --cluster-size")
+        councils = pw.councils_needed(outcome, worthwhile, people_per_council=args.people_per_council,
+                                      icc=args.council_icc, power=args.power, **settings)
+        return {"answer": "councils_needed", "kind": outcome.kind, "worthwhile": worthwhile} | _public(councils)
+    sized = pw.sample_size(outcome, worthwhile, power=args.power, design=_design(args), **settings)
+    return {"answer": "sample_size"} | _public(sized)
+
+
+def _public(result: object) -> dict:
+    return {k: (str(v) if isinstance(v, str) else v) for k, v in dataclasses.asdict(result).items()}
+
+
+def _outcome(args: argparse.Namespace):
+    """The engine's outcome object and the worthwhile effect, from the flags for the chosen kind."""
+    from pilotbook.stats import power as pw
+
+    kind = args.kind.replace("_", "-")
+    if kind == "binary":
+        _need(args.control_rate, "--control-rate is required for a binary outcome (a fraction such as 0.30)")
+        if not 0 < args.control_rate < 1:
+            raise UsageError(f"--control-rate must be a fraction from 0 to 1, such as 0.30, not {args.control_rate}")
+        return pw.Binary(args.control_rate, better=args.better), args.worthwhile
+    if kind == "continuous":
+        _need(args.sd, "--sd is required for a continuous outcome (the outcome's standard deviation)")
+        outcome = pw.Continuous(args.sd, control_mean=args.control_mean, baseline_correlation=args.baseline_correlation)
+        return outcome, args.worthwhile
+    if kind == "count":
+        rate = args.rate if args.rate is not None else args.control_rate
+        _need(rate, "--rate is required for a count outcome (events per unit of exposure)")
+        return pw.Count(rate, exposure=args.exposure, dispersion=args.dispersion, better=args.better), args.worthwhile
+    return _time_to_event(args)
+
+
+def _time_to_event(args: argparse.Namespace):
+    from pilotbook.stats import power as pw
+
+    if args.hazard_ratio is not None:
+        if args.worthwhile is not None:
+            raise UsageError("give --hazard-ratio or --worthwhile (a difference in median time), not both")
+        effect, worthwhile = pw.TimeEffect.HAZARD_RATIO, args.hazard_ratio
+    elif args.control_median is not None:
+        effect, worthwhile = pw.TimeEffect.MEDIAN_DAYS, args.worthwhile
+    elif args.sample is not None:
+        effect, worthwhile = pw.TimeEffect.HAZARD_RATIO, None
+    else:
+        raise UsageError("time-to-event needs --hazard-ratio, or --control-median with --worthwhile")
+    outcome = pw.TimeToEvent(
+        args.control_median, args.follow_up, effect=effect, better=args.better,
+        event_probability=args.event_probability, formula=args.formula,
+    )
+    return outcome, worthwhile
+
+
+def _design(args: argparse.Namespace):
+    from pilotbook.stats import power as pw
+
+    if args.icc is None and args.cluster_size is None:
+        return None
+    if args.icc is None or args.cluster_size is None:
+        raise UsageError("a cluster-randomised design needs both --icc and --cluster-size")
+    return pw.Cluster(icc=args.icc, cluster_size=args.cluster_size, cv=args.cluster_cv)
+
+
+def _need(value: float | None, message: str) -> None:
+    if value is None:
+        raise UsageError(message)
+
+
+# --- text output -------------------------------------------------------------------------------------
+
+
+def _text(result: dict) -> str:
+    answer = result["answer"]
+    if answer == "minimum_detectable_effect":
+        lines = _text_mde(result)
+    elif answer == "councils_needed":
+        lines = _text_councils(result)
+    else:
+        lines = _text_sample(result)
+    return "\n".join([*lines, "", f"Method: {result['method']}"])
+
+
+def _text_sample(result: dict) -> list[str]:
+    if result["per_group"] == result["change_group"]:
+        lines = [f"People per group: {result['per_group']:,}"]
+    else:
+        lines = [f"People in the comparison group: {result['per_group']:,}",
+                 f"People getting the change: {result['change_group']:,}"]
+    lines.append(f"Total: {result['total']:,}")
+    if result["clusters_per_group"] is not None:
+        lines.append(f"Clusters per group: {result['clusters_per_group']:,}")
+        lines.append(f"Design effect: {result['design_effect']:.3f}")
+    if result["events_needed"] is not None:
+        lines.append(f"Events needed: {result['events_needed']:,}")
+    return [*lines, "", result["explanation"]]
+
+
+def _text_mde(result: dict) -> list[str]:
+    effect = result["effect"]
+    shown = f"{effect:.4g}" + (f" ({effect * 100:.3g} percentage points)" if result["kind"] == "binary" else "")
+    lines = [f"Minimum detectable effect: {shown} ({result['unit']})", "", result["explanation"]]
+    if "power_at_worthwhile" in result:
+        lines.append(result["power_explanation"])
+    return lines
+
+
+def _text_councils(result: dict) -> list[str]:
+    lines = [f"Councils needed: {result['councils']:,}", f"People in all: {result['people_needed']:,}"]
+    if result["councils_per_group"] is not None:
+        lines.append(f"Design effect: {result['design_effect']:.3f}")
+    return [*lines, "", result["explanation"]]

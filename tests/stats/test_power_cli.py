@@ -1,0 +1,83 @@
+"""``pilotbook power`` run as an analyst runs it: the installed console command, in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PILOTBOOK = Path(sys.executable).with_name("pilotbook")
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(PILOTBOOK), "power", *args], capture_output=True, text=True, timeout=120, check=False)
+
+
+def run_json(*args: str) -> dict:
+    done = run(*args, "--json")
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_binary_sample_size_as_in_the_issue_prints_people_per_group():
+    done = run("--kind", "binary", "--control-rate", "0.30", "--worthwhile", "0.05")
+    assert done.returncode == 0, done.stderr
+    assert "People per group: 1,377" in done.stdout  # Fleiss, no continuity correction: 1376.3 rounded up
+    assert "Method: Two proportions" in done.stdout
+
+
+def test_continuous_cluster_design_in_json_gives_clusters_per_group():
+    result = run_json("--kind", "continuous", "--sd", "1", "--worthwhile", "0.5", "--icc", "0.05",
+                      "--cluster-size", "20")
+    assert result["answer"] == "sample_size"
+    assert result["per_group"] == 125 and result["clusters_per_group"] == 7  # 63.77 x 1.95 = 124.3
+    assert result["design_effect"] == pytest.approx(1.95)
+
+
+def test_time_to_event_reports_events():
+    result = run_json("--kind", "time-to-event", "--hazard-ratio", "0.7", "--alpha", "0.05", "--power", "0.8")
+    assert result["events_needed"] == 247  # Schoenfeld (1983)
+
+
+def test_a_given_sample_gives_the_minimum_detectable_effect_and_the_power():
+    result = run_json("--kind", "continuous", "--sd", "1", "--sample", "64", "--worthwhile", "0.5")
+    assert result["answer"] == "minimum_detectable_effect"
+    assert result["effect"] == pytest.approx(0.4991, abs=1e-3)
+    assert result["power_at_worthwhile"] == pytest.approx(0.8015, abs=1e-3)
+    done = run("--kind", "binary", "--control-rate", "0.3", "--sample", "500")
+    assert "Minimum detectable effect: 0.08395 (8.4 percentage points)" in done.stdout
+
+
+def test_councils_needed_pooled_and_as_clusters():
+    pooled = run_json("--kind", "binary", "--control-rate", "0.30", "--worthwhile", "0.05", "--better", "higher",
+                      "--people-per-council", "400")
+    assert pooled["councils"] == 7 and pooled["people_needed"] == 2754
+    whole = run("--kind", "binary", "--control-rate", "0.30", "--worthwhile", "0.05", "--better", "higher",
+                "--people-per-council", "400", "--council-icc", "0.01")
+    assert whole.returncode == 0 and "Councils needed: 36" in whole.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--kind", "binary", "--worthwhile", "0.05"], "--control-rate is required"),
+        (["--kind", "binary", "--control-rate", "thirty", "--worthwhile", "0.05"], "expected a number"),
+        (["--kind", "binary", "--control-rate", "30", "--worthwhile", "0.05"], "fraction from 0 to 1"),
+        (["--kind", "binary", "--control-rate", "0.3"], "--worthwhile is required"),
+        (["--kind", "binary", "--control-rate", "0.98", "--worthwhile", "0.05", "--better", "higher"], "between 0"),
+        (["--kind", "continuous", "--sd", "1", "--worthwhile", "nan"], "finite number"),
+        (["--kind", "continuous", "--sd", "1", "--worthwhile", "0.5", "--icc", "0.05"], "--cluster-size"),
+        (["--kind", "continuous", "--sd", "1", "--worthwhile", "0.5", "--power", "1.5"], "power"),
+        (["--kind", "wishes"], "invalid choice"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line_and_no_traceback(args, message):
+    done = run(*args)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0] and lines[0].startswith("pilotbook power: error:")
+    assert "Traceback" not in done.stderr
