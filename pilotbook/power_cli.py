@@ -61,6 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--baseline-correlation", type=_number, default=0.0, help="continuous: r with a baseline")
     p.add_argument("--rate", type=_number, help="count: comparison group's rate per unit of exposure")
     p.add_argument("--exposure", type=_number, default=1.0, help="count: exposure per person (default 1)")
+    p.add_argument("--rate-ratio", type=_number, help="count: worthwhile rate ratio (instead of --worthwhile)")
     p.add_argument("--dispersion", type=_number, default=1.0, help="count: variance / mean (default 1, Poisson)")
     p.add_argument("--hazard-ratio", type=_number, help="time-to-event: worthwhile hazard ratio")
     p.add_argument("--control-median", type=_number, help="time-to-event: comparison group's median time")
@@ -142,7 +143,12 @@ def _outcome(args: argparse.Namespace):
     if kind == "count":
         rate = args.rate if args.rate is not None else args.control_rate
         _need(rate, "--rate is required for a count outcome (events per unit of exposure)")
-        return pw.Count(rate, exposure=args.exposure, dispersion=args.dispersion, better=args.better), args.worthwhile
+        if args.rate_ratio is not None and args.worthwhile is not None:
+            raise UsageError("give --rate-ratio or --worthwhile (a difference in rates), not both")
+        as_ratio = args.rate_ratio is not None
+        outcome = pw.Count(rate, exposure=args.exposure, dispersion=args.dispersion, better=args.better,
+                           effect="ratio" if as_ratio else "difference")
+        return outcome, args.rate_ratio if as_ratio else args.worthwhile
     return _time_to_event(args)
 
 

@@ -24,7 +24,8 @@ Methods (named in every result's ``method``):
   an optional correlation with a baseline measure shrinks the SD by ``sqrt(1 - r²)`` (ANCOVA).
 - **count**: difference in Poisson rates per unit of exposure, the same pooled-null/unpooled-alternative
   normal approximation (statsmodels' ``power_poisson_diff_2indep``, score variance), with an optional
-  dispersion factor (variance = dispersion x mean) for counts more variable than Poisson.
+  dispersion factor (variance = dispersion x mean) for counts more variable than Poisson; the worthwhile
+  effect may be given as a difference in rates or as a rate ratio.
 - **time_to_event**: Schoenfeld's number of events for a hazard ratio,
   ``D = (z_{1-alpha/2} + z_power)² (1 + ratio)² / (ratio · log(HR)²)`` (Schoenfeld 1983), or Freedman's
   ``D = (z_{1-alpha/2} + z_power)² (1 + ratio·HR)² / (ratio · (1 - HR)²)`` (Freedman 1982), turned into people
@@ -221,19 +222,23 @@ class Count:
     """Events counted per person (contacts, missed bins) with the comparison group's rate per unit of exposure.
 
     ``exposure`` is each person's exposure (weeks, years); ``dispersion`` is the variance as a multiple of the
-    mean, 1 for Poisson and more for counts that bunch up in some people.
+    mean, 1 for Poisson and more for counts that bunch up in some people. ``effect`` says what ``worthwhile``
+    means: "difference" in the rate per unit of exposure, or "ratio", the change group's rate over the
+    comparison group's (0.8 = a fifth fewer events).
     """
 
     control_rate: float
     exposure: float = 1.0
     dispersion: float = 1.0
     better: Better | None = None
+    effect: str = "difference"
     kind: ClassVar[str] = "count"
 
     def __post_init__(self) -> None:
         _require(_finite(self.control_rate) and self.control_rate > 0, "The control rate must be greater than 0.")
         _require(_finite(self.exposure) and self.exposure > 0, "The exposure per person must be greater than 0.")
         _require(_finite(self.dispersion) and self.dispersion > 0, "The dispersion must be greater than 0.")
+        _require(self.effect in {"difference", "ratio"}, "The effect must be 'difference' or 'ratio'.")
         _check_better(self.better)
 
     @property
@@ -241,34 +246,49 @@ class Count:
         model = "Poisson" if self.dispersion == 1 else f"overdispersed Poisson (variance {self.dispersion:g} x mean)"
         return f"Difference in {model} rates with exposure, normal approximation: pooled variance under no effect"
 
+    @property
+    def is_ratio(self) -> bool:
+        return self.effect == "ratio"
+
     def signs(self) -> tuple[int, ...]:
         return _signs(self.better)
 
+    def new_rate(self, effect: float, sign: int) -> float:
+        """The change group's rate: a rate ratio sets its own direction; a difference goes the ``sign`` way."""
+        return self.control_rate * effect if self.is_ratio else self.control_rate + sign * effect
+
     def feasible(self, effect: float, sign: int) -> bool:
-        return self.control_rate + sign * effect > 0
+        if self.is_ratio:
+            return effect > 0 and effect != 1
+        return self.new_rate(effect, sign) > 0
 
     def effect_range(self, sign: int) -> tuple[float, float]:
+        if self.is_ratio:
+            return (1 + _TINY, 1e6) if sign > 0 else (1 - _TINY, 1e-6)  # (weakest, strongest)
         return _TINY * self.control_rate, (1e6 if sign > 0 else 1 - _TINY) * self.control_rate
 
     def n_exact(self, effect: float, sign: int, alpha: float, power: float, ratio: float) -> float:
-        std_null, std_alt = self._stds(effect, sign, ratio)
-        return float(normal_sample_size_one_tail(effect * self.exposure, power, alpha / 2, std_null, std_alt))
+        gap, std_null, std_alt = self._gap_and_stds(effect, sign, ratio)
+        return float(normal_sample_size_one_tail(gap, power, alpha / 2, std_null, std_alt))
 
     def power(self, effect: float, sign: int, n: float, alpha: float, ratio: float) -> float:
-        std_null, std_alt = self._stds(effect, sign, ratio)
-        return float(normal_power_het(effect * self.exposure, n, alpha / 2, std_null, std_alt, alternative="larger"))
+        gap, std_null, std_alt = self._gap_and_stds(effect, sign, ratio)
+        return float(normal_power_het(gap, n, alpha / 2, std_null, std_alt, alternative="larger"))
 
-    def _stds(self, effect: float, sign: int, ratio: float) -> tuple[float, float]:
-        """SDs of the difference in counts per comparison-group person, with no effect and with the effect."""
+    def _gap_and_stds(self, effect: float, sign: int, ratio: float) -> tuple[float, float, float]:
+        """The difference in counts per person, and its SDs per comparison-group person without and with it."""
         mu0 = self.control_rate * self.exposure
-        mu1 = (self.control_rate + sign * effect) * self.exposure
+        mu1 = self.new_rate(effect, sign) * self.exposure
         pooled = (mu0 + ratio * mu1) / (1 + ratio)
         phi = self.dispersion
-        return math.sqrt(phi * pooled * (1 + 1 / ratio)), math.sqrt(phi * (mu0 + mu1 / ratio))
+        return abs(mu1 - mu0), math.sqrt(phi * pooled * (1 + 1 / ratio)), math.sqrt(phi * (mu0 + mu1 / ratio))
 
     def describe(self, effect: float, sign: int) -> str:
-        new = self.control_rate + sign * effect
-        return f"a change in the rate from {self.control_rate:.4g} to {new:.4g} per unit of exposure"
+        new = self.new_rate(effect, sign)
+        return (
+            f"a change in the rate from {self.control_rate:.4g} to {new:.4g} per unit of exposure "
+            f"(rate ratio {new / self.control_rate:.3g})"
+        )
 
 
 @dataclass(frozen=True)
@@ -596,7 +616,7 @@ def effect_unit(outcome: Outcome) -> str:
     if isinstance(outcome, Binary):
         return "difference in proportions"
     if isinstance(outcome, Count):
-        return "difference in rate per unit of exposure"
+        return "rate ratio" if outcome.is_ratio else "difference in rate per unit of exposure"
     if isinstance(outcome, TimeToEvent):
         hazard = TimeEffect(outcome.effect) is TimeEffect.HAZARD_RATIO
         return "hazard ratio" if hazard else "difference in median time"
@@ -679,6 +699,8 @@ def _infeasible_message(outcome: Outcome) -> str:
     if isinstance(outcome, Binary):
         return "The control rate plus or minus the worthwhile difference must stay between 0 and 1."
     if isinstance(outcome, Count):
+        if outcome.is_ratio:
+            return "The rate ratio must be greater than 0 and not 1."
         return "The worthwhile difference would take the rate below zero."
     if isinstance(outcome, TimeToEvent) and TimeEffect(outcome.effect) is TimeEffect.HAZARD_RATIO:
         return "The hazard ratio must be greater than 0 and not 1."
@@ -689,14 +711,22 @@ def _direction_matters(outcome: Outcome) -> bool:
     """Whether a rise and a fall of the same size need different samples (not for a mean or a hazard ratio)."""
     if isinstance(outcome, TimeToEvent):
         return TimeEffect(outcome.effect) is TimeEffect.MEDIAN_DAYS
+    if isinstance(outcome, Count):
+        return not outcome.is_ratio
     return not isinstance(outcome, Continuous)
 
 
 def _magnitude(outcome: Outcome, effect: float) -> float:
-    """How far an effect is from 'no effect', to compare the two directions (a hazard ratio on the log scale)."""
-    if isinstance(outcome, TimeToEvent) and TimeEffect(outcome.effect) is TimeEffect.HAZARD_RATIO:
+    """How far an effect is from 'no effect', to compare the two directions (a ratio on the log scale)."""
+    if _is_ratio(outcome):
         return abs(math.log(effect))
     return effect
+
+
+def _is_ratio(outcome: Outcome) -> bool:
+    if isinstance(outcome, TimeToEvent):
+        return TimeEffect(outcome.effect) is TimeEffect.HAZARD_RATIO
+    return isinstance(outcome, Count) and outcome.is_ratio
 
 
 def _hardest_sign(outcome: Outcome, worthwhile: float, alpha: float, power: float, ratio: float) -> int:

@@ -153,6 +153,16 @@ def test_exposure_and_overdispersion_change_the_count_sample_as_they_should():
     assert sample_size(Count(0.5, dispersion=2.0, better="lower"), 0.1).per_group_exact == pytest.approx(2 * base)
 
 
+def test_a_worthwhile_rate_ratio_is_the_same_as_the_difference_it_implies():
+    as_ratio = sample_size(Count(2.0, effect="ratio"), 1.1)
+    assert as_ratio.per_group_exact == pytest.approx(sample_size(Count(2.0, better="higher"), 0.2).per_group_exact)
+    assert "rate ratio 1.1" in as_ratio.explanation
+    mde = minimum_detectable_effect(Count(2.0, effect="ratio", better="lower"), 500)
+    assert mde.unit == "rate ratio" and mde.effect < 1
+    difference = minimum_detectable_effect(Count(2.0, better="lower"), 500).effect
+    assert mde.effect == pytest.approx((2.0 - difference) / 2.0, rel=1e-6)
+
+
 # --- time to event ------------------------------------------------------------------------------------
 
 

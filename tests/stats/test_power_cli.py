@@ -42,6 +42,11 @@ def test_time_to_event_reports_events():
     assert result["events_needed"] == 247  # Schoenfeld (1983)
 
 
+def test_count_with_a_rate_ratio():
+    result = run_json("--kind", "count", "--rate", "2", "--rate-ratio", "1.1")
+    assert result["per_group"] == 825  # 824.1, the same as a difference of 0.2 (statsmodels-checked in test_power)
+
+
 def test_a_given_sample_gives_the_minimum_detectable_effect_and_the_power():
     result = run_json("--kind", "continuous", "--sd", "1", "--sample", "64", "--worthwhile", "0.5")
     assert result["answer"] == "minimum_detectable_effect"
