@@ -43,6 +43,11 @@ PAGES = [
     ("pilot-result", Status.RUNNING, (), CHANGE_RULE),
     ("pilot-publish", Status.RESULTS_RECORDED, (), CHANGE_RULE),
     ("pilot-sharing", Status.REGISTERED, (), CHANGE_RULE),
+    ("measure", Status.RUNNING, (), CHANGE_RULE),
+    ("measure-upload", Status.RUNNING, (), CHANGE_RULE),
+    ("measure-summary", Status.RUNNING, (), CHANGE_RULE),
+    ("pilot-report", Status.DRAFT, (), {"own": 200, "moderator": 200, "default": 404}),
+    ("pilot-report", Status.PUBLISHED, (), {"own": 200, "anonymous": 404, "default": 200}),
 ]
 
 
@@ -85,6 +90,9 @@ WRITES = [
     ("pilot-result", Status.RUNNING, (), {"estimate": "-10", "ci_low": "-15", "ci_high": "-5"},
      Status.RESULTS_RECORDED),
     ("pilot-check", Status.DRAFT, (), {}, Status.REGISTERED),
+    ("measure-summary", Status.RUNNING, (), {"g1_label": "Old", "g1_n": "200", "g1_mean": "40", "g1_sd": "12",
+                                              "g2_label": "New", "g2_n": "200", "g2_mean": "30", "g2_sd": "12"},
+     Status.RUNNING),
 ]
 
 
@@ -102,6 +110,22 @@ def test_only_own_council_can_move_a_pilot_along(persona, name, status, args, da
     else:
         assert response.status_code in (302, 403, 404)
         assert pilot.status == status
+        assert not pilot.analyses.exists()
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_an_analysis_page_is_only_for_the_owning_council(persona, owned_pilot, persona_client):
+    from pilotbook.pilots import measure
+
+    pilot = owned_pilot(Status.RUNNING)
+    officer = pilot.created_by
+    analysis = measure.summary_analyse(pilot=pilot, user=officer, control="Old", groups=[
+        {"label": "Old", "n": 200, "mean": 40, "sd": 12}, {"label": "New", "n": 200, "mean": 30, "sd": 12}])
+    response = persona_client(persona).get(reverse("analysis-detail", args=[pilot.pk, analysis.pk]))
+    assert response.status_code == expected(CHANGE_RULE, persona)
+    response = persona_client(persona).post(reverse("analysis-detail", args=[pilot.pk, analysis.pk]), {})
+    pilot.refresh_from_db()
+    assert (pilot.status == Status.RESULTS_RECORDED) == (persona in OWN)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

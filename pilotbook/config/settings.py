@@ -161,8 +161,14 @@ WHITENOISE_AUTOREFRESH = DEBUG
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 DAY = 24 * 60 * 60
 PILOTBOOK_PERIODIC_TASKS: dict[str, dict] = {
+    "purge_stale_uploads": {"task": "pilotbook.pilots.tasks.purge_stale_uploads", "every": 15 * 60},
     "prune_finished_jobs": {"task": "pilotbook.jobs.tasks.prune_finished_jobs", "every": DAY},
 }
+
+# Outcome data uploads (CSV or XLSX, one row per person): the largest file accepted, and how long an upload
+# whose columns were never mapped is kept before it is deleted (it may hold personal data).
+PILOTBOOK_MAX_UPLOAD_BYTES = int(os.environ.get("PILOTBOOK_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
+PILOTBOOK_UPLOAD_KEEP_SECONDS = 60 * 60
 
 # Pilot results are due this long after a pilot's end date unless the plan says otherwise.
 PILOTBOOK_RESULTS_DUE_AFTER_DAYS = 84

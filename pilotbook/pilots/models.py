@@ -192,8 +192,70 @@ class Result(models.Model):
     summary = models.TextField(_("what happened"), blank=True)
     verdict = models.CharField(max_length=25, choices=Verdict.choices, editable=False)
     reaches_worthwhile = models.BooleanField(default=False, editable=False)
+    analysis = models.ForeignKey(
+        "Analysis", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text="The analysis in Pilotbook this result came from; empty when the council analysed it elsewhere",
+    )
     recorded_at = models.DateTimeField(auto_now=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
 
     def __str__(self) -> str:
         return f"Result of {self.pilot}"
+
+
+class Analysis(models.Model):
+    """One run of the evaluation engine on a pilot's data: what went in (sufficient statistics only) and out.
+
+    Uploaded rows are personal data, so they are never stored here: ``dataset`` holds per-group totals
+    (counts, sums, sums of squares), or for time-to-event outcomes the (time, event) pairs with nothing that
+    identifies anyone. ``output`` is pilotbook.stats.analysis.Analysis.to_dict().
+    """
+
+    class Purpose(models.TextChoices):
+        FINAL = "final", _("Final analysis")
+        INTERIM = "interim", _("Interim look")
+
+    class Source(models.TextChoices):
+        UPLOAD = "upload", _("Uploaded rows")
+        SUMMARY = "summary", _("Summary figures typed in")
+
+    pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="analyses")
+    purpose = models.CharField(max_length=10, choices=Purpose.choices, default=Purpose.FINAL)
+    look_number = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Interim look number, from 1")
+    source = models.CharField(max_length=10, choices=Source.choices)
+    filename = models.CharField(max_length=255, blank=True)
+    mapping = models.JSONField(default=dict, blank=True, help_text="Which column held what, and the control group")
+    spec = models.JSONField(default=dict, help_text="The AnalysisSpec used: kind, design, better, worthwhile")
+    dataset = models.JSONField(help_text="Sufficient statistics (pilotbook.stats.dataset.Dataset.to_json())")
+    output = models.JSONField(help_text="pilotbook.stats.analysis.Analysis.to_dict()")
+    interim_decision = models.JSONField(null=True, blank=True)
+    row_count = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pilot", "-created_at"]
+        verbose_name_plural = "analyses"
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} of {self.pilot} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("analysis-detail", args=[self.pilot_id, self.pk])
+
+
+class PendingUpload(models.Model):
+    """An uploaded file between upload and column mapping; deleted when analysed, or after an hour unused."""
+
+    token = models.CharField(max_length=32, unique=True)
+    pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(max_length=255)
+    content = models.BinaryField()
+    columns = models.JSONField(default=list)
+    row_count = models.PositiveIntegerField(default=0)
+    mapping = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"Upload {self.filename} for {self.pilot_id}"

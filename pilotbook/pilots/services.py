@@ -161,6 +161,7 @@ def result_record(
     sample_size: int | None = None,
     method: str = "",
     summary: str = "",
+    analysis=None,
 ) -> Result:
     """Record the primary outcome's effect (new minus old, in the outcome's unit) and derive the verdict."""
     pilot = _locked(pilot)
@@ -186,6 +187,7 @@ def result_record(
             "verdict": judged.verdict.value,
             "reaches_worthwhile": judged.reaches_worthwhile,
             "recorded_by": user,
+            "analysis": analysis,
         },
     )
     now = timezone.now()

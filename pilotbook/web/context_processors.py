@@ -4,12 +4,13 @@ from django.utils.translation import gettext as _
 
 def navigation(request) -> dict:
     """Service navigation items, with the current one marked (GOV.UK service navigation component)."""
-    items = [(_("Browse pilots"), reverse("pilot-list"))]
+    items = [(_("Browse pilots"), reverse("pilot-list")), (_("Power calculator"), reverse("power-calculator"))]
     user = request.user
     if user.is_authenticated:
         items.insert(0, (_("Your council"), reverse("dashboard")))
         if user.memberships.exists():
             items.append((_("Register a pilot"), reverse("pilot-create")))
+        items.append((_("Partners"), reverse("partner-index")))
         if user.is_moderator:
             items.append((_("Moderation"), reverse("admin:index")))
     # The current item is the one whose address is the longest start of this page's address.

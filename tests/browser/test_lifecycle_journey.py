@@ -25,8 +25,10 @@ def test_officer_runs_a_pilot_to_a_published_result_that_the_public_can_read(pag
     page.get_by_role("button", name="Start the pilot").click()
     expect(page.get_by_text("Pilot started.")).to_be_visible()
 
-    # And records a result, first with an effect outside its interval
-    page.get_by_role("link", name="Record the result").click()
+    # And records a result from their own analysis, first with an effect outside its interval
+    page.get_by_role("link", name="Measure the pilot").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Enter the effect from your own analysis").click()
     page.get_by_label("Effect", exact=True).fill("-25")
     page.get_by_label("95% confidence interval: lower end").fill("-20")
     page.get_by_label("95% confidence interval: upper end").fill("-18")

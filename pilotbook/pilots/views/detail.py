@@ -3,8 +3,8 @@
 from django.http import JsonResponse
 from django.shortcuts import render
 
+from pilotbook.pilots import charts, presenters
 from pilotbook.pilots import plan as plan_module
-from pilotbook.pilots import presenters
 from pilotbook.pilots.access import visible_pilot_or_404
 from pilotbook.pilots.choices import Status
 
@@ -22,8 +22,7 @@ def pilot_detail(request, pk: int):
         "rows": presenters.plan_rows(pilot),
         "amendments": amendments,
         "result": result,
-        "effect_sentence": presenters.effect_sentence(pilot, result) if result else "",
-        "verdict_explanation": presenters.VERDICT_EXPLANATION.get(result.verdict) if result else "",
+        "result_view": charts.result_view(pilot, result) if result else None,
         "status_tag": presenters.status_tag_class(pilot.status),
         "verdict_tag": presenters.verdict_tag_class(result.verdict) if result else "",
         "Status": Status,

@@ -1,0 +1,248 @@
+"""Presenters for results: the plain-English verdict, the effect chart, Kaplan-Meier curves and their tables.
+
+Charts are server-drawn SVG (no JavaScript), each with a title and description for screen readers and the
+same numbers in a table beside it. Nothing here computes statistics: every number comes from the engine's
+output (pilotbook.stats.analysis.Analysis.to_dict()) or the recorded Result; this module only places and
+words them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+from types import SimpleNamespace
+
+from django.utils.translation import gettext as _
+
+from . import presenters
+from .choices import BetterDirection, OutcomeKind, Verdict
+
+WIDTH, LEFT, RIGHT = 640, 150, 20
+ROW_HEIGHT, TOP, AXIS = 44, 40, 36
+# Line styles that differ by more than colour, for Kaplan-Meier curves.
+CURVE_STYLES = [("#1d70b8", ""), ("#d4351c", "8 4"), ("#00703c", "2 3"), ("#6f72af", "12 3 2 3")]
+
+
+def nice_ticks(low: float, high: float, count: int = 6) -> list[float]:
+    """Round-numbered ticks covering [low, high]."""
+    span = high - low or abs(high) or 1.0
+    raw = span / max(count - 1, 1)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    first = math.floor(low / step) * step
+    ticks, value = [], first
+    while value <= high + step * 1e-9:
+        ticks.append(round(value, 10))
+        value += step
+    return ticks
+
+
+def number(value: float | Decimal | None, places: int = 2) -> str:
+    if value is None:
+        return "–"
+    value = float(value)
+    if value != 0 and abs(value) < 0.01:
+        return f"{value:.2g}"
+    text = f"{value:,.{places}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+@dataclass
+class EffectRow:
+    label: str
+    estimate: float
+    ci_low: float
+    ci_high: float
+    x_est: float = 0
+    x_low: float = 0
+    x_high: float = 0
+    y: float = 0
+    y_text: float = 0
+    x_box: float = 0
+    y_box: float = 0
+    verdict: str = ""
+
+
+@dataclass
+class EffectChart:
+    rows: list[EffectRow]
+    unit: str
+    worthwhile: float  # signed: on the side of the axis that is better
+    height: int = 0
+    ticks: list[tuple[float, str]] = field(default_factory=list)
+    x_zero: float = 0
+    x_worthwhile: float = 0
+    axis_y: float = 0
+    tick_label_y: float = 0
+    worthwhile_label_y: float = 0
+    title: str = ""
+    description: str = ""
+
+
+def effect_chart(rows: list[EffectRow], *, unit: str, worthwhile: float, better: str) -> EffectChart:
+    """Place each effect and its CI on one axis with zero and the smallest worthwhile effect marked."""
+    signed_worthwhile = worthwhile if better == BetterDirection.HIGHER else -worthwhile
+    values = [0.0, signed_worthwhile] + [v for r in rows for v in (r.ci_low, r.ci_high)]
+    low, high = min(values), max(values)
+    pad = (high - low) * 0.08 or 1.0
+    ticks = nice_ticks(low - pad, high + pad)
+    lo, hi = min(ticks[0], low - pad), max(ticks[-1], high + pad)
+    scale = (WIDTH - LEFT - RIGHT) / (hi - lo)
+
+    def x(value: float) -> float:
+        return round(LEFT + (value - lo) * scale, 1)
+
+    for index, row in enumerate(rows):
+        row.x_est, row.x_low, row.x_high = x(row.estimate), x(row.ci_low), x(row.ci_high)
+        row.y = TOP + index * ROW_HEIGHT + ROW_HEIGHT / 2
+        row.y_text, row.x_box, row.y_box = row.y + 5, row.x_est - 7, row.y - 7
+    chart = EffectChart(rows=rows, unit=unit, worthwhile=signed_worthwhile)
+    chart.height = TOP + len(rows) * ROW_HEIGHT + AXIS
+    chart.axis_y, chart.tick_label_y, chart.worthwhile_label_y = chart.height - AXIS, chart.height - 14, 30
+    chart.ticks = [(x(t), number(t)) for t in ticks if lo <= t <= hi]
+    chart.x_zero, chart.x_worthwhile = x(0.0), x(signed_worthwhile)
+    chart.title = _("Effect with its 95%% confidence interval, in %(unit)s") % {"unit": unit}
+    parts = [
+        _("%(label)s: %(estimate)s %(unit)s, 95%% confidence interval %(low)s to %(high)s.")
+        % {"label": r.label, "estimate": number(r.estimate), "low": number(r.ci_low), "high": number(r.ci_high),
+           "unit": unit}
+        for r in rows
+    ]
+    parts.append(_("No effect is at 0; the smallest effect worth having is at %(w)s %(unit)s.")
+                 % {"w": number(signed_worthwhile), "unit": unit})
+    chart.description = " ".join(parts)
+    return chart
+
+
+@dataclass
+class KMChart:
+    curves: list[dict]
+    x_ticks: list[tuple[float, str]]
+    y_ticks: list[tuple[float, str]]
+    height: int
+    plot_bottom: float
+    x_label_y: float
+    unit_label_y: float
+    time_unit: str
+    table_times: list[float]
+    table: list[dict]
+    title: str
+    description: str
+
+
+def km_chart(curves: list[dict], *, time_unit: str) -> KMChart | None:
+    """Kaplan-Meier step curves, one per group, with survival at a few times for the table alternative."""
+    if not curves:
+        return None
+    height, top, bottom = 300, 16, 40
+    t_max = max((step[0] for c in curves for step in c["steps"]), default=0) or 1.0
+    x_ticks_values = nice_ticks(0, t_max)
+    x_hi = max(x_ticks_values[-1], t_max)
+
+    def x(t):
+        return round(LEFT + t / x_hi * (WIDTH - LEFT - RIGHT), 1)
+
+    def y(s):
+        return round(top + (1 - s) * (height - top - bottom), 1)
+
+    drawn = []
+    for index, curve in enumerate(curves):
+        colour, dash = CURVE_STYLES[index % len(CURVE_STYLES)]
+        points, previous = [], None
+        for t, s, *_bounds in curve["steps"]:
+            if previous is not None:
+                points.append(f"{x(t)},{y(previous)}")
+            points.append(f"{x(t)},{y(s)}")
+            previous = s
+        points.append(f"{x(x_hi)},{y(previous if previous is not None else 1)}")
+        drawn.append({**curve, "colour": colour, "dash": dash, "points": " ".join(points)})
+    table_times = [t for t in x_ticks_values if 0 < t <= t_max][:6]
+    table = []
+    for curve in curves:
+        at = []
+        for t in table_times:
+            s = 1.0
+            for step_t, step_s, *_bounds in curve["steps"]:
+                if step_t <= t:
+                    s = step_s
+            at.append(number(s * 100, 0) + "%")
+        table.append({"label": curve["label"], "at": at, "median": curve.get("median"),
+                      "median_ci_low": curve.get("median_ci_low"), "median_ci_high": curve.get("median_ci_high")})
+    description = " ".join(
+        _("%(label)s: median %(median)s %(unit)s.") % {
+            "label": c["label"], "unit": time_unit,
+            "median": number(c["median"]) if c.get("median") is not None else _("not reached")}
+        for c in curves)
+    return KMChart(
+        curves=drawn,
+        x_ticks=[(x(t), number(t)) for t in x_ticks_values if t <= x_hi],
+        y_ticks=[(y(s), y(s) + 5, f"{int(s * 100)}%") for s in (0, 0.25, 0.5, 0.75, 1)],
+        height=height, plot_bottom=height - bottom, x_label_y=height - 20, unit_label_y=height - 2,
+        time_unit=time_unit, table_times=[number(t) for t in table_times], table=table,
+        title=_("Share still waiting for the event over time (Kaplan-Meier)"), description=description,
+    )
+
+
+# Whole views ------------------------------------------------------------------------------------------------
+
+
+def _scale(pilot) -> float:
+    return 100.0 if pilot.outcome_kind == OutcomeKind.BINARY else 1.0
+
+
+def _comparison_view(pilot, comparison: dict) -> dict:
+    scale = _scale(pilot)
+    d = comparison["difference"]
+    estimate, low, high = d["estimate"] * scale, d["ci_low"] * scale, d["ci_high"] * scale
+    verdict = comparison.get("verdict")
+    fake = SimpleNamespace(ci_low=Decimal(repr(round(low, 4))), ci_high=Decimal(repr(round(high, 4))))
+    return {
+        "arm": comparison["arm"], "control": comparison["control"], "verdict": verdict,
+        "verdict_label": Verdict(verdict).label if verdict else "",
+        "verdict_tag": presenters.verdict_tag_class(verdict) if verdict else "",
+        "verdict_explanation": presenters.VERDICT_EXPLANATION.get(verdict, ""),
+        "sentence": presenters.effect_sentence(pilot, fake),
+        "estimate": estimate, "ci_low": low, "ci_high": high,
+        "difference": d, "ratio": comparison.get("ratio"), "other_measures": comparison.get("other_measures") or {},
+        "p_value": comparison.get("p_value"), "p_value_adjusted": comparison.get("p_value_adjusted"),
+        "test": comparison.get("test"), "reaches_worthwhile": comparison.get("reaches_worthwhile"),
+        "settling_sample": comparison.get("settling_sample"),
+    }
+
+
+def analysis_report(pilot, output: dict) -> dict:
+    """Everything a page needs to show one engine output: comparisons, charts, tables and caveats."""
+    comparisons = [_comparison_view(pilot, c) for c in output["comparisons"]]
+    rows = [EffectRow(label=f"{c['arm']} − {c['control']}", estimate=c["estimate"], ci_low=c["ci_low"],
+                      ci_high=c["ci_high"], verdict=c["verdict_label"]) for c in comparisons]
+    survival = output.get("survival") or {}
+    return {
+        "output": output,
+        "comparisons": comparisons,
+        "chart": effect_chart(rows, unit=pilot.outcome_unit, worthwhile=float(pilot.worthwhile_effect),
+                              better=pilot.better_direction),
+        "km": km_chart(survival.get("curves") or [], time_unit=pilot.outcome_unit),
+        "scale": _scale(pilot),
+        "arms": output.get("arms", []),
+        "warnings": output.get("warnings", []),
+        "assumptions": output.get("assumptions", []),
+        "multiple_arms": len(comparisons) > 1,
+    }
+
+
+def result_view(pilot, result) -> dict:
+    """The recorded headline result, with the analysis behind it when it was done in Pilotbook."""
+    analysis = result.analysis
+    view = {"result": result, "sentence": presenters.effect_sentence(pilot, result),
+            "verdict_explanation": presenters.VERDICT_EXPLANATION.get(result.verdict, ""),
+            "verdict_tag": presenters.verdict_tag_class(result.verdict), "report": None}
+    if analysis is not None:
+        view["report"] = analysis_report(pilot, analysis.output)
+        view["chart"] = view["report"]["chart"]
+    else:
+        row = EffectRow(label=_("Pilot − comparison"), estimate=float(result.estimate),
+                        ci_low=float(result.ci_low), ci_high=float(result.ci_high))
+        view["chart"] = effect_chart([row], unit=pilot.outcome_unit, worthwhile=float(pilot.worthwhile_effect),
+                                     better=pilot.better_direction)
+    return view

@@ -1,0 +1,261 @@
+"""Measuring a running pilot: receive outcome data, run the evaluation engine, record the result from it.
+
+The maths is all in pilotbook.stats (no Django there); this module turns a pilot's registered plan into an
+engine specification, stores only what the engine keeps (sufficient statistics, never individual rows) and
+writes in one transaction each, so a failure leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import replace
+from datetime import timedelta
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pilotbook.stats import dataset as engine_data
+from pilotbook.stats.analysis import AnalysisError, AnalysisSpec, analyse
+
+from . import services
+from .choices import Design, OutcomeKind, Status, StoppingRule
+from .models import Analysis, PendingUpload, Pilot, Result
+
+ENGINE_KIND = {
+    OutcomeKind.BINARY: "binary",
+    OutcomeKind.CONTINUOUS: "continuous",
+    OutcomeKind.COUNT: "count",
+    OutcomeKind.TIME_TO_EVENT: "time-to-event",
+}
+# The registered design decides the analysis; anything not listed is analysed as individually allocated.
+ENGINE_DESIGN = {
+    Design.RANDOMISED_CLUSTER: "cluster",
+    Design.BEFORE_AFTER_COMPARISON: "did",
+    Design.BEFORE_AFTER_ONLY: "before_after",
+}
+# Columns a person maps for each kind of outcome (beyond the group column).
+COLUMN_ROLES = ("outcome", "baseline", "cluster", "period", "time", "event", "exposure")
+
+
+class MeasureError(ValidationError):
+    """Something about the data or the pilot's state that the person can fix; the message says how."""
+
+
+def measurable(pilot: Pilot) -> bool:
+    return pilot.status == Status.RUNNING
+
+
+def _require_measurable(pilot: Pilot) -> None:
+    if not measurable(pilot):
+        raise MeasureError(_("Only a running pilot can be measured. Start the pilot first."))
+
+
+def engine_kind(pilot: Pilot) -> str:
+    return ENGINE_KIND[OutcomeKind(pilot.outcome_kind)]
+
+
+def engine_design(pilot: Pilot) -> str:
+    return ENGINE_DESIGN.get(pilot.design, "individual")
+
+
+def unit_scale(pilot: Pilot) -> Decimal:
+    """The engine reports proportions as fractions; the plan states yes-or-no effects in percentage points."""
+    return Decimal(100) if pilot.outcome_kind == OutcomeKind.BINARY else Decimal(1)
+
+
+def spec_for(pilot: Pilot, *, control: str) -> AnalysisSpec:
+    return AnalysisSpec(
+        kind=engine_kind(pilot),
+        control=control,
+        design=engine_design(pilot),
+        better=pilot.better_direction,
+        worthwhile=float(pilot.worthwhile_effect / unit_scale(pilot)),
+    )
+
+
+def needed_roles(pilot: Pilot) -> dict[str, bool]:
+    """Which columns the mapping page asks for, and whether each is required, from the registered plan."""
+    kind, design = engine_kind(pilot), engine_design(pilot)
+    roles = {"outcome": kind != "time-to-event"}
+    if kind == "time-to-event":
+        roles |= {"time": True, "event": True}
+    if kind == "continuous" and design in ("individual", "cluster"):
+        roles["baseline"] = False
+    if kind == "count":
+        roles["exposure"] = False
+    if design == "cluster":
+        roles["cluster"] = True
+    if design in ("did", "before_after"):
+        roles["period"] = True
+    return roles
+
+
+# Uploads ----------------------------------------------------------------------------------------------------
+
+
+def upload_receive(*, pilot: Pilot, user, filename: str, content: bytes) -> PendingUpload:
+    """Check an uploaded file can be read and keep it, briefly, until its columns are mapped."""
+    _require_measurable(pilot)
+    if len(content) > settings.PILOTBOOK_MAX_UPLOAD_BYTES:
+        raise MeasureError(
+            _("The file is larger than %(limit)s MB. Remove columns the analysis does not need, or type in "
+              "summary figures instead.") % {"limit": settings.PILOTBOOK_MAX_UPLOAD_BYTES // (1024 * 1024)}
+        )
+    try:
+        table = engine_data.read_table(content, filename=filename)
+    except engine_data.DataError as exc:
+        raise MeasureError(str(exc)) from None
+    if len(table) == 0:
+        raise MeasureError(_("The file has column names but no rows of data."))
+    return PendingUpload.objects.create(
+        token=secrets.token_hex(16),
+        pilot=pilot,
+        user=user,
+        filename=filename[:255],
+        content=content,
+        columns=[str(column) for column in table.columns],
+        row_count=len(table),
+    )
+
+
+def pending_upload(*, pilot: Pilot, user, token: str) -> PendingUpload:
+    """The person's own upload for this pilot, if it has not been used or expired."""
+    cutoff = timezone.now() - timedelta(seconds=settings.PILOTBOOK_UPLOAD_KEEP_SECONDS)
+    upload = PendingUpload.objects.filter(token=token, pilot=pilot, user=user, created_at__gte=cutoff).first()
+    if upload is None:
+        raise MeasureError(_("That upload has expired or was already analysed. Upload the file again."))
+    return upload
+
+
+def group_labels(upload: PendingUpload, column: str) -> list[tuple[str, int]]:
+    """The distinct values of the group column, with how many rows each has (no row is shown)."""
+    table = engine_data.read_table(bytes(upload.content), filename=upload.filename)
+    if column not in table.columns:
+        raise MeasureError(_("The file has no column called '%(column)s'.") % {"column": column})
+    values = table[column].dropna().astype(str).str.strip()
+    counts = values[values != ""].value_counts(sort=False)
+    return [(str(label), int(count)) for label, count in counts.items()]
+
+
+@transaction.atomic
+def upload_analyse(*, upload: PendingUpload, user, mapping: dict[str, Any], purpose: str = Analysis.Purpose.FINAL,
+                   look_number: int | None = None) -> Analysis:
+    """Run the engine on an uploaded file with the person's column mapping, then delete the file."""
+    pilot = Pilot.objects.select_for_update().get(pk=upload.pilot_id)
+    _require_measurable(pilot)
+    table = engine_data.read_table(bytes(upload.content), filename=upload.filename)
+    columns = {role: mapping.get(role) or None for role in COLUMN_ROLES}
+    try:
+        data = engine_data.build_dataset(
+            table, kind=engine_kind(pilot), arm=mapping["arm"], control=mapping["control"],
+            before_label=mapping.get("before_label") or None, **columns,
+        )
+        result = analyse(data, spec_for(pilot, control=mapping["control"]))
+    except (engine_data.DataError, AnalysisError) as exc:
+        raise MeasureError(str(exc)) from None
+    analysis = _store(pilot, user, source=Analysis.Source.UPLOAD, filename=upload.filename, mapping=mapping,
+                      data=data, result=result, purpose=purpose, look_number=look_number)
+    upload.delete()
+    return analysis
+
+
+@transaction.atomic
+def summary_analyse(*, pilot: Pilot, user, groups: list[dict[str, Any]], control: str,
+                    purpose: str = Analysis.Purpose.FINAL, look_number: int | None = None) -> Analysis:
+    """Run the engine on summary figures typed in per group."""
+    pilot = Pilot.objects.select_for_update().get(pk=pilot.pk)
+    _require_measurable(pilot)
+    try:
+        data = engine_data.dataset_from_summaries(engine_kind(pilot), groups, control=control)
+        # Summary figures per group carry no clusters or periods, so they are compared as independent groups.
+        result = analyse(data, replace(spec_for(pilot, control=control), design="individual"))
+    except (engine_data.DataError, AnalysisError) as exc:
+        raise MeasureError(str(exc)) from None
+    return _store(pilot, user, source=Analysis.Source.SUMMARY, filename="", mapping={"control": control},
+                  data=data, result=result, purpose=purpose, look_number=look_number)
+
+
+def _store(pilot, user, *, source, filename, mapping, data, result, purpose, look_number) -> Analysis:
+    output = result.to_dict()
+    spec = spec_for(pilot, control=mapping["control"])
+    analysis = Analysis(
+        pilot=pilot, purpose=purpose, look_number=look_number if purpose == Analysis.Purpose.INTERIM else None,
+        source=source, filename=filename[:255], mapping=mapping,
+        spec={"kind": spec.kind, "design": output.get("design", spec.design), "better": spec.better,
+              "worthwhile": spec.worthwhile, "alpha": spec.alpha, "control": spec.control},
+        dataset=data.to_json(), output=output, row_count=data.row_count, created_by=user,
+    )
+    if purpose == Analysis.Purpose.INTERIM:
+        analysis.interim_decision = interim_decision(pilot, output, look_number)
+    analysis.save()
+    return analysis
+
+
+# Interim looks ----------------------------------------------------------------------------------------------
+
+
+def interim_looks_left(pilot: Pilot) -> list[int]:
+    """The planned interim look numbers not yet taken."""
+    if pilot.stopping_rule == StoppingRule.NONE or not pilot.interim_looks:
+        return []
+    taken = set(pilot.analyses.filter(purpose=Analysis.Purpose.INTERIM).values_list("look_number", flat=True))
+    return [n for n in range(1, pilot.interim_looks + 1) if n not in taken]
+
+
+def interim_decision(pilot: Pilot, output: dict, look_number: int | None) -> dict:
+    """Apply the registered stopping rule to the first comparison at this look."""
+    from pilotbook.stats import interim
+
+    comparison = output["comparisons"][0]
+    oriented = comparison["oriented"]
+    decision = interim.decide_from_estimate(
+        rule=pilot.stopping_rule,
+        looks=pilot.interim_looks + 1,
+        look_number=look_number,
+        estimate=oriented["estimate"],
+        ci_low=oriented["ci_low"],
+        ci_high=oriented["ci_high"],
+        worthwhile=float(pilot.worthwhile_effect / unit_scale(pilot)),
+    )
+    return decision.to_dict()
+
+
+# Recording the result -------------------------------------------------------------------------------------------
+
+
+def _in_units(value: float, pilot: Pilot) -> Decimal:
+    return (Decimal(repr(value)) * unit_scale(pilot)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_EVEN)
+
+
+def analysis_record_result(*, analysis: Analysis, user, arm: str | None = None, summary: str = "") -> Result:
+    """Record a final analysis's comparison (the first, or the named arm's) as the pilot's headline result."""
+    if analysis.purpose != Analysis.Purpose.FINAL:
+        raise MeasureError(_("An interim look cannot be recorded as the result. Run the final analysis."))
+    comparisons = analysis.output["comparisons"]
+    comparison = next((c for c in comparisons if c["arm"] == arm), comparisons[0]) if arm else comparisons[0]
+    difference = comparison["difference"]
+    pilot = analysis.pilot
+    arms = {a["label"]: a for a in analysis.output["arms"]}
+    sample = sum(int(arms[label]["n"]) for label in (comparison["arm"], comparison["control"]) if label in arms)
+    method = difference.get("method", "")
+    if comparison.get("test"):
+        method = f"{method}; {comparison['test']}" if method else comparison["test"]
+    return services.result_record(
+        pilot=pilot, user=user,
+        estimate=_in_units(difference["estimate"], pilot),
+        ci_low=_in_units(difference["ci_low"], pilot),
+        ci_high=_in_units(difference["ci_high"], pilot),
+        sample_size=sample or None, method=method[:200], summary=summary, analysis=analysis,
+    )
+
+
+def purge_stale_uploads(now=None) -> int:
+    """Delete uploads whose columns were never mapped within the keep time; returns how many."""
+    cutoff = (now or timezone.now()) - timedelta(seconds=settings.PILOTBOOK_UPLOAD_KEEP_SECONDS)
+    deleted, _ = PendingUpload.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

@@ -1,0 +1,251 @@
+"""Measuring a running pilot in the web app: upload, map columns, choose the comparison, see and record the verdict."""
+
+import io
+import json
+from datetime import timedelta
+from decimal import Decimal
+
+import numpy as np
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from pilotbook.pilots import measure
+from pilotbook.pilots.choices import Status
+from pilotbook.pilots.models import Analysis, PendingUpload
+from pilotbook.stats.analysis import AnalysisSpec, analyse
+from pilotbook.stats.dataset import build_dataset, read_table
+
+from .factories import make_pilot
+
+pytestmark = pytest.mark.django_db
+
+BINARY_PLAN = {"outcome_name": "Paid on time", "outcome_unit": "percentage points", "outcome_kind": "binary",
+               "better_direction": "higher", "worthwhile_effect": Decimal("5")}
+
+
+def binary_csv(n=400, p_old=0.50, p_new=0.65, seed=3) -> bytes:
+    rng = np.random.default_rng(seed)
+    lines = ["reference,group,paid"]
+    for i in range(n):
+        group = "new letter" if i % 2 else "old letter"
+        paid = int(rng.random() < (p_new if i % 2 else p_old))
+        lines.append(f"R{i:05d},{group},{'yes' if paid else 'no'}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+@pytest.fixture
+def running_binary(home_council, officer):
+    return make_pilot(home_council, officer, status=Status.RUNNING, **BINARY_PLAN)
+
+
+def upload(client, pilot, content: bytes, name="outcomes.csv"):
+    return client.post(reverse("measure-upload", args=[pilot.pk]), {"file": SimpleUploadedFile(name, content)})
+
+
+def test_upload_map_choose_comparison_analyse_and_record(client, officer, running_binary):
+    pilot = running_binary
+    client.force_login(officer)
+    content = binary_csv()
+    response = upload(client, pilot, content)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    token = PendingUpload.objects.get().token
+    assert response.url == reverse("measure-columns", args=[pilot.pk, token])
+
+    page = client.get(response.url).content.decode()
+    assert "400 rows" in page and "reference" in page
+    response = client.post(response.url, {"arm": "group", "outcome": "paid"})
+    assert response.status_code == 302
+    page = client.get(response.url).content.decode()
+    assert "old letter (200 rows)" in page
+    response = client.post(response.url, {"control": "old letter"})
+    assert response.status_code == 302
+    analysis = Analysis.objects.get()
+    assert response.url == analysis.get_absolute_url()
+
+    # The file is gone; only totals are kept, and nothing from the reference column.
+    assert not PendingUpload.objects.exists()
+    stored = json.dumps(analysis.dataset)
+    assert "R00001" not in stored and len(stored) < 2000
+    assert analysis.row_count == 400
+
+    # The same numbers the engine gives on the file directly.
+    expected = analyse(build_dataset(read_table(content, filename="x.csv"), kind="binary", arm="group",
+                                     control="old letter", outcome="paid"),
+                       AnalysisSpec(kind="binary", control="old letter", worthwhile=0.05)).to_dict()
+    diff = expected["comparisons"][0]["difference"]
+    assert analysis.output["comparisons"][0]["difference"]["estimate"] == pytest.approx(diff["estimate"])
+
+    page = client.get(response.url).content.decode()
+    assert "Record this as the result" in page and "<svg" in page and "The effect in numbers" in page
+    response = client.post(response.url, {"summary": "Sent to 400 households."})
+    assert response.status_code == 302
+    pilot.refresh_from_db()
+    assert pilot.status == Status.RESULTS_RECORDED
+    result = pilot.result
+    assert result.analysis == analysis
+    # Percentage points in the result, fractions in the engine.
+    assert float(result.estimate) == pytest.approx(diff["estimate"] * 100, abs=1e-3)
+    assert float(result.ci_low) == pytest.approx(diff["ci_low"] * 100, abs=1e-3)
+    assert result.verdict == expected["comparisons"][0]["verdict"]
+    assert result.sample_size == 400
+
+    page = client.get(pilot.get_absolute_url()).content.decode()
+    assert 'data-testid="verdict-sentence"' in page and "Technical details" in page
+    assert 'role="img"' in page and "R00001" not in page
+    report = client.get(reverse("pilot-report", args=[pilot.pk])).content.decode()
+    assert "effect-chart-title" in report
+
+
+def test_xlsx_upload_works_like_csv(client, officer, running_binary):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["group", "paid"])
+    for i in range(60):
+        sheet.append(["A" if i % 2 else "B", i % 3 == 0])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    client.force_login(officer)
+    response = upload(client, running_binary, buffer.getvalue(), name="outcomes.xlsx")
+    assert response.status_code == 302
+    response = client.post(response.url, {"arm": "group", "outcome": "paid"})
+    response = client.post(response.url, {"control": "B"})
+    assert response.status_code == 302
+    assert Analysis.objects.get().row_count == 60
+
+
+def test_a_bad_cell_is_named_by_row_and_column_and_nothing_is_saved(client, officer, running_binary):
+    client.force_login(officer)
+    content = b"group,paid\nold,1\nnew,0\nold,maybe\nnew,1\n"
+    response = upload(client, running_binary, content)
+    response = client.post(response.url, {"arm": "group", "outcome": "paid"})
+    response = client.post(response.url, {"control": "old"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Row 4" in page and "paid" in page and "maybe" in page
+    assert not Analysis.objects.exists()
+    running_binary.refresh_from_db()
+    assert running_binary.status == Status.RUNNING
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("notes.txt", b"hello", "must be a CSV or XLSX file"),
+    ("empty.csv", b"", "The selected file is empty"),
+])
+def test_unreadable_uploads_get_a_clear_message(client, officer, running_binary, name, content, message):
+    client.force_login(officer)
+    response = upload(client, running_binary, content, name=name)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not PendingUpload.objects.exists()
+
+
+@override_settings(PILOTBOOK_MAX_UPLOAD_BYTES=1000)
+def test_uploads_over_the_limit_are_refused(client, officer, running_binary):
+    client.force_login(officer)
+    response = upload(client, running_binary, binary_csv(n=200))
+    assert "must be smaller than" in response.content.decode()
+    assert not PendingUpload.objects.exists()
+
+
+def test_choosing_the_same_column_twice_is_an_error(client, officer, running_binary):
+    client.force_login(officer)
+    response = upload(client, running_binary, binary_csv(n=20))
+    response = client.post(response.url, {"arm": "paid", "outcome": "paid"})
+    assert response.status_code == 200
+    assert "Each question needs a different column" in response.content.decode()
+
+
+def test_another_persons_upload_cannot_be_used(client, officer, champion, running_binary):
+    client.force_login(officer)
+    response = upload(client, running_binary, binary_csv(n=20))
+    client.force_login(champion)
+    assert client.get(response.url).status_code == 302  # back to upload: not theirs
+    assert PendingUpload.objects.count() == 1
+
+
+def test_summary_figures_give_a_verdict(client, officer, home_council):
+    pilot = make_pilot(home_council, officer, status=Status.RUNNING)  # continuous, lower is better, worthwhile 7
+    client.force_login(officer)
+    response = client.post(reverse("measure-summary", args=[pilot.pk]), {
+        "g1_label": "Old letter", "g1_n": "200", "g1_mean": "40", "g1_sd": "12",
+        "g2_label": "New letter", "g2_n": "200", "g2_mean": "28", "g2_sd": "11"})
+    assert response.status_code == 302
+    analysis = Analysis.objects.get()
+    comparison = analysis.output["comparisons"][0]
+    assert comparison["difference"]["estimate"] == pytest.approx(-12)
+    assert comparison["verdict"] == "worked"
+    page = client.get(response.url).content.decode()
+    assert "Worked" in page
+
+
+def test_summary_figures_are_checked(client, officer, home_council):
+    pilot = make_pilot(home_council, officer, status=Status.RUNNING, **BINARY_PLAN)
+    client.force_login(officer)
+    response = client.post(reverse("measure-summary", args=[pilot.pk]), {
+        "g1_label": "Old", "g1_n": "100", "g1_events": "120", "g2_label": "New", "g2_n": "100", "g2_events": ""})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Enter this figure for group 2" in page
+    assert not Analysis.objects.exists()
+
+
+def test_only_running_pilots_are_measured(client, officer, home_council):
+    pilot = make_pilot(home_council, officer, status=Status.REGISTERED)
+    client.force_login(officer)
+    response = client.get(reverse("measure-upload", args=[pilot.pk]))
+    assert response.status_code == 302 and response.url == pilot.get_absolute_url()
+
+
+def test_unmapped_uploads_are_purged_after_the_keep_time(officer, running_binary):
+    measure.upload_receive(pilot=running_binary, user=officer, filename="a.csv", content=binary_csv(n=10))
+    PendingUpload.objects.update(created_at=timezone.now() - timedelta(hours=2))
+    measure.upload_receive(pilot=running_binary, user=officer, filename="b.csv", content=binary_csv(n=10))
+    assert measure.purge_stale_uploads() == 1
+    assert list(PendingUpload.objects.values_list("filename", flat=True)) == ["b.csv"]
+
+
+def test_a_planned_interim_look_applies_the_registered_stopping_rule(client, officer, home_council):
+    pilot = make_pilot(home_council, officer, status=Status.RUNNING, stopping_rule="obrien_fleming",
+                       interim_looks=2)
+    client.force_login(officer)
+    page = client.get(reverse("measure-summary", args=[pilot.pk])).content.decode()
+    assert "Interim look 1 of 2" in page
+    # A huge effect at the first look crosses the O'Brien-Fleming boundary (z far above ~3.7).
+    response = client.post(reverse("measure-summary", args=[pilot.pk]), {
+        "purpose": "interim-1",
+        "g1_label": "Old", "g1_n": "300", "g1_mean": "40", "g1_sd": "10",
+        "g2_label": "New", "g2_n": "300", "g2_mean": "25", "g2_sd": "10"})
+    assert response.status_code == 302
+    analysis = Analysis.objects.get()
+    assert analysis.purpose == "interim" and analysis.look_number == 1
+    assert analysis.interim_decision["action"] == "stop_benefit"
+    page = client.get(response.url).content.decode()
+    assert "Interim look 1 of 2" in page and "stop, the change clearly worked" in page
+    assert "Record this as the result" not in page
+    # An interim look is never recorded as the result, even if posted directly.
+    client.post(response.url, {})
+    pilot.refresh_from_db()
+    assert pilot.status == Status.RUNNING
+    # The look is used up: only look 2 is offered next.
+    page = client.get(reverse("measure-summary", args=[pilot.pk])).content.decode()
+    assert "Interim look 1 of 2" not in page and "Interim look 2 of 2" in page
+
+
+def test_a_small_interim_effect_says_carry_on_or_stop_for_futility(client, officer, home_council):
+    pilot = make_pilot(home_council, officer, status=Status.RUNNING, stopping_rule="obrien_fleming",
+                       interim_looks=1)
+    client.force_login(officer)
+    figures = {"purpose": "interim-1", "g1_label": "Old", "g1_n": "40", "g1_mean": "40", "g1_sd": "10",
+               "g2_label": "New", "g2_n": "40", "g2_sd": "10"}
+    # Two days sooner at half the data (lower is better, 7 days worth having): not decisive, carry on.
+    client.post(reverse("measure-summary", args=[pilot.pk]), {**figures, "g2_mean": "38"})
+    decision = Analysis.objects.get().interim_decision
+    assert decision["action"] == "continue" and decision["explanation"]
+    Analysis.objects.all().delete()
+    # Eight days slower: even the worthwhile effect from here on could not rescue it.
+    client.post(reverse("measure-summary", args=[pilot.pk]), {**figures, "g2_mean": "48"})
+    assert Analysis.objects.get().interim_decision["action"] == "stop_futility"
