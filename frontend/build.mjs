@@ -22,5 +22,10 @@ cpSync(join(govuk, "govuk-frontend.min.js"), join(out, "js", "govuk-frontend.min
 cpSync(join(govuk, "assets", "images", "favicon.ico"), join(out, "images", "favicon.ico"), { recursive: true });
 cpSync(join(govuk, "assets", "images", "favicon.svg"), join(out, "images", "favicon.svg"));
 cpSync(join(root, "frontend", "init.mjs"), join(out, "js", "init.mjs"));
+// Leaflet for the partner map (pilotbook/partners/static/partners/map.mjs); markers are SVG, so no images.
+mkdirSync(join(out, "vendor", "leaflet"), { recursive: true });
+for (const file of ["leaflet.js", "leaflet.css"]) {
+  cpSync(join(root, "node_modules", "leaflet", "dist", file), join(out, "vendor", "leaflet", file));
+}
 // axe-core is used only by the browser tests, which read it from node_modules directly.
 console.log(`built ${out}`);

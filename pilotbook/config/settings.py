@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "pilotbook.councils",
     "pilotbook.pilots",
+    "pilotbook.partners",
     "pilotbook.demo.apps.DemoConfig",
     "pilotbook.jobs",
     "django_tasks",
@@ -172,3 +173,7 @@ PILOTBOOK_UPLOAD_KEEP_SECONDS = 60 * 60
 
 # Pilot results are due this long after a pilot's end date unless the plan says otherwise.
 PILOTBOOK_RESULTS_DUE_AFTER_DAYS = 84
+
+# Map tiles for the partner map, e.g. "https://tile.openstreetmap.org/{z}/{x}/{y}.png" (mind the tile server's
+# usage policy). Empty: no tile layer, the markers are drawn on a blank background (as in tests: nothing fetched).
+PILOTBOOK_MAP_TILE_URL = os.environ.get("PILOTBOOK_MAP_TILE_URL", "")

@@ -5,5 +5,6 @@ urlpatterns = [
     path("", include("pilotbook.web.urls")),
     path("", include("pilotbook.councils.urls")),
     path("", include("pilotbook.pilots.urls")),
+    path("partners/", include("pilotbook.partners.urls")),
     path("admin/", admin.site.urls),
 ]
