@@ -249,3 +249,32 @@ def test_a_small_interim_effect_says_carry_on_or_stop_for_futility(client, offic
     # Eight days slower: even the worthwhile effect from here on could not rescue it.
     client.post(reverse("measure-summary", args=[pilot.pk]), {**figures, "g2_mean": "48"})
     assert Analysis.objects.get().interim_decision["action"] == "stop_futility"
+
+
+def test_the_result_page_shows_cost_per_extra_success_and_net_saving(client, officer, home_council):
+    pilot = make_pilot(home_council, officer, status=Status.RUNNING, setup_cost=Decimal("2000"),
+                       running_cost=Decimal("1000"), value_per_outcome=Decimal("150"), **BINARY_PLAN)
+    client.force_login(officer)
+    response = client.post(reverse("measure-summary", args=[pilot.pk]), {
+        "g1_label": "Old", "g1_n": "1000", "g1_events": "400", "g2_label": "New", "g2_n": "1000", "g2_events": "500"})
+    client.post(response.url, {})
+    page = client.get(pilot.get_absolute_url()).content.decode()
+    # 10 points more of 1,000 people: about 100 extra payments for £3,000, so about £30 each.
+    assert "Cost and saving" in page
+    assert "about 100.0 extra successful outcomes" in page
+    assert "Each extra successful outcome cost about £30.00" in page
+    assert "net saving is £12,000" in page  # 100 x £150 - £3,000
+
+
+def test_the_final_analysis_after_interim_looks_uses_the_alpha_the_rule_left(officer, home_council):
+    pilot = make_pilot(home_council, officer, status=Status.RUNNING, stopping_rule="obrien_fleming",
+                       interim_looks=1)
+    groups = [{"label": "Old", "n": 200, "mean": 40, "sd": 12}, {"label": "New", "n": 200, "mean": 37, "sd": 12}]
+    final = measure.summary_analyse(pilot=pilot, user=officer, groups=groups, control="Old")
+    # Two looks, O'Brien-Fleming (Lan-DeMets): the final look's nominal two-sided level is about 0.0500 -> 0.0490.
+    assert 0.045 < final.output["alpha"] < 0.05
+    plain = make_pilot(home_council, officer, status=Status.RUNNING, title="No looks")
+    unadjusted = measure.summary_analyse(pilot=plain, user=officer, groups=groups, control="Old")
+    assert unadjusted.output["alpha"] == 0.05
+    wide, narrow = final.output["comparisons"][0]["difference"], unadjusted.output["comparisons"][0]["difference"]
+    assert wide["ci_high"] - wide["ci_low"] > narrow["ci_high"] - narrow["ci_low"]

@@ -15,6 +15,8 @@ from types import SimpleNamespace
 
 from django.utils.translation import gettext as _
 
+from pilotbook.stats import cost
+
 from . import presenters
 from .choices import BetterDirection, OutcomeKind, Verdict
 
@@ -80,7 +82,7 @@ class EffectChart:
     description: str = ""
 
 
-def effect_chart(rows: list[EffectRow], *, unit: str, worthwhile: float, better: str) -> EffectChart:
+def effect_chart(rows: list[EffectRow], *, unit: str, worthwhile: float, better: str, level: float = 95) -> EffectChart:
     """Place each effect and its CI on one axis with zero and the smallest worthwhile effect marked."""
     signed_worthwhile = worthwhile if better == BetterDirection.HIGHER else -worthwhile
     values = [0.0, signed_worthwhile] + [v for r in rows for v in (r.ci_low, r.ci_high)]
@@ -102,11 +104,12 @@ def effect_chart(rows: list[EffectRow], *, unit: str, worthwhile: float, better:
     chart.axis_y, chart.tick_label_y, chart.worthwhile_label_y = chart.height - AXIS, chart.height - 14, 30
     chart.ticks = [(x(t), number(t)) for t in ticks if lo <= t <= hi]
     chart.x_zero, chart.x_worthwhile = x(0.0), x(signed_worthwhile)
-    chart.title = _("Effect with its 95%% confidence interval, in %(unit)s") % {"unit": unit}
+    chart.title = _("Effect with its %(level)s%% confidence interval, in %(unit)s") % {"unit": unit,
+                                                                                     "level": number(level, 1)}
     parts = [
-        _("%(label)s: %(estimate)s %(unit)s, 95%% confidence interval %(low)s to %(high)s.")
+        _("%(label)s: %(estimate)s %(unit)s, %(level)s%% confidence interval %(low)s to %(high)s.")
         % {"label": r.label, "estimate": number(r.estimate), "low": number(r.ci_low), "high": number(r.ci_high),
-           "unit": unit}
+           "unit": unit, "level": number(level, 1)}
         for r in rows
     ]
     parts.append(_("No effect is at 0; the smallest effect worth having is at %(w)s %(unit)s.")
@@ -221,7 +224,8 @@ def analysis_report(pilot, output: dict) -> dict:
         "output": output,
         "comparisons": comparisons,
         "chart": effect_chart(rows, unit=pilot.outcome_unit, worthwhile=float(pilot.worthwhile_effect),
-                              better=pilot.better_direction),
+                              better=pilot.better_direction, level=(1 - output.get("alpha", 0.05)) * 100),
+        "level": (1 - output.get("alpha", 0.05)) * 100,
         "km": km_chart(survival.get("curves") or [], time_unit=pilot.outcome_unit),
         "scale": _scale(pilot),
         "arms": output.get("arms", []),
@@ -229,6 +233,24 @@ def analysis_report(pilot, output: dict) -> dict:
         "assumptions": output.get("assumptions", []),
         "multiple_arms": len(comparisons) > 1,
     }
+
+
+def cost_view(pilot, output: dict):
+    """Cost per extra successful outcome and net saving, when the plan gave costs (pilotbook.stats.cost)."""
+    if pilot.setup_cost is None and pilot.running_cost is None:
+        return None
+    comparison = output["comparisons"][0]
+    arm = next((a for a in output.get("arms", []) if a["label"] == comparison["arm"]), None)
+    oriented = comparison.get("oriented")
+    if not arm or not arm.get("n") or not oriented:
+        return None
+    try:
+        return cost.cost_effectiveness(
+            setup_cost=pilot.setup_cost or 0, running_cost=pilot.running_cost or 0, treated=int(arm["n"]),
+            effect=oriented["estimate"], ci_low=oriented["ci_low"], ci_high=oriented["ci_high"],
+            value_per_outcome=pilot.value_per_outcome)
+    except cost.CostInputError:
+        return None
 
 
 def result_view(pilot, result) -> dict:
@@ -240,6 +262,7 @@ def result_view(pilot, result) -> dict:
     if analysis is not None:
         view["report"] = analysis_report(pilot, analysis.output)
         view["chart"] = view["report"]["chart"]
+        view["cost"] = cost_view(pilot, analysis.output)
     else:
         row = EffectRow(label=_("Pilot − comparison"), estimate=float(result.estimate),
                         ci_low=float(result.ci_low), ci_high=float(result.ci_high))

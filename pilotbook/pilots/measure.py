@@ -68,6 +68,16 @@ def unit_scale(pilot: Pilot) -> Decimal:
     return Decimal(100) if pilot.outcome_kind == OutcomeKind.BINARY else Decimal(1)
 
 
+def final_alpha(pilot: Pilot) -> float:
+    """With planned interim looks the final analysis spends only the alpha the stopping rule left for it,
+    so its confidence interval is a little wider than 95% (pilotbook.stats.interim.final_confidence_level)."""
+    if pilot.stopping_rule == StoppingRule.NONE or not pilot.interim_looks:
+        return 0.05
+    from pilotbook.stats import interim
+
+    return 1 - interim.final_confidence_level(pilot.stopping_rule, pilot.interim_looks + 1)
+
+
 def spec_for(pilot: Pilot, *, control: str) -> AnalysisSpec:
     return AnalysisSpec(
         kind=engine_kind(pilot),
@@ -75,6 +85,7 @@ def spec_for(pilot: Pilot, *, control: str) -> AnalysisSpec:
         design=engine_design(pilot),
         better=pilot.better_direction,
         worthwhile=float(pilot.worthwhile_effect / unit_scale(pilot)),
+        alpha=final_alpha(pilot),
     )
 
 
@@ -221,6 +232,7 @@ def interim_decision(pilot: Pilot, output: dict, look_number: int | None) -> dic
         ci_low=oriented["ci_low"],
         ci_high=oriented["ci_high"],
         worthwhile=float(pilot.worthwhile_effect / unit_scale(pilot)),
+        ci_level=1 - output["alpha"],
     )
     return decision.to_dict()
 
