@@ -224,29 +224,84 @@ def _check_headers(headers: Sequence[Any]) -> list[str]:
 
 
 def _read_csv(data: bytes | str) -> pd.DataFrame:
+    """Parse the CSV with pyarrow, then keep one numpy array per column (text as integer codes)."""
     import pyarrow as pa
-    from pyarrow import csv as pacsv
 
     raw = data if isinstance(data, bytes) else None
     first = (raw[:65536] if raw is not None else _head(data)).decode("utf-8", errors="replace").lstrip("\ufeff")
     header_line = next(csv.reader(io.StringIO(first)), [])
     names = _check_headers(header_line)
-    n_raw = len(header_line)
-    column_names = names + [f"_blank_{i}" for i in range(len(names), n_raw)]
-    stream = pa.BufferReader(raw) if raw is not None else data
-    try:
-        table = pacsv.read_csv(
-            stream,
-            read_options=pacsv.ReadOptions(column_names=column_names, skip_rows=1, block_size=1 << 24),
-            convert_options=pacsv.ConvertOptions(
-                auto_dict_encode=True, auto_dict_max_cardinality=100_000, strings_can_be_null=True,
-                quoted_strings_can_be_null=True,
-            ),
-        )
-    except (pa.ArrowInvalid, UnicodeDecodeError) as error:
-        raise DataError(_csv_problem(str(error))) from None
-    table = table.select(names)
-    return table.to_pandas()
+    column_names = names + [f"_blank_{i}" for i in range(len(names), len(header_line))]
+    as_text: dict[str, Any] = {}
+    for _ in range(len(names) + 1):
+        try:
+            return _parse_csv(raw if raw is not None else data, column_names, names, as_text)
+        except (pa.ArrowInvalid, UnicodeDecodeError) as error:
+            column = _unconvertible_column(str(error), column_names)
+            if column is None or column in as_text:
+                raise DataError(_csv_problem(str(error))) from None
+            as_text[column] = pa.string()  # a cell further down is not a number: read the column as text
+    raise DataError("The file could not be read as CSV.")
+
+
+def _parse_csv(data: bytes | str, column_names: list[str], names: list[str], as_text: dict) -> pd.DataFrame:
+    import pyarrow as pa
+    from pyarrow import csv as pacsv
+
+    table = pacsv.read_csv(  # parsed in parallel blocks
+        pa.BufferReader(data) if isinstance(data, bytes) else data,
+        read_options=pacsv.ReadOptions(column_names=column_names, skip_rows=1, block_size=1 << 24),
+        convert_options=pacsv.ConvertOptions(
+            include_columns=names, column_types=as_text, auto_dict_encode=True, auto_dict_max_cardinality=1 << 20,
+            strings_can_be_null=True, quoted_strings_can_be_null=True,
+        ),
+    )
+    columns = {}
+    for name in names:  # one column at a time, releasing Arrow's copy as we go
+        words: dict[str, int] = {}
+        chunks = [_batch_column(chunk, words) for chunk in table.column(name).chunks]
+        table = table.drop_columns([name])
+        values = np.concatenate(chunks) if chunks else np.empty(0)
+        del chunks
+        columns[name] = pd.Categorical.from_codes(values, categories=list(words)) if words else values
+    del table
+    pa.default_memory_pool().release_unused()  # hand Arrow's parse buffers back before the sums need memory
+    return pd.DataFrame(columns, copy=False)
+
+
+def _batch_column(column, words: dict[str, int]) -> np.ndarray:
+    """One block of one column as numpy: numbers as they are, text as codes into ``words`` (-1 when blank)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    kind = column.type
+    values_type = kind.value_type if pa.types.is_dictionary(kind) else kind
+    if pa.types.is_binary(values_type) or pa.types.is_large_binary(values_type):  # Arrow's name for non-UTF-8 text
+        raise DataError(_csv_problem("invalid UTF8"))
+    if pa.types.is_temporal(kind) or pa.types.is_null(kind) and words:
+        column, kind = pc.cast(column, pa.string()), pa.string()
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        column = pc.dictionary_encode(column)
+        kind = column.type
+    if pa.types.is_dictionary(kind):
+        lookup = np.array([words.setdefault(v, len(words)) for v in column.dictionary.to_pylist()] + [-1],
+                          dtype=np.int32)
+        indices = pc.fill_null(column.indices, len(lookup) - 1).to_numpy(zero_copy_only=False)
+        return lookup[indices]
+    if pa.types.is_null(kind):
+        return np.full(len(column), np.nan)
+    if column.null_count:
+        return pc.cast(column, pa.float64()).to_numpy(zero_copy_only=False)
+    return column.to_numpy(zero_copy_only=False)
+
+
+def _unconvertible_column(message: str, column_names: list[str]) -> str | None:
+    # Arrow says e.g. "In CSV column #2: Row #7: CSV conversion error to int64: invalid value 'yes please'".
+    marker = "In CSV column #"
+    if "conversion error" not in message or marker not in message:
+        return None
+    digits = "".join(ch for ch in message.split(marker, 1)[1][:8] if ch.isdigit())
+    return column_names[int(digits)] if digits and int(digits) < len(column_names) else None
 
 
 def _head(path: str) -> bytes:
@@ -326,7 +381,7 @@ def _numbers(series: pd.Series, name: str, *, words: dict[str, float] | None = N
     if pd.api.types.is_bool_dtype(series):
         return series.to_numpy(dtype=float)
     if pd.api.types.is_numeric_dtype(series) and not isinstance(series.dtype, pd.CategoricalDtype):
-        return series.to_numpy(dtype=float, na_value=np.nan)
+        return series.to_numpy(dtype=float, na_value=np.nan, copy=True)  # callers shift it in place
     if isinstance(series.dtype, pd.CategoricalDtype):
         categories = series.cat.categories.to_numpy(dtype=object)
         converted = np.append(_convert_values(pd.Series(categories), words), np.nan)  # code -1 -> NaN
@@ -384,23 +439,27 @@ def _require_filled(values: np.ndarray, name: str) -> None:
 
 def _labels_of(series: pd.Series, name: str) -> tuple[np.ndarray, list[str]]:
     """Integer codes (order of first appearance) and the labels as text; blanks are a DataError."""
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    texts = [_cell_text(u) for u in (uniques.astype(object) if hasattr(uniques, "astype") else uniques)]
-    blank_codes = [i for i, t in enumerate(texts) if t == ""]
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        codes, uniques = series.cat.codes.to_numpy(), series.cat.categories.to_numpy(dtype=object)
+    else:
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        uniques = np.asarray(uniques, dtype=object)
+    texts = [_cell_text(u) for u in uniques]
     missing_mask = codes < 0
+    blank_codes = [i for i, t in enumerate(texts) if t == ""]
     if blank_codes:
-        missing_mask |= np.isin(codes, blank_codes)
+        missing_mask = missing_mask | np.isin(codes, blank_codes)
     missing = np.flatnonzero(missing_mask)
     if len(missing):
         raise DataError(_blank_message(name, missing))
-    order = pd.Series(codes).drop_duplicates().to_numpy()  # first appearance
-    remap = np.empty(len(texts), dtype=np.int64)
+    order = pd.unique(codes)  # first appearance
+    remap = np.zeros(len(texts), dtype=np.int64)
     remap[order] = np.arange(len(order))
     labels = [texts[i] for i in order]
     if len(set(labels)) != len(labels):  # e.g. 1 and "1" in an XLSX column
-        merged = {label: i for i, label in reversed(list(enumerate(labels)))}
-        remap = np.array([merged[labels[remap[i]]] for i in range(len(texts))], dtype=np.int64)
-        labels = list(dict.fromkeys(labels))
+        merged = {label: i for i, label in enumerate(dict.fromkeys(labels))}
+        remap = np.array([merged[texts[i]] if i in set(order) else 0 for i in range(len(texts))], dtype=np.int64)
+        labels = list(merged)
     return remap[codes], labels
 
 
@@ -484,8 +543,11 @@ def build_dataset(
         _check_nested(arms, clusters, labels, cluster_labels)
     y_shift = float(np.mean(y)) if kind == "continuous" else 0.0
     x_shift = float(np.mean(x)) if x is not None else 0.0
-    cells = _cells(arms, periods, clusters, y - y_shift if y_shift else y,
-                   None if x is None else x - x_shift, exp, kind, len(labels), len(cluster_labels or ()))
+    if y_shift:
+        y -= y_shift  # y and x are this function's own copies
+    if x is not None:
+        x -= x_shift
+    cells = _cells(arms, periods, clusters, y, x, exp, kind, len(labels), len(cluster_labels or ()))
     return Dataset(
         kind=kind, labels=tuple(labels), control=control, cells=cells,
         periods=period_labels, clusters=None if cluster_labels is None else tuple(cluster_labels),
@@ -546,30 +608,37 @@ def _check_nested(arms, clusters, labels, cluster_labels) -> None:
 
 
 def _cells(arms, periods, clusters, y, x, exp, kind, n_arms, n_clusters) -> tuple[Cell, ...]:
+    """Sums per cell with numpy's bincount: one pass over the rows per statistic, no Python loop over rows."""
     n_periods = 1 if periods is None else 2
     n_cl = max(n_clusters, 1)
-    key = arms.astype(np.int64) * (n_periods * n_cl)
-    if periods is not None:
-        key += periods * n_cl
-    if clusters is not None:
-        key += clusters
+    key = arms
+    if periods is not None or clusters is not None:
+        key = arms * (n_periods * n_cl)
+        if periods is not None:
+            key += periods * n_cl
+        if clusters is not None:
+            key += clusters
     size = n_arms * n_periods * n_cl
     count = np.bincount(key, minlength=size)
 
     def total(weights):
         return np.bincount(key, weights=weights, minlength=size)
 
+    def total_product(a, b):
+        product = np.multiply(a, b)
+        try:
+            return total(product)
+        finally:
+            del product
+
     zeros = np.zeros(size)
-    sums = {
-        "n": count.astype(float),
-        "sum": total(y),
-        "sum_sq": total(y) if kind == "binary" else total(y * y),
-        "sum_x": zeros if x is None else total(x),
-        "sum_xx": zeros if x is None else total(x * x),
-        "sum_xy": zeros if x is None else total(x * y),
-        "exposure": count.astype(float) if exp is None else total(exp),
-        "sum_sq_per_exposure": zeros,
-    }
+    sums = {"n": count.astype(float), "sum": total(y)}
+    sums["sum_sq"] = sums["sum"] if kind == "binary" else total_product(y, y)
+    sums["sum_x"] = zeros if x is None else total(x)
+    sums["sum_xx"] = zeros if x is None else total_product(x, x)
+    sums["sum_xy"] = zeros if x is None else total_product(x, y)
+    sums["exposure"] = sums["n"] if exp is None else total(exp)
+    sums["sum_sq_per_exposure"] = zeros
     if kind == "count":
         sums["sum_sq_per_exposure"] = sums["sum_sq"] if exp is None else total(y * y / exp)
     cells = []
