@@ -57,6 +57,7 @@ class PartnerForm(GovukFormMixin, SectorChoiceMixin, forms.ModelForm):
                                  help_text=_("In decimal degrees, for example 0.2612 (west of Greenwich is negative)"))
     groups = forms.MultipleChoiceField(label=_("Which residents do their staff meet?"), required=False,
                                        choices=ResidentGroup.choices, widget=forms.CheckboxSelectMultiple)
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     frequency = forms.ChoiceField(label=_("How often?"), choices=Frequency.choices, widget=forms.RadioSelect,
                                   initial=Frequency.WEEKLY)
     input_widths = {"identifier": "govuk-input--width-20", "postal_code": "govuk-input--width-10",
