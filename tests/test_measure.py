@@ -278,3 +278,78 @@ def test_the_final_analysis_after_interim_looks_uses_the_alpha_the_rule_left(off
     assert unadjusted.output["alpha"] == 0.05
     wide, narrow = final.output["comparisons"][0]["difference"], unadjusted.output["comparisons"][0]["difference"]
     assert wide["ci_high"] - wide["ci_low"] > narrow["ci_high"] - narrow["ci_low"]
+
+
+def _walk(client, pilot, content, columns, control):
+    response = upload(client, pilot, content)
+    assert response.status_code == 302, response.content.decode()[:500]
+    response = client.post(response.url, columns)
+    assert response.status_code == 302, response.content.decode()
+    response = client.post(response.url, {"control": control})
+    assert response.status_code == 302, response.content.decode()
+    return Analysis.objects.latest("created_at"), client.get(response.url).content.decode()
+
+
+def test_time_to_event_upload_draws_kaplan_meier_curves_with_a_table(client, officer, home_council):
+    pilot = make_pilot(home_council, officer, status=Status.RUNNING, outcome_kind="time_to_event",
+                       outcome_name="Days until contact", outcome_unit="days")
+    rng = np.random.default_rng(7)
+    lines = ["group,days,contacted"]
+    for i in range(160):
+        new = i % 2 == 1
+        days = rng.exponential(20 if new else 40)
+        lines.append(f"{'new' if new else 'old'},{min(days, 90):.1f},{1 if days < 90 else 0}")
+    client.force_login(officer)
+    analysis, page = _walk(client, pilot, ("\n".join(lines) + "\n").encode(),
+                           {"arm": "group", "time": "days", "event": "contacted"}, "old")
+    assert analysis.output["kind"] == "time-to-event"
+    assert analysis.output["comparisons"][0]["ratio"]["estimate"] > 1  # the new letter's hazard of contact is higher
+    assert "Kaplan-Meier" in page and "km-chart-title" in page and "Median (95% CI)" in page
+    # Only (time, event) pairs per group are kept for survival data.
+    assert "contacted" not in json.dumps(analysis.dataset).replace('"contacted"', "")
+
+
+def test_cluster_randomised_upload_reports_icc_and_design_effect(client, officer, home_council):
+    pilot = make_pilot(home_council, officer, status=Status.RUNNING, design="randomised_cluster",
+                       planned_clusters=20)
+    rng = np.random.default_rng(11)
+    lines = ["ward,group,days"]
+    for ward in range(20):
+        group = "new" if ward % 2 else "old"
+        shift = rng.normal(0, 4)
+        for _ in range(15):
+            lines.append(f"W{ward},{group},{40 - (8 if group == 'new' else 0) + shift + rng.normal(0, 10):.1f}")
+    client.force_login(officer)
+    page = client.get(reverse("measure-upload", args=[pilot.pk]))
+    analysis, page = _walk(client, pilot, ("\n".join(lines) + "\n").encode(),
+                           {"arm": "group", "outcome": "days", "cluster": "ward"}, "old")
+    assert analysis.output["design"] == "cluster"
+    assert analysis.output["icc"] is not None and analysis.output["design_effect"] > 1
+    assert "Intra-cluster correlation" in page
+
+
+def test_a_cluster_design_must_say_which_column_is_the_cluster(client, officer, home_council):
+    pilot = make_pilot(home_council, officer, status=Status.RUNNING, design="randomised_cluster",
+                       planned_clusters=20)
+    client.force_login(officer)
+    response = upload(client, pilot, b"ward,group,days\nW1,old,30\nW2,new,20\n")
+    response = client.post(response.url, {"arm": "group", "outcome": "days"})
+    assert response.status_code == 200
+    assert "Choose the column for this question" in response.content.decode()
+
+
+@pytest.mark.parametrize(("name", "kind", "columns"), [
+    ("paid-on-time.csv", "binary", {"outcome": "paid_on_time"}),
+    ("days-to-contact.csv", "continuous", {"outcome": "days_to_contact", "baseline": "days_to_contact_last_year"}),
+    ("days-to-contact.csv", "time-to-event", {"time": "days_to_contact", "event": "contacted"}),
+])
+def test_the_example_files_offered_on_the_upload_page_analyse(name, kind, columns):
+    from django.contrib.staticfiles import finders
+
+    path = finders.find(f"pilots/examples/{name}")
+    with open(path, "rb") as handle:
+        data = build_dataset(read_table(handle.read(), filename=name), kind=kind, arm="group",
+                             control="old letter", **columns)
+    result = analyse(data, AnalysisSpec(kind=kind, control="old letter", better="higher" if kind == "binary"
+                                        else "lower", worthwhile=0.05 if kind == "binary" else 7)).to_dict()
+    assert result["comparisons"][0]["verdict"] in {"worked", "inconclusive", "no_worthwhile_effect", "made_worse"}
