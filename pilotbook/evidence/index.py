@@ -1,0 +1,115 @@
+"""Services that keep the search index in step with published pilots.
+
+Called by the receivers in signals.py whenever a pilot or its result is saved, so publishing, a moderator's
+correction in the admin or a change of visibility reach search at once; ``pilotbook evidence_reindex`` rebuilds
+everything (needed after editing data/synonyms.txt). Only published pilots are indexed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.contrib.postgres.search import SearchVector
+from django.db import connection, transaction
+from django.db.models import F
+
+from pilotbook.pilots.choices import Status
+from pilotbook.pilots.models import Pilot
+
+from . import ranking
+from .documents import pilot_search_fields
+from .models import SearchDocument, SearchIndexState, SearchTerm
+
+# tsvector weights on PostgreSQL: A title; B problem and change; C lessons and partners; D council and facets.
+VECTOR_WEIGHTS = {"title": "A", "problem": "B", "change": "B", "lessons": "C", "partners": "C", "council": "D",
+                  "facets": "D"}
+
+
+def _features_of(doc: SearchDocument) -> dict[str, list[str]]:
+    return {name: getattr(doc, name).split() for name in ranking.FIELDS}
+
+
+def _state() -> SearchIndexState:
+    state, _ = SearchIndexState.objects.get_or_create(pk=1)
+    return state
+
+
+def _adjust(features: dict[str, list[str]], sign: int) -> None:
+    """Add (sign=1) or remove (sign=-1) one document's contribution to the term counts and totals."""
+    terms = {f for feats in features.values() for f in feats}
+    if sign > 0:
+        SearchTerm.objects.bulk_create([SearchTerm(term=t) for t in terms], ignore_conflicts=True)
+    SearchTerm.objects.filter(term__in=terms).update(doc_count=F("doc_count") + sign)
+    lengths = {f"len_{name}": F(f"len_{name}") + sign * len(features.get(name, [])) for name in ranking.FIELDS}
+    _state()
+    SearchIndexState.objects.filter(pk=1).update(doc_count=F("doc_count") + sign, **lengths)
+
+
+def _fill_vectors(queryset) -> None:
+    if connection.vendor != "postgresql":
+        return
+    vector = None
+    for name, weight in VECTOR_WEIGHTS.items():
+        part = SearchVector(name, weight=weight, config="simple")
+        vector = part if vector is None else vector + part
+    queryset.update(vector=vector)
+
+
+@transaction.atomic
+def search_index_pilot(*, pilot: Pilot) -> SearchDocument | None:
+    """Index `pilot` if it is published, or take it out of the index if it is not."""
+    if pilot.status != Status.PUBLISHED and pilot.published_at is None:
+        return None  # never published, so never indexed: no query on every draft save
+    existing = SearchDocument.objects.select_for_update().filter(pilot_id=pilot.pk).first()
+    if pilot.status != Status.PUBLISHED:
+        if existing:
+            existing.delete()  # the pre_delete receiver takes its counts out
+        return None
+    thesaurus = ranking.default_thesaurus()
+    features = ranking.document_features(pilot_search_fields(pilot), thesaurus)
+    if existing:
+        if _features_of(existing) == features:
+            return existing
+        _adjust(_features_of(existing), -1)
+    doc = existing or SearchDocument(pilot=pilot)
+    for name, feats in features.items():
+        setattr(doc, name, " ".join(feats))
+    doc.save()
+    _adjust(features, +1)
+    _fill_vectors(SearchDocument.objects.filter(pk=doc.pk))
+    return doc
+
+
+def search_unindex(*, document: SearchDocument) -> None:
+    """Take a document's counts out of the totals (called just before it is deleted)."""
+    _adjust(_features_of(document), -1)
+
+
+@transaction.atomic
+def search_reindex_all(*, batch_size: int = 1000) -> int:
+    """Rebuild the whole index from the published pilots; returns how many were indexed."""
+    with connection.cursor() as cursor:  # bypasses per-row delete receivers: the totals are rebuilt below
+        cursor.execute(f"DELETE FROM {SearchDocument._meta.db_table}")  # noqa: S608 (a constant table name)
+    SearchTerm.objects.all().delete()
+    thesaurus = ranking.default_thesaurus()
+    df: Counter = Counter()
+    totals: Counter = Counter()
+    pilots = (Pilot.objects.filter(status=Status.PUBLISHED).select_related("council", "result").order_by("pk"))
+    batch, count = [], 0
+    for pilot in pilots.iterator(chunk_size=batch_size):
+        features = ranking.document_features(pilot_search_fields(pilot), thesaurus)
+        df.update({f for feats in features.values() for f in feats})
+        totals.update({name: len(feats) for name, feats in features.items()})
+        batch.append(SearchDocument(pilot=pilot, **{name: " ".join(f) for name, f in features.items()}))
+        count += 1
+        if len(batch) >= batch_size:
+            SearchDocument.objects.bulk_create(batch)
+            batch = []
+    SearchDocument.objects.bulk_create(batch)
+    SearchTerm.objects.bulk_create([SearchTerm(term=t, doc_count=n) for t, n in df.items()], batch_size=batch_size)
+    SearchIndexState.objects.update_or_create(pk=1, defaults={
+        "doc_count": count, "thesaurus_version": thesaurus.version,
+        **{f"len_{name}": totals[name] for name in ranking.FIELDS},
+    })
+    _fill_vectors(SearchDocument.objects.all())
+    return count

@@ -1,0 +1,346 @@
+"""The ranking core of evidence search: tokenise, stem, tag synonyms, score, highlight. Pure Python, no Django.
+
+The same functions rank pilots in the app (pilotbook.evidence.search, which only asks the database for
+candidates and corpus statistics) and in the relevance bench (bench/relevance/run.py), so the figures the
+bench reports are the ranking users get.
+
+How a text becomes features:
+1. words are found on the original text (so highlights keep exact positions), accents folded, lower-cased;
+2. English stop words are dropped and each word is stemmed (Snowball English, the stemmer PostgreSQL uses);
+3. every phrase of the synonym file (data/synonyms.txt) found in the stemmed word sequence adds its group's
+   concept feature (``xs`` + 8 hex digits), so "binmen", "refuse collection crews" and "waste operatives"
+   share one feature. Documents and queries are tagged the same way, so a concept's document frequency is
+   exact and multi-word synonyms need no phrase queries.
+
+Scoring is BM25F (Robertson and Zaragoza, 2009) over the fields below, with query weights that let a literal
+word count more than a synonym of it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import snowballstemmer
+
+SYNONYMS_FILE = Path(__file__).parent / "data" / "synonyms.txt"
+
+# Searchable fields, in the order the database index stores them.
+FIELDS = ("title", "problem", "change", "lessons", "partners", "council", "facets")
+
+# "no" and "not" are kept: "no access" and "bins not emptied" mean something.
+STOP_WORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before being below
+    between both but by can could did do does doing down during each few for from further had has have having he
+    her here hers herself him himself his how i if in into is it its itself just me more most my myself nor of
+    off on once only or other our ours ourselves out over own same she should so some such than that the their
+    theirs them themselves then there these they this those through to too under until up very was we were what
+    when where which while who whom why will with would you your yours yourself yourselves s t d ll m re ve""".split()  # noqa: SIM905
+)
+
+MAX_WORD = 40  # longer "words" are URLs, codes or junk; dropping them keeps stored terms short
+_WORD = re.compile(r"[^\W_]+")
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+_stemmer = snowballstemmer.stemmer("english")
+
+
+@dataclass(frozen=True)
+class Params:
+    """Tunable ranking weights; the defaults are the ones tuned on the bench's dev queries only."""
+
+    k1: float = 1.2
+    b: float = 0.5
+    field_weights: tuple[tuple[str, float], ...] = (
+        ("title", 3.0), ("problem", 1.5), ("change", 2.0), ("lessons", 1.0),
+        ("partners", 1.0), ("council", 1.0), ("facets", 0.5),
+    )
+    concept_weight: float = 1.5  # a synonym group matched by the query
+    covered_literal_weight: float = 0.5  # a query word that is also part of a matched synonym phrase
+
+    def weight(self, field_name: str) -> float:
+        return dict(self.field_weights).get(field_name, 1.0)
+
+
+DEFAULT_PARAMS = Params()
+
+
+@dataclass(frozen=True)
+class Token:
+    stem: str
+    start: int
+    end: int
+
+
+def _fold(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return _NOT_ALNUM.sub("", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
+
+
+@lru_cache(maxsize=50_000)
+def stem(word: str) -> str:
+    return _stemmer.stemWord(word)
+
+
+def tokenise(text: str) -> list[Token]:
+    """Content words of `text`, stemmed, with their character positions in the original text."""
+    tokens = []
+    for match in _WORD.finditer(text or ""):
+        word = _fold(match.group())
+        if word and word not in STOP_WORDS and len(word) <= MAX_WORD:
+            tokens.append(Token(stem(word), match.start(), match.end()))
+    return tokens
+
+
+def concept_id(first_phrase: str) -> str:
+    """A stable feature name for a synonym group: survives other groups being added or removed."""
+    return "xs" + hashlib.sha1(first_phrase.encode()).hexdigest()[:8]  # noqa: S324 (a name, not security)
+
+
+@dataclass(frozen=True)
+class PhraseMatch:
+    first: int  # index of the first token
+    last: int  # index of the last token (inclusive)
+    concept: str
+
+
+class Thesaurus:
+    """Synonym groups, matched on stemmed token sequences."""
+
+    def __init__(self, groups: Iterable[Iterable[str]]):
+        self.phrases: dict[tuple[str, ...], set[str]] = {}
+        self.groups: dict[str, list[str]] = {}
+        for group in groups:
+            group = [p.strip() for p in group if p.strip()]
+            if not group:
+                continue
+            cid = concept_id(group[0])
+            self.groups[cid] = group
+            for phrase in group:
+                key = tuple(t.stem for t in tokenise(phrase))
+                if key:
+                    self.phrases.setdefault(key, set()).add(cid)
+        self.longest = max((len(k) for k in self.phrases), default=0)
+        self.version = hashlib.sha1(repr(sorted(self.groups.items())).encode()).hexdigest()[:12]  # noqa: S324
+
+    @classmethod
+    def from_text(cls, text: str) -> Thesaurus:
+        lines = (line.split("#", 1)[0] for line in text.splitlines())
+        return cls(line.split(",") for line in lines if line.strip())
+
+    @classmethod
+    def from_file(cls, path: Path = SYNONYMS_FILE) -> Thesaurus:
+        return cls.from_text(path.read_text(encoding="utf-8"))
+
+    def matches(self, stems: list[str]) -> list[PhraseMatch]:
+        found = []
+        for i in range(len(stems)):
+            for n in range(1, min(self.longest, len(stems) - i) + 1):
+                for cid in self.phrases.get(tuple(stems[i:i + n]), ()):
+                    found.append(PhraseMatch(i, i + n - 1, cid))
+        return found
+
+
+@lru_cache(maxsize=1)
+def default_thesaurus() -> Thesaurus:
+    return Thesaurus.from_file()
+
+
+def features(text: str, thesaurus: Thesaurus | None = None) -> list[str]:
+    """The indexed features of a text: its stems, then one concept feature per synonym phrase found."""
+    thesaurus = thesaurus or default_thesaurus()
+    stems = [t.stem for t in tokenise(text)]
+    return stems + [m.concept for m in thesaurus.matches(stems)]
+
+
+def document_features(fields: Mapping[str, str], thesaurus: Thesaurus | None = None) -> dict[str, list[str]]:
+    return {name: features(fields.get(name) or "", thesaurus) for name in FIELDS}
+
+
+def query_weights(text: str, thesaurus: Thesaurus | None = None, params: Params = DEFAULT_PARAMS) -> dict[str, float]:
+    """Each query feature with its weight: literal words 1, synonym groups `concept_weight`."""
+    thesaurus = thesaurus or default_thesaurus()
+    stems = [t.stem for t in tokenise(text)]
+    found = thesaurus.matches(stems)
+    covered = {i for m in found for i in range(m.first, m.last + 1)}
+    weights: dict[str, float] = {}
+    for i, s in enumerate(stems):
+        w = params.covered_literal_weight if i in covered else 1.0
+        weights[s] = max(weights.get(s, 0.0), w)
+    for m in found:
+        weights[m.concept] = max(weights.get(m.concept, 0.0), params.concept_weight)
+    return weights
+
+
+@dataclass
+class CorpusStats:
+    """What BM25 needs to know about the whole collection."""
+
+    doc_count: int
+    avg_length: dict[str, float]
+    df: Mapping[str, int] = field(default_factory=dict)
+
+    def idf(self, feature: str) -> float:
+        df = self.df.get(feature, 0)
+        return math.log(1 + (self.doc_count - df + 0.5) / (df + 0.5))
+
+
+def score(
+    weights: Mapping[str, float], doc: Mapping[str, Counter], stats: CorpusStats, params: Params = DEFAULT_PARAMS
+) -> float:
+    """BM25F: per-field length-normalised term frequencies are weighted and summed, then saturated once."""
+    total = 0.0
+    lengths = {name: sum(counts.values()) for name, counts in doc.items()}
+    for feature, qw in weights.items():
+        tf = 0.0
+        for name, counts in doc.items():
+            n = counts.get(feature)
+            if n:
+                avg = stats.avg_length.get(name) or 1.0
+                norm = 1 - params.b + params.b * lengths[name] / avg
+                tf += params.weight(name) * n / norm
+        if tf:
+            total += qw * stats.idf(feature) * tf / (params.k1 + tf)
+    return total
+
+
+def best_possible(weights: Mapping[str, float], stats: CorpusStats) -> float:
+    """The score a document matching every query feature without limit would approach (BM25 saturates at 1)."""
+    return sum(qw * stats.idf(f) for f, qw in weights.items())
+
+
+def counters(doc_features: Mapping[str, list[str]]) -> dict[str, Counter]:
+    return {name: Counter(feats) for name, feats in doc_features.items() if feats}
+
+
+def weighted_vector(doc: Mapping[str, Counter], stats: CorpusStats, params: Params = DEFAULT_PARAMS) -> dict:
+    """Field-weighted, log-scaled tf-idf vector of a document (for cosine similarity)."""
+    tf: Counter = Counter()
+    for name, counts in doc.items():
+        for feature, n in counts.items():
+            tf[feature] += params.weight(name) * n
+    return {f: (1 + math.log(x)) * stats.idf(f) for f, x in tf.items() if x >= 1}
+
+
+def text_vector(text: str, stats: CorpusStats, thesaurus: Thesaurus | None = None,
+                params: Params = DEFAULT_PARAMS) -> dict:
+    return weighted_vector({"text": Counter(features(text, thesaurus))}, stats, params)
+
+
+def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    """Cosine similarity of two vectors: the "before you start" confidence, comparable across text lengths."""
+    if len(b) < len(a):
+        a, b = b, a
+    dot = sum(w * b.get(f, 0.0) for f, w in a.items())
+    norm = math.sqrt(sum(w * w for w in a.values()) * sum(w * w for w in b.values()))
+    return dot / norm if norm else 0.0
+
+
+# Calibrated on the bench's dev queries and dev pilots (bench/relevance/run.py): the smallest threshold at which
+# at least 90% of the matches shown are judged the same idea. Held-out figures are in bench/relevance/README.md.
+SIMILAR_THRESHOLD = 0.35
+
+
+def resemblance(a: Mapping[str, list[str]], b: Mapping[str, list[str]]) -> float:
+    """Jaccard similarity of two documents' stems in title, problem and change: near 1 for near-duplicates."""
+    def words(doc):
+        return {f for name in ("title", "problem", "change") for f in doc.get(name, ()) if not f.startswith("xs")}
+    wa, wb = words(a), words(b)
+    return len(wa & wb) / len(wa | wb) if wa and wb else 0.0
+
+
+class MemoryIndex:
+    """An in-memory collection ranked by the core; the bench uses it, and it documents the app's semantics."""
+
+    def __init__(self, docs: Mapping[str, Mapping[str, str]], thesaurus: Thesaurus | None = None,
+                 params: Params = DEFAULT_PARAMS):
+        self.thesaurus = thesaurus or default_thesaurus()
+        self.params = params
+        self.features = {key: document_features(fields, self.thesaurus) for key, fields in docs.items()}
+        self.docs = {key: counters(f) for key, f in self.features.items()}
+        df: Counter = Counter()
+        totals: Counter = Counter()
+        for doc in self.docs.values():
+            df.update({f for counts in doc.values() for f in counts})
+            totals.update({name: sum(counts.values()) for name, counts in doc.items()})
+        n = len(self.docs)
+        self.stats = CorpusStats(n, {name: totals[name] / n for name in FIELDS} if n else {}, df)
+
+    def search(self, text: str, limit: int | None = None) -> list[tuple[str, float]]:
+        weights = query_weights(text, self.thesaurus, self.params)
+        scored = [(key, score(weights, doc, self.stats, self.params)) for key, doc in self.docs.items()
+                  if any(f in counts for f in weights for counts in doc.values())]
+        scored.sort(key=lambda pair: (-pair[1], pair[0]))
+        return scored[:limit] if limit else scored
+
+    def similar(self, text: str, threshold: float = SIMILAR_THRESHOLD) -> list[tuple[str, float]]:
+        """Matching documents whose cosine similarity to `text` reaches `threshold`, most similar first."""
+        query = text_vector(text, self.stats, self.thesaurus, self.params)
+        found = [(key, cosine(query, weighted_vector(self.docs[key], self.stats, self.params)))
+                 for key, _ in self.search(text)]
+        found = [(key, c) for key, c in found if c >= threshold]
+        return sorted(found, key=lambda pair: (-pair[1], pair[0]))
+
+
+# Highlighting -----------------------------------------------------------------------------------------------
+
+def highlight(text: str, matched: Iterable[str], thesaurus: Thesaurus | None = None,
+              max_chars: int | None = None) -> str:
+    """`text` with HTML escaped and the words behind `matched` features wrapped in <mark>.
+
+    A matched synonym phrase is marked whole ("man with a van"). With `max_chars`, a long text is cut to a
+    window around the first match, with an ellipsis where text was left out.
+    """
+    text = text or ""
+    thesaurus = thesaurus or default_thesaurus()
+    matched = set(matched)
+    tokens = tokenise(text)
+    spans = [(t.start, t.end) for t in tokens if t.stem in matched]
+    for m in thesaurus.matches([t.stem for t in tokens]):
+        if m.concept in matched:
+            spans.append((tokens[m.first].start, tokens[m.last].end))
+    spans = _merge(spans, text)
+    lo, hi = _window(text, spans, max_chars)
+    out, pos = [], lo
+    for start, end in spans:
+        if end <= lo or start >= hi:
+            continue
+        start, end = max(start, lo), min(end, hi)
+        out.append(html.escape(text[pos:start]))
+        out.append("<mark>" + html.escape(text[start:end]) + "</mark>")
+        pos = end
+    out.append(html.escape(text[pos:hi]))
+    return ("…" if lo > 0 else "") + "".join(out) + ("…" if hi < len(text) else "")
+
+
+def _merge(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """Overlapping spans, and spans with only spaces between them, become one."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and (start <= merged[-1][1] or text[merged[-1][1]:start].isspace()):
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _window(text: str, spans: list[tuple[int, int]], max_chars: int | None) -> tuple[int, int]:
+    if not max_chars or len(text) <= max_chars:
+        return 0, len(text)
+    first = spans[0][0] if spans else 0
+    lo = max(0, first - max_chars // 3)
+    if lo:  # start at a word boundary
+        space = text.find(" ", lo)
+        lo = space + 1 if 0 <= space < first else lo
+    hi = min(len(text), lo + max_chars)
+    if hi < len(text):
+        space = text.rfind(" ", lo, hi)
+        hi = space if space > lo else hi
+    return lo, hi

@@ -1,0 +1,156 @@
+"""Evidence search through the real database index (FTS5 on SQLite, tsvector + GIN on PostgreSQL)."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+
+from pilotbook.evidence.models import SearchDocument, SearchIndexState, SearchTerm
+from pilotbook.evidence.ranking import SIMILAR_THRESHOLD
+from pilotbook.evidence.search import search_pilots, similar_pilots
+from pilotbook.pilots.choices import Status
+from pilotbook.pilots.models import Pilot
+from tests.factories import make_pilot
+
+pytestmark = pytest.mark.django_db
+
+CREWS = {
+    "title": "Waste operatives reporting safeguarding concerns",
+    "problem": "Frontline staff outside social care do not know how to raise a concern about an adult at risk.",
+    "change": "Safeguarding training for waste operatives with a phone line to the safeguarding hub.",
+    "service_area": "waste", "intervention_type": "partnership",
+}
+BIN_TEXTS = {
+    "title": "SMS alerts ahead of collection day",
+    "problem": "Residents unsure of their collection schedule call the contact centre.",
+    "change": "An automated SMS the evening before each collection saying which bin to put out.",
+    "service_area": "waste", "intervention_type": "nudge",
+}
+ARREARS = {
+    "title": "Clearer rent arrears letter",
+    "problem": "Tenants in rent arrears contact us late.",
+    "change": "A shorter first letter with the balance up front and a named officer.",
+    "service_area": "housing", "intervention_type": "letter_message",
+}
+
+
+def ids(hits):
+    return [h.pilot_id for h in hits]
+
+
+def test_a_plainly_worded_query_finds_a_pilot_through_a_synonym(home_council, officer):
+    pilot = make_pilot(home_council, officer, Status.PUBLISHED, **CREWS)
+    make_pilot(home_council, officer, Status.PUBLISHED, **ARREARS)
+    hits = search_pilots("get binmen to report vulnerable residents")
+    assert ids(hits) == [pilot.pk]
+    assert "<mark>Waste operatives" in hits[0].highlights["title"]
+
+
+def test_stemming_matches_other_forms_of_a_word(home_council, officer):
+    pilot = make_pilot(home_council, officer, Status.PUBLISHED, **ARREARS)
+    assert ids(search_pilots("letters to tenant")) == [pilot.pk]
+
+
+def test_synonym_phrases_match_both_ways(home_council, officer):
+    pilot = make_pilot(home_council, officer, Status.PUBLISHED, **ARREARS)
+    assert ids(search_pilots("stop tenants falling behind on rent")) == [pilot.pk]
+
+
+def test_only_published_pilots_are_ever_returned(home_council, officer, moderator):
+    published = make_pilot(home_council, officer, Status.PUBLISHED, **ARREARS)
+    for status in (Status.DRAFT, Status.REGISTERED, Status.RUNNING, Status.RESULTS_RECORDED, Status.WITHDRAWN,
+                   Status.STOPPED_EARLY):
+        make_pilot(home_council, officer, status, **ARREARS)
+    everything = Pilot.objects.visible_to(moderator)
+    assert ids(search_pilots("rent arrears letter", queryset=everything)) == [published.pk]
+    assert ids(similar_pilots(ARREARS["title"] + ". " + ARREARS["change"], queryset=everything)) == [published.pk]
+    assert SearchDocument.objects.count() == 1
+
+
+def test_the_queryset_limits_results_to_what_the_person_may_see(home_council, officer):
+    private = make_pilot(home_council, officer, Status.PUBLISHED, visibility="councils", **ARREARS)
+    public = make_pilot(home_council, officer, Status.PUBLISHED, visibility="public", **ARREARS)
+    assert ids(search_pilots("arrears", queryset=Pilot.objects.visible_to(AnonymousUser()))) == [public.pk]
+    assert set(ids(search_pilots("arrears", queryset=Pilot.objects.visible_to(officer)))) == {private.pk, public.pk}
+
+
+def test_highlighting_escapes_hostile_html(home_council, officer):
+    make_pilot(home_council, officer, Status.PUBLISHED, title='<script>steal("x")</script> Text <b>reminders</b>',
+               problem="Residents forget bin day & call us <img src=x onerror=steal(1)>.")
+    [hit] = search_pilots("reminders bin day")
+    title, problem = hit.highlights["title"], hit.highlights["problem"]
+    assert "<script>" not in title and "&lt;script&gt;steal(&quot;x&quot;)&lt;/script&gt;" in title
+    assert "&lt;b&gt;<mark>reminders</mark>&lt;/b&gt;" in title
+    assert "<img" not in problem and "&lt;img src=x onerror=steal(1)&gt;" in problem
+    assert "<mark>bin day</mark> &amp; call us" in problem
+
+
+def test_ranking_puts_the_closest_pilot_first(home_council, officer):
+    make_pilot(home_council, officer, Status.PUBLISHED, **ARREARS)
+    bins = make_pilot(home_council, officer, Status.PUBLISHED, **BIN_TEXTS)
+    make_pilot(home_council, officer, Status.PUBLISHED, **CREWS)
+    hits = search_pilots("text people before bin day")
+    assert ids(hits)[0] == bins.pk
+    assert hits == sorted(hits, key=lambda h: -h.score)
+
+
+def test_the_database_full_text_index_is_used_and_kept_in_step(home_council, officer):
+    pilot = make_pilot(home_council, officer, Status.PUBLISHED, **ARREARS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT rowid FROM evidence_fts WHERE evidence_fts MATCH 'arrear'")
+        else:
+            cursor.execute("SELECT id FROM evidence_searchdocument WHERE vector @@ to_tsquery('simple', 'arrear')")
+        assert [row[0] for row in cursor.fetchall()] == [pilot.search_document.pk]
+    pilot.title = "Clearer debt letter"
+    pilot.problem = pilot.change = ""
+    pilot.save()
+    assert search_pilots("arrears") == []
+    assert ids(search_pilots("debt letter")) == [pilot.pk]
+    assert SearchTerm.objects.get(term="arrear").doc_count == 0
+
+
+def test_a_result_summary_is_searchable_as_lessons(home_council, officer):
+    pilot = make_pilot(home_council, officer, Status.PUBLISHED, **ARREARS)
+    pilot.result.summary = "The named officer needed cover during annual leave."
+    pilot.result.save()
+    [hit] = search_pilots("annual leave cover")
+    assert hit.pilot_id == pilot.pk and "<mark>annual leave</mark>" in hit.highlights["lessons"]
+
+
+def test_deleting_a_pilot_takes_it_out_of_the_totals(home_council, officer):
+    pilot = make_pilot(home_council, officer, Status.PUBLISHED, **ARREARS)
+    make_pilot(home_council, officer, Status.PUBLISHED, **CREWS)
+    Pilot.objects.filter(pk=pilot.pk).delete()
+    assert SearchIndexState.objects.get().doc_count == 1
+    assert SearchTerm.objects.get(term="arrear").doc_count == 0
+
+
+def test_near_duplicates_are_marked(home_council, officer):
+    first = make_pilot(home_council, officer, Status.PUBLISHED, **ARREARS)
+    second = make_pilot(home_council, officer, Status.PUBLISHED, **{**ARREARS, "title": ARREARS["title"] + " (2)"})
+    other = make_pilot(home_council, officer, Status.PUBLISHED, **CREWS, partners="Rent arrears team")
+    marks = {h.pilot_id: h.duplicate_of for h in search_pilots("arrears letter")}
+    assert marks in ({first.pk: None, second.pk: first.pk, other.pk: None},
+                     {second.pk: None, first.pk: second.pk, other.pk: None})
+
+
+def test_similar_pilots_shows_only_confident_matches_at_other_councils(home_council, other_council, officer,
+                                                                      other_officer):
+    elsewhere = make_pilot(other_council, other_officer, Status.PUBLISHED, **BIN_TEXTS)
+    make_pilot(home_council, officer, Status.PUBLISHED, **BIN_TEXTS)
+    weak = make_pilot(other_council, other_officer, Status.PUBLISHED, **ARREARS)
+    make_pilot(other_council, other_officer, Status.PUBLISHED, **CREWS)
+    idea = "Send residents an SMS the evening before collection day about which bin to put out"
+    hits = similar_pilots(idea, exclude_council=home_council)
+    assert ids(hits) == [elsewhere.pk]
+    assert hits[0].similarity >= SIMILAR_THRESHOLD
+    # The arrears pilot shares words with this idea, so search finds it, but it is not a confident match.
+    letter_idea = "A summer garden competition for tenants"
+    assert weak.pk in ids(search_pilots(letter_idea))
+    assert weak.pk in ids(similar_pilots(letter_idea, threshold=0.0))
+    assert weak.pk not in ids(similar_pilots(letter_idea))
+
+
+def test_an_empty_or_stop_word_query_finds_nothing(home_council, officer):
+    make_pilot(home_council, officer, Status.PUBLISHED, **ARREARS)
+    assert search_pilots("") == [] and search_pilots("the and of") == [] and similar_pilots("   ") == []
