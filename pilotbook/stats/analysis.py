@@ -283,9 +283,23 @@ def _score_ratio(x1, n1, x0, n0, compare, value, alpha, method) -> Estimate | No
 
     with _quiet():
         lo, hi = confint_proportions_2indep(x1, n1, x0, n0, method="score", compare=compare, alpha=alpha)
-    if not (np.isfinite(lo) and np.isfinite(hi)):
-        return None
-    return _estimate(value, lo, hi, method)
+    if _usable_interval(value, lo, hi):
+        return _estimate(value, lo, hi, method)
+    # At the edges (every person in a group had the event) the score interval's root-finding can fail; fall
+    # back to the log interval with 0.5 added to each cell.
+    fallback = "log-adjusted" if compare == "ratio" else "logit-adjusted"
+    with _quiet():
+        lo, hi = confint_proportions_2indep(x1, n1, x0, n0, method=fallback, compare=compare, alpha=alpha)
+    if _usable_interval(value, lo, hi):
+        return _estimate(value, lo, hi, method.replace("score interval", "log interval with 0.5 added to each cell"))
+    return None
+
+
+def _usable_interval(value: float, lo, hi) -> bool:
+    if np.iscomplexobj(lo) or np.iscomplexobj(hi):
+        return False
+    lo, hi = float(lo), float(hi)
+    return bool(np.isfinite(lo) and np.isfinite(hi) and lo <= value <= hi)
 
 
 def _two_by_two_test(x1, n1, x0, n0) -> tuple[float, str, str | None]:
@@ -862,7 +876,7 @@ class _quiet:
     def __enter__(self):
         self._warnings = warnings.catch_warnings()
         self._warnings.__enter__()
-        warnings.simplefilter("ignore", RuntimeWarning)
+        warnings.simplefilter("ignore")  # RuntimeWarning and numpy's ComplexWarning
         self._err = np.errstate(all="ignore")
         self._err.__enter__()
 

@@ -461,3 +461,15 @@ def test_a_design_that_does_not_fit_the_data_is_an_analysis_error():
         analyse(ds, AnalysisSpec("binary", "b", design="cluster"))
     with pytest.raises(AnalysisError, match="period column"):
         analyse(ds, AnalysisSpec("binary", "b", design="did"))
+
+
+@pytest.mark.parametrize(("x1", "n1", "x0", "n0"), [(1, 10, 10, 10), (0, 12, 7, 12), (12, 12, 12, 12), (3, 5, 0, 9)])
+def test_edge_tables_still_give_a_difference_and_a_valid_or_absent_ratio(x1, n1, x0, n0):
+    groups = [{"label": "a", "n": n1, "events": x1}, {"label": "b", "n": n0, "events": x0}]
+    ds = dataset_from_summaries("binary", groups, control="b")
+    c = only(analyse(ds, AnalysisSpec("binary", "b", worthwhile=0.1)))
+    d = c["difference"]
+    assert d["ci_low"] <= d["estimate"] <= d["ci_high"] and c["verdict"] is not None
+    for ratio in (c["ratio"], c["other_measures"].get("odds_ratio")):
+        if ratio is not None:
+            assert 0 <= ratio["ci_low"] <= ratio["estimate"] <= ratio["ci_high"] < math.inf

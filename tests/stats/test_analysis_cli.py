@@ -129,3 +129,20 @@ def test_one_group_only_is_refused(tmp_path):
     done = run(path, "--outcome", "y", "--arm", "arm", "--control", "only")
     assert done.returncode == 2
     assert "has only one group ('only')" in done.stderr
+
+
+def test_period_and_before_give_a_difference_in_differences(tmp_path):
+    rng = np.random.default_rng(3)
+    n = 400
+    df = pd.DataFrame({"group": rng.choice(["ward a", "ward b"], n), "when": rng.choice(["2024", "2025"], n)})
+    df["rent_paid"] = rng.normal(100, 10, n) + 5 * ((df.group == "ward b") & (df.when == "2025"))
+    path = tmp_path / "did.csv"
+    df.to_csv(path, index=False)
+    done = run(path, "--outcome", "rent_paid", "--arm", "group", "--control", "ward a", "--period", "when",
+               "--before", "2024", "--json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert (result["design"], result["msms_level"]) == ("did", 3)
+    assert [p["label"] for p in result["arms"][0]["periods"]] == ["2024", "2025"]
+    assert run(path, "--outcome", "rent_paid", "--arm", "group", "--control", "ward a", "--period", "when"
+               ).stderr.endswith("--period and --before go together: the column and the value that means 'before'.\n")
