@@ -1,7 +1,10 @@
 """Evidence search through the real database index (FTS5 on SQLite, tsvector + GIN on PostgreSQL)."""
 
+import io
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.management import call_command
 from django.db import connection
 
 from pilotbook.evidence.models import SearchDocument, SearchIndexState, SearchTerm
@@ -154,3 +157,15 @@ def test_similar_pilots_shows_only_confident_matches_at_other_councils(home_coun
 def test_an_empty_or_stop_word_query_finds_nothing(home_council, officer):
     make_pilot(home_council, officer, Status.PUBLISHED, **ARREARS)
     assert search_pilots("") == [] and search_pilots("the and of") == [] and similar_pilots("   ") == []
+
+
+def test_reindexing_everything_gives_the_same_index_and_ranking(home_council, officer):
+    make_pilot(home_council, officer, Status.PUBLISHED, **ARREARS)
+    make_pilot(home_council, officer, Status.PUBLISHED, **BIN_TEXTS)
+    make_pilot(home_council, officer, Status.DRAFT, **CREWS)
+    before = (search_pilots("text people before bin day"), dict(SearchTerm.objects.values_list("term", "doc_count")))
+    call_command("evidence_reindex", stdout=io.StringIO())
+    after = (search_pilots("text people before bin day"), dict(SearchTerm.objects.values_list("term", "doc_count")))
+    assert before[0] == after[0]
+    assert {t: n for t, n in before[1].items() if n} == after[1]
+    assert SearchIndexState.objects.get().doc_count == 2
