@@ -473,3 +473,25 @@ def test_edge_tables_still_give_a_difference_and_a_valid_or_absent_ratio(x1, n1,
     for ratio in (c["ratio"], c["other_measures"].get("odds_ratio")):
         if ratio is not None:
             assert 0 <= ratio["ci_low"] <= ratio["estimate"] <= ratio["ci_high"] < math.inf
+
+
+def test_with_a_true_effect_equal_to_the_worthwhile_one_no_worthwhile_effect_is_rare():
+    rng = np.random.default_rng(2027)
+    runs, wrong = 800, 0
+    for _ in range(runs):
+        a, b = rng.binomial(300, 0.30), rng.binomial(300, 0.40)
+        ds = dataset_from_summaries("binary", [{"label": "old", "n": 300, "events": int(a)},
+                                               {"label": "new", "n": 300, "events": int(b)}], control="old")
+        wrong += only(analyse(ds, AnalysisSpec("binary", "old", worthwhile=0.10)))["verdict"] == "no_worthwhile_effect"
+    assert wrong / runs <= 0.05  # nominal 2.5% (the upper limit falls below the true effect)
+
+
+def test_renaming_the_groups_changes_nothing_but_the_names():
+    def result(names):
+        groups = [{"label": names[0], "n": 90, "events": 30}, {"label": names[1], "n": 85, "events": 41}]
+        return only(analyse(dataset_from_summaries("binary", groups, control=names[0]),
+                            AnalysisSpec("binary", names[0], worthwhile=0.05)))
+
+    one, two = result(("old", "new")), result(("Letter A (2024)", "Letter B — redrafted"))
+    for key in ("difference", "ratio", "p_value", "verdict", "settling_sample"):
+        assert one[key] == two[key]
