@@ -39,6 +39,15 @@ class ImportReport:
         return not self.errors
 
 
+def sectors_load() -> None:
+    """(Re)load the maintained list of sectors; data migration 0002 does the same on a new database."""
+    from .sectors import MAINTAINED_SECTORS
+
+    for slug, name, colour, shape, groups, keywords in MAINTAINED_SECTORS:
+        Sector.objects.update_or_create(council=None, slug=slug, defaults={
+            "name": name, "colour": colour, "shape": shape, "typical_groups": groups, "keywords": keywords})
+
+
 def partners_import(*, council: Council, parsed: Parsed, default_sector: Sector | None = None) -> ImportReport:
     """Write parsed records for a council: match on identifier, OpenStreetMap id or Open Referral id (or the
     name when a record has none of them), update what matches, create the rest. Any error: nothing changes."""

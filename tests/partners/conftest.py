@@ -27,6 +27,12 @@ def import_file(council, name: str, default_sector=None):
                                     default_sector=default_sector)
 
 
+@pytest.fixture(autouse=True)
+def _maintained_sectors(db):
+    # Transactional tests elsewhere (the browser journeys) empty every table, the migrated sectors included.
+    services.sectors_load()
+
+
 @pytest.fixture
 def home_partner(home_council):
     return make_partner(home_council)
@@ -35,6 +41,12 @@ def home_partner(home_council):
 @pytest.fixture
 def other_partner(other_council):
     return make_partner(other_council, name="Otherborough Post Office", slug="post-delivery")
+
+
+@pytest.fixture(autouse=True)
+def _maintained_sectors(db):
+    # Transactional tests elsewhere (the browser journeys) empty every table, the migrated sectors included.
+    services.sectors_load()
 
 
 @pytest.fixture
