@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pilotbook.pilots.choices import InterventionType, ServiceArea
+from pilotbook.pilots.choices import InterventionType, ServiceArea, Visibility
 
 
 def _label(choices, value: str) -> str:
@@ -20,16 +20,21 @@ def search_fields(*, title: str, problem: str = "", change: str = "", lessons: s
             "council": council, "facets": facets}
 
 
-def pilot_search_fields(pilot) -> dict[str, str]:
-    """A pilot's searchable text. Lessons are the result's "what happened" plus any lessons text on the pilot.
+LESSON_FIELDS = ("lessons_aim", "lessons_happened", "lessons_why", "lessons_differently", "failure_detail")
 
-    When publishing gains its structured lessons (issue 4, "Keep every failure"), add them here: this is the
-    only place that says what of a pilot is searched.
+
+def pilot_search_fields(pilot) -> dict[str, str]:
+    """A pilot's searchable text: the only place that says what of a pilot is searched.
+
+    Lessons are the published lessons learned (when the pilot has those fields), the failure detail and the
+    result's "what happened". A council that published with its name withheld is not searchable by name.
     """
     result = getattr(pilot, "result", None)  # a missing one-to-one raises an AttributeError subclass
-    lessons = [getattr(pilot, "lessons", "") or "", getattr(result, "summary", "") or ""]
+    lessons = [getattr(pilot, name, "") for name in LESSON_FIELDS] + [getattr(result, "summary", "")]
+    withheld = pilot.visibility == getattr(Visibility, "PUBLIC_ANONYMOUS", object())
     return search_fields(
-        title=pilot.title, problem=pilot.problem, change=pilot.change, lessons="\n".join(filter(None, lessons)),
-        partners=pilot.partners, council=pilot.council.name, service_area=pilot.service_area,
+        title=pilot.title, problem=pilot.problem, change=pilot.change,
+        lessons="\n".join(text for text in lessons if isinstance(text, str) and text),
+        partners=pilot.partners, council="" if withheld else pilot.council.name, service_area=pilot.service_area,
         intervention_type=pilot.intervention_type,
     )

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import F, QuerySet
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from pilotbook.pilots.choices import Status
@@ -41,7 +42,9 @@ class Hit:
 
 
 def _published(queryset: QuerySet | None) -> QuerySet:
-    return (queryset if queryset is not None else Pilot.objects.all()).filter(status=Status.PUBLISHED)
+    """Published pilots whose results are released (an embargo sets published_at in the future)."""
+    pilots = queryset if queryset is not None else Pilot.objects.all()
+    return pilots.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
 
 
 def _candidate_ids_sqlite(features: list[str], pilots: QuerySet) -> list[int]:
@@ -105,8 +108,7 @@ def _ranked(text: str, queryset: QuerySet | None):
 
 
 def _highlights(pilot: Pilot, matched: set[str]) -> dict[str, SafeString]:
-    fields = pilot_search_fields(pilot)
-    fields["council"] = pilot.council.name
+    fields = pilot_search_fields(pilot)  # the council is blank when its name is withheld
     out = {"title": mark_safe(ranking.highlight(fields["title"], matched))}  # noqa: S308 (escaped by highlight)
     for name in ("problem", "change", "lessons", "partners", "council"):
         html = ranking.highlight(fields[name], matched, max_chars=SNIPPET_CHARS)

@@ -4,6 +4,7 @@ import importlib.util
 from pathlib import Path
 
 from pilotbook.councils.models import Role
+from pilotbook.evidence.documents import LESSON_FIELDS
 from pilotbook.pilots.choices import Status
 from tests.factories import CouncilFactory, make_pilot, member
 
@@ -17,6 +18,19 @@ def bench_module():
     return module
 
 
+def set_lessons(pilot, text: str) -> None:
+    """Replace the factory's sample lessons with `text` (or nothing), so only the test's own words are indexed."""
+    for name in LESSON_FIELDS:
+        if hasattr(pilot, name):
+            setattr(pilot, name, "")
+    if hasattr(pilot, "lessons_happened"):
+        pilot.lessons_happened = text
+        text = ""
+    pilot.save()
+    pilot.result.summary = text
+    pilot.result.save()
+
+
 def load_collection(bench) -> dict[str, int]:
     """Publish every bench pilot through the real lifecycle services; returns bench id -> pilot id."""
     councils, people, pilot_ids = {}, {}, {}
@@ -28,7 +42,6 @@ def load_collection(bench) -> dict[str, int]:
         pilot = make_pilot(councils[name], people[name], Status.PUBLISHED, title=record["title"],
                            problem=record["problem"], change=record["change"], partners=record["partners"],
                            service_area=record["service_area"], intervention_type=record["intervention_type"])
-        pilot.result.summary = record["lessons"]
-        pilot.result.save()
+        set_lessons(pilot, record["lessons"])
         pilot_ids[record["id"]] = pilot.pk
     return pilot_ids

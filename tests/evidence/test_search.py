@@ -10,9 +10,11 @@ from django.db import connection
 from pilotbook.evidence.models import SearchDocument, SearchIndexState, SearchTerm
 from pilotbook.evidence.ranking import SIMILAR_THRESHOLD
 from pilotbook.evidence.search import search_pilots, similar_pilots
-from pilotbook.pilots.choices import Status
+from pilotbook.pilots.choices import Status, Visibility
 from pilotbook.pilots.models import Pilot
 from tests.factories import make_pilot
+
+from .collection import set_lessons
 
 pytestmark = pytest.mark.django_db
 
@@ -36,33 +38,41 @@ ARREARS = {
 }
 
 
+def publish(council, user, status, **fields):
+    """A pilot through the real lifecycle, without the factory's sample lessons (they would match queries)."""
+    pilot = make_pilot(council, user, status, **fields)
+    if status == Status.PUBLISHED:
+        set_lessons(pilot, "")
+    return pilot
+
+
 def ids(hits):
     return [h.pilot_id for h in hits]
 
 
 def test_a_plainly_worded_query_finds_a_pilot_through_a_synonym(home_council, officer):
-    pilot = make_pilot(home_council, officer, Status.PUBLISHED, **CREWS)
-    make_pilot(home_council, officer, Status.PUBLISHED, **ARREARS)
+    pilot = publish(home_council, officer, Status.PUBLISHED, **CREWS)
+    publish(home_council, officer, Status.PUBLISHED, **ARREARS)
     hits = search_pilots("get binmen to report vulnerable residents")
     assert ids(hits) == [pilot.pk]
     assert "<mark>Waste operatives" in hits[0].highlights["title"]
 
 
 def test_stemming_matches_other_forms_of_a_word(home_council, officer):
-    pilot = make_pilot(home_council, officer, Status.PUBLISHED, **ARREARS)
+    pilot = publish(home_council, officer, Status.PUBLISHED, **ARREARS)
     assert ids(search_pilots("letters to tenant")) == [pilot.pk]
 
 
 def test_synonym_phrases_match_both_ways(home_council, officer):
-    pilot = make_pilot(home_council, officer, Status.PUBLISHED, **ARREARS)
+    pilot = publish(home_council, officer, Status.PUBLISHED, **ARREARS)
     assert ids(search_pilots("stop tenants falling behind on rent")) == [pilot.pk]
 
 
 def test_only_published_pilots_are_ever_returned(home_council, officer, moderator):
-    published = make_pilot(home_council, officer, Status.PUBLISHED, **ARREARS)
+    published = publish(home_council, officer, Status.PUBLISHED, **ARREARS)
     for status in (Status.DRAFT, Status.REGISTERED, Status.RUNNING, Status.RESULTS_RECORDED, Status.WITHDRAWN,
                    Status.STOPPED_EARLY):
-        make_pilot(home_council, officer, status, **ARREARS)
+        publish(home_council, officer, status, **ARREARS)
     everything = Pilot.objects.visible_to(moderator)
     assert ids(search_pilots("rent arrears letter", queryset=everything)) == [published.pk]
     assert ids(similar_pilots(ARREARS["title"] + ". " + ARREARS["change"], queryset=everything)) == [published.pk]
@@ -70,14 +80,14 @@ def test_only_published_pilots_are_ever_returned(home_council, officer, moderato
 
 
 def test_the_queryset_limits_results_to_what_the_person_may_see(home_council, officer):
-    private = make_pilot(home_council, officer, Status.PUBLISHED, visibility="councils", **ARREARS)
-    public = make_pilot(home_council, officer, Status.PUBLISHED, visibility="public", **ARREARS)
+    private = publish(home_council, officer, Status.PUBLISHED, visibility="councils", **ARREARS)
+    public = publish(home_council, officer, Status.PUBLISHED, visibility="public", **ARREARS)
     assert ids(search_pilots("arrears", queryset=Pilot.objects.visible_to(AnonymousUser()))) == [public.pk]
     assert set(ids(search_pilots("arrears", queryset=Pilot.objects.visible_to(officer)))) == {private.pk, public.pk}
 
 
 def test_highlighting_escapes_hostile_html(home_council, officer):
-    make_pilot(home_council, officer, Status.PUBLISHED, title='<script>steal("x")</script> Text <b>reminders</b>',
+    publish(home_council, officer, Status.PUBLISHED, title='<script>steal("x")</script> Text <b>reminders</b>',
                problem="Residents forget bin day & call us <img src=x onerror=steal(1)>.")
     [hit] = search_pilots("reminders bin day")
     title, problem = hit.highlights["title"], hit.highlights["problem"]
@@ -88,16 +98,16 @@ def test_highlighting_escapes_hostile_html(home_council, officer):
 
 
 def test_ranking_puts_the_closest_pilot_first(home_council, officer):
-    make_pilot(home_council, officer, Status.PUBLISHED, **ARREARS)
-    bins = make_pilot(home_council, officer, Status.PUBLISHED, **BIN_TEXTS)
-    make_pilot(home_council, officer, Status.PUBLISHED, **CREWS)
+    publish(home_council, officer, Status.PUBLISHED, **ARREARS)
+    bins = publish(home_council, officer, Status.PUBLISHED, **BIN_TEXTS)
+    publish(home_council, officer, Status.PUBLISHED, **CREWS)
     hits = search_pilots("text people before bin day")
     assert ids(hits)[0] == bins.pk
     assert hits == sorted(hits, key=lambda h: -h.score)
 
 
 def test_the_database_full_text_index_is_used_and_kept_in_step(home_council, officer):
-    pilot = make_pilot(home_council, officer, Status.PUBLISHED, **ARREARS)
+    pilot = publish(home_council, officer, Status.PUBLISHED, **ARREARS)
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("SELECT rowid FROM evidence_fts WHERE evidence_fts MATCH 'arrear'")
@@ -113,25 +123,24 @@ def test_the_database_full_text_index_is_used_and_kept_in_step(home_council, off
 
 
 def test_a_result_summary_is_searchable_as_lessons(home_council, officer):
-    pilot = make_pilot(home_council, officer, Status.PUBLISHED, **ARREARS)
-    pilot.result.summary = "The named officer needed cover during annual leave."
-    pilot.result.save()
+    pilot = publish(home_council, officer, Status.PUBLISHED, **ARREARS)
+    set_lessons(pilot, "The named officer needed cover during annual leave.")
     [hit] = search_pilots("annual leave cover")
     assert hit.pilot_id == pilot.pk and "<mark>annual leave</mark>" in hit.highlights["lessons"]
 
 
 def test_deleting_a_pilot_takes_it_out_of_the_totals(home_council, officer):
-    pilot = make_pilot(home_council, officer, Status.PUBLISHED, **ARREARS)
-    make_pilot(home_council, officer, Status.PUBLISHED, **CREWS)
+    pilot = publish(home_council, officer, Status.PUBLISHED, **ARREARS)
+    publish(home_council, officer, Status.PUBLISHED, **CREWS)
     Pilot.objects.filter(pk=pilot.pk).delete()
     assert SearchIndexState.objects.get().doc_count == 1
     assert SearchTerm.objects.get(term="arrear").doc_count == 0
 
 
 def test_near_duplicates_are_marked(home_council, officer):
-    first = make_pilot(home_council, officer, Status.PUBLISHED, **ARREARS)
-    second = make_pilot(home_council, officer, Status.PUBLISHED, **{**ARREARS, "title": ARREARS["title"] + " (2)"})
-    other = make_pilot(home_council, officer, Status.PUBLISHED, **CREWS, partners="Rent arrears team")
+    first = publish(home_council, officer, Status.PUBLISHED, **ARREARS)
+    second = publish(home_council, officer, Status.PUBLISHED, **{**ARREARS, "title": ARREARS["title"] + " (2)"})
+    other = publish(home_council, officer, Status.PUBLISHED, **CREWS, partners="Rent arrears team")
     marks = {h.pilot_id: h.duplicate_of for h in search_pilots("arrears letter")}
     assert marks in ({first.pk: None, second.pk: first.pk, other.pk: None},
                      {second.pk: None, first.pk: second.pk, other.pk: None})
@@ -139,10 +148,10 @@ def test_near_duplicates_are_marked(home_council, officer):
 
 def test_similar_pilots_shows_only_confident_matches_at_other_councils(home_council, other_council, officer,
                                                                       other_officer):
-    elsewhere = make_pilot(other_council, other_officer, Status.PUBLISHED, **BIN_TEXTS)
-    make_pilot(home_council, officer, Status.PUBLISHED, **BIN_TEXTS)
-    weak = make_pilot(other_council, other_officer, Status.PUBLISHED, **ARREARS)
-    make_pilot(other_council, other_officer, Status.PUBLISHED, **CREWS)
+    elsewhere = publish(other_council, other_officer, Status.PUBLISHED, **BIN_TEXTS)
+    publish(home_council, officer, Status.PUBLISHED, **BIN_TEXTS)
+    weak = publish(other_council, other_officer, Status.PUBLISHED, **ARREARS)
+    publish(other_council, other_officer, Status.PUBLISHED, **CREWS)
     idea = "Send residents an SMS the evening before collection day about which bin to put out"
     hits = similar_pilots(idea, exclude_council=home_council)
     assert ids(hits) == [elsewhere.pk]
@@ -155,17 +164,27 @@ def test_similar_pilots_shows_only_confident_matches_at_other_councils(home_coun
 
 
 def test_an_empty_or_stop_word_query_finds_nothing(home_council, officer):
-    make_pilot(home_council, officer, Status.PUBLISHED, **ARREARS)
+    publish(home_council, officer, Status.PUBLISHED, **ARREARS)
     assert search_pilots("") == [] and search_pilots("the and of") == [] and similar_pilots("   ") == []
 
 
 def test_reindexing_everything_gives_the_same_index_and_ranking(home_council, officer):
-    make_pilot(home_council, officer, Status.PUBLISHED, **ARREARS)
-    make_pilot(home_council, officer, Status.PUBLISHED, **BIN_TEXTS)
-    make_pilot(home_council, officer, Status.DRAFT, **CREWS)
+    publish(home_council, officer, Status.PUBLISHED, **ARREARS)
+    publish(home_council, officer, Status.PUBLISHED, **BIN_TEXTS)
+    publish(home_council, officer, Status.DRAFT, **CREWS)
     before = (search_pilots("text people before bin day"), dict(SearchTerm.objects.values_list("term", "doc_count")))
     call_command("evidence_reindex", stdout=io.StringIO())
     after = (search_pilots("text people before bin day"), dict(SearchTerm.objects.values_list("term", "doc_count")))
     assert before[0] == after[0]
     assert {t: n for t, n in before[1].items() if n} == after[1]
     assert SearchIndexState.objects.get().doc_count == 2
+
+
+@pytest.mark.skipif(not hasattr(Visibility, "PUBLIC_ANONYMOUS"), reason="needs publication with the name withheld")
+def test_a_withheld_council_name_is_neither_searchable_nor_shown(home_council, officer):
+    shown = publish(home_council, officer, Status.PUBLISHED, **ARREARS)
+    withheld = publish(home_council, officer, Status.PUBLISHED, **CREWS)
+    withheld.visibility = Visibility.PUBLIC_ANONYMOUS
+    withheld.save()
+    assert ids(search_pilots("Homeshire")) == [shown.pk]
+    assert all("council" not in h.highlights for h in search_pilots("safeguarding"))
