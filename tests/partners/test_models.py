@@ -38,3 +38,17 @@ def test_money_share_and_stage_tags():
     assert money(None) == "not reported"
     assert share(0.5) == "50%" and share(None) == "none to compare"
     assert stage_tag_class("reviewed") == "govuk-tag--green"
+
+
+def test_demo_partners_load_twice_without_duplicates(db):
+    from django.core.management import call_command
+
+    from pilotbook.partners.models import Partner, Partnership
+    from tests.factories import CouncilFactory
+
+    CouncilFactory(code="WEA", name="Wealden")
+    CouncilFactory(code="LDS", name="Leeds")
+    call_command("load_demo_partners")
+    call_command("load_demo_partners")
+    assert Partner.objects.count() == 7
+    assert Partnership.objects.count() == 3
