@@ -12,7 +12,7 @@ from django.urls import reverse
 from pilotbook.pilots.choices import Status
 
 from .conftest import PERSONAS
-from .factories import make_pilot
+from .factories import LESSONS, make_pilot
 
 OWN = ("officer", "champion", "council_admin")
 
@@ -85,8 +85,10 @@ def test_public_draft_is_still_private_to_its_council(persona, owned_pilot, pers
 # Writes: a POST from someone who may not change the pilot must change nothing.
 WRITES = [
     ("pilot-start", Status.REGISTERED, (), {}, Status.RUNNING),
-    ("pilot-publish", Status.RESULTS_RECORDED, (), {}, Status.PUBLISHED),
+    ("pilot-publish", Status.RESULTS_RECORDED, (), {**LESSONS, "visibility": "councils"}, Status.PUBLISHED),
     ("pilot-end-early", Status.RUNNING, (), {"status": "withdrawn", "reason": "No longer needed."}, Status.WITHDRAWN),
+    ("pilot-end-early", Status.RUNNING, (), {"status": "stopped_early", "reason": "Too few took part.",
+                                             "failure_reason": "too_small"}, Status.STOPPED_EARLY),
     ("pilot-result", Status.RUNNING, (), {"estimate": "-10", "ci_low": "-15", "ci_high": "-5"},
      Status.RESULTS_RECORDED),
     ("pilot-check", Status.DRAFT, (), {}, Status.REGISTERED),

@@ -8,7 +8,7 @@ from django.urls import reverse
 from pilotbook.pilots import plan
 from pilotbook.pilots.choices import Status
 
-from .factories import make_pilot
+from .factories import LESSONS, make_pilot
 
 
 @pytest.fixture
@@ -61,7 +61,7 @@ def test_the_whole_lifecycle_through_the_pages(client, home_council, officer):
     page = client.get(pilot.get_absolute_url()).content.decode()
     assert "Verdict: Worked" in page
     assert "probably reduced days to contact by between 17.8 and 31.2 days" in page
-    client.post(reverse("pilot-publish", args=[pilot.pk]))
+    client.post(reverse("pilot-publish", args=[pilot.pk]), {**LESSONS, "visibility": "councils"})
     pilot.refresh_from_db()
     assert pilot.status == Status.PUBLISHED and pilot.published_at
 
@@ -85,10 +85,13 @@ def test_bad_results_get_clear_messages(client, home_council, officer, data, mes
 def test_stopping_early_needs_a_reason_which_is_then_shown(client, home_council, officer):
     pilot = make_pilot(home_council, officer, status=Status.RUNNING)
     url = reverse("pilot-end-early", args=[pilot.pk])
-    assert "Enter the reason" in client.post(url, {"status": "stopped_early"}).content.decode()
-    client.post(url, {"status": "stopped_early", "reason": "No difference at the interim look."})
+    page = client.post(url, {"status": "stopped_early"}).content.decode()
+    assert "Enter the reason" in page and "Select the main reason the pilot is stopping early" in page
+    client.post(url, {"status": "stopped_early", "reason": "No difference at the interim look.",
+                      "failure_reason": "idea_did_not_work"})
     page = client.get(pilot.get_absolute_url()).content.decode()
     assert "Stopped early" in page and "No difference at the interim look." in page
+    assert "The idea did not work" in page
 
 
 def test_a_wrong_lifecycle_step_shows_a_message_not_an_error(client, home_council, officer):

@@ -11,7 +11,7 @@ from pilotbook.pilots import plan, services
 from pilotbook.pilots.choices import Status
 from pilotbook.pilots.models import Pilot
 
-from .factories import make_pilot
+from .factories import LESSONS, make_pilot
 
 
 @pytest.fixture
@@ -109,8 +109,9 @@ def test_an_ended_pilot_cannot_be_amended(home_council, officer):
 )
 def test_lifecycle_moves_out_of_order_are_refused(home_council, officer, status, move):
     pilot = make_pilot(home_council, officer, status=status)
+    extra = {"lessons": LESSONS} if move is services.pilot_publish else {}
     with pytest.raises(services.PilotStateError, match="cannot be moved"):
-        move(pilot=pilot, user=officer)
+        move(pilot=pilot, user=officer, **extra)
     pilot.refresh_from_db()
     assert pilot.status == status
 

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "pilotbook.partners",
     "pilotbook.demo.apps.DemoConfig",
     "pilotbook.jobs",
+    "pilotbook.evidence",
     "django_tasks",
     "django_tasks_db",
 ]

@@ -33,7 +33,7 @@ def council_list(request):
             councils = councils.filter(nation=data["nation"])
     if not include_former:
         councils = councils.filter(end_date__isnull=True)
-    visible = Pilot.objects.visible_to(request.user).values("pk")
+    visible = Pilot.objects.visible_to(request.user).identifiable_by(request.user).values("pk")
     councils = councils.annotate(pilot_count=Count("pilots", filter=Q(pilots__in=visible))).order_by("name")
     page = Paginator(councils, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -44,11 +44,14 @@ def council_list(request):
 
 def council_detail(request, code: str):
     council = get_object_or_404(Council, pk=code.upper())
-    pilots = Pilot.objects.visible_to(request.user).filter(council=council).select_related("result")
+    pilots = Pilot.objects.visible_to(request.user).identifiable_by(request.user).filter(council=council)
+    pilots = pilots.select_related("result")
     is_member = request.user.is_authenticated and request.user.memberships.filter(council=council).exists()
     return render(request, "councils/detail.html", {
         "council": council,
-        "pilots": [{"pilot": p, "status_tag": status_tag_class(p.status)} for p in pilots],
+        "pilots": [{"pilot": p, "status_tag": status_tag_class(p.status),
+                    "verdict": p.result.get_verdict_display() if hasattr(p, "result") and p.result_shown_to(
+                        request.user) else ""} for p in pilots],
         "is_member": is_member,
         "successors": council.successors.all(),
         "predecessors": council.predecessors.all(),

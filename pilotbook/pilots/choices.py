@@ -30,6 +30,26 @@ ENDED_STATUSES = {Status.PUBLISHED, Status.WITHDRAWN, Status.STOPPED_EARLY}
 class Visibility(models.TextChoices):
     COUNCILS = "councils", _("Signed-in council members only")
     PUBLIC = "public", _("Anyone, including the public")
+    PUBLIC_ANONYMOUS = "public_anonymous", _(
+        "Anyone, with our council's name withheld (platform moderators still see it)"
+    )
+
+
+PUBLIC_VISIBILITIES = {Visibility.PUBLIC, Visibility.PUBLIC_ANONYMOUS}
+
+
+class FailureReason(models.TextChoices):
+    """Why a pilot did not work, for the "what didn't work" register (one main reason per pilot)."""
+
+    IDEA_DID_NOT_WORK = "idea_did_not_work", _("The idea did not work")
+    NOT_DELIVERED = "not_delivered", _("Not delivered as planned")
+    PARTNER_WITHDREW = "partner_withdrew", _("A partner withdrew")
+    DATA_NOT_AVAILABLE = "data_not_available", _("The data were not available")
+    TOO_SMALL = "too_small", _("Too small to tell")
+    WORKED_ELSEWHERE = "worked_elsewhere", _("Worked elsewhere but not here")
+    HARMFUL_SIDE_EFFECT = "harmful_side_effect", _("Harmful side effect")
+    TOO_COSTLY = "too_costly", _("Too costly to scale")
+    OTHER = "other", _("Other")
 
 
 class ServiceArea(models.TextChoices):

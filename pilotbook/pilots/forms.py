@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pilotbook.web.forms import GovukDateField, GovukFormMixin
 
-from .choices import MSMS_LEVEL, Design, Status, StoppingRule
+from .choices import MSMS_LEVEL, Design, FailureReason, Status, StoppingRule, Verdict, Visibility
 from .models import Pilot
 
 RADIO = forms.RadioSelect
@@ -334,7 +334,67 @@ class EndEarlyForm(ReasonForm):
         ],
         error_messages={"required": _("Select what is happening to the pilot")},
     )
-    field_order = ["status", "reason"]
+    failure_reason = forms.ChoiceField(
+        label=_("If it is stopping early, what is the main reason?"), widget=RADIO, required=False,
+        choices=FailureReason.choices,
+        help_text=_("This puts it in the \"what didn't work\" register, so other councils can learn from it."),
+    )
+    field_order = ["status", "reason", "failure_reason"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == Status.STOPPED_EARLY and not data.get("failure_reason"):
+            self.add_error("failure_reason", _("Select the main reason the pilot is stopping early"))
+        if data.get("status") == Status.WITHDRAWN:
+            data["failure_reason"] = ""
+        return data
+
+
+class PublishForm(GovukFormMixin, forms.Form):
+    """Publishing: lessons learned in a fixed short format, why it did not work, and who sees it when."""
+
+    lessons_aim = forms.CharField(label=_("What we set out to do"), widget=forms.Textarea(attrs={"rows": 3}),
+                                  error_messages={"required": _("Enter what you set out to do")})
+    lessons_happened = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 3}),
+                                       error_messages={"required": _("Enter what happened")})
+    lessons_why = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 3}),
+                                  help_text=_("Why you think it turned out this way."),
+                                  error_messages={"required": _("Enter why you think it happened")})
+    lessons_differently = forms.CharField(
+        label=_("What we would do differently"), widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Enter what you would do differently")})
+    failure_reason = forms.ChoiceField(label=_("What is the main reason it did not work?"), widget=RADIO,
+                                       choices=FailureReason.choices, required=False)
+    failure_detail = forms.CharField(label=_("More about the reason (optional)"), required=False,
+                                     widget=forms.Textarea(attrs={"rows": 3}))
+    visibility = forms.ChoiceField(label=_("Who may see the published result?"), widget=RADIO,
+                                   choices=Visibility.choices,
+                                   error_messages={"required": _("Select who may see the result")})
+    embargo_until = GovukDateField(
+        label=_("Embargo until (optional)"), required=False,
+        help_text=_("To hold the result back, for example until a committee has seen it. Until then only your "
+                    "council and platform moderators see it. For example 27 3 2027."))
+
+    def __init__(self, *args, pilot: Pilot, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pilot = pilot
+        verdict = pilot.result.verdict
+        self.failure_required = verdict in (Verdict.NO_WORTHWHILE_EFFECT, Verdict.MADE_WORSE)
+        if verdict == Verdict.WORKED:
+            del self.fields["failure_reason"], self.fields["failure_detail"]
+        elif self.failure_required:
+            self.fields["failure_reason"].help_text = _(
+                "Required because the verdict is \"%(verdict)s\". It puts the pilot in the \"what didn't work\" "
+                "register, which other councils search before they start."
+            ) % {"verdict": pilot.result.get_verdict_display()}
+        else:
+            self.fields["failure_reason"].label = _("If you think you know why it was inconclusive, the main reason")
+
+    def clean(self):
+        data = super().clean()
+        if self.failure_required and not data.get("failure_reason") and "failure_reason" not in self.errors:
+            self.add_error("failure_reason", _("Select the main reason the pilot did not work"))
+        return data
 
 
 class ResultForm(GovukFormMixin, forms.Form):

@@ -144,13 +144,12 @@ def pending_upload(*, pilot: Pilot, user, token: str) -> PendingUpload:
 
 
 def group_labels(upload: PendingUpload, column: str) -> list[tuple[str, int]]:
-    """The distinct values of the group column, with how many rows each has (no row is shown)."""
+    """The groups in the chosen column, labelled as the engine labels them, with how many rows each has."""
     table = engine_data.read_table(bytes(upload.content), filename=upload.filename)
-    if column not in table.columns:
-        raise MeasureError(_("The file has no column called '%(column)s'.") % {"column": column})
-    values = table[column].dropna().astype(str).str.strip()
-    counts = values[values != ""].value_counts(sort=False)
-    return [(str(label), int(count)) for label, count in counts.items()]
+    try:
+        return engine_data.group_counts(table, column)
+    except engine_data.DataError as exc:
+        raise MeasureError(str(exc)) from None
 
 
 @transaction.atomic
@@ -223,7 +222,11 @@ def interim_decision(pilot: Pilot, output: dict, look_number: int | None) -> dic
     from pilotbook.stats import interim
 
     comparison = output["comparisons"][0]
-    oriented = comparison["oriented"]
+    oriented = comparison.get("oriented")
+    if not oriented:
+        return {"action": "continue", "explanation": _(
+            "This look could not be judged against the stopping rule because the effect could not be estimated "
+            "yet (for example, a median time has not been reached). Carry on collecting data.")}
     decision = interim.decide_from_estimate(
         rule=pilot.stopping_rule,
         looks=pilot.interim_looks + 1,

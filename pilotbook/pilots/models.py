@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pilotbook.councils.models import Council
@@ -17,8 +18,10 @@ from .choices import (
     ENDED_STATUSES,
     FROZEN_STATUSES,
     MSMS_LEVEL,
+    PUBLIC_VISIBILITIES,
     BetterDirection,
     Design,
+    FailureReason,
     InterventionType,
     OutcomeKind,
     ServiceArea,
@@ -37,7 +40,7 @@ class PilotQuerySet(models.QuerySet):
         - a member of any council: every pilot past draft, and their own councils' drafts;
         - a platform moderator: everything.
         """
-        public = Q(visibility=Visibility.PUBLIC) & ~Q(status=Status.DRAFT)
+        public = Q(visibility__in=PUBLIC_VISIBILITIES) & ~Q(status=Status.DRAFT)
         if not user.is_authenticated:
             return self.filter(public)
         if user.is_moderator:
@@ -46,6 +49,19 @@ class PilotQuerySet(models.QuerySet):
         if not council_codes:
             return self.filter(public)
         return self.filter(~Q(status=Status.DRAFT) | Q(council_id__in=council_codes))
+
+    def identifiable_by(self, user) -> PilotQuerySet:
+        """Pilots whose council this person may know: all but those published with the name withheld,
+        unless they are that council's members or a moderator. Filtering by council or nation uses this,
+        so a withheld name cannot be found out by filtering."""
+        if user.is_authenticated and user.is_moderator:
+            return self.all()
+        own = list(user.memberships.values_list("council_id", flat=True)) if user.is_authenticated else []
+        return self.exclude(Q(visibility=Visibility.PUBLIC_ANONYMOUS) & ~Q(council_id__in=own))
+
+    def results_released(self, at=None) -> PilotQuerySet:
+        """Published pilots whose embargo, if any, has passed: what the shared evidence base shows."""
+        return self.filter(status=Status.PUBLISHED, published_at__lte=at or timezone.now())
 
 
 class Pilot(models.Model):
@@ -97,7 +113,7 @@ class Pilot(models.Model):
 
     # Sharing is a council's choice at any time, not part of the scientific plan.
     visibility = models.CharField(
-        _("who may see it"), max_length=10, choices=Visibility.choices, default=Visibility.COUNCILS
+        _("who may see it"), max_length=20, choices=Visibility.choices, default=Visibility.COUNCILS
     )
 
     # Lifecycle.
@@ -111,6 +127,19 @@ class Pilot(models.Model):
     results_seen_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+
+    # Publishing: lessons learned in a fixed short format (required to publish), and for pilots that did not
+    # work, the main structured reason, for the "what didn't work" register.
+    lessons_aim = models.TextField(_("what we set out to do"), blank=True)
+    lessons_happened = models.TextField(_("what happened"), blank=True)
+    lessons_why = models.TextField(_("why"), blank=True)
+    lessons_differently = models.TextField(_("what we would do differently"), blank=True)
+    failure_reason = models.CharField(
+        _("main reason it did not work"), max_length=30, choices=FailureReason.choices, blank=True, db_index=True
+    )
+    failure_detail = models.TextField(_("more about the reason"), blank=True)
+    # A publication date in the future is an embargo: until then only the council and moderators see the result.
+    embargo_until = models.DateField(_("embargo until"), null=True, blank=True)
 
     is_demo = models.BooleanField(_("demo data"), default=False)
 
@@ -149,6 +178,28 @@ class Pilot(models.Model):
 
     def plan(self) -> dict:
         return plan_module.plan_of(self)
+
+    def council_shown_to(self, user) -> bool:
+        """Whether this person may see which council ran the pilot (withheld names stay withheld)."""
+        if self.visibility != Visibility.PUBLIC_ANONYMOUS:
+            return True
+        return user.is_authenticated and (
+            user.is_moderator or user.memberships.filter(council_id=self.council_id).exists()
+        )
+
+    def result_shown_to(self, user) -> bool:
+        """Other councils and the public see a result once it is published and any embargo has passed."""
+        if self.status == Status.PUBLISHED and self.published_at and self.published_at <= timezone.now():
+            return True
+        return user.is_authenticated and (
+            user.is_moderator or user.memberships.filter(council_id=self.council_id).exists()
+        )
+
+    @property
+    def lessons(self) -> list[tuple[str, str]]:
+        return [(str(Pilot._meta.get_field(name).verbose_name).capitalize(), getattr(self, name))
+                for name in ("lessons_aim", "lessons_happened", "lessons_why", "lessons_differently")
+                if getattr(self, name)]
 
     def can_change(self, user) -> bool:
         """Only members of the owning council change a pilot (moderators correct records in the admin)."""

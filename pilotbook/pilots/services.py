@@ -6,6 +6,7 @@ once cannot freeze two different plans, and a failure leaves nothing half-writte
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +19,7 @@ from pilotbook.councils.models import Council
 from pilotbook.stats.verdicts import judge
 
 from . import plan as plan_module
-from .choices import Status
+from .choices import FailureReason, Status, Verdict
 from .models import Amendment, Pilot, Result
 
 # Which lifecycle moves are allowed from where. Withdrawn and stopped early need a reason.
@@ -135,14 +136,18 @@ def pilot_start(*, pilot: Pilot, user) -> Pilot:
 
 
 @transaction.atomic
-def pilot_end_early(*, pilot: Pilot, user, status: str, reason: str) -> Pilot:
-    """Withdraw a pilot or stop it early; both need a reason that is shown with it."""
+def pilot_end_early(*, pilot: Pilot, user, status: str, reason: str, failure_reason: str = "") -> Pilot:
+    """Withdraw a pilot or stop it early; both need a reason that is shown with it. Stopping early also
+    needs the main structured reason, for the "what didn't work" register."""
     if status not in (Status.WITHDRAWN, Status.STOPPED_EARLY):
         raise ValueError(status)
     pilot = _locked(pilot)
     _require_transition(pilot, status)
     if not reason.strip():
         raise PilotStateError(_("Enter the reason."))
+    if status == Status.STOPPED_EARLY and failure_reason not in FailureReason.values:
+        raise PilotStateError(_("Choose the main reason the pilot was stopped early."))
+    pilot.failure_reason = failure_reason
     pilot.status = status
     pilot.status_reason = reason.strip()
     pilot.ended_at = timezone.now()
@@ -197,12 +202,49 @@ def result_record(
     return result
 
 
+LESSON_FIELDS = ("lessons_aim", "lessons_happened", "lessons_why", "lessons_differently")
+# Verdicts that must say why the pilot did not work before publishing (inconclusive may, "too small to tell").
+NEEDS_FAILURE_REASON = {Verdict.NO_WORTHWHILE_EFFECT, Verdict.MADE_WORSE}
+
+
 @transaction.atomic
-def pilot_publish(*, pilot: Pilot, user) -> Pilot:
+def pilot_publish(
+    *,
+    pilot: Pilot,
+    user,
+    lessons: dict[str, str],
+    failure_reason: str = "",
+    failure_detail: str = "",
+    visibility: str | None = None,
+    embargo_until=None,
+) -> Pilot:
+    """Publish the result with its lessons learned; a future embargo date holds it back until that day."""
     pilot = _locked(pilot)
     _require_transition(pilot, Status.PUBLISHED)
+    missing = [name for name in LESSON_FIELDS if not (lessons.get(name) or "").strip()]
+    if missing:
+        raise PilotStateError(_("Answer all four lessons-learned questions before publishing."))
+    verdict = pilot.result.verdict
+    if verdict in NEEDS_FAILURE_REASON and not failure_reason:
+        raise PilotStateError(_("Choose the main reason the pilot did not work."))
+    if failure_reason and failure_reason not in FailureReason.values:
+        raise PilotStateError(_("Choose one of the listed reasons."))
+    today = timezone.localdate()
+    if embargo_until is not None and embargo_until < today:
+        raise PilotStateError(_("The embargo date must be today or in the future."))
+    for name in LESSON_FIELDS:
+        setattr(pilot, name, lessons[name].strip())
+    pilot.failure_reason, pilot.failure_detail = failure_reason, failure_detail.strip()
+    if visibility:
+        pilot.visibility = visibility
+    now = timezone.now()
+    pilot.embargo_until = embargo_until if embargo_until and embargo_until > today else None
+    pilot.published_at = (
+        timezone.make_aware(dt.datetime.combine(pilot.embargo_until, dt.time.min)) if pilot.embargo_until else now
+    )
     pilot.status = Status.PUBLISHED
-    pilot.published_at = pilot.ended_at = timezone.now()
+    pilot.ended_at = now
+    pilot.full_clean(exclude=["registered_plan"])
     pilot.save()
     return pilot
 

@@ -762,3 +762,15 @@ def with_control(dataset: Dataset, control: str) -> Dataset:
     if control not in dataset.labels:
         raise DataError(f"The comparison group '{control}' is not one of the groups ({_list(dataset.labels)}).")
     return replace(dataset, control=control)
+
+
+def group_counts(table: pd.DataFrame, column: str) -> list[tuple[str, int]]:
+    """The groups in ``column`` as build_dataset will label them, with their row counts (first appearance order).
+
+    Lets a person choose the comparison group by the same label the analysis will use; blanks are a DataError.
+    """
+    if column not in table.columns:
+        raise DataError(f"There is no column called '{column}'.")
+    codes, labels = _labels_of(table[column], column)
+    counts = np.bincount(codes, minlength=len(labels))
+    return [(label, int(count)) for label, count in zip(labels, counts, strict=True)]

@@ -42,10 +42,18 @@ def test_officer_runs_a_pilot_to_a_published_result_that_the_public_can_read(pag
     expect(page.locator(".pb-verdict")).to_contain_text("Worked")
     assert_accessible(page)
 
-    # When they publish it
+    # When they publish it, the lessons learned are required
     page.get_by_role("link", name="Publish the result").click()
     page.get_by_role("button", name="Publish the result").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter what you set out to do")
+    assert_accessible(page)
+    page.get_by_label("What we set out to do").fill("Get tenants in arrears to contact us sooner.")
+    page.get_by_label("What happened", exact=True).fill("They made contact about three weeks sooner.")
+    page.get_by_label("Why", exact=True).fill("One clear action at the top of the letter.")
+    page.get_by_label("What we would do differently").fill("Follow up by text message too.")
+    page.get_by_role("button", name="Publish the result").click()
     expect(page.get_by_text("Result published.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Lessons learned")).to_be_visible()
     page.get_by_role("button", name="Sign out").click()
 
     # Then a visitor who is not signed in finds it on the council page, but not the draft

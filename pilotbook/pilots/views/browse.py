@@ -40,7 +40,7 @@ class PilotFilterForm(GovukFormMixin, forms.Form):
         with_pilots = Council.objects.filter(pilots__isnull=False).distinct().order_by("name")
         self.fields["council"].choices = _with_any([(c.code, c.name) for c in with_pilots])
 
-    def filter(self, queryset):
+    def filter(self, queryset, user):
         data = self.cleaned_data
         if data.get("q"):
             words = data["q"].split()
@@ -51,6 +51,8 @@ class PilotFilterForm(GovukFormMixin, forms.Form):
         for name in ("service_area", "intervention_type", "design", "status"):
             if data.get(name):
                 queryset = queryset.filter(**{name: data[name]})
+        if data.get("nation") or data.get("council"):
+            queryset = queryset.identifiable_by(user)  # a withheld name cannot be found out by filtering
         if data.get("nation"):
             queryset = queryset.filter(council__nation=data["nation"])
         if data.get("council"):
@@ -62,18 +64,18 @@ def pilot_list(request):
     form = PilotFilterForm(request.GET or None)
     pilots = Pilot.objects.visible_to(request.user).select_related("council", "result").order_by("-updated_at")
     if form.is_bound and form.is_valid():
-        pilots = form.filter(pilots)
+        pilots = form.filter(pilots, request.user)
     page = Paginator(pilots, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "pilots/list.html", {
         "form": form, "error_forms": [form] if form.is_bound else [], "page": page,
-        "rows": [_row(pilot) for pilot in page], "query": query.urlencode(),
+        "rows": [_row(pilot, request.user) for pilot in page], "query": query.urlencode(),
     })
 
 
-def _row(pilot):
-    result = getattr(pilot, "result", None)
+def _row(pilot, user):
+    result = getattr(pilot, "result", None) if pilot.result_shown_to(user) else None
     return {
         "pilot": pilot,
         "status_tag": presenters.status_tag_class(pilot.status),
@@ -92,7 +94,7 @@ def dashboard(request):
         pilots = list(membership.council.pilots.select_related("result").order_by("title"))
         councils.append({
             "membership": membership,
-            "rows": [_row(pilot) for pilot in pilots],
+            "rows": [_row(pilot, request.user) for pilot in pilots],
             "due": sorted(_due_items(pilots, today), key=lambda item: item["date"]),
         })
     return render(request, "pilots/dashboard.html", {"councils": councils, "today": today})

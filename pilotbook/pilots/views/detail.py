@@ -23,6 +23,8 @@ def pilot_detail(request, pk: int):
         "amendments": amendments,
         "result": result,
         "result_view": charts.result_view(pilot, result) if result else None,
+        "result_shown": pilot.result_shown_to(request.user),
+        "council_shown": pilot.council_shown_to(request.user),
         "status_tag": presenters.status_tag_class(pilot.status),
         "verdict_tag": presenters.verdict_tag_class(result.verdict) if result else "",
         "Status": Status,

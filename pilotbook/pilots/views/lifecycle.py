@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from pilotbook.pilots import services
 from pilotbook.pilots.access import changeable_pilot
 from pilotbook.pilots.choices import Status
-from pilotbook.pilots.forms import EndEarlyForm, ResultForm, SharingForm
+from pilotbook.pilots.forms import EndEarlyForm, PublishForm, ResultForm, SharingForm
 
 
 def _confirm(request, pk: int, *, action, title: str, body: str, button: str, done: str):
@@ -37,13 +37,29 @@ def pilot_start(request, pk: int):
 
 
 def pilot_publish(request, pk: int):
-    return _confirm(
-        request, pk, action=services.pilot_publish,
-        title=_("Publish the result"),
-        body=_("Publishing adds the result to the shared evidence base, whether or not the change worked. "
-               "Other councils learn as much from what did not work."),
-        button=_("Publish the result"), done=_("Result published. Thank you for sharing it."),
-    )
+    pilot = changeable_pilot(request, pk)
+    if pilot.status != Status.RESULTS_RECORDED:
+        messages.error(request, _("Only a pilot with a recorded result can be published."))
+        return redirect(pilot)
+    form = PublishForm(request.POST or None, pilot=pilot, initial={"visibility": pilot.visibility})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.pilot_publish(
+                pilot=pilot, user=request.user,
+                lessons={name: data[name] for name in services.LESSON_FIELDS},
+                failure_reason=data.get("failure_reason", ""), failure_detail=data.get("failure_detail", ""),
+                visibility=data["visibility"], embargo_until=data.get("embargo_until"))
+        except services.PilotStateError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Result published. Thank you for sharing it."))
+            return redirect(pilot)
+    return render(request, "pilots/form_page.html", {
+        "pilot": pilot, "form": form, "error_forms": [form], "title": _("Publish the result"),
+        "lede": _("Publishing adds the result and your lessons to the shared evidence base, whether or not the "
+                  "change worked. Other councils learn as much from what did not work."),
+        "button": _("Publish the result")})
 
 
 def pilot_end_early(request, pk: int):
@@ -52,7 +68,8 @@ def pilot_end_early(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.pilot_end_early(pilot=pilot, user=request.user, status=form.cleaned_data["status"],
-                                     reason=form.cleaned_data["reason"])
+                                     reason=form.cleaned_data["reason"],
+                                     failure_reason=form.cleaned_data.get("failure_reason", ""))
         except services.PilotStateError as exc:
             form.add_error(None, exc.message)
         else:

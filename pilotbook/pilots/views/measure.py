@@ -101,10 +101,15 @@ def measure_control(request, pk: int, token: str):
         return redirect("measure-upload", pk=pilot.pk)
     if "arm" not in upload.mapping:
         return redirect("measure-columns", pk=pilot.pk, token=upload.token)
-    labels = measure.group_labels(upload, upload.mapping["arm"])
-    form = ControlForm(request.POST or None, labels=labels)
     problem = None
-    if len(labels) < 2:
+    try:
+        labels = measure.group_labels(upload, upload.mapping["arm"])
+    except measure.MeasureError as exc:
+        labels, problem = [], exc.message
+    form = ControlForm(request.POST or None, labels=labels)
+    if problem:
+        pass
+    elif len(labels) < 2:
         problem = _("The column '%(column)s' has only one group in it. Choose the column that says which group "
                     "each row was in.") % {"column": upload.mapping["arm"]}
     elif request.method == "POST" and form.is_valid():
@@ -169,7 +174,7 @@ def pilot_report(request, pk: int):
     from pilotbook.pilots import presenters
 
     pilot = visible_pilot_or_404(request, pk)
-    result = getattr(pilot, "result", None)
+    result = getattr(pilot, "result", None) if pilot.result_shown_to(request.user) else None
     return render(request, "pilots/report.html", {
         "pilot": pilot, "result": result, "rows": presenters.plan_rows(pilot),
         "result_view": charts.result_view(pilot, result) if result else None,

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from pilotbook.councils.models import Council, Membership, Role, User
 from pilotbook.councils.services import councils_load
+from pilotbook.demo.lessons import LESSONS, STOPPED_REASONS
 from pilotbook.demo.pilots import PILOTS, DemoPilot
 from pilotbook.pilots import services
 from pilotbook.pilots.choices import Status
@@ -93,13 +94,18 @@ class Command(BaseCommand):
         elif spec.status != Status.REGISTERED:
             services.pilot_start(pilot=pilot, user=user)
             if spec.status == Status.STOPPED_EARLY:
-                services.pilot_end_early(pilot=pilot, user=user, status=spec.status, reason=spec.reason)
+                services.pilot_end_early(pilot=pilot, user=user, status=spec.status, reason=spec.reason,
+                                         failure_reason=STOPPED_REASONS[spec.title])
             elif spec.result:
                 estimate, low, high, n = spec.result
                 services.result_record(pilot=pilot, user=user, estimate=Decimal(estimate), ci_low=Decimal(low),
                                        ci_high=Decimal(high), sample_size=n, method=spec.method, summary=spec.summary)
                 if spec.status == Status.PUBLISHED:
-                    services.pilot_publish(pilot=pilot, user=user)
+                    aim, happened, why, differently, reason = LESSONS[spec.title]
+                    services.pilot_publish(
+                        pilot=pilot, user=user, failure_reason=reason,
+                        lessons={"lessons_aim": aim, "lessons_happened": happened, "lessons_why": why,
+                                 "lessons_differently": differently})
         _backdate(pilot.pk, start, end)
 
 
