@@ -4,7 +4,11 @@ from django.utils.translation import gettext as _
 
 def navigation(request) -> dict:
     """Service navigation items, with the current one marked (GOV.UK service navigation component)."""
-    items = [(_("Browse pilots"), reverse("pilot-list")), (_("Power calculator"), reverse("power-calculator"))]
+    items = [
+        (_("Before you start"), reverse("before-you-start")),
+        (_("Evidence"), reverse("evidence-search")),
+        (_("Browse pilots"), reverse("pilot-list")),
+    ]
     user = request.user
     if user.is_authenticated:
         items.insert(0, (_("Your council"), reverse("dashboard")))

@@ -36,7 +36,17 @@ def pilot_create(request):
         )
     council_form = CouncilChoiceForm(request.POST or None, councils=councils) if len(councils) > 1 else None
     form = IdeaForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and (council_form is None or council_form.is_valid()):
+    suggestions = None
+    if request.method == "POST" and "check" in request.POST:
+        # "Before you start": show similar pilots at other councils; nothing is saved until they continue.
+        from pilotbook.evidence.views import suggestions_for
+
+        text = " ".join(request.POST.get(name, "") for name in ("title", "problem", "change")).strip()
+        suggestions = suggestions_for(request, text, exclude_council=councils[0] if len(councils) == 1 else None)
+        form = IdeaForm(initial=request.POST.dict())
+        if council_form is not None:
+            council_form = CouncilChoiceForm(initial=request.POST.dict(), councils=councils)
+    elif request.method == "POST" and form.is_valid() and (council_form is None or council_form.is_valid()):
         council = councils[0] if council_form is None else Council.objects.get(pk=council_form.cleaned_data["council"])
         pilot = services.pilot_create_draft(council=council, user=request.user, **_form_fields(form))
         return redirect("pilot-step", pk=pilot.pk, slug=STEPS[1].slug)
@@ -44,7 +54,7 @@ def pilot_create(request):
         request,
         "pilots/step.html",
         {"form": form, "council_form": council_form, "error_forms": [council_form, form], "step": STEPS[0],
-         "step_number": 1, "step_count": len(STEPS), "pilot": None},
+         "step_number": 1, "step_count": len(STEPS), "pilot": None, "suggestions": suggestions},
     )
 
 

@@ -1,0 +1,202 @@
+"""The shared evidence base: search with facets, "before you start", and the "what didn't work" register.
+
+Every page starts from Pilot.objects.visible_to(user).results_released(): only published results whose embargo
+has passed, that this person may see. Filtering by nation or council type also applies identifiable_by(user), so
+a council whose name is withheld cannot be found out by narrowing the facets.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django import forms
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from pilotbook.pilots import presenters
+from pilotbook.pilots.choices import Design, FailureReason, InterventionType, ServiceArea, Status, Verdict
+from pilotbook.pilots.models import Pilot
+from pilotbook.web.forms import GovukFormMixin
+
+from .search import search_pilots, similar_pilots
+
+PAGE_SIZE = 20
+FACETS = {
+    "service_area": ("service_area", ServiceArea, gettext_lazy("Service area")),
+    "intervention_type": ("intervention_type", InterventionType, gettext_lazy("Type of change")),
+    "verdict": ("result__verdict", Verdict, gettext_lazy("Verdict")),
+    "design": ("design", Design, gettext_lazy("Design")),
+    "nation": ("council__nation", None, gettext_lazy("Nation")),
+    "council_type": ("council__authority_type_name", None, gettext_lazy("Council type")),
+    "year": ("published_at__year", None, gettext_lazy("Year published")),
+}
+IDENTIFYING = {"nation", "council_type"}
+DISMISSED = "pilotbook_dismissed_suggestions"
+
+
+def released(user):
+    return Pilot.objects.visible_to(user).results_released().select_related("council", "result")
+
+
+class SearchForm(GovukFormMixin, forms.Form):
+    q = forms.CharField(label=gettext_lazy("Search published pilots"), required=False, max_length=300,
+                        help_text=gettext_lazy("Describe the idea in your own words, for example "
+                                               "'text people before bin day'."))
+
+
+def _facet_filters(request) -> dict[str, str]:
+    return {name: request.GET[name] for name in FACETS if request.GET.get(name)}
+
+
+def _apply(queryset, filters: dict[str, str], user):
+    if IDENTIFYING & filters.keys():
+        queryset = queryset.identifiable_by(user)
+    for name, value in filters.items():
+        field = FACETS[name][0]
+        if name == "year":
+            if not value.isdigit():
+                continue
+            value = int(value)
+        queryset = queryset.filter(**{field: value})
+    return queryset
+
+
+def _facet_counts(queryset, filters, user, request) -> list[dict]:
+    """For each facet, its values with how many of the current results have each (links keep other choices)."""
+    facets = []
+    for name, (field, choices, label) in FACETS.items():
+        base = queryset if name not in IDENTIFYING else queryset.identifiable_by(user)
+        counts = base.values_list(field).annotate(n=Count("pk")).order_by()
+        options = []
+        for value, n in sorted(counts, key=lambda item: str(item[0])):
+            if value in (None, ""):
+                continue
+            text = str(choices(value).label) if choices else str(value)
+            query = request.GET.copy()
+            query.pop("page", None)
+            selected = filters.get(name) == str(value)
+            if selected:
+                query.pop(name)
+            else:
+                query[name] = value
+            options.append({"value": value, "label": text, "count": n, "selected": selected,
+                            "query": query.urlencode()})
+        if options:
+            facets.append({"name": name, "label": label, "options": options})
+    return facets
+
+
+def evidence_search(request):
+    form = SearchForm(request.GET or None)
+    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    filters = _facet_filters(request)
+    pilots = _apply(released(request.user), filters, request.user)
+    if query:
+        hits = search_pilots(query, queryset=pilots)
+        by_id = pilots.in_bulk([hit.pilot_id for hit in hits])
+        results = [{"pilot": by_id[hit.pilot_id], "hit": hit} for hit in hits if hit.pilot_id in by_id]
+        matched = pilots.filter(pk__in=[r["pilot"].pk for r in results])
+    else:
+        matched = pilots
+        results = [{"pilot": p, "hit": None} for p in pilots.order_by("-published_at")]
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    for row in page:
+        row["verdict_tag"] = presenters.verdict_tag_class(row["pilot"].result.verdict)
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "evidence/search.html", {
+        "form": form, "query": query, "page": page, "params": params.urlencode(),
+        "facets": _facet_counts(matched, filters, request.user, request), "filters": filters,
+    })
+
+
+class IdeaForm(GovukFormMixin, forms.Form):
+    idea = forms.CharField(
+        label=gettext_lazy("Describe your idea"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=gettext_lazy("The problem and the change you have in mind, in plain words. For example: "
+                               "'Ask bin crews to report residents who seem to be struggling'."),
+        error_messages={"required": gettext_lazy("Describe your idea to see whether others have tried it")},
+    )
+
+
+def suggestions_for(request, text: str, *, exclude_council=None) -> list[dict]:
+    """Confident matches at other councils, minus the ones this person dismissed, with what they found."""
+    dismissed = set(request.session.get(DISMISSED, []))
+    pilots = released(request.user)
+    hits = similar_pilots(text, exclude_council=exclude_council, limit=5 + len(dismissed), queryset=pilots)
+    by_id = pilots.in_bulk([hit.pilot_id for hit in hits])
+    rows = []
+    for hit in hits:
+        pilot = by_id.get(hit.pilot_id)
+        if pilot is None or pilot.pk in dismissed:
+            continue
+        rows.append({"pilot": pilot, "hit": hit, "verdict_tag": presenters.verdict_tag_class(pilot.result.verdict),
+                     "sentence": presenters.effect_sentence(pilot, pilot.result)})
+    return rows[:5]
+
+
+def pooled_for(rows) -> list:
+    """Pooled groups covering the suggested pilots' kinds of change, when the pooling app is installed."""
+    try:
+        from pilotbook.pooling.models import PooledGroup
+    except ImportError:
+        return []
+    kinds = {row["pilot"].intervention_type for row in rows}
+    return list(PooledGroup.objects.filter(intervention_type__in=kinds)[:5]) if kinds else []
+
+
+def before_you_start(request):
+    form = IdeaForm(request.GET or None)
+    rows, searched = [], False
+    if form.is_bound and form.is_valid():
+        searched = True
+        council = None
+        if request.user.is_authenticated:
+            membership = request.user.memberships.first()
+            council = membership.council if membership else None
+        rows = suggestions_for(request, form.cleaned_data["idea"], exclude_council=council)
+    return render(request, "evidence/before_you_start.html", {
+        "form": form, "error_forms": [form] if form.is_bound else [], "rows": rows, "searched": searched,
+        "pooled": pooled_for(rows),
+    })
+
+
+@require_POST
+def dismiss_suggestion(request, pk: int):
+    dismissed = request.session.get(DISMISSED, [])
+    if pk not in dismissed:
+        request.session[DISMISSED] = [*dismissed, pk][-200:]
+    back = request.POST.get("next", "")
+    return redirect(back if back.startswith("/") and not back.startswith("//") else "before-you-start")
+
+
+NOT_WORKED = Q(result__verdict__in=[Verdict.NO_WORTHWHILE_EFFECT, Verdict.MADE_WORSE])
+
+
+def failure_register(request):
+    """Pilots that found no worthwhile effect, made things worse or stopped early, by structured reason."""
+    visible = Pilot.objects.visible_to(request.user).select_related("council", "result")
+    stopped = Q(status=Status.STOPPED_EARLY)
+    pilots = (visible.results_released().filter(NOT_WORKED) | visible.filter(stopped)).distinct()
+    reason = request.GET.get("reason", "")
+    counts = Counter(pilots.values_list("failure_reason", flat=True))
+    councils = dict(pilots.values_list("failure_reason").annotate(n=Count("council", distinct=True)).order_by())
+    reasons = [{"value": value, "label": label, "count": counts.get(value, 0), "councils": councils.get(value, 0),
+                "selected": value == reason} for value, label in FailureReason.choices]
+    if reason in FailureReason.values:
+        pilots = pilots.filter(failure_reason=reason)
+    page = Paginator(pilots.order_by("-published_at", "-ended_at"), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [{"pilot": p, "result": getattr(p, "result", None) if p.result_shown_to(request.user) else None}
+            for p in page]
+    for row in rows:
+        row["verdict_tag"] = presenters.verdict_tag_class(row["result"].verdict) if row["result"] else ""
+    return render(request, "evidence/failures.html", {
+        "reasons": reasons, "reason": reason, "page": page, "rows": rows, "total": sum(counts.values()),
+        "query": f"reason={reason}" if reason in FailureReason.values else "",
+        "unclassified": counts.get("", 0), "reason_label": FailureReason(reason).label if reason in
+        FailureReason.values else "", "title": _("What didn't work"),
+    })

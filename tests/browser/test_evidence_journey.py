@@ -1,0 +1,44 @@
+"""A visitor checks whether an idea has been tried, searches the evidence base with a facet, and reads what
+didn't work; each page ends with an axe check."""
+
+from decimal import Decimal
+
+from playwright.sync_api import expect
+
+from pilotbook.pilots import services
+from pilotbook.pilots.choices import Status
+from tests.evidence.test_search import ARREARS, BIN_TEXTS
+from tests.factories import LESSONS, make_pilot
+
+from .conftest import assert_accessible
+
+
+def test_visitor_checks_an_idea_searches_and_reads_what_did_not_work(page, wealden, leeds, wealden_officer,
+                                                                    leeds_officer):
+    sms = make_pilot(leeds, leeds_officer, Status.RUNNING, visibility="public", **BIN_TEXTS)
+    services.result_record(pilot=sms, user=leeds_officer, estimate=Decimal("-1"), ci_low=Decimal("-3"),
+                           ci_high=Decimal("1"))
+    services.pilot_publish(pilot=sms, user=leeds_officer, lessons=LESSONS, failure_reason="idea_did_not_work")
+    make_pilot(wealden, wealden_officer, Status.PUBLISHED, visibility="public", **ARREARS)
+
+    page.goto("/")
+    page.get_by_role("link", name="Before you start").click()
+    page.get_by_label("Describe your idea").fill(
+        "Send residents an SMS the evening before collection day about which bin to put out")
+    page.get_by_role("button", name="Check").click()
+    expect(page.get_by_test_id("suggestion")).to_contain_text("SMS alerts ahead of collection day")
+    expect(page.get_by_test_id("suggestion")).to_contain_text("The idea did not work")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Evidence", exact=True).click()
+    page.get_by_label("Search published pilots").fill("rent arrears letter")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_test_id("result").first).to_contain_text("Clearer rent arrears letter")
+    expect(page.locator("mark").first).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Housing and homelessness").click()
+    expect(page.get_by_role("status")).to_contain_text("1 published pilot")
+
+    page.get_by_role("link", name="See what didn't work").click()
+    expect(page.get_by_test_id("failure")).to_contain_text("SMS alerts ahead of collection day")
+    assert_accessible(page)

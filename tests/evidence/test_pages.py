@@ -1,0 +1,130 @@
+"""The evidence-base pages: search with facets and highlights, before you start (with dismissal), the
+"what didn't work" register, and the check on the first registration page."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from pilotbook.pilots import services
+from pilotbook.pilots.choices import Status
+from pilotbook.pilots.models import Pilot
+from tests.factories import LESSONS, make_pilot
+
+from .test_search import ARREARS, BIN_TEXTS, CREWS, publish
+
+pytestmark = pytest.mark.django_db
+
+
+def failed(council, user, reason, **fields):
+    """A published pilot with no worthwhile effect (continuous, lower is better, worthwhile 7)."""
+    pilot = make_pilot(council, user, Status.RUNNING, **fields)
+    services.result_record(pilot=pilot, user=user, estimate=Decimal("-1"), ci_low=Decimal("-3"),
+                           ci_high=Decimal("1"))
+    services.pilot_publish(pilot=pilot, user=user, lessons=LESSONS, failure_reason=reason)
+    return pilot
+
+
+def test_search_highlights_matches_and_only_shows_what_the_visitor_may_see(client, home_council, officer):
+    crews = publish(home_council, officer, Status.PUBLISHED, visibility="public", **CREWS)
+    publish(home_council, officer, Status.PUBLISHED, visibility="councils", **BIN_TEXTS)
+    publish(home_council, officer, Status.REGISTERED, visibility="public", title="Binmen draft idea")
+    page = client.get(reverse("evidence-search"), {"q": "binmen"}).content.decode()
+    assert crews.get_absolute_url() in page and "<mark>Waste operatives</mark>" in page
+    assert "SMS alerts" not in client.get(reverse("evidence-search"), {"q": "sms"}).content.decode()
+    client.force_login(officer)
+    assert "SMS alerts" in client.get(reverse("evidence-search"), {"q": "sms"}).content.decode()
+    assert "Binmen draft idea" not in client.get(reverse("evidence-search"), {"q": "binmen"}).content.decode()
+
+
+def test_facets_count_and_narrow_the_results(client, home_council, officer):
+    publish(home_council, officer, Status.PUBLISHED, **CREWS)
+    publish(home_council, officer, Status.PUBLISHED, **BIN_TEXTS)
+    publish(home_council, officer, Status.PUBLISHED, **ARREARS)
+    client.force_login(officer)
+    page = client.get(reverse("evidence-search")).content.decode()
+    assert "Waste and recycling</a> (2)" in page and "Housing and homelessness</a> (1)" in page
+    page = client.get(reverse("evidence-search"), {"service_area": "housing"}).content.decode()
+    assert "Clearer rent arrears letter" in page and "SMS alerts" not in page
+    assert "1 published pilot" in page
+
+
+def test_embargoed_results_stay_out_until_the_date(client, home_council, officer, other_officer):
+    pilot = make_pilot(home_council, officer, Status.RESULTS_RECORDED, visibility="public", **ARREARS)
+    services.pilot_publish(pilot=pilot, user=officer, lessons=LESSONS,
+                           embargo_until=timezone.localdate() + timedelta(days=10))
+    assert "Clearer rent arrears letter" not in client.get(reverse("evidence-search")).content.decode()
+    client.force_login(other_officer)
+    page = client.get(pilot.get_absolute_url()).content.decode()
+    assert "under embargo until" in page and "Verdict:" not in page
+    client.force_login(officer)
+    assert "Verdict:" in client.get(pilot.get_absolute_url()).content.decode()
+    Pilot.objects.filter(pk=pilot.pk).update(published_at=timezone.now() - timedelta(minutes=1))
+    client.logout()
+    assert "Clearer rent arrears letter" in client.get(reverse("evidence-search")).content.decode()
+
+
+def test_a_withheld_name_cannot_be_found_by_filtering_on_nation(client, home_council, officer, other_officer):
+    pilot = publish(home_council, officer, Status.PUBLISHED, visibility="public_anonymous", **ARREARS)
+    client.force_login(other_officer)
+    page = client.get(pilot.get_absolute_url()).content.decode()
+    assert "name withheld" in page and home_council.name not in page
+    page = client.get(reverse("evidence-search"), {"nation": home_council.nation}).content.decode()
+    assert "Clearer rent arrears letter" not in page
+    assert "Clearer rent arrears letter" in client.get(reverse("evidence-search")).content.decode()
+    client.force_login(officer)
+    assert home_council.name in client.get(pilot.get_absolute_url()).content.decode()
+
+
+def test_before_you_start_shows_confident_matches_elsewhere_and_they_can_be_dismissed(
+        client, home_council, other_council, officer, other_officer):
+    elsewhere = failed(other_council, other_officer, "idea_did_not_work", **BIN_TEXTS)
+    publish(home_council, officer, Status.PUBLISHED, title="Our own SMS pilot", **{
+        k: v for k, v in BIN_TEXTS.items() if k != "title"})
+    client.force_login(officer)
+    url = reverse("before-you-start")
+    idea = {"idea": "Send residents an SMS the evening before collection day about which bin to put out"}
+    page = client.get(url, idea).content.decode()
+    assert elsewhere.title in page and "No worthwhile effect" in page and "The idea did not work" in page
+    assert "Our own SMS pilot" not in page  # your own council's pilots are not "others"
+    response = client.post(reverse("dismiss-suggestion", args=[elsewhere.pk]), {"next": url})
+    assert response.status_code == 302
+    page = client.get(url, idea).content.decode()
+    assert elsewhere.title not in page and 'data-testid="no-suggestions"' in page
+
+
+def test_before_you_start_needs_a_description(client):
+    page = client.get(reverse("before-you-start"), {"idea": ""}).content.decode()
+    assert "Describe your idea to see whether others have tried it" in page
+
+
+def test_the_failure_register_counts_reasons_across_councils(client, home_council, other_council, officer,
+                                                             other_officer):
+    failed(home_council, officer, "too_small", title="Small one", visibility="public")
+    failed(other_council, other_officer, "too_small", title="Another small one", visibility="public")
+    failed(other_council, other_officer, "partner_withdrew", title="Partner left", visibility="public")
+    stopped = make_pilot(home_council, officer, Status.RUNNING, title="Stopped one", visibility="public")
+    services.pilot_end_early(pilot=stopped, user=officer, status=Status.STOPPED_EARLY, reason="No staff.",
+                             failure_reason="not_delivered")
+    publish(home_council, officer, Status.PUBLISHED, visibility="public", **ARREARS)  # it worked: not listed
+    page = client.get(reverse("failure-register")).content.decode()
+    assert "All 4 pilots" in page and "Clearer rent arrears letter" not in page
+    row = page[page.index("Too small to tell"):][:300]
+    assert ">2</td>" in row and row.count(">2</td>") == 2  # 2 pilots at 2 councils
+    page = client.get(reverse("failure-register"), {"reason": "not_delivered"}).content.decode()
+    assert "Stopped one" in page and "Small one" not in page
+
+
+def test_the_first_registration_page_checks_for_similar_pilots_without_saving(
+        client, home_council, other_council, officer, other_officer):
+    elsewhere = publish(other_council, other_officer, Status.PUBLISHED, **BIN_TEXTS)
+    client.force_login(officer)
+    page = client.post(reverse("pilot-create"), {
+        "title": "Bin day texts", "problem": "Residents unsure of their collection day call us.",
+        "change": "Send residents an SMS the evening before collection day about which bin to put out",
+        "check": "1"}).content.decode()
+    assert 'data-testid="before-you-start"' in page and elsewhere.title in page
+    assert 'value="Bin day texts"' in page  # what they typed is kept
+    assert not Pilot.objects.filter(title="Bin day texts").exists()
