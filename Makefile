@@ -36,6 +36,7 @@ demo: setup ## migrate the SQLite database and load councils and demo data
 	$(BIN)/pilotbook migrate --noinput -v0
 	$(BIN)/pilotbook load_councils
 	$(BIN)/pilotbook load_demo
+	$(BIN)/pilotbook load_demo_partners
 
 run: demo ## set everything up and serve the app with demo data at http://127.0.0.1:8000
 	@echo "Pilotbook is at http://127.0.0.1:8000 (Ctrl-C to stop)"
