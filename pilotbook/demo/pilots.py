@@ -39,6 +39,7 @@ class DemoPilot:
     summary: str = ""
     reason: str = ""
     amendment: dict = field(default_factory=dict)  # {"fields": {...}, "reason": str, "results_seen": bool}
+    data: str = ""  # a generator in pilotbook.demo.data: the result comes from analysing its rows in Pilotbook
 
 
 # fmt: off
@@ -52,7 +53,8 @@ PILOTS: list[DemoPilot] = [
               "Days from first letter to contact", "days", "time_to_event", "lower", "7",
               "randomised_individual", 600, setup_cost="2500", running_cost="400", visibility="public",
               result=("-24.5", "-31.2", "-17.8", 588), method="Difference in mean days to contact (Welch)",
-              summary="Tenants who got the new letter made contact about three weeks sooner."),
+              summary="Tenants who got the new letter made contact about three weeks sooner.",
+              data="arrears_contact"),
     DemoPilot("LDS", "published", -400, 90, "Text reminder before council tax court summons",
               "Many summonses are issued to people who would pay if reminded.",
               "A text message three days before the summons deadline with a payment link.",

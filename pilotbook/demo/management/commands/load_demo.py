@@ -13,9 +13,10 @@ from django.utils import timezone
 
 from pilotbook.councils.models import Council, Membership, Role, User
 from pilotbook.councils.services import councils_load
+from pilotbook.demo.data import GENERATORS
 from pilotbook.demo.lessons import LESSONS, STOPPED_REASONS
 from pilotbook.demo.pilots import PILOTS, DemoPilot
-from pilotbook.pilots import services
+from pilotbook.pilots import measure, services
 from pilotbook.pilots.choices import Status
 from pilotbook.pilots.models import Pilot
 
@@ -97,9 +98,7 @@ class Command(BaseCommand):
                 services.pilot_end_early(pilot=pilot, user=user, status=spec.status, reason=spec.reason,
                                          failure_reason=STOPPED_REASONS[spec.title])
             elif spec.result:
-                estimate, low, high, n = spec.result
-                services.result_record(pilot=pilot, user=user, estimate=Decimal(estimate), ci_low=Decimal(low),
-                                       ci_high=Decimal(high), sample_size=n, method=spec.method, summary=spec.summary)
+                self._result(spec, pilot, user)
                 if spec.status == Status.PUBLISHED:
                     aim, happened, why, differently, reason = LESSONS[spec.title]
                     services.pilot_publish(
@@ -107,6 +106,21 @@ class Command(BaseCommand):
                         lessons={"lessons_aim": aim, "lessons_happened": happened, "lessons_why": why,
                                  "lessons_differently": differently})
         _backdate(pilot.pk, start, end)
+
+
+    @staticmethod
+    def _result(spec: DemoPilot, pilot: Pilot, user: User) -> None:
+        pilot.refresh_from_db()
+        if spec.data:
+            # Analysed in Pilotbook from (fictional) uploaded rows, so the demo shows a full result page.
+            content, mapping = GENERATORS[spec.data]()
+            upload = measure.upload_receive(pilot=pilot, user=user, filename=f"{spec.data}.csv", content=content)
+            analysis = measure.upload_analyse(upload=upload, user=user, mapping=mapping)
+            measure.analysis_record_result(analysis=analysis, user=user, summary=spec.summary)
+            return
+        estimate, low, high, n = spec.result
+        services.result_record(pilot=pilot, user=user, estimate=Decimal(estimate), ci_low=Decimal(low),
+                               ci_high=Decimal(high), sample_size=n, method=spec.method, summary=spec.summary)
 
 
 def _money(text: str | None) -> Decimal | None:
