@@ -26,7 +26,7 @@ from . import ranking
 from .documents import pilot_search_fields
 from .models import SearchDocument, SearchIndexState, SearchTerm
 
-CANDIDATES = 1000  # how many database matches the core re-ranks; beyond this the database's own rank decides
+CANDIDATES = 200  # how many database matches the core re-ranks; beyond this the database's own rank decides
 SNIPPET_CHARS = 240
 SIMILAR_CANDIDATES = 50  # the best-scoring candidates whose similarity to an idea is worked out
 NEAR_DUPLICATE = 0.6  # Jaccard resemblance of title, problem and change above which a hit repeats an earlier one
