@@ -54,3 +54,55 @@ class SearchIndexState(models.Model):
 
     def __str__(self) -> str:
         return f"Search index of {self.doc_count} pilots"
+
+
+class PooledGroup(models.Model):
+    """Pilots that tested the same kind of change on a comparable outcome, pooled by meta-analysis.
+
+    Moderators make groups and choose their members; the page pools whichever members the viewer may see.
+    """
+
+    class Measure(models.TextChoices):
+        GENERIC = "GENERIC", "Effect in the outcome's own unit (from each recorded result)"
+        RR = "RR", "Risk ratio (yes-or-no outcomes analysed in Pilotbook)"
+        OR = "OR", "Odds ratio (yes-or-no outcomes analysed in Pilotbook)"
+        RD = "RD", "Risk difference (yes-or-no outcomes analysed in Pilotbook)"
+        MD = "MD", "Mean difference (measurements analysed in Pilotbook)"
+        SMD = "SMD", "Standardised mean difference, Hedges' g (measurements analysed in Pilotbook)"
+
+    title = models.CharField("title", max_length=200)
+    slug = models.SlugField(unique=True, max_length=80)
+    description = models.TextField("what the pilots have in common", blank=True)
+    intervention_type = models.CharField("type of change", max_length=30, blank=True)
+    service_area = models.CharField("service area", max_length=30, blank=True)
+    outcome = models.CharField("the comparable outcome", max_length=200)
+    measure = models.CharField("effect measure", max_length=10, choices=Measure.choices, default=Measure.GENERIC)
+    pilots = models.ManyToManyField(Pilot, through="PooledMembership", related_name="pooled_groups")
+    created_by = models.ForeignKey("councils.User", on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("pooled-group", args=[self.slug])
+
+
+class PooledMembership(models.Model):
+    group = models.ForeignKey(PooledGroup, on_delete=models.CASCADE, related_name="memberships")
+    pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="pooled_memberships")
+    added_by = models.ForeignKey("councils.User", on_delete=models.SET_NULL, null=True, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+    note = models.CharField("why it belongs", max_length=300, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["group", "pilot"], name="pilot_once_per_group")]
+
+    def __str__(self) -> str:
+        return f"{self.pilot} in {self.group}"

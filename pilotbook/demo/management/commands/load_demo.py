@@ -16,6 +16,7 @@ from pilotbook.councils.services import councils_load
 from pilotbook.demo.data import GENERATORS
 from pilotbook.demo.lessons import LESSONS, STOPPED_REASONS
 from pilotbook.demo.pilots import PILOTS, DemoPilot
+from pilotbook.demo.pooled import load_demo_groups
 from pilotbook.pilots import measure, services
 from pilotbook.pilots.choices import Status
 from pilotbook.pilots.models import Pilot
@@ -43,7 +44,8 @@ class Command(BaseCommand):
             people = self._people()
             for spec in PILOTS:
                 self._pilot(spec, people)
-        self.stdout.write(f"Loaded {len(PILOTS)} demo pilots.")
+            groups = load_demo_groups(User.objects.get(email="moderator@pilotbook.example"))
+        self.stdout.write(f"Loaded {len(PILOTS)} demo pilots and {groups} pooled groups.")
         self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
         for email, _name, code, role, moderator in DEMO_PEOPLE:
             what = "platform moderator" if moderator else f"{Role(role).label}, {Council.objects.get(pk=code).name}"

@@ -1,0 +1,143 @@
+"""Pooling a group's pilots: each pilot's effect for the group's measure, the meta-analysis, and the ratings.
+
+Only the maths's inputs are assembled here; pilotbook.stats.effect_sizes, .meta and .rating do the maths.
+A pilot that cannot give the group's measure is listed with the reason, never silently dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scipy.stats import norm
+
+from pilotbook.pilots.choices import BetterDirection, OutcomeKind
+from pilotbook.pilots.models import Pilot
+from pilotbook.stats import effect_sizes, meta, rating
+
+from .models import PooledGroup
+
+COUNT_MEASURES = {"RR", "OR", "RD"}
+MEAN_MEASURES = {"MD", "SMD"}
+
+
+@dataclass
+class Member:
+    pilot: Pilot
+    yi: float | None = None
+    vi: float | None = None
+    reason: str = ""  # why it cannot be pooled; empty when it can
+    rating: rating.Rating | None = None
+
+
+def members_visible_to(group: PooledGroup, user):
+    """The group's pilots this person may see, with results released (published, past any embargo)."""
+    return (Pilot.objects.visible_to(user).results_released().filter(pooled_memberships__group=group)
+            .select_related("council", "result", "result__analysis").order_by("published_at", "pk"))
+
+
+def _interval_level(pilot: Pilot) -> float:
+    analysis = pilot.result.analysis
+    return 1 - analysis.output.get("alpha", 0.05) if analysis is not None else 0.95
+
+
+def _arms(pilot: Pilot):
+    """(pilot arm, comparison arm) summaries from the analysis behind the result, or None."""
+    analysis = pilot.result.analysis
+    if analysis is None:
+        return None
+    comparison = analysis.output["comparisons"][0]
+    arms = {arm["label"]: arm for arm in analysis.output["arms"]}
+    return arms.get(comparison["arm"]), arms.get(comparison["control"])
+
+
+def effect_of(pilot: Pilot, measure: str) -> tuple[float, float] | str:
+    """(yi, vi) on the analysis scale for the group's measure, or the plain reason it cannot be given."""
+    result = pilot.result
+    if measure == "GENERIC":
+        low, high = float(result.ci_low), float(result.ci_high)
+        if high <= low:
+            return "Its result has no confidence interval width, so its precision is unknown."
+        se = (high - low) / (2 * norm.isf((1 - _interval_level(pilot)) / 2))
+        return float(result.estimate), se * se
+    arms = _arms(pilot)
+    if arms is None or None in arms:
+        return "It was analysed outside Pilotbook, so the group totals this measure needs are not available."
+    new, old = arms
+    try:
+        if measure in COUNT_MEASURES:
+            if pilot.outcome_kind != OutcomeKind.BINARY:
+                return "Its outcome is not yes-or-no, so it has no risk or odds ratio."
+            sizes = effect_sizes.from_counts(measure, [new["events"]], [new["n"]], [old["events"]], [old["n"]])
+        elif measure in MEAN_MEASURES:
+            if pilot.outcome_kind != OutcomeKind.CONTINUOUS:
+                return "Its outcome is not a measurement, so it has no mean difference."
+            sizes = effect_sizes.from_means(measure, [new["mean"]], [new["sd"]], [new["n"]], [old["mean"]],
+                                            [old["sd"]], [old["n"]])
+        else:
+            return f"Unknown measure {measure}."
+    except (effect_sizes.EffectSizeError, KeyError) as exc:
+        return f"Its figures cannot give this measure: {exc}"
+    if not sizes.k:
+        return "; ".join(sizes.notes) or "Neither group had any events, so it carries no information on a ratio."
+    return sizes.yi[0], sizes.vi[0]
+
+
+def pilot_evidence(pilot: Pilot, member: Member, measure: str) -> rating.PilotEvidence:
+    """What the rating needs about a pilot; intervals oriented so that positive is better."""
+    result = pilot.result
+    low = high = worthwhile = None
+    if measure == "GENERIC" and member.yi is not None:
+        low, high = float(result.ci_low), float(result.ci_high)
+        if pilot.better_direction == BetterDirection.LOWER:
+            low, high = -high, -low
+        worthwhile = float(pilot.worthwhile_effect) if pilot.worthwhile_effect else None
+    return rating.PilotEvidence(
+        design_level=pilot.msms_level or 1,
+        preregistered=pilot.registered_at is not None,
+        amended_after_results=pilot.amendments.filter(after_results_seen=True).exists(),
+        sample_size=result.sample_size,
+        planned_sample_size=pilot.planned_sample,
+        ci_low=low, ci_high=high, worthwhile=worthwhile,
+    )
+
+
+@dataclass
+class GroupAnalysis:
+    members: list[Member]
+    pooled: meta.PooledResult | None
+    summary: list[str]
+    rating: rating.Rating | None
+    problem: str  # why there is no pooled result, when there is none
+    councils: int
+
+
+def analyse_group(group: PooledGroup, user, *, method: str = "REML", hksj: bool = False) -> GroupAnalysis:
+    members = []
+    for pilot in members_visible_to(group, user):
+        found = effect_of(pilot, group.measure)
+        member = Member(pilot) if isinstance(found, str) else Member(pilot, *found)
+        if isinstance(found, str):
+            member.reason = found
+        member.rating = rating.rate_pilot(pilot_evidence(pilot, member, group.measure))
+        members.append(member)
+    usable = [m for m in members if not m.reason]
+    councils = len({m.pilot.council_id for m in usable})
+    if len(usable) < 2:
+        return GroupAnalysis(members, None, [], None,
+                             "Fewer than two of the pilots you can see give this measure, so there is nothing to "
+                             "pool yet.", councils)
+    labels = [f"{m.pilot.pk}" for m in usable]
+    try:
+        pooled = meta.pool([m.yi for m in usable], [m.vi for m in usable], method=method, hksj=hksj,
+                           measure=group.measure, labels=labels)
+    except meta.PoolingError as exc:
+        return GroupAnalysis(members, None, [], None, str(exc), councils)
+    evidence = [pilot_evidence(m.pilot, m, group.measure) for m in usable]
+    worthwhile = None
+    # The rating compares the pooled interval with a worthwhile effect only when every pilot shares one, in the
+    # outcome's unit, with higher better (the pooled interval is not re-oriented).
+    if group.measure == "GENERIC" and all(m.pilot.better_direction == BetterDirection.HIGHER for m in usable):
+        values = {float(m.pilot.worthwhile_effect) for m in usable if m.pilot.worthwhile_effect}
+        worthwhile = values.pop() if len(values) == 1 else None
+    group_rating = rating.rate_pooled(pooled, evidence, councils=councils, worthwhile=worthwhile)
+    return GroupAnalysis(members, pooled, meta.describe(pooled), group_rating, "", councils)

@@ -1,0 +1,127 @@
+"""Pooled groups: the page's numbers are the meta-analysis of the same inputs; moderators alone change groups;
+only released, visible results are pooled; a pilot that cannot give the measure is listed with the reason."""
+
+import math
+from decimal import Decimal
+
+import pytest
+from django.template.defaultfilters import floatformat
+from django.urls import reverse
+
+from pilotbook.evidence.models import PooledGroup, PooledMembership
+from pilotbook.pilots import measure, services
+from pilotbook.pilots.choices import Status
+from pilotbook.stats import effect_sizes, meta
+from tests.factories import LESSONS, make_pilot
+
+pytestmark = pytest.mark.django_db
+BINARY = {"outcome_name": "Paid on time", "outcome_unit": "percentage points", "outcome_kind": "binary",
+          "better_direction": "higher", "worthwhile_effect": Decimal("5"), "intervention_type": "nudge"}
+# (events, n) for pilot and comparison groups at four councils, as a council would type them in.
+COUNTS = [((60, 200), (45, 200)), ((130, 400), (100, 400)), ((33, 150), (30, 150)), ((90, 300), (60, 300))]
+
+
+def analysed(council, user, counts, title, visibility="public"):
+    pilot = make_pilot(council, user, Status.RUNNING, title=title, visibility=visibility, **BINARY)
+    (e_t, n_t), (e_c, n_c) = counts
+    analysis = measure.summary_analyse(pilot=pilot, user=user, control="Old", groups=[
+        {"label": "Old", "n": n_c, "events": e_c}, {"label": "New", "n": n_t, "events": e_t}])
+    result = measure.analysis_record_result(analysis=analysis, user=user)
+    reason = "" if result.verdict in ("worked", "inconclusive") else "idea_did_not_work"
+    services.pilot_publish(pilot=pilot, user=user, lessons=LESSONS, failure_reason=reason)
+    pilot.refresh_from_db()
+    return pilot
+
+
+@pytest.fixture
+def councils():
+    from tests.factories import CouncilFactory, member
+
+    out = []
+    for i in range(4):
+        council = CouncilFactory(code=f"P{i:02d}", name=f"Poolshire {i}")
+        out.append((council, member(council, email=f"officer{i}@pool.example")))
+    return out
+
+
+def group_of(pilots, measure_name="RR"):
+    group = PooledGroup.objects.create(title="Reminder texts", slug="reminder-texts", outcome="Paid on time",
+                                       measure=measure_name)
+    for pilot in pilots:
+        PooledMembership.objects.create(group=group, pilot=pilot)
+    return group
+
+
+def test_the_page_shows_the_meta_analysis_of_the_same_counts(client, councils):
+    pilots = [analysed(c, u, counts, f"Texts {i}")
+              for i, ((c, u), counts) in enumerate(zip(councils, COUNTS, strict=True))]
+    group = group_of(pilots)
+    sizes = effect_sizes.from_counts("RR", *zip(*[(t[0], t[1], c[0], c[1]) for t, c in COUNTS], strict=True))
+    expected = meta.pool(sizes.yi, sizes.vi, method="REML", measure="RR")
+    page = client.get(group.get_absolute_url()).content.decode()
+    assert f">{floatformat(math.exp(expected.estimate), '-4')} (95% CI" in page
+    assert f">{floatformat(expected.i2, '1')}%<" in page and f">{floatformat(expected.tau2, '-4')}<" in page
+    assert 'aria-labelledby="forest-title forest-desc"' in page and "The forest plot in numbers" in page
+    assert "Evidence strength:" in page
+    dl = client.get(group.get_absolute_url(), {"method": "DL", "hksj": "on"}).content.decode()
+    expected_dl = meta.pool(sizes.yi, sizes.vi, method="DL", hksj=True, measure="RR")
+    assert f"CI {floatformat(math.exp(expected_dl.ci_low), '-4')} to" in dl
+
+
+def test_unreleased_or_invisible_pilots_are_not_pooled(client, councils, other_officer):
+    pilots = [analysed(c, u, counts, f"Texts {i}", visibility="councils" if i == 3 else "public")
+              for i, ((c, u), counts) in enumerate(zip(councils, COUNTS, strict=True))]
+    group = group_of(pilots)
+    anonymous = client.get(group.get_absolute_url()).content.decode()
+    assert "Texts 3" not in anonymous and "Pilots pooled</dt><dd class=\"govuk-summary-list__value\">3" in anonymous
+    client.force_login(other_officer)
+    assert "Texts 3" in client.get(group.get_absolute_url()).content.decode()
+
+
+def test_a_pilot_that_cannot_give_the_measure_is_listed_with_the_reason(client, councils):
+    pilots = [analysed(c, u, counts, f"Texts {i}")
+              for i, ((c, u), counts) in enumerate(zip(councils[:2], COUNTS[:2], strict=True))]
+    council, user = councils[2]
+    outside = make_pilot(council, user, Status.PUBLISHED, title="Analysed elsewhere", visibility="public",
+                         **{**BINARY, "better_direction": "lower"})
+    group = group_of([*pilots, outside])
+    page = client.get(group.get_absolute_url()).content.decode()
+    assert "Analysed elsewhere" in page and "Not pooled" in page and "analysed outside Pilotbook" in page
+
+
+def test_fewer_than_two_usable_pilots_says_so(client, councils):
+    council, user = councils[0]
+    group = group_of([analysed(council, user, COUNTS[0], "Only one")])
+    page = client.get(group.get_absolute_url()).content.decode()
+    assert 'data-testid="pooled-problem"' in page and "Fewer than two" in page
+
+
+@pytest.mark.parametrize(("persona", "can"), [("anonymous", False), ("officer", False), ("other_officer", False),
+                                             ("moderator", True)])
+def test_only_moderators_make_groups_and_choose_pilots(persona, can, persona_client, councils):
+    client = persona_client(persona)
+    client.post(reverse("pooled-group-create"), {"title": "Letters", "outcome": "Contact", "measure": "GENERIC"})
+    assert PooledGroup.objects.filter(title="Letters").exists() == can
+    council, user = councils[0]
+    pilot = analysed(council, user, COUNTS[0], "Texts")
+    group = PooledGroup.objects.create(title="G", slug="g", outcome="x")
+    client.post(reverse("pooled-group-pilots", args=["g"]), {"pilot": pilot.pk})
+    assert group.memberships.exists() == can
+    PooledMembership.objects.get_or_create(group=group, pilot=pilot)
+    client.post(reverse("pooled-group-remove", args=["g", pilot.pk]))
+    assert group.memberships.exists() == (not can)
+
+
+def test_generic_measure_pools_recorded_effects_with_their_intervals(client, councils):
+    pilots = []
+    for i, (council, user) in enumerate(councils[:3]):
+        pilot = make_pilot(council, user, Status.RUNNING, title=f"Letter {i}", visibility="public")
+        services.result_record(pilot=pilot, user=user, estimate=Decimal(-10 - i), ci_low=Decimal(-16 - i),
+                               ci_high=Decimal(-4 - i))
+        services.pilot_publish(pilot=pilot, user=user, lessons=LESSONS)
+        pilots.append(pilot)
+    group = group_of(pilots, "GENERIC")
+    se = [(12 / (2 * 1.959963984540054)) for _ in range(3)]
+    expected = meta.pool([-10, -11, -12], [s * s for s in se], method="REML")
+    page = client.get(group.get_absolute_url()).content.decode()
+    assert f"Pooled effect</dt><dd class=\"govuk-summary-list__value\">{floatformat(expected.estimate, '-4')} " in page
