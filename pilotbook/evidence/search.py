@@ -28,6 +28,7 @@ from .models import SearchDocument, SearchIndexState, SearchTerm
 
 CANDIDATES = 200  # how many database matches the core re-ranks; beyond this the database's own rank decides
 SNIPPET_CHARS = 240
+MATCH_BUDGET = 5000  # PostgreSQL: rank at most about this many matching documents per query (see _selective)
 SIMILAR_CANDIDATES = 50  # the best-scoring candidates whose similarity to an idea is worked out
 NEAR_DUPLICATE = 0.6  # Jaccard resemblance of title, problem and change above which a hit repeats an earlier one
 
@@ -63,8 +64,25 @@ def _candidate_ids_sqlite(features: list[str], pilots: QuerySet) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
+def _selective(features: list[str], df: dict[str, int]) -> list[str]:
+    """The rarest features, up to about MATCH_BUDGET matching documents in all (at least one feature).
+
+    Ranking every document that shares a common word ("council", "residents") with the query is what makes
+    full-text ranking slow on a large collection; rare words decide which documents can be near the top, and the
+    core re-ranks the candidates on every feature of the query.
+    """
+    chosen, total = [], 0
+    for feature in sorted(features, key=lambda f: (df.get(f, 0), f)):
+        if chosen and total + df.get(feature, 0) > MATCH_BUDGET:
+            break
+        chosen.append(feature)
+        total += df.get(feature, 0)
+    return chosen
+
+
 def _candidate_ids_postgres(features: list[str], pilots: QuerySet) -> list[int]:
-    query = SearchQuery(" | ".join(features), search_type="raw", config="simple")
+    df = dict(SearchTerm.objects.filter(term__in=features).values_list("term", "doc_count"))
+    query = SearchQuery(" | ".join(_selective(features, df)), search_type="raw", config="simple")
     return list(
         SearchDocument.objects.filter(pilot__in=pilots.values("pk"), vector=query)
         .annotate(rank=SearchRank(F("vector"), query, weights=[0.2, 0.4, 0.7, 1.0]))
