@@ -85,7 +85,11 @@ SUBCOMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in SUBCOMMANDS:
-        return SUBCOMMANDS[argv[0]](argv[1:])
+        try:
+            return SUBCOMMANDS[argv[0]](argv[1:])
+        except BrokenPipeError:  # output piped into `head` and closed early: not an error worth a traceback
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
     if argv and argv[0] in {"-h", "--help"}:
         print("usage: pilotbook serve [--host H] [--port P] | pilotbook COMMAND [ARGS] (any Django management command)")
         print("       pilotbook help   lists the management commands")

@@ -33,3 +33,9 @@ def test_help_lists_pilotbook_commands():
 def test_unknown_command_fails_with_a_message():
     result = run("no-such-command")
     assert result.returncode != 0 and "Unknown command" in result.stderr
+
+
+def test_output_piped_into_a_closed_reader_is_not_a_traceback():
+    result = subprocess.run(f"'{BIN}' power --kind binary --control-rate 0.30 --worthwhile 0.05 | head -n 1",
+                            shell=True, capture_output=True, text=True, timeout=120)  # noqa: S602 - fixed command
+    assert result.stdout.strip() and "Traceback" not in result.stderr
