@@ -1,0 +1,45 @@
+from django.contrib import admin
+
+from .models import Correction, Flag, Reminder, ReportedElsewhere
+
+
+@admin.register(Flag)
+class FlagAdmin(admin.ModelAdmin):
+    list_display = ("pilot", "kind", "state", "raised_by", "raised_at", "resolved_by")
+    list_filter = ("state", "kind")
+    search_fields = ("pilot__title", "reason")
+    raw_id_fields = ("pilot",)
+    readonly_fields = ("raised_by", "raised_at", "resolved_by", "resolved_at")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Logs are written only by pilotbook.overdue.services, so they stay true."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Correction)
+class CorrectionAdmin(ReadOnlyAdmin):
+    list_display = ("pilot", "action", "made_by", "made_at")
+    list_filter = ("action",)
+    search_fields = ("pilot__title", "reason")
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyAdmin):
+    list_display = ("pilot", "kind", "due_date", "queued_at", "sent_at", "skipped")
+    list_filter = ("kind",)
+    search_fields = ("pilot__title",)
+
+
+@admin.register(ReportedElsewhere)
+class ReportedElsewhereAdmin(ReadOnlyAdmin):
+    list_display = ("pilot", "url", "reported_on", "marked_by", "marked_at")
+    search_fields = ("pilot__title", "url")
