@@ -181,8 +181,7 @@ def reminders_queue(today: dt.date | None = None) -> list[Reminder]:
 def reminder_send(reminder_id: int, send) -> Reminder:
     """Send one claimed reminder once: locked, and skipped if already sent or no longer needed.
     ``send(reminder, recipients)`` does the sending (pilotbook.overdue.tasks)."""
-    reminder = Reminder.objects.select_for_update().select_related("pilot__council", "pilot__created_by").get(
-        pk=reminder_id)
+    reminder = Reminder.objects.select_for_update(of=("self",)).select_related("pilot__council").get(pk=reminder_id)
     if reminder.sent_at or reminder.skipped:
         return reminder
     pilot = reminder.pilot
