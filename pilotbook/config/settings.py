@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "pilotbook.demo.apps.DemoConfig",
     "pilotbook.jobs",
     "pilotbook.evidence",
+    "pilotbook.overdue",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -165,6 +166,7 @@ DAY = 24 * 60 * 60
 PILOTBOOK_PERIODIC_TASKS: dict[str, dict] = {
     "purge_stale_uploads": {"task": "pilotbook.pilots.tasks.purge_stale_uploads", "every": 15 * 60},
     "prune_finished_jobs": {"task": "pilotbook.jobs.tasks.prune_finished_jobs", "every": DAY},
+    "overdue_reminders": {"task": "pilotbook.overdue.tasks.queue_reminders", "every": DAY},
 }
 
 # Outcome data uploads (CSV or XLSX, one row per person): the largest file accepted, and how long an upload

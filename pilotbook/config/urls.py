@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("pilotbook.councils.urls")),
     path("", include("pilotbook.pilots.urls")),
     path("partners/", include("pilotbook.partners.urls")),
+    path("overdue/", include("pilotbook.overdue.urls")),
     path("", include("pilotbook.evidence.urls")),
     path("admin/", admin.site.urls),
 ]

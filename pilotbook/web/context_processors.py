@@ -8,6 +8,7 @@ def navigation(request) -> dict:
         (_("Before you start"), reverse("before-you-start")),
         (_("Evidence"), reverse("evidence-search")),
         (_("Browse pilots"), reverse("pilot-list")),
+        (_("Overdue results"), reverse("overdue-list")),
     ]
     user = request.user
     if user.is_authenticated:
