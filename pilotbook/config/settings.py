@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "pilotbook.demo.apps.DemoConfig",
     "pilotbook.jobs",
     "pilotbook.evidence",
+    "pilotbook.hackdays",
+    "pilotbook.materials",
     "pilotbook.overdue",
     "django_tasks",
     "django_tasks_db",

@@ -8,5 +8,7 @@ urlpatterns = [
     path("partners/", include("pilotbook.partners.urls")),
     path("overdue/", include("pilotbook.overdue.urls")),
     path("", include("pilotbook.evidence.urls")),
+    path("hack-days/", include("pilotbook.hackdays.urls")),
+    path("materials/", include("pilotbook.materials.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -16,6 +16,7 @@ def navigation(request) -> dict:
         if user.memberships.exists():
             items.append((_("Register a pilot"), reverse("pilot-create")))
         items.append((_("Partners"), reverse("partner-index")))
+        items.append((_("Hack days"), reverse("hackday-list")))
         if user.is_moderator:
             items.append((_("Moderation"), reverse("admin:index")))
     # The current item is the one whose address is the longest start of this page's address.

@@ -1,0 +1,92 @@
+"""The materials library, a material's page, adding one to a pilot, recording a use, and the file download."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+
+from pilotbook.pilots.access import SignInRequired, changeable_pilot
+from pilotbook.pilots.models import Pilot
+
+from . import selectors, services
+from .forms import MaterialForm, UseForm
+from .models import Kind, Material
+from .sanitise import render_markdown
+
+
+def _visible_material_or_404(request, pk: int) -> Material:
+    return get_object_or_404(Material.objects.visible_to(request.user).select_related("pilot__council"), pk=pk)
+
+
+def material_library(request):
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in Kind.values else ""
+    return render(request, "materials/library.html", {
+        "rows": selectors.library(request.user, kind), "kinds": Kind.choices, "kind": kind})
+
+
+def _own_pilots(user, material: Material):
+    """Pilots this person may change, other than the one that attached the material: those that can reuse it."""
+    if not user.is_authenticated:
+        return []
+    councils = user.memberships.values_list("council_id", flat=True)
+    return list(Pilot.objects.filter(council_id__in=councils).exclude(pk=material.pilot_id)
+                .only("pk", "title").order_by("title"))
+
+
+def material_detail(request, pk: int):
+    material = _visible_material_or_404(request, pk)
+    pilots = _own_pilots(request.user, material)
+    form = UseForm(request.POST or None, pilots=pilots) if pilots else None
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            raise SignInRequired
+        if form is None:
+            raise PermissionDenied(_("Only a council with a pilot of its own can record that it used this."))
+        if form.is_valid():
+            pilot = changeable_pilot(request, int(form.cleaned_data["pilot"]))
+            services.material_record_use(material=material, pilot=pilot, user=request.user,
+                                         relation=form.cleaned_data["relation"], note=form.cleaned_data["note"])
+            messages.success(request, _("Recorded. Other councils will see that your pilot used this."))
+            return redirect(material)
+    return render(request, "materials/detail.html", {
+        "material": material, "body": render_markdown(material.body) if material.body else "",
+        "uses": selectors.uses_of(material, request.user), "form": form,
+        "council_shown": material.pilot.council_shown_to(request.user)}, status=400 if form and form.errors else 200)
+
+
+def material_new(request, pilot_pk: int):
+    pilot = changeable_pilot(request, pilot_pk)
+    form = MaterialForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        file_name, file_data = data["file"] if data.get("file") else ("", None)
+        try:
+            material = services.material_add(pilot=pilot, user=request.user, title=data["title"], kind=data["kind"],
+                                             description=data["description"], body=data["body"],
+                                             file_name=file_name, file_data=file_data)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages[0])
+        else:
+            messages.success(request, _("Material added. Other councils can now reuse it."))
+            return redirect(material)
+    return render(request, "materials/form_page.html", {
+        "pilot": pilot, "form": form, "title": _("Add a material this pilot used"),
+        "button": _("Add the material")}, status=400 if form.errors else 200)
+
+
+def material_download(request, pk: int):
+    """The file, only to those who may see the material: always as a download, never rendered in the browser."""
+    material = _visible_material_or_404(request, pk)
+    if not material.file_name:
+        return redirect(material)
+    response = HttpResponse(bytes(material.file_content), content_type=material.content_type)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=material.file_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
