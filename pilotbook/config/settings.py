@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "pilotbook.hackdays",
     "pilotbook.materials",
     "pilotbook.overdue",
+    "pilotbook.discussion",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -168,6 +169,8 @@ DAY = 24 * 60 * 60
 PILOTBOOK_PERIODIC_TASKS: dict[str, dict] = {
     "purge_stale_uploads": {"task": "pilotbook.pilots.tasks.purge_stale_uploads", "every": 15 * 60},
     "prune_finished_jobs": {"task": "pilotbook.jobs.tasks.prune_finished_jobs", "every": DAY},
+    # Hourly: each person's daily or weekly digest goes out when due (pilotbook.discussion.mail.digest_due).
+    "discussion_digests": {"task": "pilotbook.discussion.tasks.send_due_digests", "every": 60 * 60},
     "overdue_reminders": {"task": "pilotbook.overdue.tasks.queue_reminders", "every": DAY},
 }
 

@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("pilotbook.evidence.urls")),
     path("hack-days/", include("pilotbook.hackdays.urls")),
     path("materials/", include("pilotbook.materials.urls")),
+    path("", include("pilotbook.discussion.urls")),
     path("admin/", admin.site.urls),
 ]

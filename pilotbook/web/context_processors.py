@@ -17,6 +17,9 @@ def navigation(request) -> dict:
             items.append((_("Register a pilot"), reverse("pilot-create")))
         items.append((_("Partners"), reverse("partner-index")))
         items.append((_("Hack days"), reverse("hackday-list")))
+        unread = user.notifications.filter(read_at__isnull=True).count()
+        items.append((_("Notifications (%(n)d)") % {"n": unread} if unread else _("Notifications"),
+                      reverse("discussion-notifications")))
         if user.is_moderator:
             items.append((_("Moderation"), reverse("admin:index")))
     # The current item is the one whose address is the longest start of this page's address.

@@ -1,0 +1,68 @@
+"""How a comment is shown to one viewer: who wrote it (never revealing a withheld council), its team mark,
+its text or the moderation placeholder, and the actions open to the viewer."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from . import access, markdown, targets
+from .models import Comment, Kind
+
+
+def council_withheld_from(viewer, target) -> bool:
+    council_shown_to = getattr(target, "council_shown_to", None)
+    return council_shown_to is not None and not council_shown_to(viewer)
+
+
+def author_label(comment: Comment, viewer, target) -> str:
+    if comment.from_team and council_withheld_from(viewer, target):
+        # The name or council of a team member would give away a council that chose to withhold its name.
+        return _("A member of the pilot's team")
+    councils = ", ".join(m.council.name for m in comment.author.memberships.all())
+    return f"{comment.author.full_name} ({councils})" if councils else comment.author.full_name
+
+
+def team_mark(comment: Comment, target) -> str:
+    if not comment.from_team:
+        return ""
+    team = targets.for_object(target).team_label
+    if comment.is_answer:
+        return _("Answer from %(team)s") % {"team": team}
+    return _("From %(team)s") % {"team": team}
+
+
+def comment_view(comment: Comment, viewer, target, *, replies: list | None = None) -> dict:
+    moderator = access.may_moderate(viewer)
+    return {
+        "comment": comment,
+        "id": f"comment-{comment.pk}",
+        "is_question": comment.kind == Kind.QUESTION and not comment.parent_id,
+        "author": author_label(comment, viewer, target),
+        "team_mark": team_mark(comment, target),
+        "hidden": comment.is_hidden,
+        # Hidden text reaches only moderators, with the reason and who hid it.
+        "body_html": markdown.render(comment.body) if (not comment.is_hidden or moderator) else "",
+        "moderator_view": moderator,
+        "edited": comment.edited_at is not None,
+        "can_edit": access.may_edit(viewer, comment),
+        "can_see_history": comment.edited_at is not None and access.may_see_history(viewer, comment),
+        "can_report": viewer.is_authenticated and comment.author_id != viewer.pk and not comment.is_hidden,
+        "replies": replies or [],
+    }
+
+
+def thread(target, viewer) -> list[dict]:
+    """Top-level comments, oldest first, each with its replies."""
+    comments = list(
+        Comment.objects.for_target(target)
+        .select_related("author", "parent", "hidden_by")
+        .prefetch_related("author__memberships__council")
+    )
+    replies: dict[int, list[Comment]] = {}
+    for comment in comments:
+        if comment.parent_id:
+            replies.setdefault(comment.parent_id, []).append(comment)
+    return [
+        comment_view(c, viewer, target, replies=[comment_view(r, viewer, target) for r in replies.get(c.pk, [])])
+        for c in comments if not c.parent_id
+    ]
