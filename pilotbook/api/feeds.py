@@ -1,0 +1,117 @@
+"""Atom feeds of new results: all, per service area, per council.
+
+Feeds are public and cached by readers, so they hold only what an anonymous visitor may see: public pilots whose
+results are released (Pilot.objects.visible_to(AnonymousUser()).results_released()). A council's feed never lists
+pilots it published with its name withheld, or the feed would reveal the name.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.syndication.views import Feed
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from pilotbook.councils.models import Council
+from pilotbook.pilots.choices import ServiceArea, Verdict
+from pilotbook.pilots.models import Pilot
+
+from .records import LICENCE_LINE
+
+FEED_SIZE = 50
+
+
+def released_public_pilots():
+    return (Pilot.objects.visible_to(AnonymousUser()).results_released()
+            .select_related("council", "result").order_by("-published_at", "-pk"))
+
+
+class NewResultsFeed(Feed):
+    feed_type = Atom1Feed
+    feed_copyright = LICENCE_LINE
+
+    def title(self, obj=None):
+        return "Pilotbook: new results"
+
+    def subtitle(self, obj=None):
+        return "Published pilot results from UK councils, including those that did not work."
+
+    def link(self, obj=None):
+        return reverse("evidence-search")
+
+    def pilots(self, obj):
+        return released_public_pilots()
+
+    def items(self, obj=None):
+        return self.pilots(obj)[:FEED_SIZE]
+
+    def item_title(self, item: Pilot):
+        result = getattr(item, "result", None)
+        verdict = Verdict(result.verdict).label if result else "Result published"
+        return f"{item.title}: {verdict}"
+
+    def item_description(self, item: Pilot):
+        anonymous = AnonymousUser()
+        who = item.council.name if item.council_shown_to(anonymous) else "A council (name withheld)"
+        parts = [f"{who}. {item.get_service_area_display()}."]
+        result = getattr(item, "result", None)
+        if result:
+            parts.append(f"Effect {result.estimate.normalize():f} {item.outcome_unit} "
+                         f"(95% CI {result.ci_low.normalize():f} to {result.ci_high.normalize():f}) "
+                         f"on {item.outcome_name.lower() or 'the primary outcome'}.")
+        if item.lessons_happened:
+            parts.append(item.lessons_happened)
+        return " ".join(parts)
+
+    def item_link(self, item: Pilot):
+        return item.get_absolute_url()
+
+    def item_guid(self, item: Pilot):
+        return f"pilotbook-pilot-{item.pk}-result"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item: Pilot):
+        return item.published_at
+
+    def item_updateddate(self, item: Pilot):
+        return item.published_at
+
+    def item_author_name(self, item: Pilot):
+        return item.council.name if item.council_shown_to(AnonymousUser()) else "Name withheld"
+
+    def item_categories(self, item: Pilot):
+        return [c for c in (item.service_area, item.intervention_type) if c]
+
+
+class ServiceAreaResultsFeed(NewResultsFeed):
+    def get_object(self, request, code: str):
+        if code not in ServiceArea.values:
+            raise Http404("No such service area.")
+        return ServiceArea(code)
+
+    def title(self, obj=None):
+        return f"Pilotbook: new results in {obj.label.lower()}"
+
+    def link(self, obj=None):
+        return reverse("pilot-list") + f"?service_area={obj.value}"
+
+    def pilots(self, obj):
+        return released_public_pilots().filter(service_area=obj.value)
+
+
+class CouncilResultsFeed(NewResultsFeed):
+    def get_object(self, request, code: str):
+        return get_object_or_404(Council, code=code.upper())
+
+    def title(self, obj=None):
+        return f"Pilotbook: new results from {obj.name}"
+
+    def link(self, obj=None):
+        return obj.get_absolute_url()
+
+    def pilots(self, obj):
+        # identifiable_by(anonymous) drops pilots published with the council's name withheld.
+        return released_public_pilots().identifiable_by(AnonymousUser()).filter(council=obj)

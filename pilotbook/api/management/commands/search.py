@@ -1,0 +1,63 @@
+"""`pilotbook search "words" [--limit N] [--json]`: the evidence search over public published pilots."""
+
+import json
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.management.base import BaseCommand, CommandError
+
+from pilotbook.evidence.search import search_pilots
+from pilotbook.pilots.models import Pilot
+
+
+def hit_rows(hits, anonymous) -> list[dict]:
+    pilots = Pilot.objects.select_related("council", "result").in_bulk([hit.pilot_id for hit in hits])
+    rows = []
+    for hit in hits:
+        pilot = pilots[hit.pilot_id]
+        result = getattr(pilot, "result", None) if pilot.result_shown_to(anonymous) else None
+        rows.append({
+            "external_id": None,  # pilots have no external identifier yet
+            "id": pilot.pk,
+            "title": pilot.title,
+            "council": pilot.council.name if pilot.council_shown_to(anonymous) else None,
+            "verdict": result.verdict if result else None,
+            "score": hit.score,
+            "similarity": hit.similarity,
+            "effect": {"estimate": float(result.estimate), "ci_low": float(result.ci_low),
+                       "ci_high": float(result.ci_high), "unit": pilot.outcome_unit} if result else None,
+            "failure_reason": pilot.failure_reason or None,
+            "duplicate_of": hit.duplicate_of,
+        })
+    return rows
+
+
+class Command(BaseCommand):
+    help = "Search published public pilots, best first."
+
+    def add_arguments(self, parser):
+        parser.add_argument("text")
+        parser.add_argument("--limit", type=int, default=10)
+        parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+    def handle(self, *args, text: str, limit: int, json: bool, **options):
+        if not text.strip():
+            raise CommandError("Give some words to search for.", returncode=2)
+        if limit < 1:
+            raise CommandError("--limit must be 1 or more.", returncode=2)
+        anonymous = AnonymousUser()
+        hits = search_pilots(text, queryset=Pilot.objects.visible_to(anonymous), limit=limit)
+        rows = [{k: row[k] for k in ("external_id", "id", "title", "council", "verdict", "score")}
+                for row in hit_rows(hits, anonymous)]
+        if json:
+            self.stdout.write(_dumps({"query": text, "count": len(rows), "results": rows}))
+            return
+        if not rows:
+            self.stdout.write("No published public pilots match.")
+        for rank, row in enumerate(rows, start=1):
+            verdict = (row["verdict"] or "no result").replace("_", " ")
+            self.stdout.write(f"{rank:>2}. [{row['id']}] {row['title']} - {row['council'] or 'council withheld'} "
+                              f"- {verdict} (score {row['score']:.3f})")
+
+
+def _dumps(data) -> str:
+    return json.dumps(data, ensure_ascii=False)

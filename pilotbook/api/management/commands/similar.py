@@ -1,0 +1,48 @@
+"""`pilotbook similar "idea text" [--json]`: the confident "before you start" matches, often none."""
+
+import json
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.management.base import BaseCommand, CommandError
+
+from pilotbook.evidence.search import similar_pilots
+from pilotbook.pilots.models import Pilot
+
+from .search import hit_rows
+
+
+class Command(BaseCommand):
+    help = "Published public pilots confidently similar to an idea, most similar first (often none)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("text")
+        parser.add_argument("--limit", type=int, default=5)
+        parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+    def handle(self, *args, text: str, limit: int, json: bool, **options):
+        if not text.strip():
+            raise CommandError("Describe the idea in a few words.", returncode=2)
+        if limit < 1:
+            raise CommandError("--limit must be 1 or more.", returncode=2)
+        anonymous = AnonymousUser()
+        hits = similar_pilots(text, queryset=Pilot.objects.visible_to(anonymous), limit=limit)
+        rows = hit_rows(hits, anonymous)
+        if json:
+            self.stdout.write(_dumps({"idea": text, "count": len(rows), "results": rows}))
+            return
+        if not rows:
+            self.stdout.write("No confident matches: nobody seems to have published a pilot of this idea yet.")
+        for rank, row in enumerate(rows, start=1):
+            verdict = (row["verdict"] or "no result").replace("_", " ")
+            line = (f"{rank}. [{row['id']}] {row['title']} - {row['council'] or 'council withheld'} - {verdict}"
+                    f" (similarity {row['similarity']:.2f})")
+            if row["effect"]:
+                e = row["effect"]
+                line += f"; effect {e['estimate']:g} {e['unit']} (95% CI {e['ci_low']:g} to {e['ci_high']:g})"
+            if row["failure_reason"]:
+                line += f"; main reason it did not work: {row['failure_reason'].replace('_', ' ')}"
+            self.stdout.write(line)
+
+
+def _dumps(data) -> str:
+    return json.dumps(data, ensure_ascii=False)

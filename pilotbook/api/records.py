@@ -1,0 +1,157 @@
+"""One serialiser for a pilot as open data, used by the API, the exports and the feeds.
+
+`pilot_record(pilot, user)` gives the record described by pilotbook.api.schema; what it shows follows the same
+rules as the pilot page: the result (and the lessons that explain it) only when Pilot.result_shown_to(user), the
+council only when Pilot.council_shown_to(user). Callers pass only pilots from PilotQuerySet.visible_to(user).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.urls import reverse
+
+from pilotbook.pilots.choices import Status
+from pilotbook.pilots.models import Pilot
+
+LICENCE_NAME = "Open Government Licence v3.0"
+LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+LICENCE_LINE = (f"Pilotbook data, published under the {LICENCE_NAME} ({LICENCE_URL}). "
+                "Demo pilots are fictional.")
+
+
+def _number(value: Decimal | None) -> float | int | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _blank_to_none(value: str) -> str | None:
+    return value or None
+
+
+def base_url(request=None) -> str:
+    """The site's address: the request's own when there is one, else PILOTBOOK_SITE_URL."""
+    if request is not None:
+        return request.build_absolute_uri("/").rstrip("/")
+    return settings.PILOTBOOK_SITE_URL.rstrip("/")
+
+
+def pilot_record(pilot: Pilot, user, *, base: str | None = None) -> dict:
+    """A pilot as an open-data record (pilotbook.api.schema.pilot_schema()). `pilot` must be visible to `user`;
+    select_related("council", "result") avoids a query per pilot."""
+    base = base_url() if base is None else base
+    council_shown = pilot.council_shown_to(user)
+    result_shown = pilot.result_shown_to(user)
+    result = getattr(pilot, "result", None) if result_shown else None
+    ended_without_result = pilot.status in (Status.WITHDRAWN, Status.STOPPED_EARLY)
+    lessons_released = result_shown and pilot.status == Status.PUBLISHED
+    return {
+        "id": pilot.pk,
+        "url": base + pilot.get_absolute_url(),
+        "api_url": base + reverse("api-pilot", args=[pilot.pk]),
+        "title": pilot.title,
+        "status": pilot.status,
+        "visibility": pilot.visibility,
+        "council": {
+            "code": pilot.council.code,
+            "name": pilot.council.name,
+            "nation": pilot.council.nation,
+            "gss_code": pilot.council.gss_code,
+        } if council_shown else None,
+        "council_withheld": not council_shown,
+        "service_area": _blank_to_none(pilot.service_area),
+        "intervention_type": _blank_to_none(pilot.intervention_type),
+        "design": _blank_to_none(pilot.design),
+        "evidence_level": pilot.msms_level,
+        "problem": pilot.problem,
+        "change": pilot.change,
+        "hypothesis": pilot.hypothesis,
+        "partners": pilot.partners,
+        "secondary_outcomes": pilot.secondary_outcomes,
+        "outcome": {
+            "name": pilot.outcome_name,
+            "unit": pilot.outcome_unit,
+            "kind": _blank_to_none(pilot.outcome_kind),
+            "better_direction": _blank_to_none(pilot.better_direction),
+            "worthwhile_effect": _number(pilot.worthwhile_effect),
+        },
+        "planned_sample": pilot.planned_sample,
+        "planned_clusters": pilot.planned_clusters,
+        "start_date": _iso(pilot.start_date),
+        "end_date": _iso(pilot.end_date),
+        "results_due_date": _iso(pilot.results_due_date),
+        "registered_at": _iso(pilot.registered_at),
+        "started_at": _iso(pilot.started_at),
+        "published_at": _iso(pilot.published_at),
+        "plan_sha256": pilot.registered_plan_hash or None,
+        "result": {
+            "estimate": _number(result.estimate),
+            "ci_low": _number(result.ci_low),
+            "ci_high": _number(result.ci_high),
+            "verdict": result.verdict,
+            "reaches_worthwhile": result.reaches_worthwhile,
+            "method": result.method,
+            "sample_size": result.sample_size,
+            "summary": result.summary,
+        } if result is not None else None,
+        "lessons": {
+            "aim": pilot.lessons_aim,
+            "happened": pilot.lessons_happened,
+            "why": pilot.lessons_why,
+            "differently": pilot.lessons_differently,
+        } if lessons_released else None,
+        # As on the pilot page: the reason comes with the released result, or with a withdrawal or early stop.
+        "failure_reason": (pilot.failure_reason or None) if (lessons_released or ended_without_result) else None,
+        "failure_detail": pilot.failure_detail if (lessons_released or ended_without_result) else "",
+        "is_demo": pilot.is_demo,
+    }
+
+
+# Flat columns for CSV, ODS and XLSX: (heading, function of the record).
+COLUMNS: list[tuple[str, callable]] = [
+    ("id", lambda r: r["id"]),
+    ("title", lambda r: r["title"]),
+    ("url", lambda r: r["url"]),
+    ("council_code", lambda r: r["council"]["code"] if r["council"] else None),
+    ("council_name", lambda r: r["council"]["name"] if r["council"] else None),
+    ("council_withheld", lambda r: r["council_withheld"]),
+    ("status", lambda r: r["status"]),
+    ("service_area", lambda r: r["service_area"]),
+    ("intervention_type", lambda r: r["intervention_type"]),
+    ("design", lambda r: r["design"]),
+    ("evidence_level", lambda r: r["evidence_level"]),
+    ("problem", lambda r: r["problem"]),
+    ("change", lambda r: r["change"]),
+    ("outcome", lambda r: r["outcome"]["name"]),
+    ("outcome_unit", lambda r: r["outcome"]["unit"]),
+    ("outcome_kind", lambda r: r["outcome"]["kind"]),
+    ("better_direction", lambda r: r["outcome"]["better_direction"]),
+    ("worthwhile_effect", lambda r: r["outcome"]["worthwhile_effect"]),
+    ("planned_sample", lambda r: r["planned_sample"]),
+    ("start_date", lambda r: r["start_date"]),
+    ("end_date", lambda r: r["end_date"]),
+    ("published_at", lambda r: r["published_at"]),
+    ("verdict", lambda r: r["result"]["verdict"] if r["result"] else None),
+    ("estimate", lambda r: r["result"]["estimate"] if r["result"] else None),
+    ("ci_low", lambda r: r["result"]["ci_low"] if r["result"] else None),
+    ("ci_high", lambda r: r["result"]["ci_high"] if r["result"] else None),
+    ("sample_size", lambda r: r["result"]["sample_size"] if r["result"] else None),
+    ("method", lambda r: r["result"]["method"] if r["result"] else None),
+    ("lessons_aim", lambda r: r["lessons"]["aim"] if r["lessons"] else None),
+    ("lessons_happened", lambda r: r["lessons"]["happened"] if r["lessons"] else None),
+    ("lessons_why", lambda r: r["lessons"]["why"] if r["lessons"] else None),
+    ("lessons_differently", lambda r: r["lessons"]["differently"] if r["lessons"] else None),
+    ("failure_reason", lambda r: r["failure_reason"]),
+    ("failure_detail", lambda r: r["failure_detail"]),
+    ("is_demo", lambda r: r["is_demo"]),
+]
+
+
+def flat_row(record: dict) -> list:
+    return [value(record) for _, value in COLUMNS]

@@ -1,0 +1,236 @@
+"""The JSON Schema (draft 2020-12) of a pilot record, published at /schema/pilot.json, and a small validator.
+
+The record is what pilotbook.api.records.pilot_record() produces and what `pilotbook import` reads. The validator
+implements only the keywords this schema uses (type, enum, properties, required, additionalProperties, minimum,
+maximum, minLength, maxLength, pattern, format date/date-time), so imports are checked without a runtime
+dependency; tests/api/test_schema.py checks that it agrees with the reference `jsonschema` implementation.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import re
+from functools import cache
+from typing import Any
+
+from django.conf import settings
+
+from pilotbook.pilots.choices import (
+    BetterDirection,
+    Design,
+    FailureReason,
+    InterventionType,
+    OutcomeKind,
+    ServiceArea,
+    Status,
+    Verdict,
+    Visibility,
+)
+
+SCHEMA_PATH = "/schema/pilot.json"
+SCHEMA_VERSION = "1.0"
+
+
+def _nullable_enum(values, description: str) -> dict:
+    return {"type": ["string", "null"], "enum": [*values, None], "description": description}
+
+
+def _text(description: str, max_length: int | None = None) -> dict:
+    out: dict[str, Any] = {"type": "string", "description": description}
+    if max_length:
+        out["maxLength"] = max_length
+    return out
+
+
+def _nullable(type_: str, description: str, **extra) -> dict:
+    return {"type": [type_, "null"], "description": description, **extra}
+
+
+def _date(description: str) -> dict:
+    return {"type": ["string", "null"], "format": "date", "description": description}
+
+
+def _datetime(description: str) -> dict:
+    return {"type": ["string", "null"], "format": "date-time", "description": description}
+
+
+@cache
+def pilot_schema() -> dict:
+    """The published schema. Every property is always present in a record (null when not known or not shown)."""
+    site = settings.PILOTBOOK_SITE_URL.rstrip("/")
+    properties = {
+        "id": {"type": "integer", "minimum": 1, "description": "Pilotbook's number for the pilot."},
+        "url": {"type": "string", "format": "uri", "description": "The pilot's page."},
+        "api_url": {"type": "string", "format": "uri", "description": "This record in the read API."},
+        "title": {"type": "string", "minLength": 1, "maxLength": 200},
+        "status": {"type": "string", "enum": list(Status.values)},
+        "visibility": {"type": "string", "enum": list(Visibility.values),
+                       "description": "councils: signed-in council members only; public; public_anonymous: "
+                                      "public with the council's name withheld."},
+        "council": {
+            "type": ["object", "null"],
+            "description": "The council that ran the pilot; null when its name is withheld from the reader.",
+            "properties": {
+                "code": {"type": "string", "minLength": 1, "maxLength": 5,
+                         "description": "Three-letter local authority code (mySociety)."},
+                "name": {"type": "string"},
+                "nation": {"type": "string"},
+                "gss_code": {"type": "string", "description": "GSS code; empty when unknown."},
+            },
+            "required": ["code", "name", "nation", "gss_code"],
+            "additionalProperties": False,
+        },
+        "council_withheld": {"type": "boolean",
+                             "description": "True when the council published the pilot with its name withheld."},
+        "service_area": _nullable_enum(ServiceArea.values, "Service area."),
+        "intervention_type": _nullable_enum(InterventionType.values, "Kind of change tried."),
+        "design": _nullable_enum(Design.values, "How the pilot was evaluated."),
+        "evidence_level": _nullable("integer", "Maryland Scientific Methods Scale level of the design "
+                                    "(5 randomised ... 1 before and after only).", minimum=1, maximum=5),
+        "problem": _text("The problem."),
+        "change": _text("The change being tried."),
+        "hypothesis": _text("What the council expected to happen."),
+        "partners": _text("Partners involved."),
+        "secondary_outcomes": _text("Other outcomes looked at."),
+        "outcome": {
+            "type": "object",
+            "description": "The pre-registered primary outcome.",
+            "properties": {
+                "name": {"type": "string", "maxLength": 200},
+                "unit": {"type": "string", "maxLength": 60},
+                "kind": _nullable_enum(OutcomeKind.values, "Kind of outcome."),
+                "better_direction": _nullable_enum(BetterDirection.values, "Which direction is better."),
+                "worthwhile_effect": _nullable("number", "Smallest effect worth having, in the outcome's unit."),
+            },
+            "required": ["name", "unit", "kind", "better_direction", "worthwhile_effect"],
+            "additionalProperties": False,
+        },
+        "planned_sample": _nullable("integer", "Planned sample size.", minimum=0),
+        "planned_clusters": _nullable("integer", "Planned number of clusters.", minimum=0),
+        "start_date": _date("Start date."),
+        "end_date": _date("End date."),
+        "results_due_date": _date("When results are due."),
+        "registered_at": _datetime("When the plan was frozen."),
+        "started_at": _datetime("When the pilot started."),
+        "published_at": _datetime("When the result was (or, under embargo, will be) published."),
+        "plan_sha256": {"type": ["string", "null"], "pattern": "^[0-9a-f]{64}$",
+                        "description": "SHA-256 of the registered plan's canonical JSON."},
+        "result": {
+            "type": ["object", "null"],
+            "description": "The headline result (new minus old, 95% CI); null when none is recorded or it is "
+                           "not yet released to the reader.",
+            "properties": {
+                "estimate": {"type": "number"},
+                "ci_low": {"type": "number"},
+                "ci_high": {"type": "number"},
+                "verdict": {"type": "string", "enum": list(Verdict.values)},
+                "reaches_worthwhile": {"type": "boolean",
+                                       "description": "Whether the estimate reaches the smallest worthwhile effect."},
+                "method": {"type": "string"},
+                "sample_size": {"type": ["integer", "null"], "minimum": 0},
+                "summary": {"type": "string"},
+            },
+            "required": ["estimate", "ci_low", "ci_high", "verdict", "reaches_worthwhile", "method",
+                         "sample_size", "summary"],
+            "additionalProperties": False,
+        },
+        "lessons": {
+            "type": ["object", "null"],
+            "description": "Lessons learned, in four short parts; null until published and released.",
+            "properties": {
+                "aim": _text("What we set out to do."),
+                "happened": _text("What happened."),
+                "why": _text("Why."),
+                "differently": _text("What we would do differently."),
+            },
+            "required": ["aim", "happened", "why", "differently"],
+            "additionalProperties": False,
+        },
+        "failure_reason": _nullable_enum(FailureReason.values, "Main reason the pilot did not work."),
+        "failure_detail": _text("More about the reason."),
+        "is_demo": {"type": "boolean", "description": "Fictional demo data."},
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": site + SCHEMA_PATH,
+        "title": "Pilotbook pilot record",
+        "description": f"A pilot registered in Pilotbook, as open data (schema version {SCHEMA_VERSION}).",
+        "type": "object",
+        "properties": properties,
+        "required": list(properties),
+        "additionalProperties": False,
+    }
+
+
+def import_schema() -> dict:
+    """The record schema with only `title` required at the top level, for `pilotbook import`."""
+    schema = copy.deepcopy(pilot_schema())
+    schema["required"] = ["title"]
+    return schema
+
+
+_TYPES = {
+    "object": lambda v: isinstance(v, dict),
+    "array": lambda v: isinstance(v, list),
+    "string": lambda v: isinstance(v, str),
+    "integer": lambda v: (isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and v.is_integer()),
+    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+    "boolean": lambda v: isinstance(v, bool),
+    "null": lambda v: v is None,
+}
+
+
+def _format_ok(fmt: str, value: str) -> bool:
+    try:
+        if fmt == "date":
+            dt.date.fromisoformat(value)
+            return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value))
+        if fmt == "date-time":
+            dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+            return "T" in value or " " in value
+    except ValueError:
+        return False
+    return True  # "uri" and others are annotations here, as in JSON Schema by default
+
+
+def validate(instance: Any, schema: dict | None = None, path: str = "") -> list[str]:
+    """Every error as 'path: message' (empty when valid)."""
+    schema = pilot_schema() if schema is None else schema
+    where = path or "(record)"
+    types = schema.get("type")
+    if types is not None:
+        types = [types] if isinstance(types, str) else types
+        if not any(_TYPES[t](instance) for t in types):
+            return [f"{where}: {instance!r} is not of type {' or '.join(types)}"]
+    errors = []
+    if "enum" in schema and instance not in schema["enum"]:
+        choices = ", ".join(str(v) for v in schema["enum"] if v is not None)
+        errors.append(f"{where}: {instance!r} is not one of: {choices}")
+    if isinstance(instance, str):
+        if "minLength" in schema and len(instance) < schema["minLength"]:
+            errors.append(f"{where}: must not be empty" if schema["minLength"] == 1
+                          else f"{where}: shorter than {schema['minLength']} characters")
+        if "maxLength" in schema and len(instance) > schema["maxLength"]:
+            errors.append(f"{where}: longer than {schema['maxLength']} characters")
+        if "pattern" in schema and not re.search(schema["pattern"], instance):
+            errors.append(f"{where}: does not match {schema['pattern']}")
+        if "format" in schema and not _format_ok(schema["format"], instance):
+            errors.append(f"{where}: {instance!r} is not a valid {schema['format']}")
+    if _TYPES["number"](instance):
+        if "minimum" in schema and instance < schema["minimum"]:
+            errors.append(f"{where}: {instance} is less than {schema['minimum']}")
+        if "maximum" in schema and instance > schema["maximum"]:
+            errors.append(f"{where}: {instance} is more than {schema['maximum']}")
+    if isinstance(instance, dict):
+        properties = schema.get("properties", {})
+        for name in schema.get("required", []):
+            if name not in instance:
+                errors.append(f"{path + '.' if path else ''}{name}: required")
+        for name, value in instance.items():
+            child = f"{path}.{name}" if path else name
+            if name in properties:
+                errors.extend(validate(value, properties[name], child))
+            elif schema.get("additionalProperties") is False:
+                errors.append(f"{child}: not a field of a pilot record")
+    return errors

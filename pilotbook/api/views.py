@@ -1,0 +1,268 @@
+"""Open data views: the record schema, exports of a browse or search, and the read-only JSON API.
+
+Access is the pages' own: pilots come only from PilotQuerySet.visible_to(request.user) (session sign-in, so a
+signed-in member sees what the web shows them), and pilot_record applies Pilot.result_shown_to and
+council_shown_to. A pilot the person may not see is a JSON 404, as on the pages.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+
+from django.core.paginator import EmptyPage, Paginator
+from django.http import Http404, HttpResponse, JsonResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from pilotbook.councils.models import Council
+from pilotbook.evidence import pooling
+from pilotbook.evidence.models import PooledGroup
+from pilotbook.pilots.models import Pilot
+
+from . import exports
+from .openapi import openapi_document
+from .records import LICENCE_NAME, LICENCE_URL, base_url, pilot_record
+from .schema import SCHEMA_PATH, pilot_schema
+from .selectors import BadParameters, filtered_pilots
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+JSON_OPTIONS = {"ensure_ascii": False}
+
+
+def _json(data, status: int = 200, **headers) -> JsonResponse:
+    response = JsonResponse(data, status=status, safe=False, json_dumps_params=JSON_OPTIONS)
+    for key, value in headers.items():
+        response[key.replace("_", "-")] = value
+    return response
+
+
+def api_error(status: int, message: str, errors: dict | None = None) -> JsonResponse:
+    body = {"error": {"status": status, "message": message}}
+    if errors:
+        body["error"]["fields"] = errors
+    return _json(body, status=status)
+
+
+def json_api(view):
+    """GET only; bad parameters and not-found become JSON errors."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            response = api_error(405, "This API is read-only: use GET.")
+            response["Allow"] = "GET, HEAD"
+            return response
+        try:
+            return view(request, *args, **kwargs)
+        except BadParameters as error:
+            return api_error(400, "Some parameters are not valid.", error.errors)
+        except Http404 as error:
+            return api_error(404, str(error) or "Not found.")
+
+    return wrapped
+
+
+@require_GET
+def schema_view(request):
+    return _json(pilot_schema(), content_type="application/schema+json")
+
+
+# Exports.
+
+def export(request, fmt: str):
+    """The pilots a browse (or, with `q`, a search) would list for this person, in one file."""
+    if fmt not in ("csv", "ods", "xlsx", "json"):
+        raise Http404
+    try:
+        pilots = filtered_pilots(request.GET, request.user)
+    except BadParameters as error:
+        return HttpResponse(f"Some parameters are not valid: {error}\n", status=400,
+                            content_type="text/plain; charset=utf-8")
+    base = base_url(request)
+    records = [pilot_record(pilot, request.user, base=base) for pilot in pilots]
+    source = request.build_absolute_uri()
+    generated = timezone.now().replace(microsecond=0).isoformat()
+    if fmt == "json":
+        body = exports.to_json(records, source, generated, base + SCHEMA_PATH)
+        content_type = "application/json; charset=utf-8"
+    else:
+        content_type, write = exports.FORMATS[fmt]
+        body = write(records, source, generated)
+    response = HttpResponse(body, content_type=content_type)
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="pilotbook-pilots-{stamp}.{fmt}"'
+    response["Link"] = f'<{LICENCE_URL}>; rel="license"'
+    response["Cache-Control"] = "private, no-store"  # what it holds depends on who asked
+    return response
+
+
+# The read API.
+
+def _int_param(request, name: str, default: int, low: int, high: int | None = None) -> int:
+    raw = request.GET.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise BadParameters({name: ["Enter a whole number."]}) from None
+    if value < low or (high is not None and value > high):
+        limit = f"from {low} to {high}" if high is not None else f"{low} or more"
+        raise BadParameters({name: [f"Enter a number {limit}."]})
+    return value
+
+
+def _page_link(request, number: int) -> str:
+    query = request.GET.copy()
+    query["page"] = str(number)
+    return request.build_absolute_uri(request.path) + "?" + query.urlencode()
+
+
+@json_api
+def api_index(request):
+    base = base_url(request)
+    return _json({
+        "openapi": base + reverse("api-openapi"),
+        "pilots": base + reverse("api-pilots"),
+        "councils": base + reverse("api-councils"),
+        "pooled_groups": base + reverse("api-pooled-groups"),
+        "pilot_schema": base + SCHEMA_PATH,
+        "licence": {"name": LICENCE_NAME, "url": LICENCE_URL},
+    })
+
+
+@json_api
+def api_openapi(request):
+    return _json(openapi_document(base_url(request)))
+
+
+@json_api
+def api_pilots(request):
+    page_size = _int_param(request, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
+    number = _int_param(request, "page", 1, 1)
+    unknown = set(request.GET) - {"page", "page_size", *PILOT_FILTERS}
+    if unknown:
+        raise BadParameters({name: ["Not a parameter of this endpoint."] for name in sorted(unknown)})
+    pilots = filtered_pilots(request.GET, request.user)
+    paginator = Paginator(pilots, page_size)
+    try:
+        page = paginator.page(number)
+    except EmptyPage:
+        if number == 1:
+            page = paginator.page(1)  # Paginator allows an empty first page
+        else:
+            return api_error(404, f"There is no page {number}; the last is {paginator.num_pages}.")
+    base = base_url(request)
+    return _json({
+        "count": paginator.count,
+        "page": page.number,
+        "pages": paginator.num_pages,
+        "page_size": page_size,
+        "next": _page_link(request, page.next_page_number()) if page.has_next() else None,
+        "previous": _page_link(request, page.previous_page_number()) if page.has_previous() else None,
+        "results": [pilot_record(pilot, request.user, base=base) for pilot in page],
+    })
+
+
+PILOT_FILTERS = ("q", "service_area", "intervention_type", "design", "status", "nation", "council")
+
+
+@json_api
+def api_pilot(request, pk: int):
+    pilot = Pilot.objects.visible_to(request.user).select_related("council", "result").filter(pk=pk).first()
+    if pilot is None:
+        raise Http404("No pilot with that number that you may see.")
+    return _json(pilot_record(pilot, request.user, base=base_url(request)))
+
+
+def _council(council: Council, count: int, base: str) -> dict:
+    return {
+        "code": council.code, "name": council.name, "official_name": council.official_name,
+        "nation": council.nation, "region": council.region, "gss_code": council.gss_code,
+        "authority_type": council.authority_type, "authority_type_name": council.authority_type_name,
+        "is_current": council.is_current, "url": base + council.get_absolute_url(),
+        "pilots": count,
+        "pilots_url": base + reverse("api-pilots") + f"?council={council.code}",
+    }
+
+
+def _pilot_counts(user) -> dict[str, int]:
+    """Pilots per council that this person may see and may know the council of."""
+    counts: dict[str, int] = {}
+    for code in Pilot.objects.visible_to(user).identifiable_by(user).values_list("council_id", flat=True):
+        counts[code] = counts.get(code, 0) + 1
+    return counts
+
+
+@json_api
+def api_councils(request):
+    unknown = set(request.GET) - {"nation"}
+    if unknown:
+        raise BadParameters({name: ["Not a parameter of this endpoint."] for name in sorted(unknown)})
+    councils = Council.objects.order_by("name")
+    if request.GET.get("nation"):
+        councils = councils.filter(nation=request.GET["nation"])
+    counts, base = _pilot_counts(request.user), base_url(request)
+    results = [_council(c, counts.get(c.code, 0), base) for c in councils]
+    return _json({"count": len(results), "results": results})
+
+
+@json_api
+def api_council(request, code: str):
+    council = Council.objects.filter(code=code.upper()).first()
+    if council is None:
+        raise Http404("No council with that code.")
+    return _json(_council(council, _pilot_counts(request.user).get(council.code, 0), base_url(request)))
+
+
+def _finite(value):
+    return value if value is None or math.isfinite(value) else None
+
+
+def _group(group: PooledGroup, request, *, detail: bool) -> dict:
+    analysis = pooling.analyse_group(group, request.user)
+    pooled = analysis.pooled
+    base = base_url(request)
+    out = {
+        "slug": group.slug, "title": group.title, "description": group.description,
+        "service_area": group.service_area or None, "intervention_type": group.intervention_type or None,
+        "outcome": group.outcome, "measure": group.measure,
+        "url": base + group.get_absolute_url(), "api_url": base + reverse("api-pooled-group", args=[group.slug]),
+        "pilots_pooled": sum(1 for m in analysis.members if not m.reason),
+        "councils": analysis.councils,
+        "pooled": {
+            "method": str(getattr(pooled.method, "value", pooled.method)), "k": pooled.k,
+            "scale": "log" if group.measure in ("RR", "OR") else "natural",
+            **{name: _finite(getattr(pooled, name)) for name in
+               ("estimate", "se", "ci_low", "ci_high", "tau2", "i2", "q", "q_p", "pi_low", "pi_high")},
+        } if pooled else None,
+        "problem": analysis.problem or None,
+        "rating": ({"score": analysis.rating.score, "reasons": [str(r) for r in analysis.rating.reasons]}
+                   if analysis.rating else None),
+    }
+    if detail:
+        out["summary"] = [str(line) for line in analysis.summary]
+        out["members"] = [{
+            "pilot": base + reverse("api-pilot", args=[m.pilot.pk]),
+            "title": m.pilot.title,
+            "yi": _finite(m.yi), "vi": _finite(m.vi),
+            "excluded_because": m.reason or None,
+        } for m in analysis.members]
+    return out
+
+
+@json_api
+def api_pooled_groups(request):
+    results = [_group(group, request, detail=False) for group in PooledGroup.objects.all()]
+    return _json({"count": len(results), "results": results})
+
+
+@json_api
+def api_pooled_group(request, slug: str):
+    group = PooledGroup.objects.filter(slug=slug).first()
+    if group is None:
+        raise Http404("No pooled group with that name.")
+    return _json(_group(group, request, detail=True))

@@ -1,0 +1,109 @@
+"""The open-data pilot record, its published JSON Schema, and the small validator `pilotbook import` uses."""
+
+import copy
+
+import jsonschema
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.management import call_command
+
+from pilotbook.api.records import pilot_record
+from pilotbook.api.schema import import_schema, pilot_schema, validate
+from pilotbook.councils.models import User
+from pilotbook.pilots.models import Pilot
+
+from .helpers import embargoed, published
+
+VALIDATOR = jsonschema.Draft202012Validator(pilot_schema(), format_checker=jsonschema.FormatChecker())
+
+
+def test_the_schema_is_a_valid_draft_2020_12_schema():
+    jsonschema.Draft202012Validator.check_schema(pilot_schema())
+    assert pilot_schema()["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+
+
+def test_the_schema_is_published(client, db):
+    response = client.get("/schema/pilot.json")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/schema+json"
+    assert response.json() == pilot_schema()
+
+
+@pytest.mark.django_db
+def test_every_demo_record_validates_for_every_demo_person():
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    people = [AnonymousUser(), *User.objects.filter(email__endswith=".example")]
+    checked = 0
+    for person in people:
+        for pilot in Pilot.objects.visible_to(person).select_related("council", "result"):
+            record = pilot_record(pilot, person)
+            errors = [e.message for e in VALIDATOR.iter_errors(record)]
+            assert errors == [], (pilot.title, errors)
+            assert validate(record) == []
+            checked += 1
+    assert checked > 50
+
+
+def test_a_withheld_council_is_null_with_a_flag(home_council, officer, other_officer, moderator):
+    pilot = published(home_council, officer, visibility="public_anonymous")
+    for outsider in (AnonymousUser(), other_officer):
+        record = pilot_record(pilot, outsider)
+        assert record["council"] is None and record["council_withheld"] is True
+        assert "Homeshire" not in str(record) and "HOM" not in str(record)
+    for insider in (officer, moderator):
+        record = pilot_record(pilot, insider)
+        assert record["council"]["code"] == "HOM" and record["council_withheld"] is False
+
+
+def test_a_result_under_embargo_is_shown_only_to_its_council(home_council, officer, other_officer):
+    pilot = embargoed(home_council, officer)
+    outside = pilot_record(pilot, other_officer)
+    assert outside["result"] is None and outside["lessons"] is None
+    inside = pilot_record(pilot, officer)
+    assert inside["result"]["verdict"] == "worked" and inside["result"]["estimate"] == -20
+    assert inside["lessons"]["aim"]
+
+
+def test_a_released_result_has_estimate_interval_verdict_and_lessons(home_council, officer):
+    record = pilot_record(published(home_council, officer), AnonymousUser())
+    assert record["result"] == {"estimate": -20, "ci_low": -27, "ci_high": -13, "verdict": "worked",
+                                "reaches_worthwhile": True, "method": "", "sample_size": 390, "summary": ""}
+    assert record["evidence_level"] == 5 and record["design"] == "randomised_individual"
+    assert record["url"].endswith(f"/pilots/{record['id']}/")
+    assert len(record["plan_sha256"]) == 64
+
+
+BROKEN = [
+    ("title", ""),
+    ("service_area", "bins"),
+    ("start_date", "31/01/2026"),
+    ("start_date", "2026-02-30"),
+    ("planned_sample", -3),
+    ("planned_sample", "400"),
+    ("evidence_level", 9),
+    ("plan_sha256", "abc"),
+    ("unexpected", "x"),
+    ("outcome", {"name": "Days", "unit": "days", "kind": "vibes", "better_direction": None,
+                 "worthwhile_effect": None}),
+    ("result", {"estimate": "big"}),
+    ("is_demo", "no"),
+]
+
+
+@pytest.mark.parametrize(("field", "value"), BROKEN, ids=[f for f, _ in BROKEN])
+def test_the_import_validator_agrees_with_jsonschema(field, value, home_council, officer):
+    good = pilot_record(published(home_council, officer), AnonymousUser())
+    assert validate(good) == [] and VALIDATOR.is_valid(good)
+    bad = copy.deepcopy(good)
+    bad[field] = value
+    assert not VALIDATOR.is_valid(bad)
+    ours = validate(bad)
+    assert ours and all(line.startswith(field) for line in ours), ours
+
+
+def test_the_import_schema_needs_only_a_title():
+    schema = import_schema()
+    assert validate({"title": "A shorter letter"}, schema) == []
+    assert jsonschema.Draft202012Validator(schema).is_valid({"title": "A shorter letter"})
+    assert validate({"problem": "x"}, schema) == ["title: required"]
+    assert pilot_schema()["required"] != ["title"]  # the published schema is unchanged
