@@ -353,3 +353,37 @@ def test_the_example_files_offered_on_the_upload_page_analyse(name, kind, column
     result = analyse(data, AnalysisSpec(kind=kind, control="old letter", better="higher" if kind == "binary"
                                         else "lower", worthwhile=0.05 if kind == "binary" else 7)).to_dict()
     assert result["comparisons"][0]["verdict"] in {"worked", "inconclusive", "no_worthwhile_effect", "made_worse"}
+
+
+def test_extreme_figures_get_a_message_not_an_error_page(client, officer, home_council):
+    pilot = make_pilot(home_council, officer, status=Status.RUNNING)
+    client.force_login(officer)
+    response = client.post(reverse("measure-summary", args=[pilot.pk]), {
+        "g1_label": "Old", "g1_n": "20", "g1_mean": "1e308", "g1_sd": "1",
+        "g2_label": "New", "g2_n": "20", "g2_mean": "-1e308", "g2_sd": "1"})
+    assert response.status_code == 200
+    assert "too large or too extreme" in response.content.decode()
+    assert not Analysis.objects.exists()
+
+
+def test_after_an_analysis_any_amendment_is_marked_as_after_results_were_seen(officer, home_council):
+    from pilotbook.pilots import services
+
+    pilot = make_pilot(home_council, officer, status=Status.RUNNING)
+    measure.summary_analyse(pilot=pilot, user=officer, control="Old", groups=[
+        {"label": "Old", "n": 50, "mean": 40, "sd": 12}, {"label": "New", "n": 50, "mean": 38, "sd": 12}])
+    pilot.refresh_from_db()
+    amendment = services.pilot_amend(pilot=pilot, user=officer, fields={"worthwhile_effect": Decimal("2")},
+                                     reason="Smaller effects matter after all.", results_seen=False)
+    assert amendment.after_results_seen
+
+
+def test_cost_per_success_is_only_claimed_for_yes_or_no_outcomes(client, officer, home_council):
+    pilot = make_pilot(home_council, officer, status=Status.RUNNING, setup_cost=Decimal("2000"),
+                       running_cost=Decimal("900"), value_per_outcome=Decimal("10"))
+    client.force_login(officer)
+    response = client.post(reverse("measure-summary", args=[pilot.pk]), {
+        "g1_label": "Old", "g1_n": "150", "g1_mean": "40", "g1_sd": "12",
+        "g2_label": "New", "g2_n": "150", "g2_mean": "28", "g2_sd": "12"})
+    client.post(response.url, {})
+    assert "Cost and saving" not in client.get(pilot.get_absolute_url()).content.decode()

@@ -66,3 +66,13 @@ def test_another_councils_draft_does_not_prefill(client, other_officer, officer,
     client.force_login(other_officer)
     page = client.get(URL, {"pilot": pilot.pk}).content.decode()
     assert 'value="continuous" checked' not in page
+
+
+@pytest.mark.django_db
+def test_a_planned_sample_shows_its_power_and_percentages_are_checked(client):
+    page = client.get(URL, {"kind": "binary", "worthwhile": "10", "control_rate": "50", "alpha": "0.05",
+                            "power": "0.8", "planned": "300"}).content.decode()
+    assert "the chance of showing the smallest worthwhile effect is 0." in page
+    page = client.get(URL, {"kind": "binary", "worthwhile": "10", "control_rate": "140", "alpha": "0.05",
+                            "power": "80"}).content.decode()
+    assert "as a percentage between 0 and 100" in page and "not 80" in page

@@ -239,6 +239,10 @@ def cost_view(pilot, output: dict):
     """Cost per extra successful outcome and net saving, when the plan gave costs (pilotbook.stats.cost)."""
     if pilot.setup_cost is None and pilot.running_cost is None:
         return None
+    if pilot.outcome_kind != OutcomeKind.BINARY:
+        # "Extra successful outcomes" are people who had the outcome; for days, pounds or counts the effect per
+        # person is not a number of successes, so no cost per success is claimed.
+        return None
     comparison = output["comparisons"][0]
     arm = next((a for a in output.get("arms", []) if a["label"] == comparison["arm"]), None)
     oriented = comparison.get("oriented")

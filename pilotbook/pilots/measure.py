@@ -42,6 +42,12 @@ ENGINE_DESIGN = {
 COLUMN_ROLES = ("outcome", "baseline", "cluster", "period", "time", "event", "exposure")
 
 
+NUMBERS_OUT_OF_RANGE = (
+    "These figures are too large or too extreme to analyse. Check they are in the outcome's unit (for example "
+    "days, not seconds) and that no cell holds a typing error."
+)
+
+
 class MeasureError(ValidationError):
     """Something about the data or the pilot's state that the person can fix; the message says how."""
 
@@ -168,6 +174,8 @@ def upload_analyse(*, upload: PendingUpload, user, mapping: dict[str, Any], purp
         result = analyse(data, spec_for(pilot, control=mapping["control"]))
     except (engine_data.DataError, AnalysisError) as exc:
         raise MeasureError(str(exc)) from None
+    except (ValueError, ArithmeticError):
+        raise MeasureError(_(NUMBERS_OUT_OF_RANGE)) from None
     analysis = _store(pilot, user, source=Analysis.Source.UPLOAD, filename=upload.filename, mapping=mapping,
                       data=data, result=result, purpose=purpose, look_number=look_number)
     upload.delete()
@@ -186,6 +194,8 @@ def summary_analyse(*, pilot: Pilot, user, groups: list[dict[str, Any]], control
         result = analyse(data, replace(spec_for(pilot, control=control), design="individual"))
     except (engine_data.DataError, AnalysisError) as exc:
         raise MeasureError(str(exc)) from None
+    except (ValueError, ArithmeticError):
+        raise MeasureError(_(NUMBERS_OUT_OF_RANGE)) from None
     return _store(pilot, user, source=Analysis.Source.SUMMARY, filename="", mapping={"control": control},
                   data=data, result=result, purpose=purpose, look_number=look_number)
 
@@ -203,6 +213,10 @@ def _store(pilot, user, *, source, filename, mapping, data, result, purpose, loo
     if purpose == Analysis.Purpose.INTERIM:
         analysis.interim_decision = interim_decision(pilot, output, look_number)
     analysis.save()
+    if pilot.results_seen_at is None:
+        # From now on any change to the plan is an amendment made after results were seen.
+        pilot.results_seen_at = timezone.now()
+        pilot.save(update_fields=["results_seen_at", "updated_at"])
     return analysis
 
 

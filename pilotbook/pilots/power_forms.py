@@ -48,6 +48,10 @@ class PowerForm(GovukFormMixin, forms.Form):
                     max_value=0.2)
     power = _number(_("Power"), _("The chance of showing the effect if it is real: 0.8 or 0.9."), min_value=0.5,
                     max_value=0.99)
+    alpha.error_messages.update(min_value=_("The significance level must be between 0.001 and 0.2, for example 0.05"),
+                                max_value=_("The significance level must be between 0.001 and 0.2, for example 0.05"))
+    power.error_messages.update(min_value=_("Power must be between 0.5 and 0.99, for example 0.8 (not 80)"),
+                                max_value=_("Power must be between 0.5 and 0.99, for example 0.8 (not 80)"))
     planned = forms.IntegerField(label=_("Planned people in the comparison group (optional)"), required=False,
                                  min_value=2, help_text=_("To see the smallest effect this sample can show."))
     per_council = forms.IntegerField(
@@ -72,6 +76,12 @@ class PowerForm(GovukFormMixin, forms.Form):
             if data.get(name) is None and name not in self.errors:
                 self.add_error(name, _("Enter %(label)s for this kind of outcome")
                                % {"label": str(self.fields[name].label).lower()})
+        rate = data.get("control_rate")
+        if kind == OutcomeKind.BINARY and rate is not None and not 0 < rate < 100:
+            self.add_error("control_rate",
+                           _("Enter the expected rate as a percentage between 0 and 100, for example 40"))
+        if kind == OutcomeKind.BINARY and data.get("worthwhile") is not None and data["worthwhile"] >= 100:
+            self.add_error("worthwhile", _("Enter the smallest worthwhile effect in percentage points, below 100"))
         if data.get("design") == "cluster":
             for name in ("icc", "cluster_size"):
                 if data.get(name) is None and name not in self.errors:

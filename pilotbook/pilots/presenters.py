@@ -166,6 +166,14 @@ def change_rows(changes: dict[str, dict[str, Any]]) -> list[ChangeRow]:
     return rows
 
 
+def _plain_number(number: Decimal) -> str:
+    """A size for a sentence: whole numbers from 100, one decimal place from 10, otherwise two; no trailing 0s."""
+    size = abs(number)
+    places = Decimal(1) if size >= 100 else Decimal("0.1") if size >= 10 else Decimal("0.01")
+    text = format(size.quantize(places), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def effect_sentence(pilot, result) -> str:
     """One plain-English sentence for the headline result, in the outcome's own words and unit."""
     try:
@@ -173,7 +181,7 @@ def effect_sentence(pilot, result) -> str:
     except (InvalidOperation, TypeError):
         return ""
     unit = pilot.outcome_unit
-    fmt = lambda number: format(abs(number).normalize(), "f")  # noqa: E731
+    fmt = _plain_number
     outcome = pilot.outcome_name.lower() or _("the outcome")
     if low > 0:
         return _("The change probably increased %(outcome)s by between %(low)s and %(high)s %(unit)s.") % {

@@ -6,6 +6,8 @@ pilot; an analysis page is part of that council's working and never shown to oth
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from pilotbook.pilots import charts, measure
@@ -178,4 +180,5 @@ def pilot_report(request, pk: int):
     return render(request, "pilots/report.html", {
         "pilot": pilot, "result": result, "rows": presenters.plan_rows(pilot),
         "result_view": charts.result_view(pilot, result) if result else None,
+        "now_date": date_format(timezone.localdate(), "j F Y"), "page_url": request.build_absolute_uri(),
     })

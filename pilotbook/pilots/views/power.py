@@ -45,7 +45,7 @@ def power_calculator(request):
                 answer["mde"] = mde.effect * 100 if data["kind"] == OutcomeKind.BINARY else mde.effect
                 answer["mde_explanation"] = mde.explanation
                 answer["power_at_planned"] = engine.power_for_sample(outcome, worthwhile, data["planned"],
-                                                                     design=design, **settings)
+                                                                     design=design, **settings).power
             if data.get("per_council"):
                 answer["councils"] = engine.councils_needed(outcome, worthwhile, people_per_council=data["per_council"],
                                                             icc=data.get("council_icc") or 0.0, power=target_power,
