@@ -170,12 +170,17 @@ def test_files_over_the_size_limit_are_refused(signed_in, home_council, monkeypa
     assert not Partner.objects.exists()
 
 
-def test_the_csv_template_imports_as_it_is(signed_in, home_council):
-    body = signed_in.get(reverse("partner-template-csv", args=["HOM"])).content
-    upload = SimpleUploadedFile("template.csv", body)
+def test_the_csv_template_holds_no_fake_partner_and_the_documented_example_imports(signed_in, home_council):
+    from pilotbook.partners.views.transfer import EXAMPLE_ROW
+
+    body = signed_in.get(reverse("partner-template-csv", args=["HOM"])).content.decode()
+    assert "Example Community Pantry" not in body and len(body.strip().splitlines()) == 1
+    row = ",".join(f'"{v}"' if "," in v or ";" in v else v for v in EXAMPLE_ROW)
+    upload = SimpleUploadedFile("template.csv", (body + row + "\r\n").encode())
     page = signed_in.post(reverse("partner-import", args=["HOM"]), {"file": upload}).content.decode()
     assert "1 added" in page
     assert Partner.objects.get().touchpoints.count() == 2
+    assert "older_people" in signed_in.get(reverse("partner-import", args=["HOM"])).content.decode()
 
 
 def test_a_council_adds_its_own_sector_which_others_do_not_see(signed_in, home_council, other_council):

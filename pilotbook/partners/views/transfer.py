@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from pilotbook.partners import exporters, importers, services
 from pilotbook.partners.access import changeable_council, readable_council
+from pilotbook.partners.choices import Frequency, ResidentGroup
 from pilotbook.partners.forms import ImportForm
 from pilotbook.partners.models import Sector
 
@@ -29,18 +30,22 @@ def partner_import(request, code: str):
     return render(request, "partners/import.html", {
         "council": council, "form": form, "error_forms": [form], "report": report,
         "sectors": Sector.objects.for_council(council), "columns": importers.CSV_COLUMNS,
+        "example": list(zip(importers.CSV_COLUMNS, EXAMPLE_ROW, strict=False)),
+        "groups": ResidentGroup.choices, "frequencies": Frequency.choices,
     }, status=200)
 
 
-def partner_template_csv(request, code: str):
-    council = readable_council(request, code)
-    example = ["GB-CHC-1234567", "Example Community Pantry", "voluntary-community", "A weekly food pantry",
+# Shown on the import page, never put in the downloadable template (it would be imported as a real partner).
+EXAMPLE_ROW = ["GB-CHC-1234567", "Example Community Pantry", "voluntary-community", "A weekly food pantry",
                "https://pantry.example", "info@pantry.example", "Main hall", "1 High Street", "Uckfield", "TN22 1AA",
                "50.9690", "0.0960", "people_in_debt:weekly; families_children:weekly", "", "no", "yes",
                "Volunteers pass on the council's cost-of-living helpline number", "", ""]
-    body = exporters.to_csv([])
-    body += ",".join(f'"{v}"' if "," in v or ";" in v else v for v in example) + "\r\n"
-    return _download(body, f"pilotbook-partners-template-{council.code}.csv", "text/csv")
+
+
+def partner_template_csv(request, code: str):
+    """The column names only: fill in one row per location (the import page shows an example row)."""
+    council = readable_council(request, code)
+    return _download(exporters.to_csv([]), f"pilotbook-partners-template-{council.code}.csv", "text/csv")
 
 
 def partner_export_csv(request, code: str):
