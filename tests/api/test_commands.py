@@ -1,0 +1,149 @@
+"""`pilotbook import`, `pilotbook search` and `pilotbook similar`."""
+
+import io
+import json
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.management import CommandError, call_command
+
+from pilotbook.api.records import pilot_record
+from pilotbook.pilots.models import Pilot
+
+from .helpers import every_kind, published
+
+
+def run(*args):
+    out, err = io.StringIO(), io.StringIO()
+    call_command(*args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def fails(*args):
+    err = io.StringIO()
+    with pytest.raises(CommandError) as info:
+        call_command(*args, stdout=io.StringIO(), stderr=err)
+    assert info.value.returncode == 2
+    return str(info.value), err.getvalue()
+
+
+CASE_STUDY = {
+    "title": "Shorter council tax reminder",
+    "problem": "Many residents pay late.",
+    "change": "A one-page reminder with the amount due at the top.",
+    "service_area": "revenues_benefits",
+    "intervention_type": "letter_message",
+    "design": "randomised_individual",
+    "outcome": {"name": "Paid within 14 days", "unit": "percentage points", "kind": "binary",
+                "better_direction": "higher", "worthwhile_effect": 2},
+    "planned_sample": 3000,
+    "start_date": "2026-01-05",
+    "end_date": "2026-03-31",
+}
+
+
+def test_import_makes_drafts_for_the_council(tmp_path, home_council, officer):
+    path = tmp_path / "pilots.json"
+    path.write_text(json.dumps([CASE_STUDY, {"title": "Only an idea so far"}]))
+    out, _ = run("import", str(path), "--council", "hom", "--user", officer.email)
+    assert "Imported 2 pilot(s)" in out
+    pilot = Pilot.objects.get(title="Shorter council tax reminder")
+    assert pilot.status == "draft" and pilot.council == home_council and pilot.created_by == officer
+    assert pilot.outcome_kind == "binary" and pilot.worthwhile_effect == 2 and pilot.planned_sample == 3000
+    assert pilot.results_due_date is not None  # the default rule: 12 weeks after the end
+
+
+def test_an_exported_file_imports_again(tmp_path, client, home_council, other_council, officer, other_officer):
+    published(home_council, officer, title="Clearer arrears letter")
+    path = tmp_path / "export.json"
+    path.write_bytes(client.get("/export/pilots.json").content)
+    out, _ = run("import", str(path), "--council", "OTH", "--user", other_officer.email)
+    assert "Imported 1 pilot(s)" in out and "result" in out  # says the result was not imported
+    copy = Pilot.objects.get(council=other_council)
+    assert copy.status == "draft" and copy.title == "Clearer arrears letter" and copy.lessons_aim
+
+
+def test_json_lines_work_too(tmp_path, home_council, officer):
+    path = tmp_path / "pilots.jsonl"
+    path.write_text(json.dumps(CASE_STUDY) + "\n\n" + json.dumps({"title": "Second"}) + "\n")
+    run("import", str(path), "--council", "HOM", "--user", officer.email)
+    assert Pilot.objects.count() == 2
+
+
+def test_one_bad_record_means_nothing_is_imported(tmp_path, home_council, officer):
+    bad = {**CASE_STUDY, "title": "Broken", "service_area": "bins", "start_date": "31/01/2026"}
+    path = tmp_path / "pilots.json"
+    path.write_text(json.dumps([CASE_STUDY, bad, {"problem": "no title"}]))
+    message, err = fails("import", str(path), "--council", "HOM", "--user", officer.email)
+    assert "nothing was imported" in message
+    lines = err.strip().splitlines()
+    assert any(line.startswith("record 2 ('Broken'): service_area: 'bins' is not one of") for line in lines)
+    assert any(line.startswith("record 2 ('Broken'): start_date:") for line in lines)
+    assert "record 3: title: required" in lines
+    assert Pilot.objects.count() == 0
+
+
+def test_model_rules_are_checked_too_and_roll_back(tmp_path, home_council, officer):
+    path = tmp_path / "pilots.json"
+    path.write_text(json.dumps([CASE_STUDY, {"title": "Far too long a unit", "outcome": {
+        "name": "x", "unit": "u" * 60, "kind": None, "better_direction": None, "worthwhile_effect": 1e20}}]))
+    _, err = fails("import", str(path), "--council", "HOM", "--user", officer.email)
+    assert "record 2 ('Far too long a unit'): worthwhile_effect:" in err
+    assert Pilot.objects.count() == 0
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    ("", "the file is empty"), ("[{]", "not valid JSON"), ("{\"title\": 1}\nnot json", "line 2: not valid JSON"),
+    ("[]", "no records"), ("[\"a title\"]", "record 1: (record): 'a title' is not of type object"),
+])
+def test_bad_files_say_what_is_wrong(content, expected, tmp_path, home_council, officer):
+    path = tmp_path / "pilots.json"
+    path.write_text(content)
+    _, err = fails("import", str(path), "--council", "HOM", "--user", officer.email)
+    assert expected in err
+
+
+def test_import_needs_a_member_of_a_real_council(tmp_path, home_council, officer, other_officer):
+    path = tmp_path / "pilots.json"
+    path.write_text(json.dumps([CASE_STUDY]))
+    assert "No council" in fails("import", str(path), "--council", "ZZZ", "--user", officer.email)[0]
+    assert "No person" in fails("import", str(path), "--council", "HOM", "--user", "nobody@x.example")[0]
+    assert "not a member" in fails("import", str(path), "--council", "HOM", "--user", other_officer.email)[0]
+    assert "no such file" in fails("import", str(tmp_path / "missing.json"), "--council", "HOM",
+                                   "--user", officer.email)[1]
+
+
+def test_search_lists_public_published_pilots_only(home_council, officer):
+    kinds = every_kind(home_council, officer)
+    out, _ = run("search", "arrears letter", "--json")
+    data = json.loads(out)
+    assert {r["id"] for r in data["results"]} == {kinds["public"].pk, kinds["anonymous"].pk}
+    assert set(data["results"][0]) == {"external_id", "id", "title", "council", "verdict", "score"}
+    withheld = next(r for r in data["results"] if r["id"] == kinds["anonymous"].pk)
+    assert withheld["council"] is None and withheld["verdict"] == "worked"
+    out, _ = run("search", "arrears letter", "--limit", "1")
+    assert out.count("\n") == 1 and "score" in out
+    assert "No published public pilots match" in run("search", "zebra crossings")[0]
+    assert "Give some words" in fails("search", "  ")[0]
+
+
+def test_similar_shows_only_confident_matches(home_council, officer, other_council, other_officer):
+    every_kind(home_council, officer)
+    pilot = published(other_council, other_officer, title="Text reminders before bin collection day",
+                      service_area="waste", problem="Residents miss bin collection day and bins are not put out.",
+                      change="Send a text message reminder the evening before bin collection day.")
+    data = json.loads(run("similar", "text residents the night before bin collection day", "--json")[0])
+    assert [r["id"] for r in data["results"]] == [pilot.pk]
+    assert data["results"][0]["similarity"] > 0 and data["results"][0]["effect"]["estimate"] == -20
+    assert "No confident matches" in run("similar", "zebra crossings near schools")[0]
+    readable = run("similar", "text residents the night before bin collection day")[0]
+    assert readable.startswith("1. ") and "Otherborough" in readable
+
+
+def test_record_round_trip_keeps_the_plan(home_council, officer):
+    pilot = published(home_council, officer)
+    record = pilot_record(pilot, AnonymousUser())
+    from pilotbook.api.importing import draft_fields
+    fields = draft_fields(record)
+    for name in ("problem", "change", "service_area", "design", "outcome_kind", "planned_sample", "start_date"):
+        assert fields[name] == getattr(pilot, name), name
