@@ -62,6 +62,7 @@ def json_api(view):
         except Http404 as error:
             return api_error(404, str(error) or "Not found.")
 
+    wrapped.csrf_exempt = True  # nothing here changes state, so a POST gets the JSON 405, not a CSRF page
     return wrapped
 
 

@@ -90,7 +90,8 @@ def test_bad_parameters_are_json_errors(query, field, client, db):
 
 def test_a_page_past_the_end_is_404_and_writes_are_refused(client, kinds):
     assert client.get("/api/pilots/?page=9").json()["error"]["status"] == 404
-    response = client.post("/api/pilots/")
+    from django.test import Client
+    response = Client(enforce_csrf_checks=True).post("/api/pilots/")
     assert response.status_code == 405 and response.json()["error"]["status"] == 405
     assert client.get("/api/pilots/999999/").status_code == 404
 
