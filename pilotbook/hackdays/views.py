@@ -104,14 +104,14 @@ def team_new(request, pk: int):
         "lede": _("You join the team you form. You can be in one team at a time at this hack day.")})
 
 
-def _act(request, hack_day, action, done: str, **kwargs):
-    """Run one service for a POST button and come back to the hack day with its message."""
+def _act(request, back: HackDay, action, done: str, **kwargs):
+    """Run one service for a POST button and come back to the hack day (`back`) with its message."""
     try:
         action(user=request.user, **kwargs)
     except services.HackDayError as exc:
-        return _detail(request, hack_day, exc.message)
+        return _detail(request, back, exc.message)
     messages.success(request, done)
-    return redirect(hack_day)
+    return redirect(back)
 
 
 @require_POST

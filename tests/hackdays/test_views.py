@@ -140,3 +140,17 @@ def test_making_a_pilot_from_the_page_goes_to_the_new_draft(hack_day_factory, of
     response = persona_client("champion").post(reverse("hackday-idea-pilot", args=[hack_day.pk, idea.pk]))
     idea.refresh_from_db()
     assert response.status_code == 302 and response.url == idea.pilot.get_absolute_url()
+
+
+def test_the_organiser_opens_and_closes_voting_from_the_page(hack_day_factory, persona_client):
+    hack_day = hack_day_factory()
+    client = persona_client("champion")
+    url = reverse("hackday-advance", args=[hack_day.pk])
+    assert client.post(url).status_code == 302
+    hack_day.refresh_from_db()
+    assert hack_day.stage == Stage.VOTING
+    client.post(url)
+    hack_day.refresh_from_db()
+    assert hack_day.stage == Stage.CLOSED
+    response = client.post(url)
+    assert response.status_code == 409 and "Voting has already closed." in response.content.decode()
