@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "pilotbook.demo.apps.DemoConfig",
     "pilotbook.jobs",
     "pilotbook.evidence",
+    "pilotbook.api",
     "pilotbook.hackdays",
     "pilotbook.materials",
     "pilotbook.overdue",

@@ -8,6 +8,7 @@ urlpatterns = [
     path("partners/", include("pilotbook.partners.urls")),
     path("overdue/", include("pilotbook.overdue.urls")),
     path("", include("pilotbook.evidence.urls")),
+    path("", include("pilotbook.api.urls")),
     path("hack-days/", include("pilotbook.hackdays.urls")),
     path("materials/", include("pilotbook.materials.urls")),
     path("", include("pilotbook.discussion.urls")),
