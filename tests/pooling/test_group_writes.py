@@ -123,13 +123,15 @@ def test_only_moderators_reach_pooled_groups_in_the_admin(persona, persona_clien
 
 
 def admin_group_form(**extra) -> dict:
+    """The admin's add form with no pilot rows (the rows' management form is ignored while the inline is hidden)."""
     return {"title": "Texts in the admin", "slug": "texts-in-the-admin", "outcome": "Paid on time", "measure": "RR",
-            "description": "", "intervention_type": "", "service_area": "", **extra}
+            "description": "", "intervention_type": "", "service_area": "",
+            "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0", "memberships-MIN_NUM_FORMS": "0",
+            "memberships-MAX_NUM_FORMS": "1000", **extra}
 
 
 def with_one_pilot(pilot) -> dict:
-    return {"memberships-TOTAL_FORMS": "1", "memberships-INITIAL_FORMS": "0", "memberships-MIN_NUM_FORMS": "0",
-            "memberships-MAX_NUM_FORMS": "1000", "memberships-0-pilot": str(pilot.pk),
+    return {"memberships-TOTAL_FORMS": "1", "memberships-0-pilot": str(pilot.pk),
             "memberships-0-note": "Added in the admin"}
 
 
