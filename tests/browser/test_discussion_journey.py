@@ -71,3 +71,42 @@ def test_a_question_from_another_council_is_answered_by_the_pilots_team(
     page.get_by_role("link", name="Notifications (1)").click()
     expect(page.get_by_role("heading", name=re.compile("answered your question"))).to_be_visible()
     assert_accessible(page)
+
+
+def test_email_choices_follows_history_and_unsubscribe_pages_are_accessible(
+        page, wealden, wealden_officer, leeds_officer):
+    from pilotbook.discussion import mail as discussion_mail
+    from pilotbook.discussion import services
+
+    # Given a published pilot with an edited comment from Leeds
+    pilot = make_pilot(wealden, wealden_officer, status=Status.PUBLISHED, title="Clearer arrears letter")
+    comment = services.comment_post(target=pilot, author=leeds_officer, body="First *thought*")
+    services.comment_edit(comment=comment, user=leeds_officer, body="Second *thought*")
+
+    # When the Leeds officer chooses a daily digest
+    sign_in(page, "officer@leeds.example")
+    page.goto("/notifications/email/")
+    page.get_by_label("Daily").check()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Your email choices are saved.")).to_be_visible()
+    assert_accessible(page)
+
+    # And follows a service area
+    page.goto("/discussion/following/")
+    page.get_by_role("button", name="Follow Housing and homelessness").click()
+    expect(page.get_by_role("button", name="Stop following Housing and homelessness").first).to_be_visible()
+    assert_accessible(page)
+
+    # And looks at the earlier versions of their comment
+    page.goto(pilot.get_absolute_url())
+    page.get_by_role("link", name=re.compile("Earlier versions")).click()
+    expect(page.get_by_text("First thought")).to_be_visible()
+    assert_accessible(page)
+
+    # Then an unsubscribe link works signed out
+    page.get_by_role("button", name="Sign out").click()
+    page.goto("/unsubscribe/" + discussion_mail.unsubscribe_token(leeds_officer, "digest") + "/")
+    assert_accessible(page)
+    page.get_by_role("button", name="Unsubscribe").click()
+    expect(page.get_by_role("heading", name="You are unsubscribed")).to_be_visible()
+    assert_accessible(page)
