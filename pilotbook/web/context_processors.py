@@ -7,7 +7,6 @@ def navigation(request) -> dict:
     items = [
         (_("Before you start"), reverse("before-you-start")),
         (_("Evidence"), reverse("evidence-search")),
-        (_("Pooled evidence"), reverse("pooled-groups")),
         (_("Browse pilots"), reverse("pilot-list")),
         (_("Overdue results"), reverse("overdue-list")),
     ]
