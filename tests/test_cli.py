@@ -36,6 +36,6 @@ def test_unknown_command_fails_with_a_message():
 
 
 def test_output_piped_into_a_closed_reader_is_not_a_traceback():
-    result = subprocess.run(f"'{BIN}' power --kind binary --control-rate 0.30 --worthwhile 0.05 | head -n 1",
-                            shell=True, capture_output=True, text=True, timeout=120)  # noqa: S602 - fixed command
+    command = f"'{BIN}' power --kind binary --control-rate 0.30 --worthwhile 0.05 | head -n 1"
+    result = subprocess.run(command, shell=True, capture_output=True, text=True, timeout=120)  # noqa: S602
     assert result.stdout.strip() and "Traceback" not in result.stderr
