@@ -18,6 +18,8 @@ from .models import PooledGroup
 
 COUNT_MEASURES = {"RR", "OR", "RD"}
 MEAN_MEASURES = {"MD", "SMD"}
+# Designs whose group totals mix the periods before and after the change (pilotbook.stats.analysis).
+BEFORE_AND_AFTER = {"did", "before_after"}
 
 
 @dataclass
@@ -59,9 +61,15 @@ def effect_of(pilot: Pilot, measure: str) -> tuple[float, float] | str:
             return "Its result has no confidence interval width, so its precision is unknown."
         se = (high - low) / (2 * norm.isf((1 - _interval_level(pilot)) / 2))
         return float(result.estimate), se * se
+    analysis = result.analysis
+    if analysis is None:
+        return "It was analysed outside Pilotbook, so the group totals this measure needs are not available."
+    if analysis.output.get("design") in BEFORE_AND_AFTER:
+        return ("It compared periods before and after the change, so its group totals cannot give this measure; "
+                "pool it in a group that uses each recorded effect.")
     arms = _arms(pilot)
     if arms is None or None in arms:
-        return "It was analysed outside Pilotbook, so the group totals this measure needs are not available."
+        return "Its analysis does not hold the totals of both groups that this measure needs."
     new, old = arms
     try:
         if measure in COUNT_MEASURES:
@@ -79,18 +87,20 @@ def effect_of(pilot: Pilot, measure: str) -> tuple[float, float] | str:
         return f"Its figures cannot give this measure: {exc}"
     if not sizes.k:
         return "; ".join(sizes.notes) or "Neither group had any events, so it carries no information on a ratio."
-    return sizes.yi[0], sizes.vi[0]
+    # Totals from a cluster-randomised pilot count people, not independent units: its variance carries the design
+    # effect, as if the totals were divided by it (Cochrane Handbook 23.1.4, "effective sample size").
+    design_effect = analysis.output.get("design_effect") if analysis.output.get("design") == "cluster" else None
+    return sizes.yi[0], sizes.vi[0] * max(design_effect or 1.0, 1.0)
 
 
-def pilot_evidence(pilot: Pilot, member: Member, measure: str) -> rating.PilotEvidence:
-    """What the rating needs about a pilot; intervals oriented so that positive is better."""
+def pilot_evidence(pilot: Pilot) -> rating.PilotEvidence:
+    """What the rating needs about a pilot, from its own recorded result, so its rating is the same in every group;
+    the interval is oriented so that positive is better, in the unit of its smallest worthwhile effect."""
     result = pilot.result
-    low = high = worthwhile = None
-    if measure == "GENERIC" and member.yi is not None:
-        low, high = float(result.ci_low), float(result.ci_high)
-        if pilot.better_direction == BetterDirection.LOWER:
-            low, high = -high, -low
-        worthwhile = float(pilot.worthwhile_effect) if pilot.worthwhile_effect else None
+    low, high = float(result.ci_low), float(result.ci_high)
+    if pilot.better_direction == BetterDirection.LOWER:
+        low, high = -high, -low
+    worthwhile = float(pilot.worthwhile_effect) if pilot.worthwhile_effect else None
     return rating.PilotEvidence(
         design_level=pilot.msms_level or 1,
         preregistered=pilot.registered_at is not None,
@@ -118,7 +128,7 @@ def analyse_group(group: PooledGroup, user, *, method: str = "REML", hksj: bool 
         member = Member(pilot) if isinstance(found, str) else Member(pilot, *found)
         if isinstance(found, str):
             member.reason = found
-        member.rating = rating.rate_pilot(pilot_evidence(pilot, member, group.measure))
+        member.rating = rating.rate_pilot(pilot_evidence(pilot))
         members.append(member)
     usable = [m for m in members if not m.reason]
     councils = len({m.pilot.council_id for m in usable})
@@ -132,7 +142,7 @@ def analyse_group(group: PooledGroup, user, *, method: str = "REML", hksj: bool 
                            measure=group.measure, labels=labels)
     except meta.PoolingError as exc:
         return GroupAnalysis(members, None, [], None, str(exc), councils)
-    evidence = [pilot_evidence(m.pilot, m, group.measure) for m in usable]
+    evidence = [pilot_evidence(m.pilot) for m in usable]
     worthwhile = None
     # The rating compares the pooled interval with a worthwhile effect only when every pilot shares one, in the
     # outcome's unit, with higher better (the pooled interval is not re-oriented).

@@ -40,8 +40,6 @@ def page_of(client, group) -> str:
     return html.unescape(client.get(group.get_absolute_url()).content.decode())
 
 
-@pytest.mark.xfail(strict=True, reason="pilotbook.evidence.pooling.effect_of pools a cluster pilot's counts as if "
-                   "people were randomised one by one; its variance should be multiplied by the design effect")
 def test_a_cluster_randomised_pilot_carries_its_design_effect(client, councils):
     pilots = [analysed_binary(c, u, n, f"Texts {i}")
               for i, ((c, u), n) in enumerate(zip(councils[:2], COUNTS[:2], strict=True))]
@@ -62,8 +60,6 @@ def test_a_cluster_randomised_pilot_carries_its_design_effect(client, councils):
     assert f"{expected.studies()[2].weight:.1f}%" in table
 
 
-@pytest.mark.xfail(strict=True, reason="pilotbook.evidence.pooling.effect_of compares a before-and-after pilot's "
-                   "arms summed over both periods; it should list the pilot as not pooled for a count measure")
 def test_a_before_and_after_pilot_is_not_pooled_from_its_summed_counts(client, councils):
     pilots = [analysed_binary(c, u, n, f"Texts {i}")
               for i, ((c, u), n) in enumerate(zip(councils[:2], COUNTS[:2], strict=True))]

@@ -239,8 +239,6 @@ def test_each_pilot_is_rated_and_an_amendment_after_results_counts_against_it(cl
     assert re.search(r"Evidence strength: [0-5] out of 5", page)
 
 
-@pytest.mark.xfail(strict=True, reason="pilotbook.evidence.pooling.pilot_evidence gives rate_pilot the pilot's own "
-                   "interval only in GENERIC groups, so the same pilot is rated differently in a ratio group")
 def test_a_pilots_own_rating_is_the_same_in_every_group(client, councils):
     pilots = binary_pilots(councils[:3], COUNTS[:3])
     ratio = page_text(client, group_of(pilots, "RR").get_absolute_url())

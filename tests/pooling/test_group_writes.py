@@ -142,8 +142,6 @@ def test_a_moderator_makes_a_group_in_the_admin(persona_client, moderator):
     assert PooledGroup.objects.filter(slug="texts-in-the-admin").exists()
 
 
-@pytest.mark.xfail(strict=True, reason="pilotbook.evidence.admin.MembershipInline is a plain TabularInline, so a "
-                   "moderator who is not a superuser has no permission to see or add its rows")
 def test_a_moderator_adds_pilots_to_a_group_in_the_admin(persona_client, texts, moderator):
     response = persona_client("moderator").post(reverse("admin:evidence_pooledgroup_add"),
                                                 admin_group_form(created_by=str(moderator.pk), **with_one_pilot(texts)))
@@ -151,8 +149,6 @@ def test_a_moderator_adds_pilots_to_a_group_in_the_admin(persona_client, texts, 
     assert list(PooledGroup.objects.get(slug="texts-in-the-admin").pilots.all()) == [texts]
 
 
-@pytest.mark.xfail(strict=True, reason="pilotbook.evidence.admin asks the moderator to choose created_by; it should "
-                   "be the signed-in moderator (save_model), as added_by should be for each pilot (save_formset)")
 def test_the_admin_records_which_moderator_made_the_group(persona_client, moderator):
     response = persona_client("moderator").post(reverse("admin:evidence_pooledgroup_add"), admin_group_form())
     assert response.status_code == 302
