@@ -208,6 +208,29 @@ def openapi_document(base: str) -> dict:
                 "parameters": [_path_param("slug", {"type": "string"}, "The group's short name.")],
                 "responses": {"200": _json_response("The group.", _ref("PooledGroupDetail")), **ERRORS, **NOT_FOUND},
             }},
+            "/api/overdue/": {"get": {
+                "operationId": "listOverdue",
+                "summary": "Pilots past their results-due date that you may see, and each council's reporting rate.",
+                "responses": {"200": _json_response("Overdue pilots and reporting rates.", {
+                    "type": "object",
+                    "properties": {
+                        "as_of": {"type": "string", "format": "date"},
+                        "count": {"type": "integer", "minimum": 0},
+                        "results": {"type": "array", "items": {"type": "object", "properties": {
+                            "id": {"type": "integer"}, "title": {"type": "string"}, "url": {"type": "string"},
+                            "council": {"type": ["string", "null"]}, "council_withheld": {"type": "boolean"},
+                            "status": {"type": "string"}, "results_due_date": {"type": "string", "format": "date"},
+                            "days_overdue": {"type": "integer"}},
+                            "required": ["id", "title", "council", "council_withheld", "results_due_date",
+                                         "days_overdue"]}},
+                        "reporting_rates": {"type": "array", "items": {"type": "object", "properties": {
+                            "council": {"type": "string"}, "came_due": {"type": "integer"},
+                            "on_time": {"type": "integer"}, "rate": {"type": ["number", "null"]},
+                            "overdue_now": {"type": "integer"}}}},
+                    },
+                    "required": ["as_of", "count", "results", "reporting_rates"],
+                }), **ERRORS},
+            }},
         },
         "components": {
             "securitySchemes": {

@@ -16,4 +16,5 @@ urlpatterns = [
     path("api/councils/<str:code>/", views.api_council, name="api-council"),
     path("api/pooled-groups/", views.api_pooled_groups, name="api-pooled-groups"),
     path("api/pooled-groups/<slug:slug>/", views.api_pooled_group, name="api-pooled-group"),
+    path("api/overdue/", views.api_overdue, name="api-overdue"),
 ]

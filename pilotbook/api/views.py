@@ -267,3 +267,25 @@ def api_pooled_group(request, slug: str):
     if group is None:
         raise Http404("No pooled group with that name.")
     return _json(_group(group, request, detail=True))
+
+
+@json_api
+def api_overdue(request):
+    """Overdue pilots the person may see, with the reporting rates, by the rules of the overdue pages."""
+    from pilotbook.overdue import selectors as overdue
+
+    today = timezone.localdate()
+    pilots = [{
+        "id": pilot.pk,
+        "title": pilot.title,
+        "url": request.build_absolute_uri(pilot.get_absolute_url()),
+        "council": pilot.council_id if pilot.council_shown_to(request.user) else None,
+        "council_withheld": not pilot.council_shown_to(request.user),
+        "status": pilot.status,
+        "results_due_date": pilot.results_due_date.isoformat(),
+        "days_overdue": overdue.days_overdue(pilot, today),
+    } for pilot in overdue.overdue_pilots(request.user, today=today)]
+    rates = [{"council": rate.council.code, "came_due": rate.came_due, "on_time": rate.on_time,
+              "rate": rate.rate, "overdue_now": rate.overdue_now}
+             for rate in overdue.reporting_rates(request.user, today=today)]
+    return _json({"as_of": today.isoformat(), "count": len(pilots), "results": pilots, "reporting_rates": rates})
