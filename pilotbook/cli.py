@@ -84,16 +84,15 @@ SUBCOMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] in SUBCOMMANDS:
-        try:
-            return SUBCOMMANDS[argv[0]](argv[1:])
-        except BrokenPipeError:  # output piped into `head` and closed early: not an error worth a traceback
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            return 0
-    if argv and argv[0] in {"-h", "--help"}:
+    command = SUBCOMMANDS.get(argv[0]) if argv else None
+    if command is None and argv and argv[0] in {"-h", "--help"}:
         print("usage: pilotbook serve [--host H] [--port P] | pilotbook COMMAND [ARGS] (any Django management command)")
         print("       pilotbook help   lists the management commands")
-    return manage(argv)
+    try:
+        return command(argv[1:]) if command else manage(argv)
+    except BrokenPipeError:  # output piped into `head` and closed early: not an error worth a traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

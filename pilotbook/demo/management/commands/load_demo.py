@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from pilotbook.councils.models import Council, Membership, Role, User
 from pilotbook.councils.services import councils_load
+from pilotbook.demo.community import load_demo_community
 from pilotbook.demo.data import GENERATORS
 from pilotbook.demo.lessons import LESSONS, STOPPED_REASONS
 from pilotbook.demo.pilots import PILOTS, DemoPilot
@@ -45,6 +46,7 @@ class Command(BaseCommand):
             for spec in PILOTS:
                 self._pilot(spec, people)
             groups = load_demo_groups(User.objects.get(email="moderator@pilotbook.example"))
+            load_demo_community({u.email: u for u in User.objects.filter(email__in=[p[0] for p in DEMO_PEOPLE])})
         self.stdout.write(f"Loaded {len(PILOTS)} demo pilots and {groups} pooled groups.")
         self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
         for email, _name, code, role, moderator in DEMO_PEOPLE:
