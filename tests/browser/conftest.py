@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from pilotbook.councils.models import Role
 from tests.factories import CouncilFactory, member
@@ -26,6 +26,7 @@ AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "ax
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 PASSWORD = "journey-password-2026"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+expect.set_options(timeout=15_000)  # assertions wait longer than Playwright's 5 s default on a busy machine
 
 
 def pytest_collection_modifyitems(items):
@@ -57,7 +58,7 @@ def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="en-GB")
     context.route("**/*", _only_local)
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(30_000)  # generous: a shared 2-core machine can be slow under load
     yield page
     context.close()
 
