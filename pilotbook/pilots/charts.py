@@ -21,6 +21,7 @@ from . import presenters
 from .choices import BetterDirection, OutcomeKind, Verdict
 
 WIDTH, LEFT, RIGHT = 640, 150, 20
+EFFECT_LEFT = 200  # room for comparison labels such as "new letter − old letter"
 ROW_HEIGHT, TOP, AXIS = 44, 40, 36
 # Line styles that differ by more than colour, for Kaplan-Meier curves.
 CURVE_STYLES = [("#1d70b8", ""), ("#d4351c", "8 4"), ("#00703c", "2 3"), ("#6f72af", "12 3 2 3")]
@@ -76,6 +77,8 @@ class EffectChart:
     x_zero: float = 0
     x_worthwhile: float = 0
     axis_y: float = 0
+    left: float = EFFECT_LEFT
+    label_x: float = EFFECT_LEFT - 10
     tick_label_y: float = 0
     worthwhile_label_y: float = 0
     title: str = ""
@@ -90,10 +93,10 @@ def effect_chart(rows: list[EffectRow], *, unit: str, worthwhile: float, better:
     pad = (high - low) * 0.08 or 1.0
     ticks = nice_ticks(low - pad, high + pad)
     lo, hi = min(ticks[0], low - pad), max(ticks[-1], high + pad)
-    scale = (WIDTH - LEFT - RIGHT) / (hi - lo)
+    scale = (WIDTH - EFFECT_LEFT - RIGHT) / (hi - lo)
 
     def x(value: float) -> float:
-        return round(LEFT + (value - lo) * scale, 1)
+        return round(EFFECT_LEFT + (value - lo) * scale, 1)
 
     for index, row in enumerate(rows):
         row.x_est, row.x_low, row.x_high = x(row.estimate), x(row.ci_low), x(row.ci_high)

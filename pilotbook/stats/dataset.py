@@ -181,6 +181,12 @@ def read_table(source: str | os.PathLike | bytes | BinaryIO, *, filename: str) -
     if _is_empty(data):
         raise DataError("The file is empty.")
     table = _read_csv(data) if extension == ".csv" else _read_xlsx(data)
+    if extension == ".csv" and len(table.columns) == 1:
+        header = str(table.columns[0])
+        for separator, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "vertical bars")):
+            if separator in header:
+                raise DataError(f"The file's columns seem to be separated by {name}, not commas; save it as "
+                                "'CSV (comma delimited)' or as XLSX and upload it again.")
     if len(table) == 0:
         raise DataError("The file has a header row but no data rows.")
     return table

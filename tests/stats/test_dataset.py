@@ -243,3 +243,10 @@ def test_count_figures_need_no_n():
     ds = dataset_from_summaries("count", [{"label": "a", "events": 3, "exposure": 2.5},
                                           {"label": "b", "events": 4, "exposure": 3}], control="a")
     assert ds.n_known is False and ds.arm_stats("b").exposure == 3
+
+
+@pytest.mark.parametrize(("text", "name"), [(b"group;paid\nold;1\nnew;0\n", "semicolons"),
+                                            (b"group\tpaid\nold\t1\nnew\t0\n", "tabs")])
+def test_a_csv_separated_by_something_other_than_commas_is_explained(text, name):
+    with pytest.raises(DataError, match=f"separated by {name}, not commas"):
+        read_table(text, filename="outcomes.csv")
