@@ -143,3 +143,13 @@ def test_dashboard_shows_what_is_due_and_what_is_overdue(client, home_council, o
                start_date=dt.date(2025, 1, 1), end_date=dt.date(2025, 3, 1), results_due_date=dt.date(2025, 5, 1))
     page = client.get(reverse("dashboard")).content.decode()
     assert "Record the result" in page and "Overdue" in page and "Late one" in page
+
+
+def test_listing_many_pilots_checks_membership_once_not_per_pilot(client, home_council, officer,
+                                                                  django_assert_max_num_queries):
+    for i in range(15):
+        make_pilot(home_council, officer, status=Status.PUBLISHED, title=f"Pilot {i}", visibility="public_anonymous")
+    client.force_login(officer)
+    with django_assert_max_num_queries(15):
+        page = client.get(reverse("pilot-list")).content.decode()
+    assert page.count(home_council.name) >= 15

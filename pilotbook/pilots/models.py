@@ -32,6 +32,18 @@ from .choices import (
 )
 
 
+def member_council_ids(user) -> frozenset[str]:
+    """The codes of the councils this person belongs to, looked up once per user object (so a page listing many
+    pilots asks the database once, not once per pilot). Used for what is shown; changes are checked afresh."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_pilotbook_council_ids", None)
+    if cached is None:
+        cached = frozenset(user.memberships.values_list("council_id", flat=True))
+        user._pilotbook_council_ids = cached
+    return cached
+
+
 class PilotQuerySet(models.QuerySet):
     def visible_to(self, user) -> PilotQuerySet:
         """The one place that says who may read which pilot (tested as a matrix in tests/test_access_matrix.py).
@@ -183,17 +195,13 @@ class Pilot(models.Model):
         """Whether this person may see which council ran the pilot (withheld names stay withheld)."""
         if self.visibility != Visibility.PUBLIC_ANONYMOUS:
             return True
-        return user.is_authenticated and (
-            user.is_moderator or user.memberships.filter(council_id=self.council_id).exists()
-        )
+        return user.is_authenticated and (user.is_moderator or self.council_id in member_council_ids(user))
 
     def result_shown_to(self, user) -> bool:
         """Other councils and the public see a result once it is published and any embargo has passed."""
         if self.status == Status.PUBLISHED and self.published_at and self.published_at <= timezone.now():
             return True
-        return user.is_authenticated and (
-            user.is_moderator or user.memberships.filter(council_id=self.council_id).exists()
-        )
+        return user.is_authenticated and (user.is_moderator or self.council_id in member_council_ids(user))
 
     @property
     def lessons(self) -> list[tuple[str, str]]:
