@@ -7,6 +7,7 @@ Pilots are registered here; pooled groups and materials register their own adapt
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
@@ -18,22 +19,24 @@ from pilotbook.pilots.models import Pilot
 
 
 @dataclass(frozen=True)
-class TargetType:
+class TargetType(ABC):
+    """The rules for one kind of target; each kind implements the three abstract methods."""
+
     slug: str
     model: type
     team_label: str  # "the pilot's team"
 
+    @abstractmethod
     def visible(self, user):
         """The queryset of targets this person may read."""
-        raise NotImplementedError
 
+    @abstractmethod
     def is_open(self, target) -> bool:
         """Whether the target takes comments at all (e.g. only published pilots)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def team_council_id(self, target) -> str | None:
         """The council whose members are the target's own team."""
-        raise NotImplementedError
 
     def follow_keys(self, target) -> list[tuple[str, str]]:
         """(subject, value) pairs of Follow rows that match activity on this target."""
