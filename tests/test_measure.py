@@ -352,7 +352,8 @@ def test_the_example_files_offered_on_the_upload_page_analyse(name, kind, column
                              control="old letter", **columns)
     result = analyse(data, AnalysisSpec(kind=kind, control="old letter", better="higher" if kind == "binary"
                                         else "lower", worthwhile=0.05 if kind == "binary" else 7)).to_dict()
-    assert result["comparisons"][0]["verdict"] in {"worked", "inconclusive", "no_worthwhile_effect", "made_worse"}
+    # The examples are made so the change clearly worked: a newcomer's first try shows a real verdict.
+    assert result["comparisons"][0]["verdict"] == "worked"
 
 
 def test_extreme_figures_get_a_message_not_an_error_page(client, officer, home_council):
