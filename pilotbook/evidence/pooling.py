@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef
 from scipy.stats import norm
 
 from pilotbook.pilots.choices import BetterDirection, OutcomeKind
-from pilotbook.pilots.models import Pilot
+from pilotbook.pilots.models import Amendment, Pilot
 from pilotbook.stats import effect_sizes, meta, rating
 
 from .models import PooledGroup
@@ -33,8 +34,10 @@ class Member:
 
 def members_visible_to(group: PooledGroup, user):
     """The group's pilots this person may see, with results released (published, past any embargo)."""
+    amended = Amendment.objects.filter(pilot=OuterRef("pk"), after_results_seen=True)
     return (Pilot.objects.visible_to(user).results_released().filter(pooled_memberships__group=group)
-            .select_related("council", "result", "result__analysis").order_by("published_at", "pk"))
+            .select_related("council", "result", "result__analysis")
+            .annotate(amended_after_results=Exists(amended)).order_by("published_at", "pk"))
 
 
 def _interval_level(pilot: Pilot) -> float:
@@ -93,6 +96,13 @@ def effect_of(pilot: Pilot, measure: str) -> tuple[float, float] | str:
     return sizes.yi[0], sizes.vi[0] * max(design_effect or 1.0, 1.0)
 
 
+def _amended_after_results(pilot: Pilot) -> bool:
+    annotated = getattr(pilot, "amended_after_results", None)  # set by members_visible_to, one query for all
+    if annotated is not None:
+        return annotated
+    return pilot.amendments.filter(after_results_seen=True).exists()
+
+
 def pilot_evidence(pilot: Pilot) -> rating.PilotEvidence:
     """What the rating needs about a pilot, from its own recorded result, so its rating is the same in every group;
     the interval is oriented so that positive is better, in the unit of its smallest worthwhile effect."""
@@ -104,7 +114,7 @@ def pilot_evidence(pilot: Pilot) -> rating.PilotEvidence:
     return rating.PilotEvidence(
         design_level=pilot.msms_level or 1,
         preregistered=pilot.registered_at is not None,
-        amended_after_results=pilot.amendments.filter(after_results_seen=True).exists(),
+        amended_after_results=_amended_after_results(pilot),
         sample_size=result.sample_size,
         planned_sample_size=pilot.planned_sample,
         ci_low=low, ci_high=high, worthwhile=worthwhile,
