@@ -26,7 +26,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import snowballstemmer
@@ -65,8 +65,12 @@ class Params:
     concept_weight: float = 1.5  # a synonym group matched by the query
     covered_literal_weight: float = 0.5  # a query word that is also part of a matched synonym phrase
 
+    @cached_property
+    def _weights(self) -> dict[str, float]:
+        return dict(self.field_weights)
+
     def weight(self, field_name: str) -> float:
-        return dict(self.field_weights).get(field_name, 1.0)
+        return self._weights.get(field_name, 1.0)
 
 
 DEFAULT_PARAMS = Params()
@@ -79,6 +83,7 @@ class Token:
     end: int
 
 
+@lru_cache(maxsize=50_000)
 def _fold(word: str) -> str:
     decomposed = unicodedata.normalize("NFKD", word.casefold())
     return _NOT_ALNUM.sub("", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))

@@ -48,20 +48,19 @@ def _published(queryset: QuerySet | None) -> QuerySet:
     return pilots.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
 
 
-def _candidate_ids_sqlite(features: list[str], pilots: QuerySet) -> list[int]:
+def _candidates_sqlite(features: list[str], pilots: QuerySet) -> list[SearchDocument]:
     visible_sql, visible_params = pilots.values("pk").query.sql_with_params()
     match = " OR ".join(f'"{f}"' for f in features)  # features are [a-z0-9]+ only
     weights = ", ".join(str(w) for _, w in ranking.DEFAULT_PARAMS.field_weights)
-    # visible_sql is Django's own compiled SQL (its values stay parameters); weights are constants.
+    columns = ", ".join(f"evidence_searchdocument.{name}" for name in ("id", "pilot_id", *ranking.FIELDS))
+    # visible_sql is Django's own compiled SQL (its values stay parameters); weights and columns are constants.
     sql = " ".join((
-        "SELECT evidence_searchdocument.id FROM evidence_fts",
+        "SELECT " + columns + " FROM evidence_fts",  # noqa: S608 (constants and Django-compiled SQL only)
         "JOIN evidence_searchdocument ON evidence_searchdocument.id = evidence_fts.rowid",
         "WHERE evidence_fts MATCH %s AND evidence_searchdocument.pilot_id IN (" + visible_sql + ")",
         "ORDER BY bm25(evidence_fts, " + weights + ") LIMIT %s",
     ))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [match, *visible_params, CANDIDATES])
-        return [row[0] for row in cursor.fetchall()]
+    return list(SearchDocument.objects.raw(sql, [match, *visible_params, CANDIDATES]))
 
 
 def _selective(features: list[str], df: dict[str, int]) -> list[str]:
@@ -80,22 +79,20 @@ def _selective(features: list[str], df: dict[str, int]) -> list[str]:
     return chosen
 
 
-def _candidate_ids_postgres(features: list[str], pilots: QuerySet) -> list[int]:
-    df = dict(SearchTerm.objects.filter(term__in=features).values_list("term", "doc_count"))
+def _candidates_postgres(features: list[str], df: dict[str, int], pilots: QuerySet) -> list[SearchDocument]:
+    """The best CANDIDATES documents by PostgreSQL's own rank, with their features, in one query."""
     query = SearchQuery(" | ".join(_selective(features, df)), search_type="raw", config="simple")
     return list(
         SearchDocument.objects.filter(pilot__in=pilots.values("pk"), vector=query)
         .annotate(rank=SearchRank(F("vector"), query, weights=[0.2, 0.4, 0.7, 1.0]))
-        .order_by("-rank", "pk").values_list("pk", flat=True)[:CANDIDATES]
+        .order_by("-rank", "pk").only("pk", "pilot_id", *ranking.FIELDS)[:CANDIDATES]
     )
 
 
-def _candidates(features: list[str], pilots: QuerySet) -> list[SearchDocument]:
+def _candidates(features: list[str], df: dict[str, int], pilots: QuerySet) -> list[SearchDocument]:
     if connection.vendor == "postgresql":
-        ids = _candidate_ids_postgres(features, pilots)
-    else:
-        ids = _candidate_ids_sqlite(features, pilots)
-    return list(SearchDocument.objects.filter(pk__in=ids).defer("vector"))
+        return _candidates_postgres(features, df, pilots)
+    return _candidates_sqlite(features, pilots)
 
 
 def _stats(features: list[str]) -> ranking.CorpusStats:
@@ -118,17 +115,20 @@ def _ranked(text: str, queryset: QuerySet | None):
     features = sorted(weights)
     stats = _stats(features)
     scored = []
-    for doc in _candidates(features, _published(queryset)):
+    for doc in _candidates(features, stats.df, _published(queryset)):
         counts = _document(doc)
         scored.append((ranking.score(weights, counts, stats), doc, counts))
     scored.sort(key=lambda row: (-row[0], row[1].pilot_id))
     return weights, stats, scored
 
 
-def _highlights(pilot: Pilot, matched: set[str]) -> dict[str, SafeString]:
+def _highlights(pilot: Pilot, matched: set[str], counts: dict[str, Counter]) -> dict[str, SafeString]:
+    """Title always; other fields only when they hold a matched feature (a snippet without a mark says nothing)."""
     fields = pilot_search_fields(pilot)  # the council is blank when its name is withheld
     out = {"title": mark_safe(ranking.highlight(fields["title"], matched))}  # noqa: S308 (escaped by highlight)
     for name in ("problem", "change", "lessons", "partners", "council"):
+        if matched.isdisjoint(counts.get(name, ())):
+            continue
         html = ranking.highlight(fields[name], matched, max_chars=SNIPPET_CHARS)
         if "<mark>" in html:
             out[name] = mark_safe(html)  # noqa: S308 (escaped by highlight)
@@ -145,7 +145,7 @@ def _hits(rows, weights, limit: int | None, similarity=None) -> list[Hit]:
                             None)
         kept.append((doc.pilot_id, features))
         matched = {f for f in weights if any(f in c for c in counts.values())}
-        hits.append(Hit(doc.pilot_id, round(score, 6), _highlights(pilots[doc.pilot_id], matched), duplicate_of,
+        hits.append(Hit(doc.pilot_id, round(score, 6), _highlights(pilots[doc.pilot_id], matched, counts), duplicate_of,
                         similarity(doc) if similarity else None))
     return hits
 
