@@ -57,7 +57,9 @@ class NewResultsFeed(Feed):
         who = item.council.name if item.council_shown_to(anonymous) else "A council (name withheld)"
         parts = [f"{who}. {item.get_service_area_display()}."]
         result = getattr(item, "result", None)
-        if result:
+        if result and result.is_reported:
+            parts.append(f"Verdict as reported by its source, not checked by Pilotbook. {result.summary}".strip())
+        if result and result.has_interval:
             parts.append(f"Effect {result.estimate.normalize():f} {item.outcome_unit} "
                          f"(95% CI {result.ci_low.normalize():f} to {result.ci_high.normalize():f}) "
                          f"on {item.outcome_name.lower() or 'the primary outcome'}.")

@@ -1,25 +1,57 @@
-"""Importing pilot records (the /schema/pilot.json format) as drafts for one council, all or nothing."""
+"""`pilotbook import`: pilots and existing case studies from JSON Lines, JSON or CSV, all or nothing.
+
+A record without a verdict becomes a draft pilot of its council. A record with a verdict (a case study done
+elsewhere, or a result in a Pilotbook export) becomes a published pilot whose result is marked as reported by its
+source: Pilotbook shows the source's verdict as the source's, never as one it judged (docs/adr/0007-imports.md).
+
+Every record is checked (the /schema/pilot.json shape plus the import fields below, then the model's own rules)
+before anything is written; one problem anywhere and nothing is imported, with every problem named by record.
+
+Import fields, beyond the pilot record's: ``council_code``, ``summary`` (stored as the change tried),
+``verdict``, ``effect`` (a number, a sentence, or {estimate, ci_low, ci_high}), ``lessons`` (a sentence, or the
+record's four-part object), ``source_url`` and ``external_id`` (unique; `pilotbook search` prints it).
+"""
 
 from __future__ import annotations
 
+import copy
+import csv
 import datetime as dt
+import io
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
+from django.utils import timezone
 
 from pilotbook.councils.models import Council
-from pilotbook.pilots import services
-from pilotbook.pilots.choices import Visibility
+from pilotbook.evidence.index import search_index_new
+from pilotbook.pilots.choices import Status, Verdict, Visibility
+from pilotbook.pilots.models import Pilot, Result, member_council_ids
 
 from .schema import import_schema, validate
 
-# Record keys that describe a pilot's history in Pilotbook, not its plan: read, checked, not imported.
-IGNORED = ("id", "url", "api_url", "status", "council", "council_withheld", "evidence_level", "registered_at",
-           "started_at", "published_at", "plan_sha256", "result", "failure_reason", "failure_detail", "is_demo")
+# Record keys that describe a pilot's history in Pilotbook, not its plan or result: read, checked, not imported.
+IGNORED = ("id", "url", "api_url", "status", "council_withheld", "evidence_level", "registered_at", "started_at",
+           "published_at", "plan_sha256", "is_demo")
+
+# CSV columns: the import fields, then plan fields by their model names (flat, unlike the JSON record).
+CSV_COLUMNS = (
+    "external_id", "title", "summary", "council_code", "service_area", "intervention_type", "verdict", "effect",
+    "effect_ci_low", "effect_ci_high", "lessons", "source_url",
+    "problem", "change", "partners", "hypothesis", "design", "outcome_name", "outcome_unit", "outcome_kind",
+    "better_direction", "worthwhile_effect", "planned_sample", "planned_clusters", "start_date", "end_date",
+    "results_due_date", "visibility", "failure_reason", "failure_detail", "sample_size", "method",
+    "lessons_aim", "lessons_happened", "lessons_why", "lessons_differently",
+)
+_CSV_INTEGERS = {"planned_sample", "planned_clusters", "sample_size"}
+_CSV_NUMBERS = {"worthwhile_effect", "effect_ci_low", "effect_ci_high"}
+MAX_FILE_BYTES = 200 * 1024 * 1024
 
 
 class ImportFailed(Exception):
@@ -30,39 +62,52 @@ class ImportFailed(Exception):
 
 @dataclass
 class ImportReport:
-    created: list[int] = field(default_factory=list)
+    drafts: list[int] = field(default_factory=list)
+    published: list[int] = field(default_factory=list)
     ignored: set[str] = field(default_factory=set)
 
+    @property
+    def created(self) -> list[int]:
+        return self.drafts + self.published
 
-def read_records(path: Path) -> list[dict]:
-    """A JSON array of records, a JSON export document ({"pilots": [...]}), or JSON Lines (one record a line)."""
+
+# Reading -----------------------------------------------------------------------------------------------------
+
+def read_records(path: Path) -> list[tuple[str, object]]:
+    """(label, record) pairs from a CSV file, a JSON array, a JSON export ({"pilots": [...]}) or JSON Lines."""
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise ImportFailed([f"{path}: larger than {MAX_FILE_BYTES // 1024 // 1024} MB; split it into parts"])
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise ImportFailed([f"{path}: no such file"]) from None
     except (OSError, UnicodeDecodeError) as error:
-        raise ImportFailed([f"{path}: cannot read it ({error})"]) from None
+        raise ImportFailed([f"{path}: cannot read it as UTF-8 text ({error})"]) from None
     stripped = text.strip()
     if not stripped:
         raise ImportFailed([f"{path}: the file is empty"])
+    if path.suffix.lower() == ".csv":
+        return _read_csv(text, path)
     if stripped.startswith("["):
         try:
             data = json.loads(stripped)
         except json.JSONDecodeError as error:
             raise ImportFailed([f"{path}: not valid JSON: {error}"]) from None
-        return data
+        if not isinstance(data, list):
+            raise ImportFailed(["the file must hold a list of pilot records"])
+        return [(f"record {n}", record) for n, record in enumerate(data, start=1)]
     try:
-        document = json.loads(stripped)
+        document = json.loads(stripped)  # an export document; JSON Lines fails here at its second line
     except json.JSONDecodeError:
         document = None
     if isinstance(document, dict) and isinstance(document.get("pilots"), list):
-        return document["pilots"]
+        return [(f"record {n}", record) for n, record in enumerate(document["pilots"], start=1)]
     records, errors = [], []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            records.append(json.loads(line))
+            records.append((f"line {number}", json.loads(line)))
         except json.JSONDecodeError as error:
             errors.append(f"line {number}: not valid JSON: {error.msg}")
     if errors:
@@ -70,8 +115,119 @@ def read_records(path: Path) -> list[dict]:
     return records
 
 
+def _read_csv(text: str, path: Path) -> list[tuple[str, object]]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [name.strip().lower() for name in next(reader)]
+    unknown = [name for name in header if name not in CSV_COLUMNS]
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    if unknown or repeated or "title" not in header:
+        problems = []
+        if unknown:
+            problems.append(f"{path}: unknown column(s) {', '.join(repr(n) for n in unknown)}; the columns are: "
+                            + ", ".join(CSV_COLUMNS))
+        if repeated:
+            problems.append(f"{path}: column(s) {', '.join(repeated)} appear more than once")
+        if "title" not in header:
+            problems.append(f"{path}: the first line must name the columns, including title")
+        raise ImportFailed(problems)
+    records = []
+    line = reader.line_num
+    for row in reader:
+        label, line = f"line {line + 1}", reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            records.append((label, _BadRow(f"{len(row)} cells but {len(header)} columns")))
+            continue
+        records.append((label, _csv_record(dict(zip(header, row, strict=True)))))
+    return records
+
+
+@dataclass(frozen=True)
+class _BadRow:
+    problem: str
+
+
+def _csv_value(name: str, cell: str):
+    """A CSV cell as the JSON value the schema expects; a cell that is not a number stays text (and fails)."""
+    if name in _CSV_INTEGERS or name in _CSV_NUMBERS:
+        try:
+            number = float(cell.replace(",", ""))
+        except ValueError:
+            return cell
+        return int(number) if name in _CSV_INTEGERS and number.is_integer() else number
+    if name == "effect":
+        try:
+            return float(cell.replace(",", ""))
+        except ValueError:
+            return cell  # an effect in words, as the source reported it
+    return cell
+
+
+def _csv_record(row: dict[str, str]) -> dict:
+    values = {name: _csv_value(name, cell.strip()) for name, cell in row.items() if cell.strip()}
+    record: dict = {}
+    outcome = {key: values.pop(f"outcome_{key}") for key in ("name", "unit", "kind") if f"outcome_{key}" in values}
+    for key in ("better_direction", "worthwhile_effect"):
+        if key in values:
+            outcome[key] = values.pop(key)
+    if outcome:
+        record["outcome"] = outcome
+    parts = {key: values.pop(f"lessons_{key}") for key in ("aim", "happened", "why", "differently")
+             if f"lessons_{key}" in values}
+    if parts:
+        if "lessons" in values:
+            record["_problems"] = ["give either lessons or the four lessons_ columns, not both"]
+        record["lessons"] = parts
+    low, high = values.pop("effect_ci_low", None), values.pop("effect_ci_high", None)
+    if low is not None or high is not None:
+        record["effect"] = {"estimate": values.pop("effect", None), "ci_low": low, "ci_high": high}
+    record.update(values)
+    return record
+
+
+# Checking ----------------------------------------------------------------------------------------------------
+
+EFFECT = {
+    "type": ["number", "string", "object", "null"],
+    "description": "The effect the source reported: a number in the outcome's unit, a sentence, or an estimate "
+                   "with its 95% confidence interval.",
+    "properties": {"estimate": {"type": "number"}, "ci_low": {"type": ["number", "null"]},
+                   "ci_high": {"type": ["number", "null"]}},
+    "required": ["estimate"],
+    "additionalProperties": False,
+}
+
+
+@cache
+def record_schema() -> dict:
+    """The import schema: the pilot record's fields (only title required) and the import-only fields."""
+    schema = copy.deepcopy(import_schema())
+    props = schema["properties"]
+    props["council_code"] = {"type": "string", "minLength": 1, "maxLength": 5,
+                             "description": "Three-letter local authority code (mySociety)."}
+    props["summary"] = {"type": "string", "description": "What was tried; stored as the change tried."}
+    props["verdict"] = {"type": ["string", "null"], "enum": [*Verdict.values, None],
+                        "description": "The verdict the source reported; makes the record a published case study."}
+    props["effect"] = EFFECT
+    props["lessons"] = {**props["lessons"], "type": ["object", "string", "null"], "required": []}
+    # An exported result: estimate and interval may be unknown for a reported one.
+    for key in ("estimate", "ci_low", "ci_high"):
+        props["result"]["properties"][key] = {"type": ["number", "null"]}
+    props["result"]["required"] = ["verdict"]
+    return schema
+
+
+@dataclass
+class _Row:
+    label: str
+    council_code: str
+    pilot: Pilot
+    result: Result | None
+
+
 def _decimal(value) -> Decimal | None:
-    if value is None:
+    if value is None or isinstance(value, str):
         return None
     try:
         return Decimal(str(value))
@@ -83,13 +239,15 @@ def _date(value) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
-def draft_fields(record: dict) -> dict:
-    """Model fields of a draft from a (valid) record."""
+_url = URLValidator(schemes=["http", "https"])
+
+
+def _plan_fields(record: dict) -> dict:
     outcome = record.get("outcome") or {}
-    lessons = record.get("lessons") or {}
-    fields = {
+    return {
+        "title": record["title"].strip(),
         "problem": record.get("problem", ""),
-        "change": record.get("change", ""),
+        "change": record.get("change") or record.get("summary", ""),
         "hypothesis": record.get("hypothesis", ""),
         "partners": record.get("partners", ""),
         "secondary_outcomes": record.get("secondary_outcomes", ""),
@@ -107,46 +265,157 @@ def draft_fields(record: dict) -> dict:
         "end_date": _date(record.get("end_date")),
         "results_due_date": _date(record.get("results_due_date")),
         "visibility": record.get("visibility") or Visibility.COUNCILS,
-        "lessons_aim": lessons.get("aim", ""),
-        "lessons_happened": lessons.get("happened", ""),
-        "lessons_why": lessons.get("why", ""),
-        "lessons_differently": lessons.get("differently", ""),
+        "external_id": (record.get("external_id") or "").strip(),
+        "source_url": (record.get("source_url") or "").strip(),
+        "failure_reason": record.get("failure_reason") or "",
+        "failure_detail": record.get("failure_detail", ""),
     }
-    return fields
 
 
-def _label(index: int, record) -> str:
+def _lessons(record: dict) -> dict:
+    lessons = record.get("lessons")
+    if isinstance(lessons, str):  # one sentence of lessons: what others should do differently
+        return {"lessons_differently": lessons.strip()}
+    lessons = lessons or {}
+    return {f"lessons_{key}": (lessons.get(key) or "").strip() for key in ("aim", "happened", "why", "differently")}
+
+
+def _reported(record: dict) -> tuple[str | None, dict]:
+    """The reported verdict and the result's fields, from `verdict`/`effect` or an exported `result`."""
+    exported = record.get("result") or {}
+    verdict = record.get("verdict") or exported.get("verdict")
+    effect = record.get("effect")
+    fields = {"sample_size": record.get("sample_size", exported.get("sample_size")),
+              "method": record.get("method") or exported.get("method") or "",
+              "summary": exported.get("summary") or ""}
+    if exported and effect is None:
+        effect = {"estimate": exported.get("estimate"), "ci_low": exported.get("ci_low"),
+                  "ci_high": exported.get("ci_high")}
+    if isinstance(effect, str):
+        fields["summary"] = "\n".join(filter(None, (effect.strip(), fields["summary"])))
+    elif isinstance(effect, int | float):
+        fields["estimate"] = _decimal(effect)
+    elif isinstance(effect, dict):
+        fields.update({key: _decimal(effect.get(key)) for key in ("estimate", "ci_low", "ci_high")})
+    return verdict, fields
+
+
+def _check(record: dict) -> list[str]:
+    """Rules across fields that the schema cannot say."""
+    problems = list(record.get("_problems", []))
+    if record.get("summary") and record.get("change"):
+        problems.append("give either summary or change, not both (summary is stored as the change tried)")
+    if record.get("source_url"):
+        try:
+            _url(record["source_url"])
+        except ValidationError:
+            problems.append(f"source_url: {record['source_url']!r} is not a web address (http:// or https://)")
+    verdict, result = _reported(record)
+    if verdict is None:
+        if record.get("effect") is not None:
+            problems.append("effect: an effect needs the verdict the source reported (add verdict)")
+        if record.get("failure_reason"):
+            problems.append("failure_reason: only a record with a verdict has a reason it did not work")
+        return problems
+    if not any(_lessons(record).values()):
+        problems.append("lessons: a case study with a verdict is published, and publishing needs its lessons")
+    low, estimate, high = result.get("ci_low"), result.get("estimate"), result.get("ci_high")
+    if (low is None) != (high is None):
+        problems.append("effect: give both ends of the confidence interval, or neither")
+    elif low is not None and (estimate is None or not low <= estimate <= high):
+        problems.append("effect: the estimate must lie between ci_low and ci_high")
+    if verdict == Verdict.WORKED and record.get("failure_reason"):
+        problems.append("failure_reason: a pilot that worked has no reason it did not work")
+    return problems
+
+
+def _row(label: str, record, councils: dict[str, Council], default_council: str | None, user,
+         now) -> tuple[_Row | None, list[str]]:
+    if isinstance(record, _BadRow):
+        return None, [f"{label}: {record.problem}"]
     title = record.get("title") if isinstance(record, dict) else None
-    return f"record {index}" + (f" ({str(title)[:60]!r})" if isinstance(title, str) and title else "")
+    name = label + (f" ({str(title)[:60]!r})" if isinstance(title, str) and title.strip() else "")
+    clean = {k: v for k, v in record.items() if k != "_problems"} if isinstance(record, dict) else record
+    problems = validate(clean, record_schema()) or _check(record)
+    if problems:
+        return None, [f"{name}: {p}" for p in problems]
+    if not record["title"].strip():
+        return None, [f"{name}: title: must not be empty"]
+    code = (record.get("council_code") or (record.get("council") or {}).get("code") or default_council or "").upper()
+    if not code:
+        return None, [f"{name}: no council: add council_code, or give --council for every record"]
+    if code not in councils:
+        return None, [f"{name}: council_code: no council with the code {code!r}"]
+    if user is not None and not user.is_moderator and code not in member_council_ids(user):
+        return None, [f"{name}: {user.email} is not a member of {councils[code].name}; only a moderator imports "
+                      "for other councils"]
+    pilot = Pilot(council=councils[code], created_by=user, **_plan_fields(record))
+    verdict, fields = _reported(record)
+    result = None
+    if verdict is not None:
+        for field_name, text in _lessons(record).items():
+            setattr(pilot, field_name, text)
+        pilot.status, pilot.published_at = Status.PUBLISHED, now
+        result = Result(pilot=pilot, verdict=verdict, source=Result.Source.REPORTED, recorded_by=user, **fields)
+    elif pilot.end_date and not pilot.results_due_date:
+        pilot.results_due_date = pilot.default_results_due_date()
+    try:
+        pilot.full_clean(exclude=["registered_plan", "council", "created_by"], validate_unique=False,
+                         validate_constraints=False)
+        if result is not None:
+            result.full_clean(exclude=["pilot", "recorded_by", "analysis"], validate_unique=False,
+                              validate_constraints=False)
+    except ValidationError as error:
+        return None, [f"{name}: {key}: {m}" for key, messages in error.message_dict.items() for m in messages]
+    return _Row(name, code, pilot, result), []
 
 
-def import_records(records, *, council: Council, user) -> ImportReport:
-    """Create one draft per record in one transaction; any error anywhere and nothing is created."""
-    if not isinstance(records, list):
-        raise ImportFailed(["the file must hold a list of pilot records"])
+def _unique_external_ids(rows: list[_Row]) -> list[str]:
+    errors, seen = [], {}
+    for row in rows:
+        key = row.pilot.external_id
+        if not key:
+            continue
+        if key in seen:
+            errors.append(f"{row.label}: external_id {key!r} is also used by {seen[key]}")
+        seen[key] = row.label
+    taken: dict[str, int] = {}
+    keys = list(seen)
+    for start in range(0, len(keys), 500):
+        taken.update(Pilot.objects.filter(external_id__in=keys[start:start + 500]).values_list("external_id", "pk"))
+    errors.extend(f"{row.label}: external_id {row.pilot.external_id!r} is already imported (pilot "
+                  f"{taken[row.pilot.external_id]})" for row in rows if row.pilot.external_id in taken)
+    return errors
+
+
+# Writing -----------------------------------------------------------------------------------------------------
+
+def import_records(records: list[tuple[str, object]], *, user=None, default_council: str | None = None,
+                   batch_size: int = 2000) -> ImportReport:
+    """Check every record, then create them all in one transaction; any problem and nothing is created."""
     if not records:
         raise ImportFailed(["the file holds no records"])
-    schema, errors, report = import_schema(), [], ImportReport()
+    councils = {c.code: c for c in Council.objects.all()}
+    now = timezone.now()
+    rows, errors, report = [], [], ImportReport()
+    for label, record in records:
+        row, problems = _row(label, record, councils, default_council, user, now)
+        errors.extend(problems)
+        if row is not None:
+            rows.append(row)
+            if isinstance(record, dict):
+                report.ignored.update(key for key in IGNORED if record.get(key) not in (None, "", False))
+    errors.extend(_unique_external_ids(rows))
+    if errors:
+        raise ImportFailed(errors)
     with transaction.atomic():
-        for index, record in enumerate(records, start=1):
-            problems = validate(record, schema)
-            if problems:
-                errors.extend(f"{_label(index, record)}: {problem}" for problem in problems)
-                continue
-            report.ignored.update(key for key in IGNORED if record.get(key) not in (None, "", False))
-            fields = draft_fields(record)
-            try:
-                with transaction.atomic():
-                    pilot = services.pilot_create_draft(council=council, user=user, title=record["title"],
-                                                        **fields)
-                    if pilot.end_date and not pilot.results_due_date:
-                        pilot.results_due_date = pilot.default_results_due_date()
-                        pilot.save(update_fields=["results_due_date"])
-            except ValidationError as error:
-                for name, messages in error.message_dict.items():
-                    errors.extend(f"{_label(index, record)}: {name}: {m}" for m in messages)
-                continue
-            report.created.append(pilot.pk)
-        if errors:
-            raise ImportFailed(errors)  # rolls back every draft made above
+        pilots = Pilot.objects.bulk_create([row.pilot for row in rows], batch_size=batch_size)
+        results = [row.result for row in rows if row.result is not None]
+        for result in results:
+            result.pilot_id = result.pilot.pk
+        Result.objects.bulk_create(results, batch_size=batch_size)
+        report.published = [p.pk for p in pilots if p.status == Status.PUBLISHED]
+        report.drafts = [p.pk for p in pilots if p.status != Status.PUBLISHED]
+        search_index_new(report.published)
     return report
+

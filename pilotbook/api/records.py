@@ -95,6 +95,7 @@ def pilot_record(pilot: Pilot, user, *, base: str | None = None) -> dict:
             "ci_low": _number(result.ci_low),
             "ci_high": _number(result.ci_high),
             "verdict": result.verdict,
+            "source": result.source,
             "reaches_worthwhile": result.reaches_worthwhile,
             "method": result.method,
             "sample_size": result.sample_size,
@@ -110,6 +111,8 @@ def pilot_record(pilot: Pilot, user, *, base: str | None = None) -> dict:
         "failure_reason": (pilot.failure_reason or None) if (lessons_released or ended_without_result) else None,
         "failure_detail": pilot.failure_detail if (lessons_released or ended_without_result) else "",
         "is_demo": pilot.is_demo,
+        "external_id": pilot.external_id or None,
+        "source_url": pilot.source_url or None,
     }
 
 
@@ -138,6 +141,7 @@ COLUMNS: list[tuple[str, callable]] = [
     ("end_date", lambda r: r["end_date"]),
     ("published_at", lambda r: r["published_at"]),
     ("verdict", lambda r: r["result"]["verdict"] if r["result"] else None),
+    ("verdict_source", lambda r: r["result"]["source"] if r["result"] else None),
     ("estimate", lambda r: r["result"]["estimate"] if r["result"] else None),
     ("ci_low", lambda r: r["result"]["ci_low"] if r["result"] else None),
     ("ci_high", lambda r: r["result"]["ci_high"] if r["result"] else None),
@@ -150,6 +154,8 @@ COLUMNS: list[tuple[str, callable]] = [
     ("failure_reason", lambda r: r["failure_reason"]),
     ("failure_detail", lambda r: r["failure_detail"]),
     ("is_demo", lambda r: r["is_demo"]),
+    ("external_id", lambda r: r["external_id"]),
+    ("source_url", lambda r: r["source_url"]),
 ]
 
 

@@ -29,7 +29,7 @@ from pilotbook.pilots.choices import (
 )
 
 SCHEMA_PATH = "/schema/pilot.json"
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 def _nullable_enum(values, description: str) -> dict:
@@ -121,17 +121,21 @@ def pilot_schema() -> dict:
             "description": "The headline result (new minus old, 95% CI); null when none is recorded or it is "
                            "not yet released to the reader.",
             "properties": {
-                "estimate": {"type": "number"},
-                "ci_low": {"type": "number"},
-                "ci_high": {"type": "number"},
+                "estimate": {"type": ["number", "null"],
+                             "description": "Null only for a reported result whose source gave no number."},
+                "ci_low": {"type": ["number", "null"]},
+                "ci_high": {"type": ["number", "null"]},
                 "verdict": {"type": "string", "enum": list(Verdict.values)},
+                "source": {"type": "string", "enum": ["pilotbook", "reported"],
+                           "description": "pilotbook: judged by Pilotbook from the confidence interval; reported: "
+                                          "the verdict an imported case study's source reported, not checked."},
                 "reaches_worthwhile": {"type": "boolean",
                                        "description": "Whether the estimate reaches the smallest worthwhile effect."},
                 "method": {"type": "string"},
                 "sample_size": {"type": ["integer", "null"], "minimum": 0},
                 "summary": {"type": "string"},
             },
-            "required": ["estimate", "ci_low", "ci_high", "verdict", "reaches_worthwhile", "method",
+            "required": ["estimate", "ci_low", "ci_high", "verdict", "source", "reaches_worthwhile", "method",
                          "sample_size", "summary"],
             "additionalProperties": False,
         },
@@ -150,6 +154,10 @@ def pilot_schema() -> dict:
         "failure_reason": _nullable_enum(FailureReason.values, "Main reason the pilot did not work."),
         "failure_detail": _text("More about the reason."),
         "is_demo": {"type": "boolean", "description": "Fictional demo data."},
+        "external_id": {"type": ["string", "null"], "maxLength": 200,
+                        "description": "The identifier the record had where it was imported from (pilotbook import)."},
+        "source_url": {"type": ["string", "null"], "format": "uri", "maxLength": 500,
+                       "description": "The page an imported case study came from."},
     }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -113,3 +113,52 @@ def search_reindex_all(*, batch_size: int = 1000) -> int:
     })
     _fill_vectors(SearchDocument.objects.all())
     return count
+
+
+def _add_term_counts(df: Counter, batch_size: int = 1000) -> None:
+    """Add document frequencies to SearchTerm in place (INSERT ... ON CONFLICT DO UPDATE, on both databases), so
+    a pilot indexed at the same time by search_index_pilot is not lost."""
+    table = SearchTerm._meta.db_table
+    items = list(df.items())
+    with connection.cursor() as cursor:
+        for start in range(0, len(items), batch_size):
+            chunk = items[start:start + batch_size]
+            values = ", ".join(["(%s, %s)"] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {table} (term, doc_count) VALUES {values} "  # noqa: S608 (constant table name)
+                f"ON CONFLICT (term) DO UPDATE SET doc_count = {table}.doc_count + excluded.doc_count",
+                [x for pair in chunk for x in pair],
+            )
+
+
+@transaction.atomic
+def search_index_new(pilot_ids, *, batch_size: int = 2000) -> int:
+    """Index many newly published pilots at once (pilotbook import); returns how many were indexed.
+
+    The pilots must not be in the index yet. Term counts and totals are added to, not rebuilt, so the rest of
+    the index is untouched; on PostgreSQL the weighted tsvector is built by the INSERT itself.
+    """
+    thesaurus = ranking.default_thesaurus()
+    df: Counter = Counter()
+    totals: Counter = Counter()
+    count = 0
+    ids = sorted(pilot_ids)
+    for start in range(0, len(ids), batch_size):
+        pilots = (Pilot.objects.filter(pk__in=ids[start:start + batch_size], status=Status.PUBLISHED)
+                  .select_related("council", "result").order_by("pk"))
+        docs = []
+        for pilot in pilots:
+            features = ranking.document_features(pilot_search_fields(pilot), thesaurus)
+            df.update({f for feats in features.values() for f in feats})
+            totals.update({name: len(feats) for name, feats in features.items()})
+            docs.append(SearchDocument(pilot=pilot, **{name: " ".join(f) for name, f in features.items()}))
+        SearchDocument.objects.bulk_create(docs)
+        count += len(docs)
+    if not count:
+        return 0
+    _add_term_counts(df)
+    _state()
+    SearchIndexState.objects.filter(pk=1).update(
+        doc_count=F("doc_count") + count, **{f"len_{name}": F(f"len_{name}") + totals[name] for name in ranking.FIELDS})
+    _fill_vectors(SearchDocument.objects.filter(vector__isnull=True))  # only the new ones lack a vector
+    return count

@@ -58,6 +58,8 @@ def _arms(pilot: Pilot):
 def effect_of(pilot: Pilot, measure: str) -> tuple[float, float] | str:
     """(yi, vi) on the analysis scale for the group's measure, or the plain reason it cannot be given."""
     result = pilot.result
+    if not result.has_interval:
+        return "Its source reported a verdict without an effect and confidence interval, so it cannot be pooled."
     if measure == "GENERIC":
         low, high = float(result.ci_low), float(result.ci_high)
         if high <= low:
@@ -107,8 +109,8 @@ def pilot_evidence(pilot: Pilot) -> rating.PilotEvidence:
     """What the rating needs about a pilot, from its own recorded result, so its rating is the same in every group;
     the interval is oriented so that positive is better, in the unit of its smallest worthwhile effect."""
     result = pilot.result
-    low, high = float(result.ci_low), float(result.ci_high)
-    if pilot.better_direction == BetterDirection.LOWER:
+    low, high = (float(result.ci_low), float(result.ci_high)) if result.has_interval else (None, None)
+    if low is not None and pilot.better_direction == BetterDirection.LOWER:
         low, high = -high, -low
     worthwhile = float(pilot.worthwhile_effect) if pilot.worthwhile_effect else None
     return rating.PilotEvidence(

@@ -270,7 +270,7 @@ def result_view(pilot, result) -> dict:
         view["report"] = analysis_report(pilot, analysis.output)
         view["chart"] = view["report"]["chart"]
         view["cost"] = cost_view(pilot, analysis.output)
-    else:
+    elif result.has_interval and pilot.worthwhile_effect is not None and pilot.better_direction:
         row = EffectRow(label=_("Pilot − comparison"), estimate=float(result.estimate),
                         ci_low=float(result.ci_low), ci_high=float(result.ci_high))
         view["chart"] = effect_chart([row], unit=pilot.outcome_unit, worthwhile=float(pilot.worthwhile_effect),

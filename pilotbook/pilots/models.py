@@ -154,6 +154,9 @@ class Pilot(models.Model):
     embargo_until = models.DateField(_("embargo until"), null=True, blank=True)
 
     is_demo = models.BooleanField(_("demo data"), default=False)
+    # Imported records (pilotbook import): the source's own identifier and the page the case study came from.
+    external_id = models.CharField(_("identifier in the source"), max_length=200, blank=True)
+    source_url = models.URLField(_("source"), max_length=500, blank=True)
 
     objects = PilotQuerySet.as_manager()
 
@@ -162,6 +165,10 @@ class Pilot(models.Model):
         indexes = [
             models.Index(fields=["council", "status"]),
             models.Index(fields=["service_area", "intervention_type"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["external_id"], condition=~models.Q(external_id=""),
+                                    name="pilot_external_id_unique"),
         ]
 
     def __str__(self) -> str:
@@ -240,12 +247,21 @@ class Result(models.Model):
 
     The verdict is never typed in: pilotbook.pilots.services.result_record() derives it with
     pilotbook.stats.verdicts.judge() from the CI and the registered better direction and worthwhile effect.
+    The one exception is an imported case study (``source == REPORTED``, `pilotbook import`): its verdict is the
+    one its source reported, shown as such, and its effect and interval may be unknown (null).
     """
 
+    class Source(models.TextChoices):
+        PILOTBOOK = "pilotbook", _("Judged by Pilotbook from the effect and its confidence interval")
+        REPORTED = "reported", _("Reported by the source; not checked by Pilotbook")
+
     pilot = models.OneToOneField(Pilot, on_delete=models.CASCADE, related_name="result")
-    estimate = models.DecimalField(_("effect"), max_digits=14, decimal_places=4)
-    ci_low = models.DecimalField(_("95% confidence interval, lower end"), max_digits=14, decimal_places=4)
-    ci_high = models.DecimalField(_("95% confidence interval, upper end"), max_digits=14, decimal_places=4)
+    estimate = models.DecimalField(_("effect"), max_digits=14, decimal_places=4, null=True, blank=True)
+    ci_low = models.DecimalField(_("95% confidence interval, lower end"), max_digits=14, decimal_places=4,
+                                 null=True, blank=True)
+    ci_high = models.DecimalField(_("95% confidence interval, upper end"), max_digits=14, decimal_places=4,
+                                  null=True, blank=True)
+    source = models.CharField(_("verdict from"), max_length=10, choices=Source.choices, default=Source.PILOTBOOK)
     sample_size = models.PositiveIntegerField(_("sample analysed"), null=True, blank=True)
     method = models.CharField(_("method"), max_length=200, blank=True)
     summary = models.TextField(_("what happened"), blank=True)
@@ -258,8 +274,25 @@ class Result(models.Model):
     recorded_at = models.DateTimeField(auto_now=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
 
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(source="reported") | models.Q(estimate__isnull=False, ci_low__isnull=False,
+                                                                 ci_high__isnull=False),
+                name="result_judged_has_effect_and_interval",
+            ),
+        ]
+
     def __str__(self) -> str:
         return f"Result of {self.pilot}"
+
+    @property
+    def has_interval(self) -> bool:
+        return self.estimate is not None and self.ci_low is not None and self.ci_high is not None
+
+    @property
+    def is_reported(self) -> bool:
+        return self.source == self.Source.REPORTED
 
 
 class Analysis(models.Model):

@@ -53,14 +53,16 @@ def test_import_makes_drafts_for_the_council(tmp_path, home_council, officer):
     assert pilot.results_due_date is not None  # the default rule: 12 weeks after the end
 
 
-def test_an_exported_file_imports_again(tmp_path, client, home_council, other_council, officer, other_officer):
+def test_an_exported_file_imports_again(tmp_path, client, home_council, other_council, officer, moderator):
     published(home_council, officer, title="Clearer arrears letter")
     path = tmp_path / "export.json"
     path.write_bytes(client.get("/export/pilots.json").content)
-    out, _ = run("import", str(path), "--council", "OTH", "--user", other_officer.email)
-    assert "Imported 1 pilot(s)" in out and "result" in out  # says the result was not imported
-    copy = Pilot.objects.get(council=other_council)
-    assert copy.status == "draft" and copy.title == "Clearer arrears letter" and copy.lessons_aim
+    Pilot.objects.all().delete()
+    out, _ = run("import", str(path), "--user", moderator.email)
+    assert "1 published case study" in out and "registered_at" in out  # says what history was not imported
+    copy = Pilot.objects.get()
+    assert copy.council == home_council and copy.status == "published" and copy.lessons_aim
+    assert copy.result.source == "reported" and copy.result.verdict == "worked" and copy.result.has_interval
 
 
 def test_json_lines_work_too(tmp_path, home_council, officer):
@@ -108,7 +110,9 @@ def test_import_needs_a_member_of_a_real_council(tmp_path, home_council, officer
     path.write_text(json.dumps([CASE_STUDY]))
     assert "No council" in fails("import", str(path), "--council", "ZZZ", "--user", officer.email)[0]
     assert "No person" in fails("import", str(path), "--council", "HOM", "--user", "nobody@x.example")[0]
-    assert "not a member" in fails("import", str(path), "--council", "HOM", "--user", other_officer.email)[0]
+    assert "record 1 ('Shorter council tax reminder'): no council" in fails("import", str(path))[1]
+    assert "officer@other.example is not a member of Homeshire" in fails(
+        "import", str(path), "--council", "HOM", "--user", other_officer.email)[1]
     assert "no such file" in fails("import", str(tmp_path / "missing.json"), "--council", "HOM",
                                    "--user", officer.email)[1]
 
@@ -143,7 +147,8 @@ def test_similar_shows_only_confident_matches(home_council, officer, other_counc
 def test_record_round_trip_keeps_the_plan(home_council, officer):
     pilot = published(home_council, officer)
     record = pilot_record(pilot, AnonymousUser())
-    from pilotbook.api.importing import draft_fields
-    fields = draft_fields(record)
-    for name in ("problem", "change", "service_area", "design", "outcome_kind", "planned_sample", "start_date"):
+    from pilotbook.api.importing import _plan_fields
+    fields = _plan_fields(record)
+    for name in ("title", "problem", "change", "service_area", "design", "outcome_kind", "better_direction",
+                 "worthwhile_effect", "planned_sample", "start_date", "end_date", "visibility"):
         assert fields[name] == getattr(pilot, name), name

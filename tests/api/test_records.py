@@ -67,7 +67,8 @@ def test_a_result_under_embargo_is_shown_only_to_its_council(home_council, offic
 def test_a_released_result_has_estimate_interval_verdict_and_lessons(home_council, officer):
     record = pilot_record(published(home_council, officer), AnonymousUser())
     assert record["result"] == {"estimate": -20, "ci_low": -27, "ci_high": -13, "verdict": "worked",
-                                "reaches_worthwhile": True, "method": "", "sample_size": 390, "summary": ""}
+                                "source": "pilotbook", "reaches_worthwhile": True, "method": "", "sample_size": 390,
+                                "summary": ""}
     assert record["evidence_level"] == 5 and record["design"] == "randomised_individual"
     assert record["url"].endswith(f"/pilots/{record['id']}/")
     assert len(record["plan_sha256"]) == 64

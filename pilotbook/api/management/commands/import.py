@@ -1,44 +1,48 @@
-"""`pilotbook import FILE --council CODE --user EMAIL`: pilot records (/schema/pilot.json) become drafts.
+"""`pilotbook import FILE [--council CODE] [--user EMAIL]`: pilots and case studies from JSON Lines, JSON or CSV.
 
-All or nothing: every record is checked against the schema and the model, and one bad record means nothing is
-imported. Each problem is printed on its own line ("record 3 ('Title'): outcome.kind: ..."); exit status 2.
+All or nothing: every record is checked against the schema, the import rules and the model, and one bad record
+means nothing is imported. Each problem is printed on its own line ("line 3 ('Title'): verdict: ..."); exit 2.
+See pilotbook.api.importing for the fields.
 """
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from pilotbook.api.importing import IGNORED, ImportFailed, import_records, read_records
+from pilotbook.api.importing import CSV_COLUMNS, IGNORED, ImportFailed, import_records, read_records
 from pilotbook.councils.models import Council, User
 
 
 class Command(BaseCommand):
-    help = ("Import pilot records (JSON array, JSON export or JSON Lines, in the /schema/pilot.json format) as "
-            "drafts for a council. All or nothing.")
+    help = ("Import pilots (as drafts) and case studies with a reported verdict (published) from JSON Lines, a "
+            "JSON array or export, or CSV (.csv; columns: " + ", ".join(CSV_COLUMNS) + "). All or nothing.")
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
-        parser.add_argument("--council", required=True, help="three-letter code of the council the pilots belong to")
-        parser.add_argument("--user", required=True, help="email of a member of that council, recorded as creator")
+        parser.add_argument("--council", help="three-letter code of the council for records that name none")
+        parser.add_argument("--user", help="email of the person recorded as creator: a member of each record's "
+                                           "council, or a moderator")
 
-    def handle(self, *args, file: Path, council: str, user: str, **options):
-        found = Council.objects.filter(code=council.upper()).first()
-        if found is None:
+    def handle(self, *args, file: Path, council: str | None, user: str | None, **options):
+        if council and not Council.objects.filter(code=council.upper()).exists():
             raise CommandError(f"No council with the code {council!r}.", returncode=2)
-        person = User.objects.filter(email__iexact=user).first()
-        if person is None:
-            raise CommandError(f"No person with the email {user!r}.", returncode=2)
-        if not person.memberships.filter(council=found).exists():
-            raise CommandError(f"{person.email} is not a member of {found.name}.", returncode=2)
+        person = None
+        if user:
+            person = User.objects.filter(email__iexact=user).first()
+            if person is None:
+                raise CommandError(f"No person with the email {user!r}.", returncode=2)
         try:
-            report = import_records(read_records(file), council=found, user=person)
+            report = import_records(read_records(file), user=person, default_council=council)
         except ImportFailed as failure:
             for line in failure.errors:
                 self.stderr.write(line)
             raise CommandError(f"{len(failure.errors)} problem(s) in {file}; nothing was imported.",
                                returncode=2) from None
-        self.stdout.write(f"Imported {len(report.created)} pilot(s) as drafts for {found.name}: "
-                          f"ids {', '.join(str(pk) for pk in report.created)}.")
+        self.stdout.write(f"Imported {len(report.created)} pilot(s): {len(report.drafts)} draft(s), "
+                          f"{len(report.published)} published case stud{'y' if len(report.published) == 1 else 'ies'} "
+                          "with the verdict their source reported.")
+        if len(report.created) <= 20:
+            self.stdout.write(f"Ids: {', '.join(str(pk) for pk in report.created)}.")
         if report.ignored:
             fields = ", ".join(key for key in IGNORED if key in report.ignored)
-            self.stdout.write(f"Not imported (a draft has no history or result yet): {fields}.")
+            self.stdout.write(f"Not imported (history in the source system, not part of a plan): {fields}.")

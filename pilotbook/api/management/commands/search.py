@@ -16,7 +16,7 @@ def hit_rows(hits, anonymous) -> list[dict]:
         pilot = pilots[hit.pilot_id]
         result = getattr(pilot, "result", None) if pilot.result_shown_to(anonymous) else None
         rows.append({
-            "external_id": None,  # pilots have no external identifier yet
+            "external_id": pilot.external_id or None,
             "id": pilot.pk,
             "title": pilot.title,
             "council": pilot.council.name if pilot.council_shown_to(anonymous) else None,
@@ -24,7 +24,8 @@ def hit_rows(hits, anonymous) -> list[dict]:
             "score": hit.score,
             "similarity": hit.similarity,
             "effect": {"estimate": float(result.estimate), "ci_low": float(result.ci_low),
-                       "ci_high": float(result.ci_high), "unit": pilot.outcome_unit} if result else None,
+                       "ci_high": float(result.ci_high), "unit": pilot.outcome_unit}
+            if result and result.has_interval else None,
             "failure_reason": pilot.failure_reason or None,
             "duplicate_of": hit.duplicate_of,
         })

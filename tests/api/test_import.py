@@ -1,0 +1,198 @@
+"""`pilotbook import` of case studies from CSV and JSON Lines: reported verdicts, external ids, all or nothing."""
+
+import csv
+import io
+import json
+
+import jsonschema
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.management import CommandError, call_command
+
+from pilotbook.api.records import pilot_record
+from pilotbook.api.schema import pilot_schema
+from pilotbook.evidence.index import search_reindex_all
+from pilotbook.evidence.models import SearchIndexState, SearchTerm
+from pilotbook.evidence.pooling import effect_of
+from pilotbook.pilots.models import Pilot
+
+from .helpers import published
+
+HEADER = ["external_id", "title", "summary", "council_code", "service_area", "intervention_type", "verdict",
+          "effect", "effect_ci_low", "effect_ci_high", "lessons", "source_url", "visibility"]
+
+ROWS = [
+    ["lga-101", "Text reminders before bin day", "Residents got a text the evening before collection.", "HOM",
+     "waste", "channel_shift", "worked", "-3.1", "-4.0", "-2.2", "Start with the streets with most missed bins.",
+     "https://www.local.gov.uk/case-studies/bin-texts", "public"],
+    ["lga-102", "Chatbot for council tax questions", "A web chatbot answered common questions.", "OTH",
+     "revenues_benefits", "technology", "no_worthwhile_effect", "Calls fell by about 2%, within normal variation",
+     "", "", "People still phoned to check what the chatbot said.", "https://example.org/chatbot", "public"],
+    ["", "Door knocking for rent arrears", "Officers visited tenants two weeks behind.", "HOM", "housing",
+     "process_redesign", "", "", "", "", "", "", ""],
+]
+
+
+def write_csv(path, rows, header=HEADER):
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def run(*args):
+    out, err = io.StringIO(), io.StringIO()
+    call_command(*args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def fails(*args):
+    err = io.StringIO()
+    with pytest.raises(CommandError) as info:
+        call_command(*args, stdout=io.StringIO(), stderr=err)
+    assert info.value.returncode == 2
+    return str(info.value), err.getvalue().strip().splitlines()
+
+
+def test_csv_case_studies_are_published_with_the_reported_verdict(tmp_path, home_council, other_council, moderator):
+    out, _ = run("import", str(write_csv(tmp_path / "cases.csv", ROWS)), "--user", moderator.email)
+    assert "Imported 3 pilot(s): 1 draft(s), 2 published case studies" in out
+
+    bins = Pilot.objects.get(external_id="lga-101")
+    assert bins.council == home_council and bins.status == "published" and bins.published_at
+    assert bins.change == "Residents got a text the evening before collection."
+    assert bins.source_url == "https://www.local.gov.uk/case-studies/bin-texts"
+    assert bins.lessons_differently == "Start with the streets with most missed bins."
+    assert bins.result.source == "reported" and bins.result.verdict == "worked"
+    assert [float(x) for x in (bins.result.estimate, bins.result.ci_low, bins.result.ci_high)] == [-3.1, -4.0, -2.2]
+    assert bins.registered_at is None  # a case study was never pre-registered here
+
+    chatbot = Pilot.objects.get(external_id="lga-102")
+    assert chatbot.council == other_council and chatbot.result.verdict == "no_worthwhile_effect"
+    assert chatbot.result.estimate is None and not chatbot.result.has_interval
+    assert chatbot.result.summary == "Calls fell by about 2%, within normal variation"
+
+    draft = Pilot.objects.get(title="Door knocking for rent arrears")
+    assert draft.status == "draft" and draft.external_id == "" and not hasattr(draft, "result_cache")
+
+
+def test_imported_case_studies_are_searchable_with_their_external_id(tmp_path, home_council, other_council,
+                                                                    moderator):
+    run("import", str(write_csv(tmp_path / "cases.csv", ROWS)), "--user", moderator.email)
+    data = json.loads(run("search", "text message before bin collection", "--json")[0])
+    top = data["results"][0]
+    assert top["external_id"] == "lga-101" and top["verdict"] == "worked" and top["council"] == "Homeshire"
+    # The bulk index adds exactly what a rebuild from scratch finds.
+    state = SearchIndexState.objects.get()
+    counts = dict(SearchTerm.objects.values_list("term", "doc_count"))
+    lengths = (state.doc_count, state.len_title, state.len_problem, state.len_change, state.len_lessons)
+    search_reindex_all()
+    rebuilt = SearchIndexState.objects.get()
+    assert (rebuilt.doc_count, rebuilt.len_title, rebuilt.len_problem, rebuilt.len_change,
+            rebuilt.len_lessons) == lengths == (2, *lengths[1:])
+    assert dict(SearchTerm.objects.values_list("term", "doc_count")) == counts
+
+
+def test_the_case_study_page_says_the_verdict_is_the_sources(tmp_path, client, home_council, other_council,
+                                                            moderator):
+    run("import", str(write_csv(tmp_path / "cases.csv", ROWS)), "--user", moderator.email)
+    chatbot = Pilot.objects.get(external_id="lga-102")
+    page = client.get(chatbot.get_absolute_url()).content.decode()
+    assert "Verdict reported by its source:" in page and "No worthwhile effect" in page
+    assert "Pilotbook has not checked it" in page and 'href="https://example.org/chatbot"' in page
+    assert "What the source reported" in page and "95% confidence interval" not in page
+    bins = client.get(Pilot.objects.get(external_id="lga-101").get_absolute_url()).content.decode()
+    assert "95% confidence interval" in bins and "Verdict reported by its source:" in bins
+    register = client.get("/evidence/what-didnt-work/").content.decode()
+    assert "Chatbot for council tax questions" in register
+
+
+def test_a_reported_verdict_without_an_interval_is_not_pooled(tmp_path, home_council, other_council, moderator):
+    run("import", str(write_csv(tmp_path / "cases.csv", ROWS)), "--user", moderator.email)
+    chatbot = Pilot.objects.get(external_id="lga-102")
+    assert "cannot be pooled" in effect_of(chatbot, "GENERIC")
+    bins = Pilot.objects.get(external_id="lga-101")
+    estimate, variance = effect_of(bins, "GENERIC")
+    assert estimate == pytest.approx(-3.1) and variance > 0
+
+
+def test_records_of_case_studies_match_the_published_schema(tmp_path, client, home_council, other_council,
+                                                            moderator):
+    run("import", str(write_csv(tmp_path / "cases.csv", ROWS)), "--user", moderator.email)
+    validator = jsonschema.Draft202012Validator(pilot_schema(), format_checker=jsonschema.FormatChecker())
+    for pilot in Pilot.objects.filter(status="published").select_related("council", "result"):
+        record = pilot_record(pilot, AnonymousUser())
+        assert not [e.message for e in validator.iter_errors(record)]
+        assert record["result"]["source"] == "reported" and record["external_id"].startswith("lga-")
+    exported = client.get("/export/pilots.csv").content.decode()
+    header = next(row for row in csv.reader(io.StringIO(exported)) if row and row[0] == "id")
+    assert {"verdict_source", "external_id", "source_url"} <= set(header)
+
+
+def test_json_lines_case_study_with_an_effect_object(tmp_path, home_council, officer):
+    record = {"title": "Plain-English arrears letter", "summary": "Rewrote the first arrears letter.",
+              "council_code": "hom", "verdict": "inconclusive", "effect": {"estimate": 1.5, "ci_low": -2, "ci_high": 5},
+              "failure_reason": "too_small", "lessons": {"aim": "Faster contact.", "happened": "Too few letters."},
+              "external_id": "arrears-1"}
+    path = tmp_path / "cases.jsonl"
+    path.write_text(json.dumps(record) + "\n")
+    run("import", str(path), "--user", officer.email)
+    pilot = Pilot.objects.get(external_id="arrears-1")
+    assert pilot.failure_reason == "too_small" and pilot.lessons_aim == "Faster contact."
+    assert pilot.result.verdict == "inconclusive" and pilot.result.ci_high == 5 and pilot.created_by == officer
+
+
+def test_every_bad_row_is_named_and_nothing_is_imported(tmp_path, home_council, other_council, moderator):
+    published(home_council, moderator, title="Already here", external_id="lga-900")
+    bad = [
+        ROWS[0],
+        ["lga-101", "Same id again", "x", "HOM", "", "", "", "", "", "", "", "", ""],
+        ["lga-103", "Unknown council", "x", "ZZZ", "", "", "", "", "", "", "", "", ""],
+        ["lga-104", "Bad verdict", "x", "HOM", "", "", "it worked", "", "", "", "lessons", "", ""],
+        ["lga-105", "No lessons", "x", "HOM", "", "", "worked", "", "", "", "", "", ""],
+        ["lga-106", "Interval wrong way", "x", "HOM", "", "", "worked", "5", "6", "7", "l", "", ""],
+        ["lga-107", "One end only", "x", "HOM", "", "", "worked", "5", "4", "", "l", "", ""],
+        ["lga-108", "Effect without verdict", "x", "HOM", "", "", "", "5", "", "", "", "", ""],
+        ["lga-109", "Not a web address", "x", "HOM", "", "", "worked", "", "", "", "l", "javascript:alert(1)", ""],
+        ["lga-900", "Imported before", "x", "HOM", "", "", "", "", "", "", "", "", ""],
+        ["lga-110", "Too few cells"],
+        ["lga-111", "", "x", "HOM", "", "", "", "", "", "", "", "", ""],
+    ]
+    message, lines = fails("import", str(write_csv(tmp_path / "bad.csv", bad)), "--user", moderator.email)
+    assert "nothing was imported" in message
+    expected = [
+        "line 3 ('Same id again'): external_id 'lga-101' is also used by line 2",
+        "line 4 ('Unknown council'): council_code: no council with the code 'ZZZ'",
+        "line 5 ('Bad verdict'): verdict: 'it worked' is not one of: worked",
+        "line 6 ('No lessons'): lessons: a case study with a verdict is published",
+        "line 7 ('Interval wrong way'): effect: the estimate must lie between ci_low and ci_high",
+        "line 8 ('One end only'): effect: give both ends of the confidence interval, or neither",
+        "line 9 ('Effect without verdict'): effect: an effect needs the verdict",
+        "line 10 ('Not a web address'): source_url: 'javascript:alert(1)' is not a web address",
+        "line 11 ('Imported before'): external_id 'lga-900' is already imported",
+        "line 12: 2 cells but 13 columns",
+        "line 13: title: required",
+    ]
+    for start in expected:
+        assert any(line.startswith(start) for line in lines), (start, "\n".join(lines))
+    assert Pilot.objects.count() == 1
+
+
+@pytest.mark.parametrize(("header", "problem"), [
+    (["title", "colour"], "unknown column(s) 'colour'"),
+    (["title", "title"], "column(s) title appear more than once"),
+    (["summary"], "the first line must name the columns, including title"),
+])
+def test_bad_csv_headers_say_what_is_wrong(header, problem, tmp_path, home_council, moderator):
+    path = write_csv(tmp_path / "bad.csv", [["x"] * len(header)], header=header)
+    _, lines = fails("import", str(path), "--user", moderator.email)
+    assert any(problem in line for line in lines), lines
+
+
+def test_numbers_in_csv_cells_are_checked(tmp_path, home_council, officer):
+    header = ["title", "planned_sample", "worthwhile_effect", "start_date"]
+    path = write_csv(tmp_path / "plan.csv", [["Plan", "lots", "2.5", "2026-13-01"]], header=header)
+    _, lines = fails("import", str(path), "--council", "HOM", "--user", officer.email)
+    assert any("planned_sample: 'lots' is not of type integer" in line for line in lines), lines
+    assert any("start_date: '2026-13-01' is not a valid date" in line for line in lines), lines
