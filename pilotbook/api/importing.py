@@ -227,12 +227,13 @@ class _Row:
 
 
 def _decimal(value) -> Decimal | None:
+    """A JSON number as stored (4 decimal places), so binary noise such as 5.210000000000001 is not an error."""
     if value is None or isinstance(value, str):
         return None
     try:
+        return Decimal(str(value)).quantize(Decimal("0.0001"))
+    except InvalidOperation:  # too large to quantise: the model's own check names it
         return Decimal(str(value))
-    except InvalidOperation:
-        return None
 
 
 def _date(value) -> dt.date | None:
@@ -416,6 +417,6 @@ def import_records(records: list[tuple[str, object]], *, user=None, default_coun
         Result.objects.bulk_create(results, batch_size=batch_size)
         report.published = [p.pk for p in pilots if p.status == Status.PUBLISHED]
         report.drafts = [p.pk for p in pilots if p.status != Status.PUBLISHED]
-        search_index_new(report.published)
+        search_index_new(pilots)
     return report
 

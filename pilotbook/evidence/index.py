@@ -131,34 +131,50 @@ def _add_term_counts(df: Counter, batch_size: int = 1000) -> None:
             )
 
 
+def _insert_documents(docs: list[SearchDocument]) -> None:
+    """Insert new documents; on PostgreSQL the weighted tsvector is built in the same INSERT, not a second pass."""
+    if connection.vendor != "postgresql":
+        SearchDocument.objects.bulk_create(docs)
+        return
+    table = SearchDocument._meta.db_table
+    names = ("pilot_id", *ranking.FIELDS)
+    vector = " || ".join(f"setweight(to_tsvector('simple', u.{name}), '{weight}')"
+                         for name, weight in VECTOR_WEIGHTS.items())
+    casts = ", ".join(["%s::int[]"] + ["%s::text[]"] * len(ranking.FIELDS))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(names)}, indexed_at, vector) "  # noqa: S608 (constant names only)
+            f"SELECT {', '.join('u.' + n for n in names)}, now(), {vector} "
+            f"FROM unnest({casts}) AS u({', '.join(names)})",
+            [[doc.pilot_id for doc in docs], *[[getattr(doc, name) for doc in docs] for name in ranking.FIELDS]],
+        )
+
+
 @transaction.atomic
-def search_index_new(pilot_ids, *, batch_size: int = 2000) -> int:
+def search_index_new(pilots, *, batch_size: int = 2000) -> int:
     """Index many newly published pilots at once (pilotbook import); returns how many were indexed.
 
-    The pilots must not be in the index yet. Term counts and totals are added to, not rebuilt, so the rest of
-    the index is untouched; on PostgreSQL the weighted tsvector is built by the INSERT itself.
+    `pilots` are saved Pilot objects not yet in the index, with their council (and result, if any) attached.
+    Term counts and totals are added to, not rebuilt, so the rest of the index is untouched.
     """
     thesaurus = ranking.default_thesaurus()
     df: Counter = Counter()
     totals: Counter = Counter()
-    count = 0
-    ids = sorted(pilot_ids)
-    for start in range(0, len(ids), batch_size):
-        pilots = (Pilot.objects.filter(pk__in=ids[start:start + batch_size], status=Status.PUBLISHED)
-                  .select_related("council", "result").order_by("pk"))
-        docs = []
-        for pilot in pilots:
-            features = ranking.document_features(pilot_search_fields(pilot), thesaurus)
-            df.update({f for feats in features.values() for f in feats})
-            totals.update({name: len(feats) for name, feats in features.items()})
-            docs.append(SearchDocument(pilot=pilot, **{name: " ".join(f) for name, f in features.items()}))
-        SearchDocument.objects.bulk_create(docs)
-        count += len(docs)
-    if not count:
+    docs = []
+    for pilot in pilots:
+        if pilot.status != Status.PUBLISHED:
+            continue
+        features = ranking.document_features(pilot_search_fields(pilot), thesaurus)
+        df.update({f for feats in features.values() for f in feats})
+        totals.update({name: len(feats) for name, feats in features.items()})
+        docs.append(SearchDocument(pilot_id=pilot.pk, **{name: " ".join(f) for name, f in features.items()}))
+    if not docs:
         return 0
+    for start in range(0, len(docs), batch_size):
+        _insert_documents(docs[start:start + batch_size])
     _add_term_counts(df)
     _state()
-    SearchIndexState.objects.filter(pk=1).update(
-        doc_count=F("doc_count") + count, **{f"len_{name}": F(f"len_{name}") + totals[name] for name in ranking.FIELDS})
-    _fill_vectors(SearchDocument.objects.filter(vector__isnull=True))  # only the new ones lack a vector
-    return count
+    SearchIndexState.objects.filter(pk=1).update(doc_count=F("doc_count") + len(docs),
+                                                 **{f"len_{name}": F(f"len_{name}") + totals[name]
+                                                    for name in ranking.FIELDS})
+    return len(docs)

@@ -42,7 +42,7 @@ class Command(BaseCommand):
                           f"{len(report.published)} published case stud{'y' if len(report.published) == 1 else 'ies'} "
                           "with the verdict their source reported.")
         if len(report.created) <= 20:
-            self.stdout.write(f"Ids: {', '.join(str(pk) for pk in report.created)}.")
+            self.stdout.write(f"Ids: {', '.join(str(pk) for pk in sorted(report.created))}.")
         if report.ignored:
             fields = ", ".join(key for key in IGNORED if key in report.ignored)
             self.stdout.write(f"Not imported (history in the source system, not part of a plan): {fields}.")
