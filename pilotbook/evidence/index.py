@@ -92,27 +92,36 @@ def search_reindex_all(*, batch_size: int = 1000) -> int:
         cursor.execute(f"DELETE FROM {SearchDocument._meta.db_table}")  # noqa: S608 (a constant table name)
     SearchTerm.objects.all().delete()
     thesaurus = ranking.default_thesaurus()
-    df: Counter = Counter()
-    totals: Counter = Counter()
     pilots = (Pilot.objects.filter(status=Status.PUBLISHED).select_related("council", "result").order_by("pk"))
-    batch, count = [], 0
-    for pilot in pilots.iterator(chunk_size=batch_size):
-        features = ranking.document_features(pilot_search_fields(pilot), thesaurus)
-        df.update({f for feats in features.values() for f in feats})
-        totals.update({name: len(feats) for name, feats in features.items()})
-        batch.append(SearchDocument(pilot=pilot, **{name: " ".join(f) for name, f in features.items()}))
-        count += 1
-        if len(batch) >= batch_size:
-            SearchDocument.objects.bulk_create(batch)
-            batch = []
-    SearchDocument.objects.bulk_create(batch)
+    count, df, totals = _index_documents(pilots.iterator(chunk_size=batch_size), thesaurus, batch_size)
     SearchTerm.objects.bulk_create([SearchTerm(term=t, doc_count=n) for t, n in df.items()], batch_size=batch_size)
     SearchIndexState.objects.update_or_create(pk=1, defaults={
         "doc_count": count, "thesaurus_version": thesaurus.version,
         **{f"len_{name}": totals[name] for name in ranking.FIELDS},
     })
-    _fill_vectors(SearchDocument.objects.all())
     return count
+
+
+def _index_documents(pilots, thesaurus: ranking.Thesaurus, batch_size: int) -> tuple[int, Counter, Counter]:
+    """Insert a search document for each published pilot in `pilots` (none indexed yet), in batches; returns how
+    many, their document frequencies and their field lengths, for the caller to record."""
+    df: Counter = Counter()
+    totals: Counter = Counter()
+    batch, count = [], 0
+    for pilot in pilots:
+        if pilot.status != Status.PUBLISHED:
+            continue
+        features = ranking.document_features(pilot_search_fields(pilot), thesaurus)
+        df.update({f for feats in features.values() for f in feats})
+        totals.update({name: len(feats) for name, feats in features.items()})
+        batch.append(SearchDocument(pilot_id=pilot.pk, **{name: " ".join(f) for name, f in features.items()}))
+        count += 1
+        if len(batch) >= batch_size:
+            _insert_documents(batch)
+            batch = []
+    if batch:
+        _insert_documents(batch)
+    return count, df, totals
 
 
 def _add_term_counts(df: Counter, batch_size: int = 1000) -> None:
@@ -157,24 +166,12 @@ def search_index_new(pilots, *, batch_size: int = 2000) -> int:
     `pilots` are saved Pilot objects not yet in the index, with their council (and result, if any) attached.
     Term counts and totals are added to, not rebuilt, so the rest of the index is untouched.
     """
-    thesaurus = ranking.default_thesaurus()
-    df: Counter = Counter()
-    totals: Counter = Counter()
-    docs = []
-    for pilot in pilots:
-        if pilot.status != Status.PUBLISHED:
-            continue
-        features = ranking.document_features(pilot_search_fields(pilot), thesaurus)
-        df.update({f for feats in features.values() for f in feats})
-        totals.update({name: len(feats) for name, feats in features.items()})
-        docs.append(SearchDocument(pilot_id=pilot.pk, **{name: " ".join(f) for name, f in features.items()}))
-    if not docs:
+    count, df, totals = _index_documents(pilots, ranking.default_thesaurus(), batch_size)
+    if not count:
         return 0
-    for start in range(0, len(docs), batch_size):
-        _insert_documents(docs[start:start + batch_size])
     _add_term_counts(df)
     _state()
-    SearchIndexState.objects.filter(pk=1).update(doc_count=F("doc_count") + len(docs),
+    SearchIndexState.objects.filter(pk=1).update(doc_count=F("doc_count") + count,
                                                  **{f"len_{name}": F(f"len_{name}") + totals[name]
                                                     for name in ranking.FIELDS})
-    return len(docs)
+    return count
