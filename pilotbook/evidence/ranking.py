@@ -28,6 +28,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import snowballstemmer
 
@@ -76,8 +77,7 @@ class Params:
 DEFAULT_PARAMS = Params()
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     stem: str
     start: int
     end: int
@@ -94,14 +94,27 @@ def stem(word: str) -> str:
     return _stemmer.stemWord(word)
 
 
+@lru_cache(maxsize=100_000)
+def _content_stem(raw: str) -> str | None:
+    """The stem of a word as found in text, or None for a stop word or junk."""
+    word = _fold(raw)
+    return stem(word) if word and word not in STOP_WORDS and len(word) <= MAX_WORD else None
+
+
 def tokenise(text: str) -> list[Token]:
     """Content words of `text`, stemmed, with their character positions in the original text."""
     tokens = []
     for match in _WORD.finditer(text or ""):
-        word = _fold(match.group())
-        if word and word not in STOP_WORDS and len(word) <= MAX_WORD:
-            tokens.append(Token(stem(word), match.start(), match.end()))
+        stemmed = _content_stem(match.group())
+        if stemmed is not None:
+            tokens.append(Token(stemmed, match.start(), match.end()))
     return tokens
+
+
+def stems(text: str) -> list[str]:
+    """The stems of tokenise(text), without positions (the fast path for indexing and queries)."""
+    found = map(_content_stem, _WORD.findall(text or ""))
+    return [s for s in found if s is not None]
 
 
 def concept_id(first_phrase: str) -> str:
@@ -133,6 +146,10 @@ class Thesaurus:
                 if key:
                     self.phrases.setdefault(key, set()).add(cid)
         self.longest = max((len(k) for k in self.phrases), default=0)
+        lengths: dict[str, set[int]] = {}
+        for key in self.phrases:
+            lengths.setdefault(key[0], set()).add(len(key))
+        self.lengths_from = {first: sorted(n) for first, n in lengths.items()}  # the phrase lengths per first stem
         self.version = hashlib.sha1(repr(sorted(self.groups.items())).encode()).hexdigest()[:12]  # noqa: S324
 
     @classmethod
@@ -146,9 +163,12 @@ class Thesaurus:
 
     def matches(self, stems: list[str]) -> list[PhraseMatch]:
         found = []
-        for i in range(len(stems)):
-            for n in range(1, min(self.longest, len(stems) - i) + 1):
-                for cid in self.phrases.get(tuple(stems[i:i + n]), ()):
+        lengths_from = self.lengths_from
+        for i, first in enumerate(stems):
+            for n in lengths_from.get(first, ()):
+                if i + n > len(stems):
+                    break
+                for cid in sorted(self.phrases.get(tuple(stems[i:i + n]), ())):
                     found.append(PhraseMatch(i, i + n - 1, cid))
         return found
 
@@ -161,8 +181,8 @@ def default_thesaurus() -> Thesaurus:
 def features(text: str, thesaurus: Thesaurus | None = None) -> list[str]:
     """The indexed features of a text: its stems, then one concept feature per synonym phrase found."""
     thesaurus = thesaurus or default_thesaurus()
-    stems = [t.stem for t in tokenise(text)]
-    return stems + [m.concept for m in thesaurus.matches(stems)]
+    found = stems(text)
+    return found + [m.concept for m in thesaurus.matches(found)]
 
 
 def document_features(fields: Mapping[str, str], thesaurus: Thesaurus | None = None) -> dict[str, list[str]]:
@@ -172,11 +192,11 @@ def document_features(fields: Mapping[str, str], thesaurus: Thesaurus | None = N
 def query_weights(text: str, thesaurus: Thesaurus | None = None, params: Params = DEFAULT_PARAMS) -> dict[str, float]:
     """Each query feature with its weight: literal words 1, synonym groups `concept_weight`."""
     thesaurus = thesaurus or default_thesaurus()
-    stems = [t.stem for t in tokenise(text)]
-    found = thesaurus.matches(stems)
+    words = stems(text)
+    found = thesaurus.matches(words)
     covered = {i for m in found for i in range(m.first, m.last + 1)}
     weights: dict[str, float] = {}
-    for i, s in enumerate(stems):
+    for i, s in enumerate(words):
         w = params.covered_literal_weight if i in covered else 1.0
         weights[s] = max(weights.get(s, 0.0), w)
     for m in found:
@@ -198,21 +218,26 @@ class CorpusStats:
 
 
 def score(
-    weights: Mapping[str, float], doc: Mapping[str, Counter], stats: CorpusStats, params: Params = DEFAULT_PARAMS
+    weights: Mapping[str, float], doc: Mapping[str, list[str]], stats: CorpusStats, params: Params = DEFAULT_PARAMS
 ) -> float:
-    """BM25F: per-field length-normalised term frequencies are weighted and summed, then saturated once."""
-    total = 0.0
-    lengths = {name: sum(counts.values()) for name, counts in doc.items()}
-    for feature, qw in weights.items():
-        tf = 0.0
-        for name, counts in doc.items():
-            n = counts.get(feature)
+    """BM25F: per-field length-normalised term frequencies are weighted and summed, then saturated once.
+
+    `doc` maps each field to its features in order (document_features); only the query's are counted.
+    """
+    tf = dict.fromkeys(weights, 0.0)
+    for name, feats in doc.items():
+        if not feats:
+            continue
+        avg = stats.avg_length.get(name) or 1.0
+        norm = 1 - params.b + params.b * len(feats) / avg
+        for feature in weights:
+            n = feats.count(feature)
             if n:
-                avg = stats.avg_length.get(name) or 1.0
-                norm = 1 - params.b + params.b * lengths[name] / avg
-                tf += params.weight(name) * n / norm
-        if tf:
-            total += qw * stats.idf(feature) * tf / (params.k1 + tf)
+                tf[feature] += params.weight(name) * n / norm
+    total = 0.0
+    for feature, qw in weights.items():
+        if tf[feature]:
+            total += qw * stats.idf(feature) * tf[feature] / (params.k1 + tf[feature])
     return total
 
 
@@ -280,8 +305,8 @@ class MemoryIndex:
 
     def search(self, text: str, limit: int | None = None) -> list[tuple[str, float]]:
         weights = query_weights(text, self.thesaurus, self.params)
-        scored = [(key, score(weights, doc, self.stats, self.params)) for key, doc in self.docs.items()
-                  if any(f in counts for f in weights for counts in doc.values())]
+        scored = [(key, score(weights, self.features[key], self.stats, self.params))
+                  for key, doc in self.docs.items() if any(f in counts for f in weights for counts in doc.values())]
         scored.sort(key=lambda pair: (-pair[1], pair[0]))
         return scored[:limit] if limit else scored
 

@@ -10,12 +10,12 @@ is the one bench/relevance/run.py measures. Drafts and anything not published ar
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
@@ -23,11 +23,12 @@ from pilotbook.pilots.choices import Status
 from pilotbook.pilots.models import Pilot
 
 from . import ranking
-from .documents import pilot_search_fields
+from .documents import LESSON_FIELDS, pilot_search_fields
 from .models import SearchDocument, SearchIndexState, SearchTerm
 
 CANDIDATES = 200  # how many database matches the core re-ranks; beyond this the database's own rank decides
 SNIPPET_CHARS = 240
+RANKED = 400  # PostgreSQL: the best matches ranked before visibility is checked (see _candidates_postgres)
 MATCH_BUDGET = 5000  # PostgreSQL: rank at most about this many matching documents per query (see _selective)
 SIMILAR_CANDIDATES = 50  # the best-scoring candidates whose similarity to an idea is worked out
 NEAR_DUPLICATE = 0.6  # Jaccard resemblance of title, problem and change above which a hit repeats an earlier one
@@ -48,19 +49,37 @@ def _published(queryset: QuerySet | None) -> QuerySet:
     return pilots.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
 
 
-def _candidates_sqlite(features: list[str], pilots: QuerySet) -> list[SearchDocument]:
-    visible_sql, visible_params = pilots.values("pk").query.sql_with_params()
+class Candidate(NamedTuple):
+    """A matching document: its pilot and its stored features per field (ranking.FIELDS order)."""
+
+    pilot_id: int
+    features: dict[str, list[str]]
+
+
+def _rows(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _candidate(row: tuple) -> Candidate:
+    """(pilot_id, title, problem, ...) as stored: features are space-separated."""
+    return Candidate(row[0], {name: text.split() for name, text in zip(ranking.FIELDS, row[1:], strict=False)})
+
+
+def _candidates_sqlite(features: list[str], pilots: QuerySet) -> list[Candidate]:
+    visible_sql, visible_params = pilots.order_by().values("pk").query.sql_with_params()
     match = " OR ".join(f'"{f}"' for f in features)  # features are [a-z0-9]+ only
     weights = ", ".join(str(w) for _, w in ranking.DEFAULT_PARAMS.field_weights)
-    columns = ", ".join(f"evidence_searchdocument.{name}" for name in ("id", "pilot_id", *ranking.FIELDS))
+    columns = ", ".join(f"d.{name}" for name in ("pilot_id", *ranking.FIELDS))
+    table = SearchDocument._meta.db_table
     # visible_sql is Django's own compiled SQL (its values stay parameters); weights and columns are constants.
     sql = " ".join((
-        "SELECT " + columns + " FROM evidence_fts",  # noqa: S608 (constants and Django-compiled SQL only)
-        "JOIN evidence_searchdocument ON evidence_searchdocument.id = evidence_fts.rowid",
-        "WHERE evidence_fts MATCH %s AND evidence_searchdocument.pilot_id IN (" + visible_sql + ")",
+        f"SELECT {columns} FROM evidence_fts JOIN {table} d ON d.id = evidence_fts.rowid",  # noqa: S608
+        "WHERE evidence_fts MATCH %s AND d.pilot_id IN (" + visible_sql + ")",
         "ORDER BY bm25(evidence_fts, " + weights + ") LIMIT %s",
     ))
-    return list(SearchDocument.objects.raw(sql, [match, *visible_params, CANDIDATES]))
+    return [_candidate(row) for row in _rows(sql, [match, *visible_params, CANDIDATES])]
 
 
 def _selective(features: list[str], df: dict[str, int]) -> list[str]:
@@ -79,55 +98,84 @@ def _selective(features: list[str], df: dict[str, int]) -> list[str]:
     return chosen
 
 
-def _candidates_postgres(features: list[str], df: dict[str, int], pilots: QuerySet) -> list[SearchDocument]:
-    """The best CANDIDATES documents by PostgreSQL's own rank, with their features, in one query."""
-    query = SearchQuery(" | ".join(_selective(features, df)), search_type="raw", config="simple")
-    return list(
-        SearchDocument.objects.filter(pilot__in=pilots.values("pk"), vector=query)
-        .annotate(rank=SearchRank(F("vector"), query, weights=[0.2, 0.4, 0.7, 1.0]))
-        .order_by("-rank", "pk").only("pk", "pilot_id", *ranking.FIELDS)[:CANDIDATES]
+def _candidates_postgres(features: list[str], df: dict[str, int], pilots: QuerySet) -> list[Candidate]:
+    """The best CANDIDATES documents of visible pilots by PostgreSQL's own rank (ts_rank), best first.
+
+    The best RANKED matches are ranked without looking at pilots (a narrow top-N sort), then checked against
+    `pilots`; only when too few of them are visible (a narrow facet, say) is the ranking done again among the
+    visible pilots' matches. Either way the result is the best CANDIDATES visible documents by rank.
+    """
+    tsquery = " | ".join(_selective(features, df))  # features are [a-z0-9]+ only
+    visible_sql, visible_params = pilots.order_by().values("pk").query.sql_with_params()
+    table = SearchDocument._meta.db_table
+    columns = ", ".join(("id", "pilot_id", *ranking.FIELDS))
+    rank = "ts_rank('{0.2,0.4,0.7,1.0}', vector, to_tsquery('simple', %s)) AS rank"
+    # visible_sql is Django's own compiled SQL (its values stay parameters); table and columns are constants.
+    best_visible = ("SELECT pilot_id, " + ", ".join(ranking.FIELDS) + ", (SELECT count(*) FROM top) FROM top "  # noqa: S608
+                    "WHERE pilot_id IN (" + visible_sql + ") ORDER BY rank DESC, id LIMIT %s")
+    rows = _rows(
+        f"WITH top AS MATERIALIZED (SELECT {columns}, {rank} FROM {table} "  # noqa: S608 (see above)
+        "WHERE vector @@ to_tsquery('simple', %s) ORDER BY rank DESC, id LIMIT %s) " + best_visible,
+        [tsquery, tsquery, RANKED, *visible_params, CANDIDATES],
     )
+    if len(rows) < CANDIDATES and (not rows or rows[0][-1] == RANKED):  # too few visible among the best RANKED
+        rows = _rows(
+            f"WITH top AS (SELECT {columns}, {rank} FROM {table} "  # noqa: S608 (see above)
+            "WHERE vector @@ to_tsquery('simple', %s) AND pilot_id IN (" + visible_sql + ")) " + best_visible,
+            [tsquery, tsquery, *visible_params, *visible_params, CANDIDATES],
+        )
+    return [_candidate(row[:-1]) for row in rows]
 
 
-def _candidates(features: list[str], df: dict[str, int], pilots: QuerySet) -> list[SearchDocument]:
-    if connection.vendor == "postgresql":
-        return _candidates_postgres(features, df, pilots)
-    return _candidates_sqlite(features, pilots)
+def _candidates(features: list[str], df: dict[str, int], pilots: QuerySet) -> list[Candidate]:
+    try:
+        if connection.vendor == "postgresql":
+            return _candidates_postgres(features, df, pilots)
+        return _candidates_sqlite(features, pilots)
+    except EmptyResultSet:  # `pilots` can hold nothing (queryset.none(), an empty pk__in): nothing to compile
+        return []
 
 
 def _stats(features: list[str]) -> ranking.CorpusStats:
-    state = SearchIndexState.objects.filter(pk=1).first() or SearchIndexState()
-    n = max(state.doc_count, 1)
-    avg = {name: getattr(state, f"len_{name}") / n for name in ranking.FIELDS}
-    df = dict(SearchTerm.objects.filter(term__in=features).values_list("term", "doc_count"))
-    return ranking.CorpusStats(state.doc_count, avg, df)
+    lengths = [f"len_{name}" for name in ranking.FIELDS]
+    state = SearchIndexState.objects.filter(pk=1).values_list("doc_count", *lengths).first()
+    state = state or (0,) * (1 + len(ranking.FIELDS))
+    n = max(state[0], 1)
+    avg = {name: total / n for name, total in zip(ranking.FIELDS, state[1:], strict=True)}
+    return ranking.CorpusStats(state[0], avg, _document_frequencies(features))
 
 
-def _document(doc: SearchDocument) -> dict[str, Counter]:
-    return ranking.counters({name: getattr(doc, name).split() for name in ranking.FIELDS})
+def _document_frequencies(features) -> dict[str, int]:
+    table = SearchTerm._meta.db_table
+    if connection.vendor == "postgresql":  # one array parameter, not one per feature
+        return dict(_rows(f"SELECT term, doc_count FROM {table} WHERE term = ANY(%s)", [list(features)]))  # noqa: S608
+    return dict(SearchTerm.objects.filter(term__in=features).values_list("term", "doc_count"))
 
 
 def _ranked(text: str, queryset: QuerySet | None):
-    """(weights, stats, [(score, document, counters)]) for the published pilots in queryset matching text."""
+    """(weights, stats, [(score, candidate)]) for the published pilots in queryset matching text, best first."""
     weights = ranking.query_weights(text)
     if not weights:
         return weights, None, []
     features = sorted(weights)
     stats = _stats(features)
-    scored = []
-    for doc in _candidates(features, stats.df, _published(queryset)):
-        counts = _document(doc)
-        scored.append((ranking.score(weights, counts, stats), doc, counts))
+    scored = [(ranking.score(weights, found.features, stats), found)
+              for found in _candidates(features, stats.df, _published(queryset))]
     scored.sort(key=lambda row: (-row[0], row[1].pilot_id))
     return weights, stats, scored
 
 
-def _highlights(pilot: Pilot, matched: set[str], counts: dict[str, Counter]) -> dict[str, SafeString]:
+# What _highlights reads of a pilot (pilot_search_fields), so the pilots shown are loaded without the rest.
+HIGHLIGHT_FIELDS = ("title", "problem", "change", "partners", "visibility", "service_area", "intervention_type",
+                    "council__name", "result__summary", *LESSON_FIELDS)
+
+
+def _highlights(pilot: Pilot, matched: set[str], feats: dict[str, list[str]]) -> dict[str, SafeString]:
     """Title always; other fields only when they hold a matched feature (a snippet without a mark says nothing)."""
     fields = pilot_search_fields(pilot)  # the council is blank when its name is withheld
     out = {"title": mark_safe(ranking.highlight(fields["title"], matched))}  # noqa: S308 (escaped by highlight)
     for name in ("problem", "change", "lessons", "partners", "council"):
-        if matched.isdisjoint(counts.get(name, ())):
+        if matched.isdisjoint(feats.get(name, ())):
             continue
         html = ranking.highlight(fields[name], matched, max_chars=SNIPPET_CHARS)
         if "<mark>" in html:
@@ -137,16 +185,16 @@ def _highlights(pilot: Pilot, matched: set[str], counts: dict[str, Counter]) -> 
 
 def _hits(rows, weights, limit: int | None, similarity=None) -> list[Hit]:
     rows = rows[:limit] if limit else rows
-    pilots = Pilot.objects.select_related("council", "result").in_bulk([doc.pilot_id for _, doc, _ in rows])
+    pilots = (Pilot.objects.select_related("council", "result").only(*HIGHLIGHT_FIELDS)
+              .in_bulk([found.pilot_id for _, found in rows]))
     hits, kept = [], []
-    for score, doc, counts in rows:
-        features = {name: getattr(doc, name).split() for name in ("title", "problem", "change")}
-        duplicate_of = next((pid for pid, other in kept if ranking.resemblance(features, other) >= NEAR_DUPLICATE),
-                            None)
-        kept.append((doc.pilot_id, features))
-        matched = {f for f in weights if any(f in c for c in counts.values())}
-        hits.append(Hit(doc.pilot_id, round(score, 6), _highlights(pilots[doc.pilot_id], matched, counts), duplicate_of,
-                        similarity(doc) if similarity else None))
+    for score, found in rows:
+        duplicate_of = next((pid for pid, other in kept
+                             if ranking.resemblance(found.features, other) >= NEAR_DUPLICATE), None)
+        kept.append((found.pilot_id, found.features))
+        matched = {f for f in weights if any(f in feats for feats in found.features.values())}
+        hits.append(Hit(found.pilot_id, round(score, 6), _highlights(pilots[found.pilot_id], matched, found.features),
+                        duplicate_of, similarity(found) if similarity else None))
     return hits
 
 
@@ -174,10 +222,11 @@ def similar_pilots(text: str, *, exclude_council=None, limit: int = 5, queryset:
     if not rows:
         return []
     # Cosine needs every feature's document frequency, not only the query's.
-    features = {f for _, _, counts in rows for c in counts.values() for f in c} - set(stats.df)
-    stats.df = {**stats.df, **dict(SearchTerm.objects.filter(term__in=features).values_list("term", "doc_count"))}
+    features = {f for _, found in rows for feats in found.features.values() for f in feats} - set(stats.df)
+    stats.df = {**stats.df, **_document_frequencies(features)}
     idea = ranking.text_vector(text, stats)
-    similarity = {doc.pilot_id: ranking.cosine(idea, ranking.weighted_vector(counts, stats)) for _, doc, counts in rows}
+    similarity = {found.pilot_id: ranking.cosine(idea, ranking.weighted_vector(ranking.counters(found.features), stats))
+                  for _, found in rows}
     confident = [row for row in rows if similarity[row[1].pilot_id] >= threshold]
     confident.sort(key=lambda row: (-similarity[row[1].pilot_id], row[1].pilot_id))
-    return _hits(confident, weights, limit, similarity=lambda doc: round(similarity[doc.pilot_id], 4))
+    return _hits(confident, weights, limit, similarity=lambda found: round(similarity[found.pilot_id], 4))

@@ -86,6 +86,27 @@ def test_the_queryset_limits_results_to_what_the_person_may_see(home_council, of
     assert set(ids(search_pilots("arrears", queryset=Pilot.objects.visible_to(officer)))) == {private.pk, public.pk}
 
 
+@pytest.mark.parametrize("ranked", [1, 2, 400])
+def test_the_best_visible_candidates_are_found_however_few_of_the_best_matches_are_visible(
+        home_council, officer, monkeypatch, ranked):
+    """PostgreSQL ranks the best RANKED matches before checking who may see them, and ranks again among visible
+    pilots when too few are; SQLite filters in its one query. Either way: the best CANDIDATES visible ones."""
+    from pilotbook.evidence import search
+
+    private = [publish(home_council, officer, Status.PUBLISHED, visibility="councils", **ARREARS) for _ in range(3)]
+    public = [publish(home_council, officer, Status.PUBLISHED, visibility="public",
+                      **{**ARREARS, "title": ARREARS["title"] + " " + word}) for word in ("one", "two", "three")]
+    monkeypatch.setattr(search, "RANKED", ranked)
+    monkeypatch.setattr(search, "CANDIDATES", 2)
+    anonymous = Pilot.objects.visible_to(AnonymousUser())
+    found = ids(search_pilots("rent arrears letter", queryset=anonymous))
+    assert len(found) == 2 and set(found) <= {p.pk for p in public}
+    assert set(ids(search_pilots("rent arrears letter", queryset=Pilot.objects.visible_to(officer)))) <= {
+        p.pk for p in private + public}
+    assert ids(search_pilots("rent arrears letter", queryset=anonymous.filter(pk=public[2].pk))) == [public[2].pk]
+    assert ids(search_pilots("rent arrears letter", queryset=anonymous.none())) == []
+
+
 def test_highlighting_escapes_hostile_html(home_council, officer):
     publish(home_council, officer, Status.PUBLISHED, title='<script>steal("x")</script> Text <b>reminders</b>',
                problem="Residents forget bin day & call us <img src=x onerror=steal(1)>.")
