@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from django.utils.translation import get_language
+
 from pilotbook.pilots.choices import InterventionType, ServiceArea, Visibility
 
 
 def _label(choices, value: str) -> str:
+    return _cached_label(choices, value, get_language())
+
+
+@lru_cache(maxsize=1024)
+def _cached_label(choices, value: str, language: str | None) -> str:
     try:
         return str(choices(value).label)
     except ValueError:

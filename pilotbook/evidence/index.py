@@ -7,6 +7,7 @@ everything (needed after editing data/synonyms.txt). Only published pilots are i
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 
 from django.contrib.postgres.search import SearchVector
@@ -103,24 +104,24 @@ def search_reindex_all(*, batch_size: int = 1000) -> int:
 
 
 def _index_documents(pilots, thesaurus: ranking.Thesaurus, batch_size: int) -> tuple[int, Counter, Counter]:
-    """Insert a search document for each published pilot in `pilots` (none indexed yet), in batches; returns how
-    many, their document frequencies and their field lengths, for the caller to record."""
+    """Insert a search document for each published pilot in `pilots` (none indexed yet); returns how many, their
+    document frequencies and their field lengths, for the caller to record."""
     df: Counter = Counter()
     totals: Counter = Counter()
-    batch, count = [], 0
-    for pilot in pilots:
-        if pilot.status != Status.PUBLISHED:
-            continue
-        features = ranking.document_features(pilot_search_fields(pilot), thesaurus)
-        df.update({f for feats in features.values() for f in feats})
-        totals.update({name: len(feats) for name, feats in features.items()})
-        batch.append(SearchDocument(pilot_id=pilot.pk, **{name: " ".join(f) for name, f in features.items()}))
-        count += 1
-        if len(batch) >= batch_size:
-            _insert_documents(batch)
-            batch = []
-    if batch:
-        _insert_documents(batch)
+    count = 0
+
+    def rows():
+        nonlocal count
+        for pilot in pilots:
+            if pilot.status != Status.PUBLISHED:
+                continue
+            features = ranking.document_features(pilot_search_fields(pilot), thesaurus)
+            df.update({f for feats in features.values() for f in feats})
+            totals.update({name: len(feats) for name, feats in features.items()})
+            count += 1
+            yield (pilot.pk, *(" ".join(features[name]) for name in ranking.FIELDS))
+
+    _insert_documents(rows(), batch_size)
     return count, df, totals
 
 
@@ -140,23 +141,29 @@ def _add_term_counts(df: Counter, batch_size: int = 1000) -> None:
             )
 
 
-def _insert_documents(docs: list[SearchDocument]) -> None:
-    """Insert new documents; on PostgreSQL the weighted tsvector is built in the same INSERT, not a second pass."""
-    if connection.vendor != "postgresql":
-        SearchDocument.objects.bulk_create(docs)
-        return
+def _insert_documents(rows, batch_size: int) -> None:
+    """Insert new documents from (pilot_id, *fields) rows. On PostgreSQL they are copied (COPY) into a temporary
+    table and inserted from it with the weighted tsvector built in the same INSERT, not in a second pass."""
     table = SearchDocument._meta.db_table
     names = ("pilot_id", *ranking.FIELDS)
-    vector = " || ".join(f"setweight(to_tsvector('simple', u.{name}), '{weight}')"
+    if connection.vendor != "postgresql":
+        SearchDocument.objects.bulk_create((SearchDocument(**dict(zip(names, row, strict=True))) for row in rows),
+                                           batch_size=batch_size)
+        return
+    vector = " || ".join(f"setweight(to_tsvector('simple', {name}), '{weight}')"
                          for name, weight in VECTOR_WEIGHTS.items())
-    casts = ", ".join(["%s::int[]"] + ["%s::text[]"] * len(ranking.FIELDS))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({', '.join(names)}, indexed_at, vector) "  # noqa: S608 (constant names only)
-            f"SELECT {', '.join('u.' + n for n in names)}, now(), {vector} "
-            f"FROM unnest({casts}) AS u({', '.join(names)})",
-            [[doc.pilot_id for doc in docs], *[[getattr(doc, name) for doc in docs] for name in ranking.FIELDS]],
-        )
+    columns = ", ".join(names)
+    with connection.cursor() as cursor:  # constant names only below
+        cursor.execute("CREATE TEMPORARY TABLE new_search_documents (pilot_id integer, "
+                       + ", ".join(f"{name} text" for name in ranking.FIELDS) + ") ON COMMIT DROP")
+        rows = iter(rows)
+        while batch := list(itertools.islice(rows, batch_size)):  # `rows` may read pilots: not while copying
+            with cursor.cursor.copy(f"COPY new_search_documents ({columns}) FROM STDIN") as copy:
+                for row in batch:
+                    copy.write_row(row)
+        cursor.execute(f"INSERT INTO {table} ({columns}, indexed_at, vector) "  # noqa: S608
+                       f"SELECT {columns}, now(), {vector} FROM new_search_documents")
+        cursor.execute("DROP TABLE new_search_documents")
 
 
 @transaction.atomic
