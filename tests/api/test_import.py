@@ -77,6 +77,25 @@ def test_csv_case_studies_are_published_with_the_reported_verdict(tmp_path, home
     assert draft.status == "draft" and draft.external_id == "" and not Result.objects.filter(pilot=draft).exists()
 
 
+def test_imported_case_studies_reach_the_digests_of_people_who_follow_them(tmp_path, home_council, other_council,
+                                                                          moderator, other_officer):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from pilotbook.discussion import mail, services
+
+    services.follow_add(user=other_officer, subject="service_area", value="waste")
+    services.follow_add(user=other_officer, subject="council", value=other_council.code)
+    since = timezone.now() - timedelta(minutes=1)
+    run("import", str(write_csv(tmp_path / "cases.csv", ROWS)), "--user", moderator.email)
+    news = mail.followed_pilot_news(other_officer, since=since, until=timezone.now())
+    assert [(n["title"], n["event"]) for n in news] == [
+        ("Chatbot for council tax questions", "published its result"),
+        ("Text reminders before bin day", "published its result"),
+    ]  # the draft is never news
+
+
 def test_imported_case_studies_are_searchable_with_their_external_id(tmp_path, home_council, other_council,
                                                                     moderator):
     run("import", str(write_csv(tmp_path / "cases.csv", ROWS)), "--user", moderator.email)
