@@ -153,7 +153,7 @@ def _insert_documents(rows, batch_size: int) -> None:
     vector = " || ".join(f"setweight(to_tsvector('simple', {name}), '{weight}')"
                          for name, weight in VECTOR_WEIGHTS.items())
     columns = ", ".join(names)
-    with connection.cursor() as cursor:  # constant names only below
+    with transaction.atomic(), connection.cursor() as cursor:  # ON COMMIT DROP needs a transaction; constant names
         cursor.execute("CREATE TEMPORARY TABLE new_search_documents (pilot_id integer, "
                        + ", ".join(f"{name} text" for name in ranking.FIELDS) + ") ON COMMIT DROP")
         rows = iter(rows)
