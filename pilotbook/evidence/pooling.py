@@ -6,6 +6,7 @@ A pilot that cannot give the group's measure is listed with the reason, never si
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef
@@ -76,20 +77,22 @@ def effect_of(pilot: Pilot, measure: str) -> tuple[float, float] | str:
     if arms is None or None in arms:
         return "Its analysis does not hold the totals of both groups that this measure needs."
     new, old = arms
-    try:
-        if measure in COUNT_MEASURES:
-            if pilot.outcome_kind != OutcomeKind.BINARY:
-                return "Its outcome is not yes-or-no, so it has no risk or odds ratio."
-            sizes = effect_sizes.from_counts(measure, [new["events"]], [new["n"]], [old["events"]], [old["n"]])
-        elif measure in MEAN_MEASURES:
-            if pilot.outcome_kind != OutcomeKind.CONTINUOUS:
-                return "Its outcome is not a measurement, so it has no mean difference."
-            sizes = effect_sizes.from_means(measure, [new["mean"]], [new["sd"]], [new["n"]], [old["mean"]],
-                                            [old["sd"]], [old["n"]])
-        else:
-            return f"Unknown measure {measure}."
-    except (effect_sizes.EffectSizeError, KeyError) as exc:
-        return f"Its figures cannot give this measure: {exc}"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", effect_sizes.StudyDroppedWarning)  # sizes.notes carries it to the page
+        try:
+            if measure in COUNT_MEASURES:
+                if pilot.outcome_kind != OutcomeKind.BINARY:
+                    return "Its outcome is not yes-or-no, so it has no risk or odds ratio."
+                sizes = effect_sizes.from_counts(measure, [new["events"]], [new["n"]], [old["events"]], [old["n"]])
+            elif measure in MEAN_MEASURES:
+                if pilot.outcome_kind != OutcomeKind.CONTINUOUS:
+                    return "Its outcome is not a measurement, so it has no mean difference."
+                sizes = effect_sizes.from_means(measure, [new["mean"]], [new["sd"]], [new["n"]], [old["mean"]],
+                                                [old["sd"]], [old["n"]])
+            else:
+                return f"Unknown measure {measure}."
+        except (effect_sizes.EffectSizeError, KeyError) as exc:
+            return f"Its figures cannot give this measure: {exc}"
     if not sizes.k:
         return "; ".join(sizes.notes) or "Neither group had any events, so it carries no information on a ratio."
     # Totals from a cluster-randomised pilot count people, not independent units: its variance carries the design

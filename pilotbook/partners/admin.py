@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.db import models
 
 from pilotbook.web.admin_site import ModeratorModelAdmin
 
@@ -31,8 +30,6 @@ class PartnerAdmin(ModeratorModelAdmin):
     search_fields = ["name", "identifier", "osm_id", "council__name", "council__code"]
     autocomplete_fields = ["council"]
     readonly_fields = ["oruk_id", "osm_id", "source"]
-    formfield_overrides = {**ModeratorModelAdmin.formfield_overrides,
-                           models.URLField: {"assume_scheme": "https"}}
     inlines = [LocationInline, TouchpointInline]
 
 

@@ -19,8 +19,10 @@ class ModeratorModelAdmin(admin.ModelAdmin):
 
     # The admin's split date/time widget has two inputs and no <label> for either (axe: "label"), so a
     # date-time is one labelled box instead, in the format Django parses ("2026-11-22 14:30").
+    # A web address typed without a scheme is taken as https (Django 6's default, and what the app's forms do).
     formfield_overrides = {
         models.DateTimeField: {"widget": forms.DateTimeInput(attrs={"class": "vTextField"}, format="%Y-%m-%d %H:%M")},
+        models.URLField: {"assume_scheme": "https"},
     }
 
     def has_view_permission(self, request, obj=None) -> bool:

@@ -124,7 +124,7 @@ def test_a_ratio_group_with_no_events_anywhere_in_one_pilot_lists_it(client, cou
     empty = analysed_binary(council, user, ((0, 100), (0, 100)), "Nobody paid")
     page = page_text(client, group_of([*pilots, empty]).get_absolute_url())
     item = re.search(r"Nobody paid</a>.*?</li>", page, re.S).group(0)
-    assert "Not pooled" in item
+    assert "Not pooled" in item and "no events in either group" in item
 
 
 def test_one_usable_pilot_is_not_a_pooled_result(client, councils):
