@@ -10,7 +10,11 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.core import signing
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+
+from pilotbook.councils.models import User
 
 from .models import HackDay
 
@@ -79,3 +83,29 @@ def calendar(hack_days: Iterable[HackDay], name: str) -> str:
         lines += _event_lines(hack_day)
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + "\r\n" for line in lines)
+
+
+# Calendar apps fetch a subscribed feed without signing in, so a council's feed URL carries a key that names the
+# person. The key is signed, and changes when their password does (which is how a leaked link is revoked). What the
+# feed shows is worked out afresh at each fetch from what that person may see then.
+FEED_SALT = "pilotbook.hackdays.calendar-feed"
+
+
+def _password_mark(user: User) -> str:
+    return salted_hmac(FEED_SALT, user.password or "", algorithm="sha256").hexdigest()[:16]
+
+
+def feed_key(user: User, council_code: str) -> str:
+    return signing.dumps({"u": user.pk, "c": council_code, "p": _password_mark(user)}, salt=FEED_SALT, compress=True)
+
+
+def feed_user(key: str, council_code: str) -> User | None:
+    """The active person a feed key names for this council, or None if the key is altered, stale or not theirs."""
+    try:
+        data = signing.loads(key, salt=FEED_SALT)
+        user = User.objects.get(pk=data["u"], is_active=True)
+    except (signing.BadSignature, User.DoesNotExist, KeyError, TypeError, ValueError):
+        return None
+    if data.get("c") != council_code or not constant_time_compare(data.get("p", ""), _password_mark(user)):
+        return None
+    return user

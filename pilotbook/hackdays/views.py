@@ -7,6 +7,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -28,7 +30,9 @@ def hackday_list(request):
     return render(request, "hackdays/list.html", {
         "own": [h for h in visible if h.council_id in own],
         "elsewhere": [h for h in visible if h.council_id not in own],
-        "memberships": request.user.memberships.select_related("council"),
+        "feeds": [(m.council, reverse("hackday-council-ics", args=[m.council_id]) + "?"
+                   + urlencode({"key": ical.feed_key(request.user, m.council_id)}))
+                  for m in request.user.memberships.select_related("council")],
     })
 
 
@@ -191,11 +195,20 @@ def hackday_ics(request, pk: int):
 
 
 def council_ics(request, code: str):
-    """A council's hack days that this person may see, as one calendar to subscribe to."""
-    if not request.user.is_authenticated:
-        raise SignInRequired
+    """A council's hack days that this person may see, as one calendar to subscribe to.
+
+    A calendar app cannot sign in, so the link the hack days page gives carries the person's feed key.
+    """
     council = get_object_or_404(Council, pk=code.upper())
-    hack_days = (HackDay.objects.visible_to(request.user).filter(council=council)
+    user = request.user
+    if "key" in request.GET:
+        user = ical.feed_user(request.GET["key"], council.pk)
+        if user is None:
+            raise PermissionDenied(_("This calendar link is not valid any more. Copy the link again from the "
+                                     "hack days page (links stop working when their owner changes password)."))
+    elif not user.is_authenticated:
+        raise SignInRequired
+    hack_days = (HackDay.objects.visible_to(user).filter(council=council)
                  .select_related("council").prefetch_related("challenges"))
     name = _("%(council)s hack days") % {"council": council.name}
     return _ics(ical.calendar(hack_days, name), f"{slugify(council.name)}-hack-days.ics")

@@ -6,9 +6,13 @@ part in none; nobody signed in sees any (sent to sign in). Only the organiser (h
 admin opens and closes voting, shortlists and makes pilots.
 """
 
+import html
+import re
+
 import pytest
 from django.urls import reverse
 
+from pilotbook.councils.models import Role
 from pilotbook.hackdays import services
 from pilotbook.hackdays.models import Stage, Vote
 from tests.conftest import PERSONAS
@@ -105,3 +109,42 @@ def test_council_feed_lists_only_what_the_person_may_see(hack_day_factory, perso
     assert "SUMMARY:Still voting" in own and "SUMMARY:All done" in own
     assert "Still voting" not in other and "SUMMARY:All done" in other
     assert persona_client("anonymous").get(url).status_code == SIGN_IN
+
+
+def _feed_url(client, council: str = "HOM") -> str:
+    """The subscription link the hack days page gives for a council's feed."""
+    page = client.get(reverse("hackday-list")).content.decode()
+    feed = re.escape(reverse("hackday-council-ics", args=[council]))
+    found = re.search(rf'href="({feed}\?key=[^"]+)"', page)
+    assert found, "the hack days page gives no calendar feed link"
+    return html.unescape(found.group(1))
+
+
+def test_a_calendar_app_subscribes_with_the_pages_link_and_no_sign_in(hack_day_factory, persona_client):
+    hack_day_factory(Stage.VOTING, title="Still voting")
+    url = _feed_url(persona_client("officer"))
+    body = persona_client("anonymous").get(url).content.decode()
+    assert "SUMMARY:Still voting" in body
+
+
+def test_a_feed_link_that_is_altered_moved_or_stale_is_refused(hack_day_factory, persona_client, officer):
+    hack_day_factory(Stage.VOTING, title="Still voting")
+    url = _feed_url(persona_client("officer"))
+    anonymous = persona_client("anonymous")
+    path, key = url.split("?key=")
+    assert anonymous.get(f"{path}?key={key[:-2]}xy").status_code == 403
+    assert anonymous.get(url.replace("/HOM.ics", "/OTH.ics")).status_code in (403, 404)
+    officer.set_password("a new password for this test")
+    officer.save()
+    refused = anonymous.get(url)
+    assert refused.status_code == 403 and "Copy the link again" in refused.content.decode()
+
+
+def test_a_feed_shows_what_its_owner_may_see_now(hack_day_factory, persona_client, officer, other_council):
+    hack_day_factory(Stage.VOTING, title="Still voting")
+    hack_day_factory(Stage.CLOSED, title="All done")
+    url = _feed_url(persona_client("officer"))
+    officer.memberships.all().delete()
+    officer.memberships.create(council=other_council, role=Role.OFFICER)
+    body = persona_client("anonymous").get(url).content.decode()
+    assert "Still voting" not in body and "SUMMARY:All done" in body
