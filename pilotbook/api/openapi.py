@@ -69,7 +69,11 @@ def _pooled_component(detail: bool) -> dict:
         "url": {"type": "string", "format": "uri"}, "api_url": {"type": "string", "format": "uri"},
         "pilots_pooled": {"type": "integer", "minimum": 0,
                           "description": "Pilots you may see whose results could be pooled."},
-        "councils": {"type": "integer", "minimum": 0},
+        "councils": {"type": "integer", "minimum": 0,
+                     "description": "Councils behind the pooled pilots; when some withheld their name from you, "
+                                    "the fewest there can be."},
+        "councils_withheld": {"type": "integer", "minimum": 0,
+                              "description": "Pooled pilots whose council's name is withheld from you."},
         "pooled": {
             "type": ["object", "null"],
             "description": "Random-effects (REML) meta-analysis on the analysis scale (log for RR and OR).",

@@ -234,6 +234,7 @@ def _group(group: PooledGroup, request, *, detail: bool) -> dict:
         "url": base + group.get_absolute_url(), "api_url": base + reverse("api-pooled-group", args=[group.slug]),
         "pilots_pooled": sum(1 for m in analysis.members if not m.reason),
         "councils": analysis.councils,
+        "councils_withheld": analysis.councils_withheld,
         "pooled": {
             "method": str(getattr(pooled.method, "value", pooled.method)), "k": pooled.k,
             "scale": "log" if group.measure in ("RR", "OR") else "natural",

@@ -133,7 +133,19 @@ class GroupAnalysis:
     summary: list[str]
     rating: rating.Rating | None
     problem: str  # why there is no pooled result, when there is none
-    councils: int
+    councils: int  # councils behind the usable pilots; the fewest there can be when some are withheld
+    councils_withheld: int = 0  # usable pilots whose council this reader may not know
+
+
+def count_councils(members: list[Member], user) -> tuple[int, int]:
+    """Councils behind these pilots as this reader may know them, and how many pilots' councils are withheld.
+
+    A pilot published with its council's name withheld may come from a council already counted, so for a reader
+    who may not see it the count is the fewest there can be; counting it exactly would give the council away.
+    """
+    named = {m.pilot.council_id for m in members if m.pilot.council_shown_to(user)}
+    withheld = sum(1 for m in members if not m.pilot.council_shown_to(user))
+    return max(len(named), 1 if withheld else 0), withheld
 
 
 def analyse_group(group: PooledGroup, user, *, method: str = "REML", hksj: bool = False) -> GroupAnalysis:
@@ -146,17 +158,17 @@ def analyse_group(group: PooledGroup, user, *, method: str = "REML", hksj: bool 
         member.rating = rating.rate_pilot(pilot_evidence(pilot))
         members.append(member)
     usable = [m for m in members if not m.reason]
-    councils = len({m.pilot.council_id for m in usable})
+    councils, withheld = count_councils(usable, user)
     if len(usable) < 2:
         return GroupAnalysis(members, None, [], None,
                              "Fewer than two of the pilots you can see give this measure, so there is nothing to "
-                             "pool yet.", councils)
+                             "pool yet.", councils, withheld)
     labels = [f"{m.pilot.pk}" for m in usable]
     try:
         pooled = meta.pool([m.yi for m in usable], [m.vi for m in usable], method=method, hksj=hksj,
                            measure=group.measure, labels=labels)
     except meta.PoolingError as exc:
-        return GroupAnalysis(members, None, [], None, str(exc), councils)
+        return GroupAnalysis(members, None, [], None, str(exc), councils, withheld)
     evidence = [pilot_evidence(m.pilot) for m in usable]
     worthwhile = None
     # The rating compares the pooled interval with a worthwhile effect only when every pilot shares one, in the
@@ -164,5 +176,6 @@ def analyse_group(group: PooledGroup, user, *, method: str = "REML", hksj: bool 
     if group.measure == "GENERIC" and all(m.pilot.better_direction == BetterDirection.HIGHER for m in usable):
         values = {float(m.pilot.worthwhile_effect) for m in usable if m.pilot.worthwhile_effect}
         worthwhile = values.pop() if len(values) == 1 else None
-    group_rating = rating.rate_pooled(pooled, evidence, councils=councils, worthwhile=worthwhile)
-    return GroupAnalysis(members, pooled, meta.describe(pooled), group_rating, "", councils)
+    group_rating = rating.rate_pooled(pooled, evidence, councils=councils, worthwhile=worthwhile,
+                                      councils_at_least=bool(withheld))
+    return GroupAnalysis(members, pooled, meta.describe(pooled), group_rating, "", councils, withheld)

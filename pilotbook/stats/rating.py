@@ -118,9 +118,9 @@ def _sample_step(sample_size: int | None, planned: int | None) -> _Step:
         raise ValueError("Sample sizes must be positive whole numbers.")
     if planned is not None:
         if sample_size < planned:
-            share = 100 * sample_size / planned
+            share = math.floor(100 * sample_size / planned)  # 7,990 of 8,000 is 99%, not a rounded-up 100%
             return _Step(
-                -1, f"Down 1: it reached {sample_size} of the {planned} its power calculation needed ({share:.0f}%)."
+                -1, f"Down 1: it reached {sample_size} of the {planned} its power calculation needed ({share}%)."
             )
         return _Step(0, f"No change: it reached its planned sample ({sample_size} of {planned}).")
     if sample_size < SMALL_SAMPLE:
@@ -130,8 +130,11 @@ def _sample_step(sample_size: int | None, planned: int | None) -> _Step:
 
 def _imprecision_step(ci_low: float | None, ci_high: float | None, worthwhile: float | None) -> _Step:
     """GRADE imprecision: does the interval include both no effect and an effect that would matter?"""
-    if ci_low is None or ci_high is None or worthwhile is None:
-        return _Step(0, "No change for precision: there is no confidence interval or worthwhile effect yet.")
+    if ci_low is None or ci_high is None:
+        return _Step(0, "No change for precision: there is no confidence interval yet.")
+    if worthwhile is None:
+        return _Step(0, "No change for precision: there is no smallest worthwhile effect on this scale to judge the "
+                        "confidence interval against.")
     if worthwhile <= 0 or not all(math.isfinite(x) for x in (ci_low, ci_high, worthwhile)) or ci_low > ci_high:
         raise ValueError("Give a confidence interval (low <= high) and a smallest worthwhile effect greater than 0.")
     if not ci_low <= 0 <= ci_high:
@@ -175,6 +178,9 @@ class GroupEvidence:
     pi_high: float | None = None
     worthwhile: float | None = None
     weights: Sequence[float] | None = None
+    # True when some pilots' councils are withheld from the reader, so ``councils`` is only the fewest there
+    # can be (each withheld pilot may come from a council already counted).
+    councils_at_least: bool = False
 
 
 def _shares(group: GroupEvidence) -> list[float]:
@@ -216,13 +222,16 @@ def _group_sample(group: GroupEvidence) -> _Step:
     return _sample_step(sum(sizes), planned_total)
 
 
-def _councils_step(councils: int) -> _Step:
+def _councils_step(councils: int, at_least: bool = False) -> _Step:
     if councils < 1:
         raise ValueError("A pooled group needs at least one council.")
+    who = "1 council" if councils == 1 else f"{councils} councils"
+    if at_least and councils < MIN_COUNCILS:
+        return _Step(-1, f"Down 1: at least {who} contributed, but some withheld their name, so it may be too few "
+                         "to know whether the result carries over to others.")
     if councils < MIN_COUNCILS:
-        who = "1 council" if councils == 1 else f"{councils} councils"
         return _Step(-1, f"Down 1: only {who} contributed, too few to know whether the result carries over to others.")
-    return _Step(0, f"No change: {councils} councils contributed.")
+    return _Step(0, f"No change: {'at least ' if at_least else ''}{councils} councils contributed.")
 
 
 def _consistency_step(group: GroupEvidence) -> _Step:
@@ -255,7 +264,7 @@ def rate_group(group: GroupEvidence) -> Rating:
         design,
         _group_registration(group, shares),
         _group_sample(group),
-        _councils_step(group.councils),
+        _councils_step(group.councils, group.councils_at_least),
         _consistency_step(group),
         _imprecision_step(group.ci_low, group.ci_high, group.worthwhile),
     ]
@@ -263,7 +272,8 @@ def rate_group(group: GroupEvidence) -> Rating:
 
 
 def rate_pooled(
-    pooled: PooledResult, pilots: Sequence[PilotEvidence], *, councils: int, worthwhile: float | None = None
+    pooled: PooledResult, pilots: Sequence[PilotEvidence], *, councils: int, worthwhile: float | None = None,
+    councils_at_least: bool = False,
 ) -> Rating:
     """Rate a pooled analysis; ``pilots`` must be in the same order as the pooled studies."""
     if len(pilots) != pooled.k:
@@ -278,5 +288,6 @@ def rate_pooled(
         pi_high=pooled.pi_high,
         worthwhile=worthwhile,
         weights=pooled.weights,
+        councils_at_least=councils_at_least,
     )
     return rate_group(group)

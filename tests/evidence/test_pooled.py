@@ -125,3 +125,22 @@ def test_generic_measure_pools_recorded_effects_with_their_intervals(client, cou
     expected = meta.pool([-10, -11, -12], [s * s for s in se], method="REML")
     page = client.get(group.get_absolute_url()).content.decode()
     assert f"Pooled effect</dt><dd class=\"govuk-summary-list__value\">{floatformat(expected.estimate, '-4')} " in page
+
+
+def test_a_withheld_council_is_not_given_away_by_the_council_count(client, councils, moderator):
+    """Two pilots from one council, one with its name withheld: "1 council" would name it, so a reader who may
+    not know it sees the fewest councils there can be; a moderator sees the exact count."""
+    (council, user), (other, other_user) = councils[0], councils[1]
+    pilots = [analysed(council, user, COUNTS[0], "Texts named"),
+              analysed(council, user, COUNTS[1], "Texts withheld", visibility="public_anonymous"),
+              analysed(other, other_user, COUNTS[2], "Texts elsewhere")]
+    group = group_of(pilots)
+    page = client.get(group.get_absolute_url()).content.decode()
+    assert "3 (at least 2 councils: 1 pilot's council is withheld)" in page
+    assert "at least 2 councils contributed, but some withheld their name" in page
+    data = client.get(reverse("api-pooled-group", args=[group.slug])).json()
+    assert (data["councils"], data["councils_withheld"]) == (2, 1)
+    client.force_login(moderator)
+    assert "3 (2 councils)" in client.get(group.get_absolute_url()).content.decode()
+    client.force_login(user)  # its own council knows
+    assert client.get(reverse("api-pooled-group", args=[group.slug])).json()["councils_withheld"] == 0

@@ -74,6 +74,8 @@ def test_falling_short_of_the_planned_sample_loses_one_and_says_by_how_much():
     rating = rate_pilot(pilot(sample_size=300, planned_sample_size=600))
     assert rating.score == 4
     assert "Down 1: it reached 300 of the 600 its power calculation needed (50%)." in rating.reasons
+    nearly = rate_pilot(pilot(sample_size=7990, planned_sample_size=8000))
+    assert "Down 1: it reached 7990 of the 8000 its power calculation needed (99%)." in nearly.reasons
 
 
 def test_reaching_the_planned_sample_costs_nothing():
@@ -111,7 +113,14 @@ def test_a_precise_null_result_is_not_marked_down_for_imprecision():
 
 
 def test_without_an_interval_precision_is_not_judged():
-    assert rate_pilot(pilot(ci_low=None, ci_high=None)).score == 5
+    rating = rate_pilot(pilot(ci_low=None, ci_high=None))
+    assert rating.score == 5 and "No change for precision: there is no confidence interval yet." in rating.reasons
+
+
+def test_with_an_interval_but_no_worthwhile_effect_the_reason_does_not_deny_the_interval():
+    rating = rate_pilot(pilot(ci_low=-1.0, ci_high=1.0, worthwhile=None))
+    assert rating.score == 5 and any("no smallest worthwhile effect" in r for r in rating.reasons)
+    assert not any("no confidence interval" in r for r in rating.reasons)
 
 
 def test_the_score_never_goes_below_zero():
