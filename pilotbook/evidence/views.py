@@ -139,14 +139,22 @@ def suggestions_for(request, text: str, *, exclude_council=None) -> list[dict]:
     return rows[:5]
 
 
-def pooled_for(rows) -> list:
-    """Pooled groups covering the suggested pilots' kinds of change, when the pooling app is installed."""
-    try:
-        from pilotbook.pooling.models import PooledGroup
-    except ImportError:
+def pooled_for(request, rows) -> list[dict]:
+    """Pooled groups holding a suggested pilot or pooling the same kind of change, with this reader's analysis."""
+    from . import pooling
+    from .models import PooledGroup
+
+    pilots = {row["pilot"].pk for row in rows}
+    kinds = {row["pilot"].intervention_type for row in rows} - {""}
+    if not pilots:
         return []
-    kinds = {row["pilot"].intervention_type for row in rows}
-    return list(PooledGroup.objects.filter(intervention_type__in=kinds)[:5]) if kinds else []
+    groups = (PooledGroup.objects.filter(Q(pilots__in=pilots) | Q(intervention_type__in=kinds))
+              .distinct().order_by("title")[:5])
+    out = []
+    for group in groups:
+        analysis = pooling.analyse_group(group, request.user)
+        out.append({"group": group, "result": analysis, "usable": sum(1 for m in analysis.members if not m.reason)})
+    return out
 
 
 def before_you_start(request):
@@ -161,15 +169,20 @@ def before_you_start(request):
         rows = suggestions_for(request, form.cleaned_data["idea"], exclude_council=council)
     return render(request, "evidence/before_you_start.html", {
         "form": form, "error_forms": [form] if form.is_bound else [], "rows": rows, "searched": searched,
-        "pooled": pooled_for(rows),
+        "pooled": pooled_for(request, rows),
     })
+
+
+def dismiss(request, pk: int) -> None:
+    """Remember, for this person's session, that a suggestion is not relevant to them."""
+    dismissed = request.session.get(DISMISSED, [])
+    if pk not in dismissed:
+        request.session[DISMISSED] = [*dismissed, pk][-200:]
 
 
 @require_POST
 def dismiss_suggestion(request, pk: int):
-    dismissed = request.session.get(DISMISSED, [])
-    if pk not in dismissed:
-        request.session[DISMISSED] = [*dismissed, pk][-200:]
+    dismiss(request, pk)
     back = request.POST.get("next", "")
     return redirect(back if back.startswith("/") and not back.startswith("//") else "before-you-start")
 

@@ -128,3 +128,47 @@ def test_the_first_registration_page_checks_for_similar_pilots_without_saving(
     assert 'data-testid="before-you-start"' in page and elsewhere.title in page
     assert 'value="Bin day texts"' in page  # what they typed is kept
     assert not Pilot.objects.filter(title="Bin day texts").exists()
+
+
+def _pool(pilots, title="Bin day reminders pooled"):
+    from pilotbook.evidence.models import PooledGroup, PooledMembership
+
+    group = PooledGroup.objects.create(title=title, slug="bin-day-reminders", outcome="Missed bins",
+                                       intervention_type=pilots[0].intervention_type)
+    for pilot in pilots:
+        PooledMembership.objects.create(group=group, pilot=pilot)
+    return group
+
+
+def test_dismissing_a_suggestion_on_the_registration_page_keeps_what_was_typed(
+        client, home_council, other_council, officer, other_officer):
+    elsewhere = publish(other_council, other_officer, Status.PUBLISHED, **BIN_TEXTS)
+    group = _pool([elsewhere])
+    client.force_login(officer)
+    typed = {"title": "Bin day texts", "problem": "Residents unsure of their collection day call us.",
+             "change": "Send residents an SMS the evening before collection day about which bin to put out"}
+    page = client.post(reverse("pilot-create"), {**typed, "check": "1"}).content.decode()
+    assert elsewhere.title in page
+    assert group.title in page and 'data-testid="pooled-evidence"' in page  # the pooled evidence is shown too
+    back = reverse("pilot-create") + "?checked=1"
+    assert f'name="next" value="{back}"' in page
+    response = client.post(reverse("dismiss-suggestion", args=[elsewhere.pk]), {"next": back})
+    assert response.status_code == 302 and response.url == back
+    page = client.get(back).content.decode()
+    assert 'value="Bin day texts"' in page and "Residents unsure of their collection day call us." in page
+    assert 'data-testid="before-you-start"' in page and elsewhere.title not in page
+    client.post(reverse("pilot-create"), typed)  # saving the draft forgets what was typed for the check
+    assert Pilot.objects.filter(title="Bin day texts").exists()
+    assert 'value="Bin day texts"' not in client.get(back).content.decode()
+
+
+def test_before_you_start_shows_the_pooled_evidence_for_the_suggested_pilots(
+        client, home_council, other_council, officer, other_officer):
+    elsewhere = failed(other_council, other_officer, "idea_did_not_work", visibility="public", **BIN_TEXTS)
+    group = _pool([elsewhere])
+    idea = {"idea": "Send residents an SMS the evening before collection day about which bin to put out"}
+    page = client.get(reverse("before-you-start"), idea).content.decode()
+    assert elsewhere.title in page
+    block = page[page.index('data-testid="pooled-evidence"'):]
+    assert group.get_absolute_url() in block and "1 pilot pooled" in block
+    assert "Fewer than two of the pilots you can see give this measure" in block

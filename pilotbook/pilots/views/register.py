@@ -15,6 +15,8 @@ from pilotbook.pilots import presenters, services
 from pilotbook.pilots.access import changeable_pilot
 from pilotbook.pilots.forms import STEP_BY_SLUG, STEPS, AmendmentDetailsForm, CouncilChoiceForm, IdeaForm, next_step
 
+IDEA_DRAFT = "pilotbook_idea_draft"  # what was typed on the first page when they checked for similar pilots
+
 
 def _step_or_404(slug: str):
     try:
@@ -36,25 +38,34 @@ def pilot_create(request):
         )
     council_form = CouncilChoiceForm(request.POST or None, councils=councils) if len(councils) > 1 else None
     form = IdeaForm(request.POST or None)
-    suggestions = None
-    if request.method == "POST" and "check" in request.POST:
-        # "Before you start": show similar pilots at other councils; nothing is saved until they continue.
-        from pilotbook.evidence.views import suggestions_for
+    suggestions, pooled = None, []
+    checking = request.method == "POST" and "check" in request.POST
+    if checking or (request.method == "GET" and request.GET.get("checked") and IDEA_DRAFT in request.session):
+        # "Before you start": show similar pilots at other councils; nothing is saved until they continue. What
+        # they typed is kept in their session, so dismissing a suggestion comes back to it (?checked=1).
+        from pilotbook.evidence.views import pooled_for, suggestions_for
 
-        text = " ".join(request.POST.get(name, "") for name in ("title", "problem", "change")).strip()
+        if checking:
+            request.session[IDEA_DRAFT] = {name: request.POST.get(name, "")
+                                           for name in [*form.fields, "council"] if name in request.POST}
+        typed = request.session[IDEA_DRAFT]
+        text = " ".join(typed.get(name, "") for name in ("title", "problem", "change")).strip()
         suggestions = suggestions_for(request, text, exclude_council=councils[0] if len(councils) == 1 else None)
-        form = IdeaForm(initial=request.POST.dict())
+        pooled = pooled_for(request, suggestions)
+        form = IdeaForm(initial=typed)
         if council_form is not None:
-            council_form = CouncilChoiceForm(initial=request.POST.dict(), councils=councils)
+            council_form = CouncilChoiceForm(initial=typed, councils=councils)
     elif request.method == "POST" and form.is_valid() and (council_form is None or council_form.is_valid()):
         council = councils[0] if council_form is None else Council.objects.get(pk=council_form.cleaned_data["council"])
         pilot = services.pilot_create_draft(council=council, user=request.user, **_form_fields(form))
+        request.session.pop(IDEA_DRAFT, None)
         return redirect("pilot-step", pk=pilot.pk, slug=STEPS[1].slug)
     return render(
         request,
         "pilots/step.html",
         {"form": form, "council_form": council_form, "error_forms": [council_form, form], "step": STEPS[0],
-         "step_number": 1, "step_count": len(STEPS), "pilot": None, "suggestions": suggestions},
+         "step_number": 1, "step_count": len(STEPS), "pilot": None, "suggestions": suggestions, "pooled": pooled,
+         "dismiss_next": reverse("pilot-create") + "?checked=1"},
     )
 
 
