@@ -147,7 +147,8 @@ def openapi_document(base: str) -> dict:
                 "withheld appear as `council: null, council_withheld: true`. Errors are JSON: "
                 "`{\"error\": {\"status\", \"message\", \"fields\"}}`. Other open data: the pilot record's JSON "
                 f"Schema at {SCHEMA_PATH}, Atom feeds at /feeds/results/, exports at /export/pilots.csv|ods|xlsx|json "
-                "(with the browse parameters)."
+                "(with the browse parameters) and /export/evidence.csv|ods|xlsx|json (with the evidence search's: "
+                "q, service_area, intervention_type, verdict, design, nation, council_type, year)."
             ),
             "license": {"name": LICENCE_NAME, "url": LICENCE_URL},
         },

@@ -8,6 +8,7 @@ urlpatterns = [
     path("feeds/results/service-area/<slug:code>/", feeds.ServiceAreaResultsFeed(), name="feed-results-service-area"),
     path("feeds/results/council/<str:code>/", feeds.CouncilResultsFeed(), name="feed-results-council"),
     path("export/pilots.<str:fmt>", views.export, name="export-pilots"),
+    path("export/evidence.<str:fmt>", views.export_evidence, name="export-evidence"),
     path("api/", views.api_index, name="api-index"),
     path("api/openapi.json", views.api_openapi, name="api-openapi"),
     path("api/pilots/", views.api_pilots, name="api-pilots"),

@@ -73,15 +73,38 @@ def schema_view(request):
 
 # Exports.
 
+EXPORT_FORMATS = ("csv", "ods", "xlsx", "json")
+
+
+def _bad_parameters(message: str) -> HttpResponse:
+    return HttpResponse(f"Some parameters are not valid: {message}\n", status=400,
+                        content_type="text/plain; charset=utf-8")
+
+
 def export(request, fmt: str):
     """The pilots a browse (or, with `q`, a search) would list for this person, in one file."""
-    if fmt not in ("csv", "ods", "xlsx", "json"):
+    if fmt not in EXPORT_FORMATS:
         raise Http404
     try:
         pilots = filtered_pilots(request.GET, request.user)
     except BadParameters as error:
-        return HttpResponse(f"Some parameters are not valid: {error}\n", status=400,
-                            content_type="text/plain; charset=utf-8")
+        return _bad_parameters(str(error))
+    return _export_file(request, fmt, pilots, "pilots")
+
+
+def export_evidence(request, fmt: str):
+    """The published pilots an evidence-base search lists for this person, with its facets, in one file."""
+    from pilotbook.evidence.views import evidence_results
+
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+    form, _query, _filters, rows, _matched = evidence_results(request.GET, request.user)
+    if form.is_bound and not form.is_valid():
+        return _bad_parameters("; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+    return _export_file(request, fmt, [row["pilot"] for row in rows], "evidence")
+
+
+def _export_file(request, fmt: str, pilots, name: str) -> HttpResponse:
     base = base_url(request)
     records = [pilot_record(pilot, request.user, base=base) for pilot in pilots]
     source = request.build_absolute_uri()
@@ -94,7 +117,7 @@ def export(request, fmt: str):
         body = write(records, source, generated)
     response = HttpResponse(body, content_type=content_type)
     stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="pilotbook-pilots-{stamp}.{fmt}"'
+    response["Content-Disposition"] = f'attachment; filename="pilotbook-{name}-{stamp}.{fmt}"'
     response["Link"] = f'<{LICENCE_URL}>; rel="license"'
     response["Cache-Control"] = "private, no-store"  # what it holds depends on who asked
     return response

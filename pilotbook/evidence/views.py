@@ -48,10 +48,6 @@ class SearchForm(GovukFormMixin, forms.Form):
                                                "'text people before bin day'."))
 
 
-def _facet_filters(request) -> dict[str, str]:
-    return {name: request.GET[name] for name in FACETS if request.GET.get(name)}
-
-
 def _apply(queryset, filters: dict[str, str], user):
     if IDENTIFYING & filters.keys():
         queryset = queryset.identifiable_by(user)
@@ -90,11 +86,19 @@ def _facet_counts(queryset, filters, user, request) -> list[dict]:
     return facets
 
 
-def evidence_search(request):
-    form = SearchForm(request.GET or None)
+def evidence_results(params, user) -> tuple[SearchForm, str, dict[str, str], list[dict], object]:
+    """What the evidence search lists for these parameters, for the page and its downloads alike.
+
+    Returns the form, the words searched for, the facet filters, the rows (ranked by the search when there are
+    words, newest first otherwise) and the matching pilots as a queryset for the facet counts. A query that is
+    too long matches nothing; the form says why.
+    """
+    form = SearchForm(params or None)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
-    filters = _facet_filters(request)
-    pilots = _apply(released(request.user), filters, request.user)
+    filters = {name: params[name] for name in FACETS if params.get(name)}
+    pilots = _apply(released(user), filters, user)
+    if form.is_bound and not form.is_valid():
+        return form, query, filters, [], pilots.none()
     if query:
         hits = search_pilots(query, queryset=pilots)
         by_id = pilots.in_bulk([hit.pilot_id for hit in hits])
@@ -102,7 +106,12 @@ def evidence_search(request):
         matched = pilots.filter(pk__in=[r["pilot"].pk for r in results])
     else:
         matched = pilots
-        results = [{"pilot": p, "hit": None} for p in pilots.order_by("-published_at")]
+        results = [{"pilot": p, "hit": None} for p in pilots.order_by("-published_at", "-pk")]
+    return form, query, filters, results, matched
+
+
+def evidence_search(request):
+    form, query, filters, results, matched = evidence_results(request.GET, request.user)
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     for row in page:
         row["verdict_tag"] = presenters.verdict_tag_class(row["pilot"].result.verdict)
@@ -110,6 +119,7 @@ def evidence_search(request):
     params.pop("page", None)
     return render(request, "evidence/search.html", {
         "form": form, "query": query, "page": page, "params": params.urlencode(),
+        "error_forms": [form] if form.is_bound else [],
         "facets": _facet_counts(matched, filters, request.user, request), "filters": filters,
     })
 

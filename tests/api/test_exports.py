@@ -163,3 +163,30 @@ def test_bad_parameters_are_refused(client, db):
     response = client.get("/export/pilots.csv?service_area=bins")
     assert response.status_code == 400 and b"service_area" in response.content
     assert client.get("/export/pilots.pdf").status_code == 404
+
+
+def test_the_evidence_search_exports_what_its_page_lists_with_its_facets(client, home_council, officer):
+    """The evidence page's download links carry its facets (verdict, year...) and hold released results only,
+    even for the pilots' own council, whose browse export would include its drafts and embargoed results."""
+    every_kind(home_council, officer)
+    client.force_login(officer)
+    page = client.get("/evidence/?verdict=worked").content.decode()
+    assert 'href="/export/evidence.csv?verdict=worked"' in page
+    rows = client.get("/export/evidence.json?verdict=worked").json()["pilots"]
+    assert {r["title"] for r in rows} == {"Public arrears letter", "Withheld arrears letter",
+                                          "Councils-only arrears letter"}
+    assert client.get("/export/evidence.json?verdict=made_worse").json()["pilots"] == []
+    year = int(rows[0]["published_at"][:4])
+    assert len(client.get(f"/export/evidence.json?year={year}").json()["pilots"]) == 3
+    assert client.get(f"/export/evidence.json?year={year - 1}").json()["pilots"] == []
+    _, csv_body = csv_rows(client.get("/export/evidence.csv?q=arrears+letter"))
+    assert {r["title"] for r in csv_body} == {r["title"] for r in rows}
+
+
+def test_a_too_long_evidence_search_says_so_instead_of_listing_everything(client, home_council, officer):
+    every_kind(home_council, officer)
+    page = client.get("/evidence/", {"q": "bins " * 70}).content.decode()
+    assert "govuk-error-summary" in page and "0 published pilots" in page
+    response = client.get("/export/evidence.csv", {"q": "bins " * 70})
+    assert response.status_code == 400 and b"q:" in response.content
+    assert client.get("/export/evidence.pdf").status_code == 404
