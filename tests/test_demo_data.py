@@ -39,3 +39,12 @@ def test_demo_sign_ins_work_and_loading_again_replaces_rather_than_duplicates(de
     count = Pilot.objects.count()
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert Pilot.objects.count() == count
+
+
+def test_demo_reporting_rates_show_results_reported_on_time(demo, moderator):
+    """The demo's results are dated as their pilots' stories tell, so the overdue page's rates are not all 0%."""
+    from pilotbook.overdue import selectors
+
+    rates = selectors.reporting_rates(moderator)
+    total = selectors.sector_totals(rates)
+    assert total.came_due > 0 and 0 < total.on_time < total.came_due

@@ -9,7 +9,8 @@ withdrawn (which needs a reason), because both change its status.
 **Reporting rate** of a council, on day *today*: out of its pilots that have *come due* (past draft, due
 date before *today*), the share that reported *on time*, that is on or before the due date:
 
-- a recorded result (results recorded or published) counts on the day the result was recorded;
+- a recorded result (results recorded or published) counts on the day the result was first recorded (a later
+  correction does not move it);
 - stopping early counts on the day it stopped (the reason is shared in the "what didn't work" register);
 - results a moderator marked as reported elsewhere count on the date they were reported there;
 - a pilot withdrawn on or before its due date had nothing to report, so it is left out of the count;
@@ -90,7 +91,7 @@ def _reported_on(pilot: Pilot) -> dt.date | None:
         return elsewhere.reported_on
     if pilot.status in (Status.RESULTS_RECORDED, Status.PUBLISHED):
         result = getattr(pilot, "result", None)
-        when = result.recorded_at if result is not None else (pilot.results_seen_at or pilot.published_at)
+        when = result.first_recorded_at if result is not None else (pilot.results_seen_at or pilot.published_at)
         return timezone.localdate(when) if when else None
     if pilot.status == Status.STOPPED_EARLY and pilot.ended_at:
         return timezone.localdate(pilot.ended_at)

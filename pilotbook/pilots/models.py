@@ -271,7 +271,10 @@ class Result(models.Model):
         "Analysis", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         help_text="The analysis in Pilotbook this result came from; empty when the council analysed it elsewhere",
     )
-    recorded_at = models.DateTimeField(auto_now=True)
+    recorded_at = models.DateTimeField(auto_now=True)  # last changed
+    # When the result was first recorded: the day it was reported, for reporting rates. A correction later does
+    # not make an on-time report late.
+    first_recorded_at = models.DateTimeField(default=timezone.now, editable=False)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
 
     class Meta:

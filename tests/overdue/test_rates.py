@@ -25,7 +25,7 @@ def at(day: dt.date) -> dt.datetime:
 
 def recorded(council, user, due, on, title):
     pilot = pilot_due(council, user, due, status=Status.RESULTS_RECORDED, title=title)
-    Result.objects.filter(pilot=pilot).update(recorded_at=at(on))
+    Result.objects.filter(pilot=pilot).update(first_recorded_at=at(on))
     return pilot
 
 
@@ -58,7 +58,7 @@ def test_reporting_rate_counts_each_case_as_documented(home_council, officer, mo
 def test_published_pilots_and_results_reported_elsewhere_count_by_their_dates(home_council, officer, moderator):
     due = TODAY - 20 * DAY
     published = pilot_due(home_council, officer, due, status=Status.PUBLISHED, title="Published")
-    Result.objects.filter(pilot=published).update(recorded_at=at(due - 5 * DAY))
+    Result.objects.filter(pilot=published).update(first_recorded_at=at(due - 5 * DAY))
     elsewhere_on_time = pilot_due(home_council, officer, due, title="Elsewhere on time")
     ReportedElsewhere.objects.create(pilot=elsewhere_on_time, url="https://example.org/a", reported_on=due)
     elsewhere_late = pilot_due(home_council, officer, due, title="Elsewhere late")
@@ -103,3 +103,18 @@ def test_sector_totals_add_up_the_councils(home_council, other_council, officer,
     assert [(r.council.code, r.on_time, r.came_due) for r in rates] == [("HOM", 1, 2), ("OTH", 1, 1)]
     totals = selectors.sector_totals(rates)
     assert (totals.on_time, totals.came_due, totals.overdue_now, totals.percent) == (2, 3, 1, 67)
+
+
+def test_changing_a_result_after_the_due_date_keeps_an_on_time_report_on_time(home_council, officer, moderator):
+    """The result was recorded before the due date; a moderator edits its summary in the admin afterwards."""
+    due = timezone.localdate() - 3 * DAY
+    pilot = pilot_due(home_council, officer, due)
+    pilot_services.result_record(pilot=pilot, user=officer, estimate=Decimal("-5"), ci_low=Decimal("-9"),
+                                 ci_high=Decimal("-1"))
+    Result.objects.filter(pilot=pilot).update(first_recorded_at=at(due - 2 * DAY), recorded_at=at(due - 2 * DAY))
+    result = Result.objects.get(pilot=pilot)
+    result.summary = "Corrected wording."
+    result.save()  # recorded_at moves to today
+    assert timezone.localdate(Result.objects.get(pilot=pilot).recorded_at) == timezone.localdate()
+    rate = rate_of(moderator, home_council, today=timezone.localdate())
+    assert (rate.came_due, rate.on_time) == (1, 1)

@@ -138,7 +138,7 @@ def test_rates_on_the_pages_say_how_many_pilots_they_are_based_on(client, home_c
     done = pilot_due(home_council, officer, today + 5 * DAY, title="Early", visibility="public")
     pilot_services.result_record(pilot=done, user=officer, estimate=1, ci_low=0, ci_high=2)
     Pilot.objects.filter(pk=done.pk).update(results_due_date=today - DAY)
-    Result.objects.filter(pilot=done).update(recorded_at=timezone.now() - 2 * DAY)
+    Result.objects.filter(pilot=done).update(first_recorded_at=timezone.now() - 2 * DAY)
     html = client.get(reverse("overdue-council", args=[home_council.code])).content.decode()
     assert "Reporting rate: 50%, 1 of 2 pilots reported by their due date." in html
     rates = client.get(reverse("overdue-list")).content.decode()

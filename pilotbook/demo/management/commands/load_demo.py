@@ -20,7 +20,7 @@ from pilotbook.demo.pilots import PILOTS, DemoPilot
 from pilotbook.demo.pooled import load_demo_groups
 from pilotbook.pilots import measure, services
 from pilotbook.pilots.choices import Status
-from pilotbook.pilots.models import Pilot
+from pilotbook.pilots.models import Pilot, Result
 
 DEMO_PASSWORD = "demo-pilotbook-2026"  # noqa: S105 - printed for people trying the demo; demo accounts only
 
@@ -141,6 +141,8 @@ def _backdate(pk: int, start, end) -> None:
         updates["started_at"] = min(at(start), now)
     if pilot.results_seen_at:
         updates["results_seen_at"] = min(at(end + timedelta(days=30)), now)
+        Result.objects.filter(pilot_id=pk).update(first_recorded_at=updates["results_seen_at"],
+                                                  recorded_at=updates["results_seen_at"])
     if pilot.published_at:
         updates["published_at"] = updates["ended_at"] = min(at(end + timedelta(days=45)), now)
     elif pilot.ended_at:
