@@ -11,6 +11,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from pilotbook.councils.models import Membership, Role
@@ -39,6 +40,14 @@ def owner_emails(pilot: Pilot) -> list[str]:
 
 
 @transaction.atomic
+def _require_after_end(pilot: Pilot, due: dt.date) -> None:
+    """Results fall due after a pilot ends, never before (the end date itself is allowed)."""
+    if pilot.end_date and due < pilot.end_date:
+        raise OverdueError(_("The date results are due must be on or after the pilot's end date, %(end)s. If the "
+                             "pilot ended on another date, say so in the reason.")
+                           % {"end": date_format(pilot.end_date, "j F Y")})
+
+
 def flag_raise(*, pilot: Pilot, user, kind: str, reason: str, link: str = "",
                proposed_due_date: dt.date | None = None) -> Flag:
     """A member of the pilot's council says its overdue entry is wrong."""
@@ -51,6 +60,8 @@ def flag_raise(*, pilot: Pilot, user, kind: str, reason: str, link: str = "",
         raise OverdueError(_("Explain what is wrong."))
     if not is_overdue(pilot):
         raise OverdueError(_("This pilot is not on the overdue list, so there is nothing to flag."))
+    if proposed_due_date is not None:
+        _require_after_end(pilot, proposed_due_date)
     if Flag.objects.filter(pilot=pilot, state=Flag.State.OPEN).exists():
         raise OverdueError(_("This entry has already been flagged. A moderator will review it."))
     return Flag.objects.create(pilot=pilot, raised_by=user, kind=kind, reason=reason.strip(), link=link.strip(),
@@ -93,6 +104,7 @@ def record_correct(*, pilot: Pilot, moderator, action: str, reason: str, flag: F
             raise OverdueError(_("Enter the new date results are due."))
         if new_due_date == pilot.results_due_date:
             raise OverdueError(_("That is already the date results are due."))
+        _require_after_end(pilot, new_due_date)
         changes = {"results_due_date": {"old": pilot.results_due_date.isoformat() if pilot.results_due_date else None,
                                         "new": new_due_date.isoformat()}}
         pilot.results_due_date = new_due_date

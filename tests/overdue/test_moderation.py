@@ -98,6 +98,21 @@ def test_reported_elsewhere_cannot_be_dated_in_the_future(overdue, moderator):
     assert not Correction.objects.exists()
 
 
+def test_results_cannot_be_due_before_the_pilot_ends(overdue, officer, moderator):
+    before_end = overdue.end_date - DAY
+    with pytest.raises(services.OverdueError, match="on or after the pilot's end date"):
+        services.record_correct(pilot=overdue, moderator=moderator, action="due_date", reason="x",
+                                new_due_date=before_end)
+    with pytest.raises(services.OverdueError, match="on or after the pilot's end date"):
+        services.flag_raise(pilot=overdue, user=officer, kind=Flag.Kind.END_DATE_MOVED, reason="Moved.",
+                            proposed_due_date=before_end)
+    assert not Correction.objects.exists() and not Flag.objects.exists()
+    overdue.refresh_from_db()
+    assert overdue.results_due_date == timezone.localdate() - 10 * DAY
+    services.record_correct(pilot=overdue, moderator=moderator, action="due_date", reason="Ended late.",
+                            new_due_date=overdue.end_date)  # the end date itself is allowed
+
+
 def test_rejecting_a_flag_leaves_the_record_and_tells_the_flagger(overdue, officer, champion, moderator):
     flag = services.flag_raise(pilot=overdue, user=champion, kind="other", reason="We think it is not due.")
     services.flag_reject(flag=flag, moderator=moderator, reason="The plan's end date has not changed.")
