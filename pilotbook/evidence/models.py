@@ -82,11 +82,19 @@ class PooledGroup(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    RESERVED_SLUGS = {"new"}  # addresses of pages beside the groups' own (evidence/pooled/new/)
+
     class Meta:
         ordering = ["title"]
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self):
+        if self.slug in self.RESERVED_SLUGS:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError({"slug": f"“{self.slug}” is the address of another page; choose another."})
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse

@@ -103,6 +103,8 @@ def group_create(request):
         group = form.save(commit=False)
         group.created_by = request.user
         base = slugify(group.title)[:70] or "group"
+        if base in PooledGroup.RESERVED_SLUGS:
+            base = f"{base}-group"
         group.slug, n = base, 1
         while PooledGroup.objects.filter(slug=group.slug).exists():
             n += 1
@@ -112,6 +114,22 @@ def group_create(request):
         return redirect("pooled-group-pilots", slug=group.slug)
     return render(request, "evidence/pooled_form.html", {"form": form, "error_forms": [form],
                                                           "title": _("Make a pooled group")})
+
+
+def group_edit(request, slug: str):
+    """A moderator changes a group's title, description or comparable outcome (its address stays the same)."""
+    refused = _moderator(request)
+    if refused:
+        return refused
+    group = get_object_or_404(PooledGroup, slug=slug)
+    form = GroupForm(request.POST or None, instance=group)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Group saved."))
+        return redirect(group)
+    return render(request, "evidence/pooled_form.html", {"form": form, "error_forms": [form],
+                                                          "title": _("Change the pooled group"),
+                                                          "back": group.get_absolute_url()})
 
 
 class AddPilotForm(GovukFormMixin, forms.Form):

@@ -10,6 +10,7 @@ urlpatterns = [
     path("evidence/pooled/", pooled_views.group_list, name="pooled-groups"),
     path("evidence/pooled/new/", pooled_views.group_create, name="pooled-group-create"),
     path("evidence/pooled/<slug:slug>/", pooled_views.group_detail, name="pooled-group"),
+    path("evidence/pooled/<slug:slug>/change/", pooled_views.group_edit, name="pooled-group-edit"),
     path("evidence/pooled/<slug:slug>/pilots/", pooled_views.group_pilots, name="pooled-group-pilots"),
     path("evidence/pooled/<slug:slug>/pilots/<int:pk>/remove/", pooled_views.group_remove_pilot,
          name="pooled-group-remove"),

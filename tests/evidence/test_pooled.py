@@ -5,6 +5,7 @@ import math
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 
@@ -110,6 +111,19 @@ def test_only_moderators_make_groups_and_choose_pilots(persona, can, persona_cli
     PooledMembership.objects.get_or_create(group=group, pilot=pilot)
     client.post(reverse("pooled-group-remove", args=["g", pilot.pk]))
     assert group.memberships.exists() == (not can)
+    client.post(reverse("pooled-group-edit", args=["g"]), {"title": "Renamed", "outcome": "x", "measure": "GENERIC"})
+    group.refresh_from_db()
+    assert (group.title == "Renamed") == can and group.slug == "g"
+
+
+def test_a_group_called_new_does_not_take_the_address_of_the_make_a_group_page(client, moderator):
+    client.force_login(moderator)
+    client.post(reverse("pooled-group-create"), {"title": "New", "outcome": "Contact", "measure": "GENERIC"})
+    group = PooledGroup.objects.get(title="New")
+    assert group.slug == "new-group" and client.get(group.get_absolute_url()).status_code == 200
+    assert b"Make a pooled group" in client.get(reverse("pooled-group-create")).content
+    with pytest.raises(ValidationError, match="address of another page"):
+        PooledGroup(title="X", slug="new", outcome="x").full_clean()
 
 
 def test_generic_measure_pools_recorded_effects_with_their_intervals(client, councils):
