@@ -90,16 +90,16 @@ class PooledGroup(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("pooled-group", args=[self.slug])
+
     def clean(self):
         if self.slug in self.RESERVED_SLUGS:
             from django.core.exceptions import ValidationError
 
             raise ValidationError({"slug": f"“{self.slug}” is the address of another page; choose another."})
-
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("pooled-group", args=[self.slug])
 
 
 class PooledMembership(models.Model):
