@@ -101,16 +101,14 @@ def read_records(path: Path) -> list[tuple[str, object]]:
         document = None
     if isinstance(document, dict) and isinstance(document.get("pilots"), list):
         return [(f"record {n}", record) for n, record in enumerate(document["pilots"], start=1)]
-    records, errors = [], []
+    records = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
             records.append((f"line {number}", json.loads(line)))
-        except json.JSONDecodeError as error:
-            errors.append(f"line {number}: not valid JSON: {error.msg}")
-    if errors:
-        raise ImportFailed(errors)
+        except json.JSONDecodeError as error:  # named with the other lines' problems, so one run finds them all
+            records.append((f"line {number}", _BadRow(f"not valid JSON: {error.msg}")))
     return records
 
 
@@ -119,17 +117,17 @@ def _read_csv(text: str, path: Path) -> list[tuple[str, object]]:
     header = [name.strip().lower() for name in next(reader)]
     unknown = [name for name in header if name not in CSV_COLUMNS]
     repeated = sorted({name for name in header if header.count(name) > 1})
-    if unknown or repeated or "title" not in header:
+    if repeated or "title" not in header:
         problems = []
-        if unknown:
-            problems.append(f"{path}: unknown column(s) {', '.join(repr(n) for n in unknown)}; the columns are: "
-                            + ", ".join(CSV_COLUMNS))
         if repeated:
             problems.append(f"{path}: column(s) {', '.join(repeated)} appear more than once")
         if "title" not in header:
             problems.append(f"{path}: the first line must name the columns, including title")
         raise ImportFailed(problems)
     records = []
+    if unknown:  # named first; the rows are still checked on their known columns, so one run finds every problem
+        records.append(("line 1", _BadRow(f"unknown column(s) {', '.join(repr(n) for n in unknown)}; the columns "
+                                          "are: " + ", ".join(CSV_COLUMNS))))
     line = reader.line_num
     for row in reader:
         label, line = f"line {line + 1}", reader.line_num
@@ -138,7 +136,8 @@ def _read_csv(text: str, path: Path) -> list[tuple[str, object]]:
         if len(row) != len(header):
             records.append((label, _BadRow(f"{len(row)} cells but {len(header)} columns")))
             continue
-        records.append((label, _csv_record(dict(zip(header, row, strict=True)))))
+        known = {name: cell for name, cell in zip(header, row, strict=True) if name in CSV_COLUMNS}
+        records.append((label, _csv_record(known)))
     return records
 
 

@@ -209,6 +209,25 @@ def test_bad_csv_headers_say_what_is_wrong(header, problem, tmp_path, home_counc
     assert any(problem in line for line in lines), lines
 
 
+def test_an_unknown_column_is_named_with_every_row_problem_in_one_run(tmp_path, home_council, moderator):
+    path = write_csv(tmp_path / "bad.csv", [["Fine", "HOM", "blue"], ["No council", "ZZZ", "red"]],
+                     header=["title", "council_code", "colour"])
+    _, lines = fails("import", str(path), "--user", moderator.email)
+    assert lines[0].startswith("line 1: unknown column(s) 'colour'"), lines
+    assert any(line.startswith("line 3 ('No council'): council_code: no council") for line in lines), lines
+    assert Pilot.objects.count() == 0
+
+
+def test_a_bad_json_line_is_named_with_the_other_lines_problems(tmp_path, home_council, moderator):
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"title": "Fine", "council_code": "HOM"}\n{"title": broken\n'
+                    '{"title": "No council", "council_code": "ZZZ"}\n', encoding="utf-8")
+    _, lines = fails("import", str(path), "--user", moderator.email)
+    assert any(line.startswith("line 2: not valid JSON") for line in lines), lines
+    assert any(line.startswith("line 3 ('No council'): council_code: no council") for line in lines), lines
+    assert Pilot.objects.count() == 0
+
+
 def test_numbers_in_csv_cells_are_checked(tmp_path, home_council, officer):
     header = ["title", "planned_sample", "worthwhile_effect", "start_date"]
     path = write_csv(tmp_path / "plan.csv", [["Plan", "lots", "2.5", "2026-13-01"]], header=header)
