@@ -7,6 +7,9 @@ pilots it published with its name withheld, or the feed would reveal the name.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.syndication.views import Feed
 from django.http import Http404
@@ -71,7 +74,9 @@ class NewResultsFeed(Feed):
         return item.get_absolute_url()
 
     def item_guid(self, item: Pilot):
-        return f"pilotbook-pilot-{item.pk}-result"
+        # Atom ids must be IRIs that never change: a tag URI (RFC 4151) on the site's own host name.
+        host = urlsplit(settings.PILOTBOOK_SITE_URL).hostname or "pilotbook.invalid"
+        return f"tag:{host},2026:pilots/{item.pk}/result"
 
     item_guid_is_permalink = False
 

@@ -153,6 +153,7 @@ def api_index(request):
         "pilots": base + reverse("api-pilots"),
         "councils": base + reverse("api-councils"),
         "pooled_groups": base + reverse("api-pooled-groups"),
+        "overdue": base + reverse("api-overdue"),
         "pilot_schema": base + SCHEMA_PATH,
         "licence": {"name": LICENCE_NAME, "url": LICENCE_URL},
     })

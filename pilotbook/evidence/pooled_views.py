@@ -41,7 +41,7 @@ def _moderator(request):
 
 class MethodForm(GovukFormMixin, forms.Form):
     method = forms.ChoiceField(label=gettext_lazy("Method"), choices=METHODS, widget=forms.RadioSelect,
-                               required=False)
+                               required=False, initial="REML")
     hksj = forms.BooleanField(label=gettext_lazy("Hartung-Knapp adjustment (more cautious with few pilots)"),
                               required=False)
 
@@ -61,6 +61,8 @@ def group_detail(request, slug: str):
     method, hksj = "REML", False
     if form.is_bound and form.is_valid():
         method, hksj = form.cleaned_data["method"] or "REML", form.cleaned_data["hksj"]
+    if not (form.is_bound and form.data.get("method")):
+        form = MethodForm(initial={"method": method, "hksj": hksj})  # the radios show the method in use
     result = pooling.analyse_group(group, request.user, method=method, hksj=hksj)
     pooled = result.pooled
     ratio = group.measure in ("RR", "OR")

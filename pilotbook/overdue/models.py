@@ -6,6 +6,8 @@ What "overdue" and "reporting rate" mean is defined once, in pilotbook.overdue.s
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -87,6 +89,14 @@ class Correction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} for {self.pilot} ({self.made_at:%Y-%m-%d})"
+
+    def dates(self) -> dict[str, dt.date | None]:
+        """The dates the log stores as ISO text, as dates for the page: old and new due dates, reported on."""
+        due = self.changes.get("results_due_date") or {}
+        elsewhere = (self.changes.get("reported_elsewhere") or {}).get("new") or {}
+        as_date = lambda text: dt.date.fromisoformat(text) if text else None  # noqa: E731
+        return {"old": as_date(due.get("old")), "new": as_date(due.get("new")),
+                "reported_on": as_date(elsewhere.get("reported_on"))}
 
 
 class Reminder(models.Model):

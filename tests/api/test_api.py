@@ -1,6 +1,7 @@
 """The read API: the pages' access rules, browse filters and pagination, JSON errors, and its OpenAPI document."""
 
 import re
+from urllib.parse import urlsplit
 
 import jsonschema
 import pytest
@@ -186,3 +187,10 @@ def test_real_responses_match_the_document(client, kinds, home_council, officer)
         assert errors == [], (url, errors[:3])
     bad = client.get("/api/pilots/?status=lost").json()
     assert _validator(document, schema_of("/api/pilots/", "400")).is_valid(bad)
+
+
+def test_the_index_links_every_collection(client, db):
+    links = client.get("/api/").json()
+    listed = {urlsplit(value).path for value in links.values() if isinstance(value, str)}
+    collections = {p for p in _api_paths() if "{" not in p and p not in ("/api/",)}
+    assert collections <= listed, collections - listed

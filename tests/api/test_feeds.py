@@ -59,3 +59,11 @@ def test_a_hostile_title_is_escaped_in_the_feed(client, home_council, officer):
     response = client.get("/feeds/results/")
     assert b"<script>" not in response.content
     assert entries(client, "/feeds/results/")[0][0] == "<script>alert(1)</script> letter: Worked"
+
+
+def test_entry_ids_are_lasting_iris(client, kinds, settings):
+    settings.PILOTBOOK_SITE_URL = "https://pilotbook.example.gov.uk"
+    feed = ElementTree.fromstring(client.get("/feeds/results/").content)  # noqa: S314 - our own output
+    ids = sorted(e.findtext(f"{ATOM}id") for e in feed.iter(f"{ATOM}entry"))
+    assert ids == sorted(f"tag:pilotbook.example.gov.uk,2026:pilots/{kinds[k].pk}/result"
+                         for k in ("public", "anonymous"))

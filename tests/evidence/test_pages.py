@@ -172,3 +172,11 @@ def test_before_you_start_shows_the_pooled_evidence_for_the_suggested_pilots(
     block = page[page.index('data-testid="pooled-evidence"'):]
     assert group.get_absolute_url() in block and "1 pilot pooled" in block
     assert "Fewer than two of the pilots you can see give this measure" in block
+
+
+def test_checking_an_empty_idea_asks_for_it_instead_of_saying_nothing_matched(client, home_council, officer):
+    client.force_login(officer)
+    page = client.post(reverse("pilot-create"), {"title": "", "problem": "", "change": "", "check": "1"})
+    text = page.content.decode()
+    assert "govuk-error-summary" in text and 'data-testid="before-you-start"' not in text
+    assert not Pilot.objects.exists()

@@ -64,6 +64,9 @@ def test_the_page_shows_the_meta_analysis_of_the_same_counts(client, councils):
     assert f">{floatformat(expected.i2, '1')}%<" in page and f">{floatformat(expected.tau2, '-4')}<" in page
     assert 'aria-labelledby="forest-title forest-desc"' in page and "The forest plot in numbers" in page
     assert "Evidence strength:" in page
+    assert 'type="radio" value="REML" checked' in page.replace('name="method" ', "")  # the method in use
+    method_row = page[page.index(">Method</dt>"):][:200]
+    assert "; risk ratio</dd>" in method_row, method_row
     dl = client.get(group.get_absolute_url(), {"method": "DL", "hksj": "on"}).content.decode()
     expected_dl = meta.pool(sizes.yi, sizes.vi, method="DL", hksj=True, measure="RR")
     assert f"CI {floatformat(math.exp(expected_dl.ci_low), '-4')} to" in dl

@@ -105,6 +105,7 @@ def test_flag_then_moderator_correction_through_the_pages(client, persona_client
     html = client.get(entry).content.decode()
     assert "Marked as reported elsewhere" in html and "Mo Moderator" in html
     assert "Checked the link: it is there." in html
+    assert f"Results reported elsewhere on {reported.day} {reported:%B %Y}." in html  # a date people read
     assert "Published on our website in May." not in html          # flags are for the council and moderators
     assert "Published on our website in May." in officer_client.get(entry).content.decode()
     # The council is told: the outcome email is queued in the same transaction.

@@ -40,7 +40,11 @@ def pilot_create(request):
     form = IdeaForm(request.POST or None)
     suggestions, pooled = None, []
     checking = request.method == "POST" and "check" in request.POST
-    if checking or (request.method == "GET" and request.GET.get("checked") and IDEA_DRAFT in request.session):
+    if checking and not any(request.POST.get(name, "").strip() for name in ("title", "problem", "change")):
+        form.is_valid()  # nothing to check yet: the questions' own messages say what to fill in
+        council_form = None if council_form is None else CouncilChoiceForm(initial=request.POST.dict(),
+                                                                           councils=councils)
+    elif checking or (request.method == "GET" and request.GET.get("checked") and IDEA_DRAFT in request.session):
         # "Before you start": show similar pilots at other councils; nothing is saved until they continue. What
         # they typed is kept in their session, so dismissing a suggestion comes back to it (?checked=1).
         from pilotbook.evidence.views import pooled_for, suggestions_for
