@@ -64,6 +64,6 @@ def test_officer_flags_an_overdue_entry_and_a_moderator_corrects_it(page, wealde
     corrections = page.get_by_test_id("corrections")
     expect(corrections).to_contain_text("Changed the date results are due")
     expect(corrections).to_contain_text("by Mo Moderator")
-    expect(corrections).to_contain_text(new_due.isoformat())
+    expect(corrections).to_contain_text(f"{new_due.day} {new_due:%B %Y}")
     expect(corrections).to_contain_text("Cabinet minutes confirm the extension.")
     assert_accessible(page)
