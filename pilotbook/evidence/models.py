@@ -99,7 +99,7 @@ class PooledGroup(models.Model):
         if self.slug in self.RESERVED_SLUGS:
             from django.core.exceptions import ValidationError
 
-            raise ValidationError({"slug": f"“{self.slug}” is the address of another page; choose another."})
+            raise ValidationError(f"The address “{self.slug}” belongs to another page; choose another slug.")
 
 
 class PooledMembership(models.Model):

@@ -54,8 +54,8 @@ def _apply(queryset, filters: dict[str, str], user):
     for name, value in filters.items():
         field = FACETS[name][0]
         if name == "year":
-            if not value.isdigit():
-                continue
+            if not (value.isascii() and value.isdigit() and 1 <= int(value) <= 9999):
+                return queryset.none()  # no pilot was published in a year that cannot be
             value = int(value)
         queryset = queryset.filter(**{field: value})
     return queryset

@@ -39,7 +39,6 @@ def owner_emails(pilot: Pilot) -> list[str]:
     return sorted(admins.values_list("user__email", flat=True))
 
 
-@transaction.atomic
 def _require_after_end(pilot: Pilot, due: dt.date) -> None:
     """Results fall due after a pilot ends, never before (the end date itself is allowed)."""
     if pilot.end_date and due < pilot.end_date:
@@ -48,6 +47,7 @@ def _require_after_end(pilot: Pilot, due: dt.date) -> None:
                            % {"end": date_format(pilot.end_date, "j F Y")})
 
 
+@transaction.atomic
 def flag_raise(*, pilot: Pilot, user, kind: str, reason: str, link: str = "",
                proposed_due_date: dt.date | None = None) -> Flag:
     """A member of the pilot's council says its overdue entry is wrong."""

@@ -180,3 +180,12 @@ def test_checking_an_empty_idea_asks_for_it_instead_of_saying_nothing_matched(cl
     text = page.content.decode()
     assert "govuk-error-summary" in text and 'data-testid="before-you-start"' not in text
     assert not Pilot.objects.exists()
+
+
+@pytest.mark.parametrize("year", ["0", "99999", "²", "abc"])
+def test_an_impossible_year_lists_nothing_rather_than_failing(client, home_council, officer, year):
+    publish(home_council, officer, Status.PUBLISHED, visibility="public", **ARREARS)
+    page = client.get(reverse("evidence-search"), {"year": year})
+    assert page.status_code == 200 and "0 published pilots" in page.content.decode()
+    response = client.get("/export/evidence.json", {"year": year})
+    assert response.status_code == 200 and response.json()["pilots"] == []

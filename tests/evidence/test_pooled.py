@@ -125,7 +125,7 @@ def test_a_group_called_new_does_not_take_the_address_of_the_make_a_group_page(c
     group = PooledGroup.objects.get(title="New")
     assert group.slug == "new-group" and client.get(group.get_absolute_url()).status_code == 200
     assert b"Make a pooled group" in client.get(reverse("pooled-group-create")).content
-    with pytest.raises(ValidationError, match="address of another page"):
+    with pytest.raises(ValidationError, match="belongs to another page"):
         PooledGroup(title="X", slug="new", outcome="x").full_clean()
 
 
@@ -161,3 +161,15 @@ def test_a_withheld_council_is_not_given_away_by_the_council_count(client, counc
     assert "3 (2 councils)" in client.get(group.get_absolute_url()).content.decode()
     client.force_login(user)  # its own council knows
     assert client.get(reverse("api-pooled-group", args=[group.slug])).json()["councils_withheld"] == 0
+
+
+def test_the_migration_moves_a_group_off_the_reserved_address(db):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    PooledGroup.objects.create(title="Taken", slug="new-group", outcome="x")
+    old = PooledGroup.objects.create(title="New", slug="new", outcome="x")
+    import_module("pilotbook.evidence.migrations.0004_rename_reserved_group_slug").rename_reserved(apps, None)
+    old.refresh_from_db()
+    assert old.slug == "new-group-2"

@@ -132,3 +132,13 @@ def test_the_council_admins_are_told_when_the_creator_has_left(overdue, officer,
     officer.is_active = False
     officer.save()
     assert services.owner_emails(Pilot.objects.get(pk=overdue.pk)) == ["admin@home.example"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_flagging_locks_the_pilot_inside_its_own_transaction(home_council, officer):
+    """Called outside any transaction, as a view is in autocommit mode: on PostgreSQL, select_for_update outside
+    a transaction is an error, so this fails if flag_raise loses its @transaction.atomic."""
+    pilot = pilot_due(home_council, officer, timezone.localdate() - 10 * DAY, title="Arrears letter")
+    services.flag_raise(pilot=pilot, user=officer, kind=Flag.Kind.REPORTED_ELSEWHERE, reason="On our website.",
+                        link="https://home.example/results")
+    assert Flag.objects.filter(pilot=pilot).count() == 1
