@@ -304,6 +304,9 @@ def _check(record: dict) -> list[str]:
     url = record.get("source_url")
     if url and not url.strip().lower().startswith(("http://", "https://")):  # the model checks the rest of it
         problems.append(f"source_url: {url!r} is not a web address (http:// or https://)")
+    end, due = record.get("end_date"), record.get("results_due_date")
+    if isinstance(end, str) and isinstance(due, str) and end and due and due < end:  # ISO dates sort as text
+        problems.append("results_due_date: results are due on or after the end date, not before it")
     verdict, result = _reported(record)
     if verdict is None:
         if record.get("effect") is not None:

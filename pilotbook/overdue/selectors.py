@@ -14,6 +14,8 @@ date before *today*), the share that reported *on time*, that is on or before th
 - stopping early counts on the day it stopped (the reason is shared in the "what didn't work" register);
 - results a moderator marked as reported elsewhere count on the date they were reported there;
 - a pilot withdrawn on or before its due date had nothing to report, so it is left out of the count;
+- an imported case study (its verdict reported by its source, `pilotbook import`) was never chased here, and
+  the day it was imported says nothing about when it was reported, so it is left out too;
   one withdrawn after its due date counts as not on time.
 
 The due date used is the pilot's current one, including any moderator's correction. Both the list and the
@@ -32,7 +34,7 @@ from django.utils import timezone
 
 from pilotbook.councils.models import Council
 from pilotbook.pilots.choices import Status
-from pilotbook.pilots.models import Pilot
+from pilotbook.pilots.models import Pilot, Result
 
 from .models import Correction, Flag
 
@@ -112,7 +114,8 @@ def reporting_rates(user, *, today: dt.date | None = None, council: Council | No
     attribute, best documented in this module's docstring. Councils with none come due are left out."""
     today = today or timezone.localdate()
     pilots = (Pilot.objects.visible_to(user).identifiable_by(user)
-              .exclude(status=Status.DRAFT).filter(results_due_date__lt=today)
+              .exclude(status=Status.DRAFT).exclude(result__source=Result.Source.REPORTED)
+              .filter(results_due_date__lt=today)
               .select_related("council", "result", "reported_elsewhere"))
     if council is not None:
         pilots = pilots.filter(council=council)

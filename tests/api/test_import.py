@@ -228,6 +228,13 @@ def test_a_bad_json_line_is_named_with_the_other_lines_problems(tmp_path, home_c
     assert Pilot.objects.count() == 0
 
 
+def test_results_cannot_be_due_before_the_end_date(tmp_path, home_council, officer):
+    header = ["title", "end_date", "results_due_date"]
+    path = write_csv(tmp_path / "plan.csv", [["Plan", "2026-06-30", "2026-05-01"]], header=header)
+    _, lines = fails("import", str(path), "--council", "HOM", "--user", officer.email)
+    assert any("results_due_date: results are due on or after the end date" in line for line in lines), lines
+
+
 def test_numbers_in_csv_cells_are_checked(tmp_path, home_council, officer):
     header = ["title", "planned_sample", "worthwhile_effect", "start_date"]
     path = write_csv(tmp_path / "plan.csv", [["Plan", "lots", "2.5", "2026-13-01"]], header=header)

@@ -118,3 +118,12 @@ def test_changing_a_result_after_the_due_date_keeps_an_on_time_report_on_time(ho
     assert timezone.localdate(Result.objects.get(pilot=pilot).recorded_at) == timezone.localdate()
     rate = rate_of(moderator, home_council, today=timezone.localdate())
     assert (rate.came_due, rate.on_time) == (1, 1)
+
+
+def test_imported_case_studies_are_left_out_of_reporting_rates(home_council, officer, moderator):
+    due = TODAY - 20 * DAY
+    recorded(home_council, officer, due, due, "On time")
+    imported = pilot_due(home_council, officer, due, status=Status.PUBLISHED, title="Imported case study")
+    Result.objects.filter(pilot=imported).update(source=Result.Source.REPORTED, first_recorded_at=at(TODAY))
+    rate = rate_of(moderator, home_council)
+    assert (rate.came_due, rate.on_time) == (1, 1)
