@@ -48,3 +48,14 @@ def test_demo_reporting_rates_show_results_reported_on_time(demo, moderator):
     rates = selectors.reporting_rates(moderator)
     total = selectors.sector_totals(rates)
     assert total.came_due > 0 and 0 < total.on_time < total.came_due
+
+
+def test_every_demo_pooled_group_pools_comparable_pilots(demo, moderator):
+    from pilotbook.evidence import pooling
+    from pilotbook.evidence.models import PooledGroup
+
+    groups = list(PooledGroup.objects.all())
+    assert groups
+    for group in groups:
+        analysis = pooling.analyse_group(group, moderator)
+        assert analysis.pooled is not None, (group.title, analysis.problem)

@@ -148,6 +148,24 @@ def count_councils(members: list[Member], user) -> tuple[int, int]:
     return max(len(named), 1 if withheld else 0), withheld
 
 
+# Measures whose effects are in the outcome's own unit, so only pilots sharing a unit can be pooled.
+UNIT_MEASURES = {"GENERIC", "MD"}
+
+
+def incomparable(usable: list[Member], measure: str) -> str:
+    """Why these pilots' effects cannot be pooled as they are (mixed units or directions), or "" if they can."""
+    directions = {m.pilot.better_direction for m in usable}
+    if len(directions) > 1:
+        return ("These pilots' outcomes point opposite ways (for some higher is better, for others lower), so they "
+                "do not measure a comparable outcome. Split the group.")
+    units = {" ".join((m.pilot.outcome_unit or "").lower().split()) for m in usable}
+    if measure in UNIT_MEASURES and len(units) > 1:
+        listed = "; ".join(sorted(u or "no unit given" for u in units))
+        return (f"These pilots measure in different units ({listed}), so their effects cannot be added up. "
+                "Split the group, or use the standardised mean difference (SMD) for measurements.")
+    return ""
+
+
 def analyse_group(group: PooledGroup, user, *, method: str = "REML", hksj: bool = False) -> GroupAnalysis:
     members = []
     for pilot in members_visible_to(group, user):
@@ -163,6 +181,9 @@ def analyse_group(group: PooledGroup, user, *, method: str = "REML", hksj: bool 
         return GroupAnalysis(members, None, [], None,
                              "Fewer than two of the pilots you can see give this measure, so there is nothing to "
                              "pool yet.", councils, withheld)
+    problem = incomparable(usable, group.measure)
+    if problem:
+        return GroupAnalysis(members, None, [], None, problem, councils, withheld)
     labels = [f"{m.pilot.pk}" for m in usable]
     try:
         pooled = meta.pool([m.yi for m in usable], [m.vi for m in usable], method=method, hksj=hksj,

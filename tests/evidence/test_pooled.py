@@ -12,6 +12,7 @@ from django.urls import reverse
 from pilotbook.evidence.models import PooledGroup, PooledMembership
 from pilotbook.pilots import measure, services
 from pilotbook.pilots.choices import Status
+from pilotbook.pilots.models import Pilot
 from pilotbook.stats import effect_sizes, meta
 from tests.factories import LESSONS, make_pilot
 
@@ -173,3 +174,16 @@ def test_the_migration_moves_a_group_off_the_reserved_address(db):
     import_module("pilotbook.evidence.migrations.0004_rename_reserved_group_slug").rename_reserved(apps, None)
     old.refresh_from_db()
     assert old.slug == "new-group-2"
+
+
+def test_pilots_in_different_units_or_directions_are_not_pooled_together(client, councils):
+    pilots = [analysed(c, u, counts, f"Texts {i}")
+              for i, ((c, u), counts) in enumerate(zip(councils[:3], COUNTS, strict=False))]
+    group = group_of(pilots, measure_name="GENERIC")
+    assert "Pooled effect" in client.get(group.get_absolute_url()).content.decode()
+    Pilot.objects.filter(pk=pilots[2].pk).update(outcome_unit="calls per week")
+    page = client.get(group.get_absolute_url()).content.decode()
+    assert "measure in different units (calls per week; percentage points)" in page and "Pooled effect" not in page
+    Pilot.objects.filter(pk=pilots[2].pk).update(outcome_unit="Percentage  points", better_direction="lower")
+    page = client.get(group.get_absolute_url()).content.decode()
+    assert "outcomes point opposite ways" in page and "Pooled effect" not in page
