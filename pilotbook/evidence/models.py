@@ -7,6 +7,7 @@ FTS5 table (``evidence_fts``, migration 0002) mirrors SearchDocument through tri
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models.functions import Lower
 
 from pilotbook.pilots.models import Pilot
 
@@ -85,7 +86,7 @@ class PooledGroup(models.Model):
     RESERVED_SLUGS = {"new"}  # addresses of pages beside the groups' own (evidence/pooled/new/)
 
     class Meta:
-        ordering = ["title"]
+        ordering = [Lower("title"), "pk"]
 
     def __str__(self) -> str:
         return self.title

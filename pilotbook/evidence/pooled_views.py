@@ -45,6 +45,13 @@ class MethodForm(GovukFormMixin, forms.Form):
     hksj = forms.BooleanField(label=gettext_lazy("Hartung-Knapp adjustment (more cautious with few pilots)"),
                               required=False)
 
+    def clean(self):
+        data = super().clean()
+        if data.get("method") == "FE" and data.get("hksj"):
+            self.add_error("hksj", _("The Hartung-Knapp adjustment is for random-effects methods: choose REML or "
+                                     "DerSimonian-Laird, or untick it"))
+        return data
+
 
 def group_list(request):
     rows = []
@@ -61,6 +68,8 @@ def group_detail(request, slug: str):
     method, hksj = "REML", False
     if form.is_bound and form.is_valid():
         method, hksj = form.cleaned_data["method"] or "REML", form.cleaned_data["hksj"]
+    elif form.is_bound and form.data.get("method") in dict(METHODS):
+        method = form.data["method"]  # the method asked for, without the adjustment the form refused
     if not (form.is_bound and form.data.get("method")):
         form = MethodForm(initial={"method": method, "hksj": hksj})  # the radios show the method in use
     result = pooling.analyse_group(group, request.user, method=method, hksj=hksj)
@@ -81,6 +90,8 @@ def group_detail(request, slug: str):
                  "measure": meta.MEASURE_NAMES.get(pooled.measure, pooled.measure)}
     return render(request, "evidence/pooled_group.html", {
         "group": group, "result": result, "chart": chart, "stats": stats, "form": form, "ratio": ratio,
+        "can_recalculate": sum(1 for m in result.members if not m.reason) >= 2 and not pooling.incomparable(
+            [m for m in result.members if not m.reason], group.measure),
         "is_moderator": request.user.is_authenticated and request.user.is_moderator,
     })
 
@@ -94,6 +105,13 @@ class GroupForm(GovukFormMixin, forms.ModelForm):
                    "service_area": forms.Select(choices=[("", "Any")] + list(ServiceArea.choices))}
         error_messages = {"title": {"required": gettext_lazy("Enter a title for the group")},
                           "outcome": {"required": gettext_lazy("Describe the outcome the pilots share")}}
+
+    def clean_title(self):
+        title = " ".join(self.cleaned_data["title"].split())
+        if PooledGroup.objects.filter(title__iexact=title).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("There is already a group called “%(title)s”: give this one a title "
+                                          "that tells them apart") % {"title": title})
+        return title
 
 
 def group_create(request):

@@ -187,3 +187,30 @@ def test_pilots_in_different_units_or_directions_are_not_pooled_together(client,
     Pilot.objects.filter(pk=pilots[2].pk).update(outcome_unit="Percentage  points", better_direction="lower")
     page = client.get(group.get_absolute_url()).content.decode()
     assert "outcomes point opposite ways" in page and "Pooled effect" not in page
+
+
+def test_fixed_effect_with_hartung_knapp_is_refused_by_the_form_and_the_page_stays_usable(client, councils):
+    pilots = [analysed(c, u, counts, f"Texts {i}")
+              for i, ((c, u), counts) in enumerate(zip(councils, COUNTS, strict=True))]
+    group = group_of(pilots)
+    page = client.get(group.get_absolute_url(), {"method": "FE", "hksj": "on"}).content.decode()
+    assert "The Hartung-Knapp adjustment is for random-effects methods" in page
+    assert "Recalculate" in page and "Pooled effect" in page and ">FE; risk ratio</dd>" in page
+
+
+def test_group_titles_tell_groups_apart_and_sort_ignoring_case(client, moderator):
+    client.force_login(moderator)
+    client.post(reverse("pooled-group-create"), {"title": "Reminder letters", "outcome": "x", "measure": "GENERIC"})
+    page = client.post(reverse("pooled-group-create"), {"title": "reminder  LETTERS", "outcome": "x",
+                                                         "measure": "GENERIC"}).content.decode()
+    assert "There is already a group called “reminder LETTERS”" in page
+    assert PooledGroup.objects.count() == 1
+    PooledGroup.objects.create(title="apple pilots", slug="apple", outcome="x")
+    PooledGroup.objects.create(title="Zebra crossings", slug="zebra", outcome="x")
+    assert [g.title for g in PooledGroup.objects.all()] == ["apple pilots", "Reminder letters", "Zebra crossings"]
+    group = PooledGroup.objects.get(slug="apple")  # saving a group under its own title is fine
+    response = client.post(reverse("pooled-group-edit", args=["apple"]), {"title": "Apple pilots", "outcome": "x",
+                                                                           "measure": "GENERIC"})
+    assert response.status_code == 302
+    group.refresh_from_db()
+    assert group.title == "Apple pilots"
