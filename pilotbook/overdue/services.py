@@ -62,6 +62,9 @@ def flag_raise(*, pilot: Pilot, user, kind: str, reason: str, link: str = "",
         raise OverdueError(_("This pilot is not on the overdue list, so there is nothing to flag."))
     if proposed_due_date is not None:
         _require_after_end(pilot, proposed_due_date)
+        if kind == Flag.Kind.END_DATE_MOVED and proposed_due_date <= timezone.localdate():
+            raise OverdueError(_("If the end date moved, the results are due on a date still to come: give a "
+                                 "date after today."))
     if Flag.objects.filter(pilot=pilot, state=Flag.State.OPEN).exists():
         raise OverdueError(_("This entry has already been flagged. A moderator will review it."))
     return Flag.objects.create(pilot=pilot, raised_by=user, kind=kind, reason=reason.strip(), link=link.strip(),
@@ -115,6 +118,9 @@ def record_correct(*, pilot: Pilot, moderator, action: str, reason: str, flag: F
         reported_on = reported_on or today
         if reported_on > today:
             raise OverdueError(_("The date the results were reported must be today or in the past."))
+        if pilot.start_date and reported_on < pilot.start_date:
+            raise OverdueError(_("The date the results were reported cannot be before the pilot started, "
+                                 "%(start)s.") % {"start": date_format(pilot.start_date, "j F Y")})
         if ReportedElsewhere.objects.filter(pilot=pilot).exists():
             raise OverdueError(_("This pilot is already marked as reported elsewhere."))
         if pilot.status not in CHASED_STATUSES:

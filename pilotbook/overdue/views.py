@@ -70,6 +70,9 @@ def overdue_entry(request, pk: int):
 
 def flag_entry(request, pk: int):
     pilot = changeable_pilot(request, pk)
+    if not selectors.is_overdue(pilot):  # say so before they fill in the form, not after
+        messages.error(request, _("This pilot is not on the overdue list, so there is nothing to flag."))
+        return redirect("overdue-entry", pk=pilot.pk)
     form = FlagForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

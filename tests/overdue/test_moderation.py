@@ -113,6 +113,22 @@ def test_results_cannot_be_due_before_the_pilot_ends(overdue, officer, moderator
                             new_due_date=overdue.end_date)  # the end date itself is allowed
 
 
+def test_reported_elsewhere_cannot_be_dated_before_the_pilot_started(overdue, moderator):
+    with pytest.raises(services.OverdueError, match="cannot be before the pilot started"):
+        services.record_correct(pilot=overdue, moderator=moderator, action="reported_elsewhere", reason="x",
+                                url="https://x.example/", reported_on=overdue.start_date - DAY)
+    assert not ReportedElsewhere.objects.exists()
+
+
+def test_an_end_date_moved_flag_needs_a_due_date_still_to_come(overdue, officer):
+    with pytest.raises(services.OverdueError, match="a date still to come"):
+        services.flag_raise(pilot=overdue, user=officer, kind=Flag.Kind.END_DATE_MOVED, reason="Moved.",
+                            proposed_due_date=timezone.localdate())
+    services.flag_raise(pilot=overdue, user=officer, kind=Flag.Kind.END_DATE_MOVED, reason="Moved.",
+                        proposed_due_date=timezone.localdate() + 30 * DAY)
+    assert Flag.objects.count() == 1
+
+
 def test_rejecting_a_flag_leaves_the_record_and_tells_the_flagger(overdue, officer, champion, moderator):
     flag = services.flag_raise(pilot=overdue, user=champion, kind="other", reason="We think it is not due.")
     services.flag_reject(flag=flag, moderator=moderator, reason="The plan's end date has not changed.")

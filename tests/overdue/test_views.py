@@ -144,3 +144,12 @@ def test_rates_on_the_pages_say_how_many_pilots_they_are_based_on(client, home_c
     assert "Reporting rate: 50%, 1 of 2 pilots reported by their due date." in html
     rates = client.get(reverse("overdue-list")).content.decode()
     assert "50%" in rates
+
+
+def test_the_flag_page_of_a_pilot_not_overdue_says_so_before_the_form(client, home_council, officer):
+    pilot = pilot_due(home_council, officer, timezone.localdate() + 5 * DAY, title="Not due yet")
+    client.force_login(officer)
+    response = client.get(reverse("overdue-flag", args=[pilot.pk]), follow=True)
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("overdue-entry", args=[pilot.pk])
+    assert "not on the overdue list, so there is nothing to flag" in page and ">Important</h2>" in page

@@ -126,7 +126,7 @@ def pilot_amend(request, pk: int, slug: str):
     if not step.in_plan:
         return redirect("pilot-sharing", pk=pilot.pk)
     if pilot.is_ended:
-        messages.success(request, _("This pilot has ended, so its plan can no longer be amended."))
+        messages.info(request, _("This pilot has ended, so its plan can no longer be amended."))
         return redirect(pilot)
     form = step.form_class(request.POST or None, instance=pilot)
     details = AmendmentDetailsForm(request.POST or None)
