@@ -6,6 +6,7 @@ responses the API really gives validate against the schemas here.
 
 from __future__ import annotations
 
+from pilotbook.evidence.search import MAX_QUERY_LENGTH
 from pilotbook.pilots.choices import Design, InterventionType, ServiceArea, Status
 
 from .records import LICENCE_NAME, LICENCE_URL
@@ -123,7 +124,7 @@ def openapi_document(base: str) -> dict:
     nullable_uri = {"type": ["string", "null"], "format": "uri"}
     pilot_filters = [
         _query("q", "Words to search for, as on the evidence page: ranked best first, published results only.",
-               {"type": "string", "maxLength": 200}),
+               {"type": "string", "maxLength": MAX_QUERY_LENGTH}),
         _query("service_area", "Service area.", {"type": "string", "enum": list(ServiceArea.values)}),
         _query("intervention_type", "Intervention type.", {"type": "string", "enum": list(InterventionType.values)}),
         _query("design", "Design.", {"type": "string", "enum": list(Design.values)}),

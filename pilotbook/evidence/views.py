@@ -22,7 +22,7 @@ from pilotbook.pilots.choices import Design, FailureReason, InterventionType, Se
 from pilotbook.pilots.models import Pilot
 from pilotbook.web.forms import GovukFormMixin
 
-from .search import search_pilots, similar_pilots
+from .search import MAX_QUERY_LENGTH, QUERY_TOO_LONG, search_pilots, similar_pilots
 
 PAGE_SIZE = 20
 FACETS = {
@@ -43,7 +43,8 @@ def released(user):
 
 
 class SearchForm(GovukFormMixin, forms.Form):
-    q = forms.CharField(label=gettext_lazy("Search published pilots"), required=False, max_length=300,
+    q = forms.CharField(label=gettext_lazy("Search published pilots"), required=False, max_length=MAX_QUERY_LENGTH,
+                        error_messages={"max_length": gettext_lazy(QUERY_TOO_LONG)},
                         help_text=gettext_lazy("Describe the idea in your own words, for example "
                                                "'text people before bin day'."))
 

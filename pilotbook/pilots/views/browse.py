@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pilotbook.councils.models import Council
+from pilotbook.evidence.search import MAX_QUERY_LENGTH, QUERY_TOO_LONG
 from pilotbook.pilots import presenters
 from pilotbook.pilots.choices import Design, InterventionType, ServiceArea, Status
 from pilotbook.pilots.models import Pilot
@@ -24,7 +25,8 @@ def _with_any(choices):
 
 
 class PilotFilterForm(GovukFormMixin, forms.Form):
-    q = forms.CharField(label=_("Words in the title, problem or change"), required=False, max_length=200)
+    q = forms.CharField(label=_("Words in the title, problem or change"), required=False,
+                        max_length=MAX_QUERY_LENGTH, error_messages={"max_length": _(QUERY_TOO_LONG)})
     service_area = forms.ChoiceField(label=_("Service area"), required=False, choices=_with_any(ServiceArea.choices))
     intervention_type = forms.ChoiceField(label=_("Intervention type"), required=False,
                                           choices=_with_any(InterventionType.choices))
