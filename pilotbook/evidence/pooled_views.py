@@ -75,7 +75,7 @@ def group_detail(request, slug: str):
     result = pooling.analyse_group(group, request.user, method=method, hksj=hksj)
     pooled = result.pooled
     ratio = group.measure in ("RR", "OR")
-    names = {m.pilot.pk: f"{m.pilot.title} ({council_name({'user': request.user}, m.pilot)})"
+    names = {m.pilot.pk: f"{m.pilot.title}, {council_name({'user': request.user}, m.pilot)}"
              for m in result.members}
     chart = forest(pooled, result.members, ratio=ratio, names=names) if pooled else None
     def show(value):

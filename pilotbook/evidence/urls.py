@@ -6,6 +6,7 @@ urlpatterns = [
     path("evidence/", views.evidence_search, name="evidence-search"),
     path("evidence/before-you-start/", views.before_you_start, name="before-you-start"),
     path("evidence/before-you-start/dismiss/<int:pk>/", views.dismiss_suggestion, name="dismiss-suggestion"),
+    path("evidence/before-you-start/restore/", views.restore_suggestions, name="restore-suggestions"),
     path("evidence/what-didnt-work/", views.failure_register, name="failure-register"),
     path("evidence/pooled/", pooled_views.group_list, name="pooled-groups"),
     path("evidence/pooled/new/", pooled_views.group_create, name="pooled-group-create"),

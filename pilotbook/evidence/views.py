@@ -134,20 +134,24 @@ class IdeaForm(GovukFormMixin, forms.Form):
     )
 
 
-def suggestions_for(request, text: str, *, exclude_council=None) -> list[dict]:
-    """Confident matches at other councils, minus the ones this person dismissed, with what they found."""
+def suggestions_for(request, text: str, *, exclude_council=None) -> tuple[list[dict], int]:
+    """Confident matches at other councils, minus the ones this person dismissed, with what they found; and how
+    many confident matches were left out because this person dismissed them."""
     dismissed = set(request.session.get(DISMISSED, []))
     pilots = released(request.user)
     hits = similar_pilots(text, exclude_council=exclude_council, limit=5 + len(dismissed), queryset=pilots)
     by_id = pilots.in_bulk([hit.pilot_id for hit in hits])
     rows = []
+    hidden = 0
     for hit in hits:
         pilot = by_id.get(hit.pilot_id)
+        if pilot is not None and pilot.pk in dismissed:
+            hidden += 1
         if pilot is None or pilot.pk in dismissed:
             continue
         rows.append({"pilot": pilot, "hit": hit, "verdict_tag": presenters.verdict_tag_class(pilot.result.verdict),
                      "sentence": presenters.effect_sentence(pilot, pilot.result)})
-    return rows[:5]
+    return rows[:5], hidden
 
 
 def pooled_for(request, rows) -> list[dict]:
@@ -170,16 +174,17 @@ def pooled_for(request, rows) -> list[dict]:
 
 def before_you_start(request):
     form = IdeaForm(request.GET or None)
-    rows, searched = [], False
+    rows, searched, hidden = [], False, 0
     if form.is_bound and form.is_valid():
         searched = True
         council = None
         if request.user.is_authenticated:
             membership = request.user.memberships.first()
             council = membership.council if membership else None
-        rows = suggestions_for(request, form.cleaned_data["idea"], exclude_council=council)
+        rows, hidden = suggestions_for(request, form.cleaned_data["idea"], exclude_council=council)
     return render(request, "evidence/before_you_start.html", {
         "form": form, "error_forms": [form] if form.is_bound else [], "rows": rows, "searched": searched,
+        "dismissed_matches": hidden,
         "pooled": pooled_for(request, rows),
     })
 
@@ -194,6 +199,14 @@ def dismiss(request, pk: int) -> None:
 @require_POST
 def dismiss_suggestion(request, pk: int):
     dismiss(request, pk)
+    back = request.POST.get("next", "")
+    return redirect(back if back.startswith("/") and not back.startswith("//") else "before-you-start")
+
+
+@require_POST
+def restore_suggestions(request):
+    """Show again every suggestion this person dismissed."""
+    request.session.pop(DISMISSED, None)
     back = request.POST.get("next", "")
     return redirect(back if back.startswith("/") and not back.startswith("//") else "before-you-start")
 

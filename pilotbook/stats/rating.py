@@ -120,12 +120,12 @@ def _sample_step(sample_size: int | None, planned: int | None) -> _Step:
         if sample_size < planned:
             share = math.floor(100 * sample_size / planned)  # 7,990 of 8,000 is 99%, not a rounded-up 100%
             return _Step(
-                -1, f"Down 1: it reached {sample_size} of the {planned} its power calculation needed ({share}%)."
+                -1, f"Down 1: it reached {sample_size:,} of the {planned:,} its power calculation needed ({share}%)."
             )
-        return _Step(0, f"No change: it reached its planned sample ({sample_size} of {planned}).")
+        return _Step(0, f"No change: it reached its planned sample ({sample_size:,} of {planned:,}).")
     if sample_size < SMALL_SAMPLE:
-        return _Step(-1, f"Down 1: only {sample_size} people or units took part, and no planned sample was set.")
-    return _Step(0, f"No change: {sample_size} people or units took part.")
+        return _Step(-1, f"Down 1: only {sample_size:,} people or units took part, and no planned sample was set.")
+    return _Step(0, f"No change: {sample_size:,} people or units took part.")
 
 
 def _imprecision_step(ci_low: float | None, ci_high: float | None, worthwhile: float | None) -> _Step:

@@ -93,6 +93,10 @@ def test_before_you_start_shows_confident_matches_elsewhere_and_they_can_be_dism
     assert response.status_code == 302
     page = client.get(url, idea).content.decode()
     assert elsewhere.title not in page and 'data-testid="no-suggestions"' in page
+    assert "You dismissed 1 close match." in page and "No other published pilot is a close match" in page
+    client.post(reverse("restore-suggestions"), {"next": url})
+    page = client.get(url, idea).content.decode()
+    assert elsewhere.title in page and "You dismissed" not in page
 
 
 def test_before_you_start_needs_a_description(client):

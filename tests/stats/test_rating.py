@@ -75,7 +75,7 @@ def test_falling_short_of_the_planned_sample_loses_one_and_says_by_how_much():
     assert rating.score == 4
     assert "Down 1: it reached 300 of the 600 its power calculation needed (50%)." in rating.reasons
     nearly = rate_pilot(pilot(sample_size=7990, planned_sample_size=8000))
-    assert "Down 1: it reached 7990 of the 8000 its power calculation needed (99%)." in nearly.reasons
+    assert "Down 1: it reached 7,990 of the 8,000 its power calculation needed (99%)." in nearly.reasons
 
 
 def test_reaching_the_planned_sample_costs_nothing():

@@ -38,7 +38,7 @@ def pilot_create(request):
         )
     council_form = CouncilChoiceForm(request.POST or None, councils=councils) if len(councils) > 1 else None
     form = IdeaForm(request.POST or None)
-    suggestions, pooled = None, []
+    suggestions, pooled, dismissed_matches = None, [], 0
     checking = request.method == "POST" and "check" in request.POST
     if checking and not any(request.POST.get(name, "").strip() for name in ("title", "problem", "change")):
         form.is_valid()  # nothing to check yet: the questions' own messages say what to fill in
@@ -54,7 +54,8 @@ def pilot_create(request):
                                            for name in [*form.fields, "council"] if name in request.POST}
         typed = request.session[IDEA_DRAFT]
         text = " ".join(typed.get(name, "") for name in ("title", "problem", "change")).strip()
-        suggestions = suggestions_for(request, text, exclude_council=councils[0] if len(councils) == 1 else None)
+        suggestions, dismissed_matches = suggestions_for(
+            request, text, exclude_council=councils[0] if len(councils) == 1 else None)
         pooled = pooled_for(request, suggestions)
         form = IdeaForm(initial=typed)
         if council_form is not None:
@@ -69,6 +70,7 @@ def pilot_create(request):
         "pilots/step.html",
         {"form": form, "council_form": council_form, "error_forms": [council_form, form], "step": STEPS[0],
          "step_number": 1, "step_count": len(STEPS), "pilot": None, "suggestions": suggestions, "pooled": pooled,
+         "dismissed_matches": dismissed_matches,
          "dismiss_next": reverse("pilot-create") + "?checked=1"},
     )
 
