@@ -94,10 +94,10 @@ def test_the_same_pilot_cannot_be_added_twice(persona_client, group, texts):
     assert response.status_code == 200 and group.memberships.count() == 1
 
 
-def test_two_groups_with_the_same_title_get_their_own_addresses(persona_client):
+def test_two_groups_whose_titles_make_the_same_address_get_their_own(persona_client):
     client = persona_client("moderator")
-    for _ in range(2):
-        client.post(reverse("pooled-group-create"), {"title": "Texts", "outcome": "Paid", "measure": "RR"})
+    for title in ("Texts", "Texts!"):
+        client.post(reverse("pooled-group-create"), {"title": title, "outcome": "Paid", "measure": "RR"})
     assert sorted(PooledGroup.objects.values_list("slug", flat=True)) == ["texts", "texts-2"]
 
 
