@@ -256,7 +256,7 @@ def _group(group: PooledGroup, request, *, detail: bool) -> dict:
         "service_area": group.service_area or None, "intervention_type": group.intervention_type or None,
         "outcome": group.outcome, "measure": group.measure,
         "url": base + group.get_absolute_url(), "api_url": base + reverse("api-pooled-group", args=[group.slug]),
-        "pilots_pooled": sum(1 for m in analysis.members if not m.reason),
+        "pilots_pooled": len(analysis.usable),
         "councils": analysis.councils,
         "councils_withheld": analysis.councils_withheld,
         "pooled": {

@@ -6,6 +6,7 @@ FTS5 table (``evidence_fts``, migration 0002) mirrors SearchDocument through tri
 """
 
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 
@@ -98,8 +99,6 @@ class PooledGroup(models.Model):
 
     def clean(self):
         if self.slug in self.RESERVED_SLUGS:
-            from django.core.exceptions import ValidationError
-
             raise ValidationError(f"The address “{self.slug}” belongs to another page; choose another slug.")
 
 

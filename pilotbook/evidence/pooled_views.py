@@ -58,7 +58,7 @@ def group_list(request):
     for group in PooledGroup.objects.all():
         result = pooling.analyse_group(group, request.user)
         rows.append({"group": group, "result": result,
-                     "usable": sum(1 for m in result.members if not m.reason)})
+                     "usable": len(result.usable)})
     return render(request, "evidence/pooled_list.html", {"rows": rows})
 
 
@@ -90,8 +90,6 @@ def group_detail(request, slug: str):
                  "measure": meta.MEASURE_NAMES.get(pooled.measure, pooled.measure)}
     return render(request, "evidence/pooled_group.html", {
         "group": group, "result": result, "chart": chart, "stats": stats, "form": form, "ratio": ratio,
-        "can_recalculate": sum(1 for m in result.members if not m.reason) >= 2 and not pooling.incomparable(
-            [m for m in result.members if not m.reason], group.measure),
         "is_moderator": request.user.is_authenticated and request.user.is_moderator,
     })
 

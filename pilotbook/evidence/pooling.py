@@ -135,6 +135,17 @@ class GroupAnalysis:
     problem: str  # why there is no pooled result, when there is none
     councils: int  # councils behind the usable pilots; the fewest there can be when some are withheld
     councils_withheld: int = 0  # usable pilots whose council this reader may not know
+    comparable: bool = True  # False when the usable pilots mix units or directions (see incomparable)
+
+    @property
+    def usable(self) -> list[Member]:
+        """The members whose effect can be pooled."""
+        return [m for m in self.members if not m.reason]
+
+    @property
+    def can_recalculate(self) -> bool:
+        """Whether another method could give a pooled result: two or more comparable usable pilots."""
+        return len(self.usable) >= 2 and self.comparable
 
 
 def count_councils(members: list[Member], user) -> tuple[int, int]:
@@ -143,8 +154,9 @@ def count_councils(members: list[Member], user) -> tuple[int, int]:
     A pilot published with its council's name withheld may come from a council already counted, so for a reader
     who may not see it the count is the fewest there can be; counting it exactly would give the council away.
     """
-    named = {m.pilot.council_id for m in members if m.pilot.council_shown_to(user)}
-    withheld = sum(1 for m in members if not m.pilot.council_shown_to(user))
+    shown = [m.pilot.council_shown_to(user) for m in members]
+    named = {m.pilot.council_id for m, is_shown in zip(members, shown, strict=True) if is_shown}
+    withheld = shown.count(False)
     return max(len(named), 1 if withheld else 0), withheld
 
 
@@ -183,7 +195,7 @@ def analyse_group(group: PooledGroup, user, *, method: str = "REML", hksj: bool 
                              "pool yet.", councils, withheld)
     problem = incomparable(usable, group.measure)
     if problem:
-        return GroupAnalysis(members, None, [], None, problem, councils, withheld)
+        return GroupAnalysis(members, None, [], None, problem, councils, withheld, comparable=False)
     labels = [f"{m.pilot.pk}" for m in usable]
     try:
         pooled = meta.pool([m.yi for m in usable], [m.vi for m in usable], method=method, hksj=hksj,

@@ -13,6 +13,7 @@ from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -168,7 +169,7 @@ def pooled_for(request, rows) -> list[dict]:
     out = []
     for group in groups:
         analysis = pooling.analyse_group(group, request.user)
-        out.append({"group": group, "result": analysis, "usable": sum(1 for m in analysis.members if not m.reason)})
+        out.append({"group": group, "result": analysis, "usable": len(analysis.usable)})
     return out
 
 
@@ -199,16 +200,21 @@ def dismiss(request, pk: int) -> None:
 @require_POST
 def dismiss_suggestion(request, pk: int):
     dismiss(request, pk)
-    back = request.POST.get("next", "")
-    return redirect(back if back.startswith("/") and not back.startswith("//") else "before-you-start")
+    return _back(request)
 
 
 @require_POST
 def restore_suggestions(request):
     """Show again every suggestion this person dismissed."""
     request.session.pop(DISMISSED, None)
+    return _back(request)
+
+
+def _back(request):
+    """Back to the page the form was on (this site's own pages only), or to "before you start"."""
     back = request.POST.get("next", "")
-    return redirect(back if back.startswith("/") and not back.startswith("//") else "before-you-start")
+    safe = back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})
+    return redirect(back if safe else "before-you-start")
 
 
 NOT_WORKED = Q(result__verdict__in=[Verdict.NO_WORTHWHILE_EFFECT, Verdict.MADE_WORSE])

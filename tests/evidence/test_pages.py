@@ -193,3 +193,11 @@ def test_an_impossible_year_lists_nothing_rather_than_failing(client, home_counc
     assert page.status_code == 200 and "0 published pilots" in page.content.decode()
     response = client.get("/export/evidence.json", {"year": year})
     assert response.status_code == 200 and response.json()["pilots"] == []
+
+
+@pytest.mark.parametrize("back", ["//evil.example/", "/\\evil.example/", "https://evil.example/"])
+def test_dismissing_never_sends_people_to_another_site(client, db, back):
+    response = client.post(reverse("dismiss-suggestion", args=[1]), {"next": back})
+    assert response.status_code == 302 and response.url == reverse("before-you-start")
+    response = client.post(reverse("restore-suggestions"), {"next": back})
+    assert response.url == reverse("before-you-start")
