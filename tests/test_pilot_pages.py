@@ -72,6 +72,9 @@ def test_the_whole_lifecycle_through_the_pages(client, home_council, officer):
         ({"estimate": "", "ci_low": "-1", "ci_high": "1"}, "Enter the effect"),
         ({"estimate": "ten", "ci_low": "-1", "ci_high": "1"}, "Effect must be a number"),
         ({"estimate": "5", "ci_low": "-1", "ci_high": "1"}, "must lie between the lower and upper ends"),
+        ({"estimate": "1", "ci_low": "NaN", "ci_high": "2"}, "95% confidence interval: lower end must be a number"),
+        ({"estimate": "1", "ci_low": "0", "ci_high": "Infinity"}, "95% confidence interval: upper end must be a"),
+        ({"estimate": "-inf", "ci_low": "0", "ci_high": "1"}, "Effect must be a number"),
     ],
 )
 def test_bad_results_get_clear_messages(client, home_council, officer, data, message):

@@ -19,6 +19,7 @@ import csv
 import datetime as dt
 import io
 import json
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -229,7 +230,7 @@ def _decimal(value) -> Decimal | None:
     if value is None or isinstance(value, str):
         return None
     try:
-        return Decimal(str(value)).quantize(Decimal("0.0001"))
+        return Decimal(str(value)).quantize(STORED_PLACES)
     except InvalidOperation:  # too large to quantise: the model's own check names it
         return Decimal(str(value))
 
@@ -296,9 +297,45 @@ def _reported(record: dict) -> tuple[str | None, dict]:
     return verdict, fields
 
 
+STORED_PLACES = Decimal("0.0001")  # results and worthwhile effects keep 4 decimal places, as the web forms do
+
+
+def _numbers(record: dict) -> dict[str, float]:
+    """The record's effect-like numbers by name, as read (before they are rounded to be stored)."""
+    found: dict[str, object] = {}
+    outcome, effect, result = record.get("outcome"), record.get("effect"), record.get("result")
+    if isinstance(outcome, dict):
+        found["worthwhile_effect"] = outcome.get("worthwhile_effect")
+    if isinstance(effect, dict):
+        found.update({f"effect.{key}": effect.get(key) for key in ("estimate", "ci_low", "ci_high")})
+    else:
+        found["effect"] = effect
+    if isinstance(result, dict):
+        found.update({f"result.{key}": result.get(key) for key in ("estimate", "ci_low", "ci_high")})
+    return {name: v for name, v in found.items() if isinstance(v, int | float) and not isinstance(v, bool)}
+
+
+def _number_problems(record: dict) -> list[str]:
+    """NaN, infinity, and more decimal places than are stored, which rounding would silently change."""
+    problems = []
+    for name, value in _numbers(record).items():
+        if not math.isfinite(value):
+            problems.append(f"{name}: {value} is not a number Pilotbook can store; give a finite number such as 2.5")
+            continue
+        exact = Decimal(repr(value))
+        rounded = exact.quantize(STORED_PLACES) if abs(exact) < 10**10 else exact  # the model names huge ones
+        if abs(exact - rounded) > Decimal("1e-9") * max(1, abs(exact)):  # not just binary noise (5.210000000000001)
+            problems.append(f"{name}: {value} has more than 4 decimal places; round it to 4 (Pilotbook stores 4), "
+                            "or give it in a smaller unit")
+    return problems
+
+
 def _check(record: dict) -> list[str]:
     """Rules across fields that the schema cannot say."""
     problems = list(record.get("_problems", []))
+    numbers = _number_problems(record)
+    if numbers:  # the rules below compare these numbers, which a NaN cannot be
+        return problems + numbers
     if record.get("summary") and record.get("change"):
         problems.append("give either summary or change, not both (summary is stored as the change tried)")
     url = record.get("source_url")

@@ -397,12 +397,26 @@ class PublishForm(GovukFormMixin, forms.Form):
         return data
 
 
+class FiniteDecimalField(forms.DecimalField):
+    """A decimal that refuses NaN and infinity as "not a number", like text.
+
+    Django's own check for them formats the message with the value; messages here already name the field, and a
+    label such as "95% confidence interval" would then be read as a format ("% c") and fail.
+    """
+
+    def to_python(self, value):
+        number = super().to_python(value)
+        if number is not None and not number.is_finite():
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
+
+
 class ResultForm(GovukFormMixin, forms.Form):
     """The headline effect from the council's own analysis (upload and analysis in Pilotbook come later)."""
 
-    estimate = forms.DecimalField(label=_("Effect"), max_digits=14, decimal_places=4)
-    ci_low = forms.DecimalField(label=_("95% confidence interval: lower end"), max_digits=14, decimal_places=4)
-    ci_high = forms.DecimalField(label=_("95% confidence interval: upper end"), max_digits=14, decimal_places=4)
+    estimate = FiniteDecimalField(label=_("Effect"), max_digits=14, decimal_places=4)
+    ci_low = FiniteDecimalField(label=_("95% confidence interval: lower end"), max_digits=14, decimal_places=4)
+    ci_high = FiniteDecimalField(label=_("95% confidence interval: upper end"), max_digits=14, decimal_places=4)
     sample_size = forms.IntegerField(label=_("Sample analysed"), min_value=1, required=False)
     method = forms.CharField(label=_("Method"), required=False, max_length=200,
                              help_text=_("For example 'Welch t-test on days to contact'."))

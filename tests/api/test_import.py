@@ -241,3 +241,29 @@ def test_numbers_in_csv_cells_are_checked(tmp_path, home_council, officer):
     _, lines = fails("import", str(path), "--council", "HOM", "--user", officer.email)
     assert any("planned_sample: 'lots' is not of type integer" in line for line in lines), lines
     assert any("start_date: '2026-13-01' is not a valid date" in line for line in lines), lines
+
+
+def test_effects_that_are_not_finite_or_too_precise_are_named(tmp_path, home_council, officer):
+    rows = [
+        ["nan-1", "Not a number", "x", "HOM", "", "", "worked", "NaN", "-1", "1", "l", "", ""],
+        ["inf-1", "Infinite end", "x", "HOM", "", "", "worked", "0.5", "-1", "inf", "l", "", ""],
+        ["tiny-1", "Too precise", "x", "HOM", "", "", "worked", "0.000001", "0.0000001", "0.00001", "l", "", ""],
+    ]
+    _, lines = fails("import", str(write_csv(tmp_path / "bad.csv", rows)), "--user", officer.email)
+    assert any(line.startswith("line 2 ('Not a number'): effect.estimate: nan is not a number") for line in lines)
+    assert any(line.startswith("line 3 ('Infinite end'): effect.ci_high: inf is not a number") for line in lines)
+    assert any(line.startswith("line 4 ('Too precise'): effect.estimate: 1e-06 has more than 4 decimal places")
+               for line in lines), lines
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"title": "NaN in JSON", "council_code": "HOM", "verdict": "worked", "lessons": "l", '
+                    '"effect": {"estimate": NaN, "ci_low": 1, "ci_high": 2}}\n', encoding="utf-8")
+    _, lines = fails("import", str(path), "--user", officer.email)
+    assert lines[0].startswith("line 1 ('NaN in JSON'): effect.estimate: nan is not a number"), lines
+    assert Pilot.objects.count() == 0
+
+
+def test_binary_noise_in_an_effect_is_not_an_error(tmp_path, home_council, officer):
+    row = ["noise-1", "Noisy float", "x", "HOM", "", "", "worked", "5.210000000000001", "3.2299999999999998",
+           "7.2", "l", "", ""]
+    run("import", str(write_csv(tmp_path / "ok.csv", [row])), "--user", officer.email)
+    assert float(Pilot.objects.get(external_id="noise-1").result.estimate) == 5.21
