@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 
+from pilotbook.pilots.choices import InterventionType, ServiceArea
 from pilotbook.pilots.models import Pilot
 
 
@@ -75,8 +76,9 @@ class PooledGroup(models.Model):
     title = models.CharField("title", max_length=200)
     slug = models.SlugField(unique=True, max_length=80)
     description = models.TextField("what the pilots have in common", blank=True)
-    intervention_type = models.CharField("type of change", max_length=30, blank=True)
-    service_area = models.CharField("service area", max_length=30, blank=True)
+    intervention_type = models.CharField("type of change", max_length=30, blank=True,
+                                         choices=InterventionType.choices)
+    service_area = models.CharField("service area", max_length=30, blank=True, choices=ServiceArea.choices)
     outcome = models.CharField("the comparable outcome", max_length=200)
     measure = models.CharField("effect measure", max_length=10, choices=Measure.choices, default=Measure.GENERIC)
     pilots = models.ManyToManyField(Pilot, through="PooledMembership", related_name="pooled_groups")

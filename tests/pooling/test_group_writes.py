@@ -107,6 +107,21 @@ def test_a_group_without_a_title_is_refused_with_a_message(persona_client):
     assert not PooledGroup.objects.exists()
 
 
+def test_a_group_takes_only_listed_kinds_of_change_and_service_areas(persona_client, group):
+    client = persona_client("moderator")
+    data = {"title": group.title, "outcome": group.outcome, "measure": "RR", "intervention_type": "bogus",
+            "service_area": "x" * 200}
+    response = client.post(reverse("pooled-group-edit", args=[group.slug]), data)
+    page = response.content.decode()
+    assert response.status_code == 200 and page.count("Select a valid choice") == 4  # summary and field
+    group.refresh_from_db()
+    assert group.intervention_type == "" and group.service_area == ""
+    client.post(reverse("pooled-group-edit", args=[group.slug]), {**data, "intervention_type": "nudge",
+                                                                      "service_area": "waste"})
+    group.refresh_from_db()
+    assert (group.intervention_type, group.service_area) == ("nudge", "waste")
+
+
 # --- the Django admin -------------------------------------------------------------------------------------------
 
 
