@@ -32,7 +32,7 @@ from django.utils import timezone
 from pilotbook.councils.models import Council
 from pilotbook.evidence.index import search_index_new
 from pilotbook.pilots.choices import Status, Verdict, Visibility
-from pilotbook.pilots.models import Pilot, Result, member_council_ids
+from pilotbook.pilots.models import LESSON_MAX_LENGTH, Pilot, Result, member_council_ids
 
 from .schema import import_schema, validate
 
@@ -209,7 +209,8 @@ def record_schema() -> dict:
     props["verdict"] = {"type": ["string", "null"], "enum": [*Verdict.values, None],
                         "description": "The verdict the source reported; makes the record a published case study."}
     props["effect"] = EFFECT
-    props["lessons"] = {**props["lessons"], "type": ["object", "string", "null"], "required": []}
+    props["lessons"] = {**props["lessons"], "type": ["object", "string", "null"], "required": [],
+                        "maxLength": LESSON_MAX_LENGTH}  # a one-sentence string of lessons
     # An exported result: estimate and interval may be unknown for a reported one.
     for key in ("estimate", "ci_low", "ci_high"):
         props["result"]["properties"][key] = {"type": ["number", "null"]}

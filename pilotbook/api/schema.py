@@ -27,9 +27,10 @@ from pilotbook.pilots.choices import (
     Verdict,
     Visibility,
 )
+from pilotbook.pilots.models import LESSON_MAX_LENGTH
 
 SCHEMA_PATH = "/schema/pilot.json"
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"  # 1.2: lessons and failure_detail have a maxLength
 
 
 def _nullable_enum(values, description: str) -> dict:
@@ -143,16 +144,16 @@ def pilot_schema() -> dict:
             "type": ["object", "null"],
             "description": "Lessons learned, in four short parts; null until published and released.",
             "properties": {
-                "aim": _text("What we set out to do."),
-                "happened": _text("What happened."),
-                "why": _text("Why."),
-                "differently": _text("What we would do differently."),
+                "aim": _text("What we set out to do.", LESSON_MAX_LENGTH),
+                "happened": _text("What happened.", LESSON_MAX_LENGTH),
+                "why": _text("Why.", LESSON_MAX_LENGTH),
+                "differently": _text("What we would do differently.", LESSON_MAX_LENGTH),
             },
             "required": ["aim", "happened", "why", "differently"],
             "additionalProperties": False,
         },
         "failure_reason": _nullable_enum(FailureReason.values, "Main reason the pilot did not work."),
-        "failure_detail": _text("More about the reason."),
+        "failure_detail": _text("More about the reason.", LESSON_MAX_LENGTH),
         "is_demo": {"type": "boolean", "description": "Fictional demo data."},
         "external_id": {"type": ["string", "null"], "maxLength": 200,
                         "description": "The identifier the record had where it was imported from (pilotbook import)."},

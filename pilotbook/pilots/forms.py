@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from pilotbook.web.forms import GovukDateField, GovukFormMixin
 
 from .choices import MSMS_LEVEL, Design, FailureReason, Status, StoppingRule, Verdict, Visibility
-from .models import Pilot
+from .models import LESSON_MAX_LENGTH, Pilot
 
 RADIO = forms.RadioSelect
 
@@ -350,30 +350,35 @@ class EndEarlyForm(ReasonForm):
         return data
 
 
+def lesson_field(label, required_message=None, **kwargs) -> forms.CharField:
+    """One short part of the lessons: a textarea of at most LESSON_MAX_LENGTH characters."""
+    messages = {"max_length": _("Keep this to %(limit_value)s characters or fewer (it has %(show_value)s): "
+                                "the lessons are meant to be read quickly")}
+    if required_message:
+        messages["required"] = required_message
+    return forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": 3}), max_length=LESSON_MAX_LENGTH,
+                           error_messages=messages, **kwargs)
+
+
 class PublishForm(GovukFormMixin, forms.Form):
     """Publishing: lessons learned in a fixed short format, why it did not work, and who sees it when."""
 
-    lessons_aim = forms.CharField(label=_("What we set out to do"), widget=forms.Textarea(attrs={"rows": 3}),
-                                  error_messages={"required": _("Enter what you set out to do")})
-    lessons_happened = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 3}),
-                                       error_messages={"required": _("Enter what happened")})
-    lessons_why = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 3}),
-                                  help_text=_("Why you think it turned out this way."),
-                                  error_messages={"required": _("Enter why you think it happened")})
-    lessons_differently = forms.CharField(
-        label=_("What we would do differently"), widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("Enter what you would do differently")})
+    lessons_aim = lesson_field(_("What we set out to do"), _("Enter what you set out to do"))
+    lessons_happened = lesson_field(_("What happened"), _("Enter what happened"))
+    lessons_why = lesson_field(_("Why"), _("Enter why you think it happened"),
+                               help_text=_("Why you think it turned out this way."))
+    lessons_differently = lesson_field(_("What we would do differently"), _("Enter what you would do differently"))
     failure_reason = forms.ChoiceField(label=_("What is the main reason it did not work?"), widget=RADIO,
                                        choices=FailureReason.choices, required=False)
-    failure_detail = forms.CharField(label=_("More about the reason (optional)"), required=False,
-                                     widget=forms.Textarea(attrs={"rows": 3}))
+    failure_detail = lesson_field(_("More about the reason (optional)"), required=False)
     visibility = forms.ChoiceField(label=_("Who may see the published result?"), widget=RADIO,
                                    choices=Visibility.choices,
                                    error_messages={"required": _("Select who may see the result")})
     embargo_until = GovukDateField(
         label=_("Embargo until (optional)"), required=False,
         help_text=_("To hold the result back, for example until a committee has seen it. Until then only your "
-                    "council and platform moderators see it. For example 27 3 2027."))
+                    "council and platform moderators see the result and the lessons; others who may see the pilot "
+                    "see its plan and the date the result will be released. For example 27 3 2027."))
 
     def __init__(self, *args, pilot: Pilot, **kwargs):
         super().__init__(*args, **kwargs)

@@ -44,6 +44,10 @@ def member_council_ids(user) -> frozenset[str]:
     return cached
 
 
+
+# Each of the four parts of the lessons, and the failure detail: short, as the publish page asks (a few paragraphs).
+LESSON_MAX_LENGTH = 2000
+
 class PilotQuerySet(models.QuerySet):
     def visible_to(self, user) -> PilotQuerySet:
         """The one place that says who may read which pilot (tested as a matrix in tests/test_access_matrix.py).

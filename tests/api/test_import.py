@@ -267,3 +267,9 @@ def test_binary_noise_in_an_effect_is_not_an_error(tmp_path, home_council, offic
            "7.2", "l", "", ""]
     run("import", str(write_csv(tmp_path / "ok.csv", [row])), "--user", officer.email)
     assert float(Pilot.objects.get(external_id="noise-1").result.estimate) == 5.21
+
+
+def test_lessons_longer_than_the_publish_page_allows_are_named(tmp_path, home_council, officer):
+    row = ["long-1", "Long lessons", "x", "HOM", "", "", "worked", "", "", "", "y" * 2001, "", ""]
+    _, lines = fails("import", str(write_csv(tmp_path / "long.csv", [row])), "--user", officer.email)
+    assert lines[0].startswith("line 2 ('Long lessons'): lessons: longer than 2000 characters"), lines
