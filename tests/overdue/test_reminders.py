@@ -69,6 +69,7 @@ def test_a_reminder_is_emailed_once_to_the_owner(home_council, officer, council_
     assert email.to == ["officer@home.example"]
     assert email.subject == "Results for \u201cArrears\u201d are overdue"
     assert "1 September 2026" in email.body and "/overdue/pilots/" in email.body
+    assert "list of overdue results, which every council on Pilotbook can see" in email.body  # not the public
     reminder.refresh_from_db()
     assert reminder.sent_at is not None and reminder.recipients == ["officer@home.example"]
 
