@@ -91,6 +91,7 @@ def group_detail(request, slug: str):
     return render(request, "evidence/pooled_group.html", {
         "group": group, "result": result, "chart": chart, "stats": stats, "form": form, "ratio": ratio,
         "is_moderator": request.user.is_authenticated and request.user.is_moderator,
+        "error_forms": [form] if form.is_bound else [],
     })
 
 

@@ -196,6 +196,10 @@ def test_fixed_effect_with_hartung_knapp_is_refused_by_the_form_and_the_page_sta
     page = client.get(group.get_absolute_url(), {"method": "FE", "hksj": "on"}).content.decode()
     assert "The Hartung-Knapp adjustment is for random-effects methods" in page
     assert "Recalculate" in page and "Pooled effect" in page and ">FE; risk ratio</dd>" in page
+    assert "<title>Error: " in page and 'href="#id_hksj"' in page  # the error summary links to the box
+    page = client.get(group.get_absolute_url(), {"method": "bogus"}).content.decode()
+    assert "<title>Error: " in page and "Select a valid choice" in page and "Pooled effect" in page
+    assert "<title>Error: " not in client.get(group.get_absolute_url(), {"method": "DL"}).content.decode()
 
 
 def test_group_titles_tell_groups_apart_and_sort_ignoring_case(client, moderator):
