@@ -201,3 +201,10 @@ def test_dismissing_never_sends_people_to_another_site(client, db, back):
     assert response.status_code == 302 and response.url == reverse("before-you-start")
     response = client.post(reverse("restore-suggestions"), {"next": back})
     assert response.url == reverse("before-you-start")
+
+
+def test_a_result_without_a_service_area_lists_no_empty_one(client, home_council, officer):
+    crews = publish(home_council, officer, Status.PUBLISHED, visibility="public", **CREWS)
+    Pilot.objects.filter(pk=crews.pk).update(service_area="")  # as an imported case study may have
+    page = client.get(reverse("evidence-search"), {"q": "binmen"}).content.decode()
+    assert "Homeshire · <strong" in page and "·  ·" not in page
