@@ -39,3 +39,14 @@ def test_output_piped_into_a_closed_reader_is_not_a_traceback():
     command = f"'{BIN}' power --kind binary --control-rate 0.30 --worthwhile 0.05 | head -n 1"
     result = subprocess.run(command, shell=True, capture_output=True, text=True, timeout=120)  # noqa: S602
     assert result.stdout.strip() and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("search", "bin", "--limit", "abc"), "pilotbook search: argument --limit: invalid int value: 'abc'"),
+    (("similar",), "pilotbook similar: the following arguments are required: text"),
+    (("import",), "pilotbook import: the following arguments are required: file"),
+])
+def test_a_mistake_in_an_analysts_command_is_one_line(args, message):
+    result = run(*args)
+    assert result.returncode == 2 and result.stderr.startswith(message), result.stderr
+    assert result.stderr.count("\n") == 1 and "--help lists the options" in result.stderr

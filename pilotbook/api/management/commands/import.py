@@ -7,13 +7,14 @@ See pilotbook.api.importing for the fields.
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from pilotbook.api.importing import CSV_COLUMNS, IGNORED, ImportFailed, import_records, read_records
+from pilotbook.api.management.base import AnalystCommand
 from pilotbook.councils.models import Council, User
 
 
-class Command(BaseCommand):
+class Command(AnalystCommand):
     help = ("Import pilots (as drafts) and case studies with a reported verdict (published) from JSON Lines, a "
             "JSON array or export, or CSV (.csv; columns: " + ", ".join(CSV_COLUMNS) + "). All or nothing.")
 

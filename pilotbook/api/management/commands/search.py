@@ -3,8 +3,9 @@
 import json
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from pilotbook.api.management.base import AnalystCommand
 from pilotbook.evidence.search import search_pilots
 from pilotbook.pilots.models import Pilot
 
@@ -32,7 +33,7 @@ def hit_rows(hits, anonymous) -> list[dict]:
     return rows
 
 
-class Command(BaseCommand):
+class Command(AnalystCommand):
     help = "Search published public pilots, best first."
 
     def add_arguments(self, parser):

@@ -3,15 +3,16 @@
 import json
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from pilotbook.api.management.base import AnalystCommand
 from pilotbook.evidence.search import similar_pilots
 from pilotbook.pilots.models import Pilot
 
 from .search import hit_rows
 
 
-class Command(BaseCommand):
+class Command(AnalystCommand):
     help = "Published public pilots confidently similar to an idea, most similar first (often none)."
 
     def add_arguments(self, parser):
