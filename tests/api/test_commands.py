@@ -131,6 +131,34 @@ def test_search_lists_public_published_pilots_only(home_council, officer):
     assert "Give some words" in fails("search", "  ")[0]
 
 
+def test_search_as_a_person_shows_what_they_may_see(home_council, officer, other_officer):
+    kinds = every_kind(home_council, officer)
+    own = json.loads(run("search", "arrears letter", "--json", "--user", officer.email)[0])
+    assert {r["id"] for r in own["results"]} == {kinds[k].pk for k in ("public", "anonymous", "councils")}
+    assert {r["council"] for r in own["results"]} == {"Homeshire"}  # their own council's withheld name too
+    other = json.loads(run("search", "arrears letter", "--json", "--user", other_officer.email.upper())[0])
+    assert {r["id"] for r in other["results"]} == {kinds[k].pk for k in ("public", "anonymous", "councils")}
+    withheld = next(r for r in other["results"] if r["id"] == kinds["anonymous"].pk)
+    assert withheld["council"] is None  # another council does not learn a withheld name
+    assert "No published pilots you may see match" in run("search", "zebra", "--user", officer.email)[0]
+    assert "No active person with the email 'nobody@x.example'" in fails("search", "bin", "--user",
+                                                                          "nobody@x.example")[0]
+
+
+def test_similar_as_a_person_leaves_out_their_own_council(home_council, officer, other_council, other_officer):
+    every_kind(home_council, officer)  # other published pilots, so bin words are rare enough to be telling
+    idea = "text residents the night before bin collection day"
+    plan = {"service_area": "waste", "problem": "Residents miss bin collection day and bins are not put out.",
+            "change": "Send a text message reminder the evening before bin collection day."}
+    mine = published(home_council, officer, visibility="councils", title="Text reminders before bin collection day", **plan)
+    theirs = published(other_council, other_officer, visibility="councils", title="Text reminders before bin collection day", **plan)
+    assert json.loads(run("similar", idea, "--json")[0])["results"] == []  # councils only: not public
+    found = json.loads(run("similar", idea, "--json", "--user", officer.email)[0])["results"]
+    assert [r["id"] for r in found] == [theirs.pk]
+    found = json.loads(run("similar", idea, "--json", "--user", other_officer.email)[0])["results"]
+    assert [r["id"] for r in found] == [mine.pk]
+
+
 def test_similar_shows_only_confident_matches(home_council, officer, other_council, other_officer):
     every_kind(home_council, officer)
     pilot = published(other_council, other_officer, title="Text reminders before bin collection day",

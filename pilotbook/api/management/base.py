@@ -1,5 +1,6 @@
 """The base of the analysts' commands (`pilotbook import`, `search`, `similar`): a mistake is one line, exit 2."""
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.management.base import BaseCommand, CommandError
 
 
@@ -16,3 +17,21 @@ class AnalystCommand(BaseCommand):
 
         parser.error = error
         return parser
+
+
+def add_user_argument(parser) -> None:
+    parser.add_argument("--user", metavar="EMAIL",
+                        help="see what this person may see (their council's results shared with councils only, "
+                             "and names withheld from the public); without it, what the public sees")
+
+
+def viewer(email: str | None):
+    """The person whose view a command shows: an account by email, or the public."""
+    from pilotbook.councils.models import User
+
+    if not email:
+        return AnonymousUser()
+    person = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if person is None:
+        raise CommandError(f"No active person with the email {email!r}.", returncode=2)
+    return person

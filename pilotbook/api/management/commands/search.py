@@ -1,26 +1,28 @@
-"""`pilotbook search "words" [--limit N] [--json]`: the evidence search over public published pilots."""
+"""`pilotbook search "words" [--limit N] [--json] [--user EMAIL]`: the evidence search over published pilots.
+
+Without --user it shows what the public may see; with it, what that person may see on the evidence page.
+"""
 
 import json
 
-from django.contrib.auth.models import AnonymousUser
 from django.core.management.base import CommandError
 
-from pilotbook.api.management.base import AnalystCommand
+from pilotbook.api.management.base import AnalystCommand, add_user_argument, viewer
 from pilotbook.evidence.search import search_pilots
 from pilotbook.pilots.models import Pilot
 
 
-def hit_rows(hits, anonymous) -> list[dict]:
+def hit_rows(hits, reader) -> list[dict]:
     pilots = Pilot.objects.select_related("council", "result").in_bulk([hit.pilot_id for hit in hits])
     rows = []
     for hit in hits:
         pilot = pilots[hit.pilot_id]
-        result = getattr(pilot, "result", None) if pilot.result_shown_to(anonymous) else None
+        result = getattr(pilot, "result", None) if pilot.result_shown_to(reader) else None
         rows.append({
             "external_id": pilot.external_id or None,
             "id": pilot.pk,
             "title": pilot.title,
-            "council": pilot.council.name if pilot.council_shown_to(anonymous) else None,
+            "council": pilot.council.name if pilot.council_shown_to(reader) else None,
             "verdict": result.verdict if result else None,
             "score": hit.score,
             "similarity": hit.similarity,
@@ -34,27 +36,29 @@ def hit_rows(hits, anonymous) -> list[dict]:
 
 
 class Command(AnalystCommand):
-    help = "Search published public pilots, best first."
+    help = "Search published pilots (those the public may see, or --user's), best first."
 
     def add_arguments(self, parser):
         parser.add_argument("text")
         parser.add_argument("--limit", type=int, default=10)
         parser.add_argument("--json", action="store_true", help="print one JSON object")
+        add_user_argument(parser)
 
-    def handle(self, *args, text: str, limit: int, json: bool, **options):
+    def handle(self, *args, text: str, limit: int, json: bool, user: str | None, **options):
         if not text.strip():
             raise CommandError("Give some words to search for.", returncode=2)
         if limit < 1:
             raise CommandError("--limit must be 1 or more.", returncode=2)
-        anonymous = AnonymousUser()
-        hits = search_pilots(text, queryset=Pilot.objects.visible_to(anonymous), limit=limit)
+        reader = viewer(user)
+        hits = search_pilots(text, queryset=Pilot.objects.visible_to(reader), limit=limit)
         rows = [{k: row[k] for k in ("external_id", "id", "title", "council", "verdict", "score")}
-                for row in hit_rows(hits, anonymous)]
+                for row in hit_rows(hits, reader)]
         if json:
             self.stdout.write(_dumps({"query": text, "count": len(rows), "results": rows}))
             return
         if not rows:
-            self.stdout.write("No published public pilots match.")
+            self.stdout.write("No published pilots you may see match." if user else
+                              "No published public pilots match.")
         for rank, row in enumerate(rows, start=1):
             verdict = (row["verdict"] or "no result").replace("_", " ")
             self.stdout.write(f"{rank:>2}. [{row['id']}] {row['title']} - {row['council'] or 'council withheld'} "

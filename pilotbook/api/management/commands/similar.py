@@ -1,33 +1,38 @@
-"""`pilotbook similar "idea text" [--json]`: the confident "before you start" matches, often none."""
+"""`pilotbook similar "idea text" [--json] [--user EMAIL]`: the confident "before you start" matches, often none.
+
+With --user, as that person's "before you start" page: what they may see, at councils other than their own.
+"""
 
 import json
 
-from django.contrib.auth.models import AnonymousUser
 from django.core.management.base import CommandError
 
-from pilotbook.api.management.base import AnalystCommand
+from pilotbook.api.management.base import AnalystCommand, add_user_argument, viewer
 from pilotbook.evidence.search import similar_pilots
-from pilotbook.pilots.models import Pilot
+from pilotbook.pilots.models import Pilot, member_council_ids
 
 from .search import hit_rows
 
 
 class Command(AnalystCommand):
-    help = "Published public pilots confidently similar to an idea, most similar first (often none)."
+    help = "Published pilots confidently similar to an idea, most similar first (often none)."
 
     def add_arguments(self, parser):
         parser.add_argument("text")
         parser.add_argument("--limit", type=int, default=5)
         parser.add_argument("--json", action="store_true", help="print one JSON object")
+        add_user_argument(parser)
 
-    def handle(self, *args, text: str, limit: int, json: bool, **options):
+    def handle(self, *args, text: str, limit: int, json: bool, user: str | None, **options):
         if not text.strip():
             raise CommandError("Describe the idea in a few words.", returncode=2)
         if limit < 1:
             raise CommandError("--limit must be 1 or more.", returncode=2)
-        anonymous = AnonymousUser()
-        hits = similar_pilots(text, queryset=Pilot.objects.visible_to(anonymous), limit=limit)
-        rows = hit_rows(hits, anonymous)
+        reader = viewer(user)
+        councils = sorted(member_council_ids(reader))
+        own = councils[0] if len(councils) == 1 else None  # as the page: others' pilots, for a one-council person
+        hits = similar_pilots(text, exclude_council=own, queryset=Pilot.objects.visible_to(reader), limit=limit)
+        rows = hit_rows(hits, reader)
         if json:
             self.stdout.write(_dumps({"idea": text, "count": len(rows), "results": rows}))
             return
