@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from pilotbook.pilots import presenters
 from pilotbook.pilots.choices import Design, FailureReason, InterventionType, ServiceArea, Status, Verdict
-from pilotbook.pilots.models import Pilot
+from pilotbook.pilots.models import Pilot, own_council_id
 from pilotbook.web.forms import GovukFormMixin
 
 from .search import MAX_QUERY_LENGTH, QUERY_TOO_LONG, search_pilots, similar_pilots
@@ -178,11 +178,8 @@ def before_you_start(request):
     rows, searched, hidden = [], False, 0
     if form.is_bound and form.is_valid():
         searched = True
-        council = None
-        if request.user.is_authenticated:
-            membership = request.user.memberships.first()
-            council = membership.council if membership else None
-        rows, hidden = suggestions_for(request, form.cleaned_data["idea"], exclude_council=council)
+        rows, hidden = suggestions_for(request, form.cleaned_data["idea"],
+                                       exclude_council=own_council_id(request.user))
     return render(request, "evidence/before_you_start.html", {
         "form": form, "error_forms": [form] if form.is_bound else [], "rows": rows, "searched": searched,
         "dismissed_matches": hidden,

@@ -44,6 +44,13 @@ def member_council_ids(user) -> frozenset[str]:
     return cached
 
 
+def own_council_id(user) -> str | None:
+    """The code of this person's council when they belong to exactly one, else None: "before you start" shows
+    pilots at other councils, and for someone in several councils none of them is "their own" idea's council."""
+    councils = member_council_ids(user)
+    return next(iter(councils)) if len(councils) == 1 else None
+
+
 
 # Each of the four parts of the lessons, and the failure detail: short, as the publish page asks (a few paragraphs).
 LESSON_MAX_LENGTH = 2000

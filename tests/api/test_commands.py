@@ -149,14 +149,18 @@ def test_similar_as_a_person_leaves_out_their_own_council(home_council, officer,
     every_kind(home_council, officer)  # other published pilots, so bin words are rare enough to be telling
     idea = "text residents the night before bin collection day"
     plan = {"service_area": "waste", "problem": "Residents miss bin collection day and bins are not put out.",
-            "change": "Send a text message reminder the evening before bin collection day."}
-    mine = published(home_council, officer, visibility="councils", title="Text reminders before bin collection day", **plan)
-    theirs = published(other_council, other_officer, visibility="councils", title="Text reminders before bin collection day", **plan)
+            "change": "Send a text message reminder the evening before bin collection day.",
+            "title": "Text reminders before bin collection day", "visibility": "councils"}
+    mine = published(home_council, officer, **plan)
+    theirs = published(other_council, other_officer, **plan)
     assert json.loads(run("similar", idea, "--json")[0])["results"] == []  # councils only: not public
     found = json.loads(run("similar", idea, "--json", "--user", officer.email)[0])["results"]
     assert [r["id"] for r in found] == [theirs.pk]
     found = json.loads(run("similar", idea, "--json", "--user", other_officer.email)[0])["results"]
     assert [r["id"] for r in found] == [mine.pk]
+    officer.memberships.create(council=other_council)  # in two councils: neither is left out
+    found = json.loads(run("similar", idea, "--json", "--user", officer.email)[0])["results"]
+    assert {r["id"] for r in found} == {mine.pk, theirs.pk}
 
 
 def test_similar_shows_only_confident_matches(home_council, officer, other_council, other_officer):

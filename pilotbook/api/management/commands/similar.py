@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 
 from pilotbook.api.management.base import AnalystCommand, add_user_argument, viewer
 from pilotbook.evidence.search import similar_pilots
-from pilotbook.pilots.models import Pilot, member_council_ids
+from pilotbook.pilots.models import Pilot, own_council_id
 
 from .search import hit_rows
 
@@ -29,9 +29,8 @@ class Command(AnalystCommand):
         if limit < 1:
             raise CommandError("--limit must be 1 or more.", returncode=2)
         reader = viewer(user)
-        councils = sorted(member_council_ids(reader))
-        own = councils[0] if len(councils) == 1 else None  # as the page: others' pilots, for a one-council person
-        hits = similar_pilots(text, exclude_council=own, queryset=Pilot.objects.visible_to(reader), limit=limit)
+        hits = similar_pilots(text, exclude_council=own_council_id(reader), queryset=Pilot.objects.visible_to(reader),
+                              limit=limit)
         rows = hit_rows(hits, reader)
         if json:
             self.stdout.write(_dumps({"idea": text, "count": len(rows), "results": rows}))
