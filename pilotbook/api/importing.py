@@ -19,7 +19,7 @@ import csv
 import datetime as dt
 import io
 import json
-import math
+import sys
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -320,12 +320,15 @@ def _number_problems(record: dict) -> list[str]:
     """NaN, infinity, and more decimal places than are stored, which rounding would silently change."""
     problems = []
     for name, value in _numbers(record).items():
-        if not math.isfinite(value):
+        exact = Decimal(value) if isinstance(value, int) else Decimal(repr(value))  # a JSON integer may be huge
+        if not exact.is_finite():
             problems.append(f"{name}: {value} is not a number Pilotbook can store; give a finite number such as 2.5")
             continue
-        exact = Decimal(repr(value))
-        rounded = exact.quantize(STORED_PLACES) if abs(exact) < 10**10 else exact  # the model names huge ones
-        if abs(exact - rounded) > Decimal("1e-9") * max(1, abs(exact)):  # not just binary noise (5.210000000000001)
+        if abs(exact) >= 10**10:
+            continue  # too large to store at all: the model's own check names it
+        rounded = exact.quantize(STORED_PLACES)
+        noise = Decimal(8 * sys.float_info.epsilon) * abs(exact)  # 5.210000000000001 is 5.21 read as binary
+        if abs(exact - rounded) > noise:
             problems.append(f"{name}: {value} has more than 4 decimal places; round it to 4 (Pilotbook stores 4), "
                             "or give it in a smaller unit")
     return problems
@@ -335,8 +338,7 @@ def _check(record: dict) -> list[str]:
     """Rules across fields that the schema cannot say."""
     problems = list(record.get("_problems", []))
     numbers = _number_problems(record)
-    if numbers:  # the rules below compare these numbers, which a NaN cannot be
-        return problems + numbers
+    problems += numbers
     if record.get("summary") and record.get("change"):
         problems.append("give either summary or change, not both (summary is stored as the change tried)")
     url = record.get("source_url")
@@ -345,6 +347,8 @@ def _check(record: dict) -> list[str]:
     end, due = record.get("end_date"), record.get("results_due_date")
     if isinstance(end, str) and isinstance(due, str) and end and due and due < end:  # ISO dates sort as text
         problems.append("results_due_date: results are due on or after the end date, not before it")
+    if numbers:  # the rules below compare these numbers, which a NaN cannot be
+        return problems
     verdict, result = _reported(record)
     if verdict is None:
         if record.get("effect") is not None:

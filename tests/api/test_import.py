@@ -273,3 +273,16 @@ def test_lessons_longer_than_the_publish_page_allows_are_named(tmp_path, home_co
     row = ["long-1", "Long lessons", "x", "HOM", "", "", "worked", "", "", "", "y" * 2001, "", ""]
     _, lines = fails("import", str(write_csv(tmp_path / "long.csv", [row])), "--user", officer.email)
     assert lines[0].startswith("line 2 ('Long lessons'): lessons: longer than 2000 characters"), lines
+
+
+def test_a_huge_or_over_precise_large_number_is_named_with_the_rows_other_problems(tmp_path, home_council,
+                                                                                  officer):
+    huge = {"title": "Huge", "council_code": "HOM", "verdict": "worked", "lessons": "l", "effect": 10**400}
+    precise = {"title": "Precise", "council_code": "HOM", "verdict": "worked", "lessons": "l",
+               "effect": 1234567.12345, "summary": "x", "change": "y"}
+    path = tmp_path / "bad.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in (huge, precise)) + "\n", encoding="utf-8")
+    _, lines = fails("import", str(path), "--user", officer.email)
+    assert any(line.startswith("line 1 ('Huge'): estimate:") for line in lines), lines
+    assert "line 2 ('Precise'): give either summary or change, not both" in "\n".join(lines)
+    assert "line 2 ('Precise'): effect: 1234567.12345 has more than 4 decimal places" in "\n".join(lines)
