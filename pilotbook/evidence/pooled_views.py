@@ -99,11 +99,14 @@ class GroupForm(GovukFormMixin, forms.ModelForm):
     class Meta:
         model = PooledGroup
         fields = ["title", "description", "intervention_type", "service_area", "outcome", "measure"]
-        widgets = {"measure": forms.RadioSelect, "description": forms.Textarea(attrs={"rows": 3}),
-                   "intervention_type": forms.Select(choices=[("", "Any")] + list(InterventionType.choices)),
-                   "service_area": forms.Select(choices=[("", "Any")] + list(ServiceArea.choices))}
+        widgets = {"measure": forms.RadioSelect, "description": forms.Textarea(attrs={"rows": 3})}
         error_messages = {"title": {"required": gettext_lazy("Enter a title for the group")},
                           "outcome": {"required": gettext_lazy("Describe the outcome the pilots share")}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, choices in (("intervention_type", InterventionType.choices), ("service_area", ServiceArea.choices)):
+            self.fields[name].choices = [("", _("Any")), *choices]  # the model's choices, with a readable blank
 
     def clean_title(self):
         title = " ".join(self.cleaned_data["title"].split())

@@ -114,6 +114,7 @@ def test_a_group_takes_only_listed_kinds_of_change_and_service_areas(persona_cli
     response = client.post(reverse("pooled-group-edit", args=[group.slug]), data)
     page = response.content.decode()
     assert response.status_code == 200 and page.count("Select a valid choice") == 4  # summary and field
+    assert page.count('<option value="">Any</option>') == 2 and "---------" not in page
     group.refresh_from_db()
     assert group.intervention_type == "" and group.service_area == ""
     client.post(reverse("pooled-group-edit", args=[group.slug]), {**data, "intervention_type": "nudge",
