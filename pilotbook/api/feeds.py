@@ -58,7 +58,7 @@ class NewResultsFeed(Feed):
     def item_description(self, item: Pilot):
         anonymous = AnonymousUser()
         who = item.council.name if item.council_shown_to(anonymous) else "A council (name withheld)"
-        parts = [f"{who}. {item.get_service_area_display()}."]
+        parts = [f"{who}." + (f" {item.get_service_area_display()}." if item.service_area else "")]
         result = getattr(item, "result", None)
         if result and result.is_reported:
             parts.append(f"Verdict as reported by its source, not checked by Pilotbook. {result.summary}".strip())

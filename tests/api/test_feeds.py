@@ -67,3 +67,12 @@ def test_entry_ids_are_lasting_iris(client, kinds, settings):
     ids = sorted(e.findtext(f"{ATOM}id") for e in feed.iter(f"{ATOM}entry"))
     assert ids == sorted(f"tag:pilotbook.example.gov.uk,2026:pilots/{kinds[k].pk}/result"
                          for k in ("public", "anonymous"))
+
+
+def test_a_result_without_a_service_area_has_no_empty_one_in_its_summary(client, home_council, officer):
+    from pilotbook.pilots.models import Pilot
+
+    pilot = published(home_council, officer, title="Imported without an area")
+    Pilot.objects.filter(pk=pilot.pk).update(service_area="")  # as an imported case study may have
+    (entry,) = entries(client, "/feeds/results/")
+    assert entry[2].startswith("Homeshire. Effect") and ". ." not in entry[2]
