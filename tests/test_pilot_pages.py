@@ -70,7 +70,7 @@ def test_lessons_longer_than_a_short_read_are_refused_with_the_count(client, hom
     pilot = make_pilot(home_council, officer, status=Status.RESULTS_RECORDED)
     data = {**LESSONS, "lessons_happened": "x" * 100_000, "visibility": "councils"}
     page = client.post(reverse("pilot-publish", args=[pilot.pk]), data).content.decode()
-    assert "Keep this to 2000 characters or fewer (it has 100000)" in page
+    assert "What happened must be 2,000 characters or fewer (it has 100000)" in page
     pilot.refresh_from_db()
     assert pilot.status == Status.RESULTS_RECORDED and pilot.lessons_happened == ""
 

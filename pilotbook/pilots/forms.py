@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from pilotbook.web.forms import GovukDateField, GovukFormMixin
@@ -352,8 +353,10 @@ class EndEarlyForm(ReasonForm):
 
 def lesson_field(label, required_message=None, **kwargs) -> forms.CharField:
     """One short part of the lessons: a textarea of at most LESSON_MAX_LENGTH characters."""
-    messages = {"max_length": _("Keep this to %(limit_value)s characters or fewer (it has %(show_value)s): "
-                                "the lessons are meant to be read quickly")}
+    # format_lazy keeps the message translatable; "%(show_value)s" is filled in by Django's length check.
+    messages = {"max_length": format_lazy(_("{label} must be {most} characters or fewer (it has %(show_value)s), "
+                                            "so others can read it quickly"),
+                                          label=label, most=f"{LESSON_MAX_LENGTH:,}")}
     if required_message:
         messages["required"] = required_message
     return forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": 3}), max_length=LESSON_MAX_LENGTH,

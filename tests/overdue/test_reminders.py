@@ -75,6 +75,19 @@ def test_a_reminder_is_emailed_once_to_the_owner(home_council, officer, council_
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(("visibility", "who"), [
+    ("councils", "which every council on Pilotbook can see."),
+    ("public", "which anyone can see."),
+    ("public_anonymous", "which anyone can see, with your council's name withheld."),
+])
+def test_an_overdue_reminder_says_who_sees_the_overdue_list(home_council, officer, visibility, who):
+    pilot_due(home_council, officer, DUE, visibility=visibility)
+    (reminder,) = services.reminders_queue(DUE + 14 * DAY)
+    send_reminder.call(reminder.pk)
+    assert f"on Pilotbook's list of overdue results, {who}" in " ".join(mail.outbox[0].body.split())
+
+
+@pytest.mark.django_db
 def test_a_reminder_goes_to_the_council_admins_when_the_creator_has_left(home_council, officer, council_admin):
     pilot_due(home_council, officer, DUE)
     officer.memberships.all().delete()
