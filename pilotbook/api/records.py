@@ -111,8 +111,9 @@ def pilot_record(pilot: Pilot, user, *, base: str | None = None) -> dict:
         "failure_reason": (pilot.failure_reason or None) if (lessons_released or ended_without_result) else None,
         "failure_detail": pilot.failure_detail if (lessons_released or ended_without_result) else "",
         "is_demo": pilot.is_demo,
-        "external_id": pilot.external_id or None,
-        "source_url": pilot.source_url or None,
+        # Where a case study came from can name its council: withheld with the name.
+        "external_id": (pilot.external_id or None) if council_shown else None,
+        "source_url": (pilot.source_url or None) if council_shown else None,
     }
 
 

@@ -286,3 +286,23 @@ def test_a_huge_or_over_precise_large_number_is_named_with_the_rows_other_proble
     assert any(line.startswith("line 1 ('Huge'): estimate:") for line in lines), lines
     assert "line 2 ('Precise'): give either summary or change, not both" in "\n".join(lines)
     assert "line 2 ('Precise'): effect: 1234567.12345 has more than 4 decimal places" in "\n".join(lines)
+
+
+def test_where_a_name_withheld_case_study_came_from_is_withheld_with_the_name(tmp_path, client, home_council,
+                                                                             other_officer, moderator):
+    row = ["leeds-cs-7", "Withheld case study", "Texts before bin day.", "HOM", "waste", "nudge", "worked", "-3",
+           "-4", "-2", "Start small.", "https://www.homeshire.gov.uk/case-study-7", "public_anonymous"]
+    run("import", str(write_csv(tmp_path / "cases.csv", [row])), "--user", moderator.email)
+    pilot = Pilot.objects.get(external_id="leeds-cs-7")
+    for reader in (None, other_officer):
+        if reader:
+            client.force_login(reader)
+        record = client.get(f"/api/pilots/{pilot.pk}/").json()
+        assert record["council"] is None and record["external_id"] is None and record["source_url"] is None
+        page = client.get(pilot.get_absolute_url()).content.decode()
+        assert "homeshire.gov.uk" not in page and "leeds-cs-7" not in page
+    (row,) = json.loads(run("search", "texts before bin day", "--json")[0])["results"]
+    assert row["external_id"] is None and row["council"] is None
+    client.force_login(moderator)
+    assert client.get(f"/api/pilots/{pilot.pk}/").json()["source_url"].endswith("case-study-7")
+    assert "leeds-cs-7" in client.get(pilot.get_absolute_url()).content.decode()

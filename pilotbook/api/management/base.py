@@ -21,8 +21,9 @@ class AnalystCommand(BaseCommand):
 
 def add_user_argument(parser) -> None:
     parser.add_argument("--user", metavar="EMAIL",
-                        help="see what this person may see (their council's results shared with councils only, "
-                             "and names withheld from the public); without it, what the public sees")
+                        help="show what this person may see on the evidence pages (a council member also sees "
+                             "results shared with councils only, and their own council's name where it is withheld; "
+                             "a moderator sees every name); without it, what the public sees")
 
 
 def viewer(email: str | None):

@@ -19,7 +19,7 @@ def hit_rows(hits, reader) -> list[dict]:
         pilot = pilots[hit.pilot_id]
         result = getattr(pilot, "result", None) if pilot.result_shown_to(reader) else None
         rows.append({
-            "external_id": pilot.external_id or None,
+            "external_id": (pilot.external_id or None) if pilot.council_shown_to(reader) else None,
             "id": pilot.pk,
             "title": pilot.title,
             "council": pilot.council.name if pilot.council_shown_to(reader) else None,
