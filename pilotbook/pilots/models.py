@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -54,6 +55,7 @@ def own_council_id(user) -> str | None:
 
 # Each of the four parts of the lessons, and the failure detail: short, as the publish page asks (a few paragraphs).
 LESSON_MAX_LENGTH = 2000
+SHORT_TEXT = [MaxLengthValidator(LESSON_MAX_LENGTH)]  # checked by the admin and full_clean, as by the forms
 
 class PilotQuerySet(models.QuerySet):
     def visible_to(self, user) -> PilotQuerySet:
@@ -153,14 +155,14 @@ class Pilot(models.Model):
 
     # Publishing: lessons learned in a fixed short format (required to publish), and for pilots that did not
     # work, the main structured reason, for the "what didn't work" register.
-    lessons_aim = models.TextField(_("what we set out to do"), blank=True)
-    lessons_happened = models.TextField(_("what happened"), blank=True)
-    lessons_why = models.TextField(_("why"), blank=True)
-    lessons_differently = models.TextField(_("what we would do differently"), blank=True)
+    lessons_aim = models.TextField(_("what we set out to do"), blank=True, validators=SHORT_TEXT)
+    lessons_happened = models.TextField(_("what happened"), blank=True, validators=SHORT_TEXT)
+    lessons_why = models.TextField(_("why"), blank=True, validators=SHORT_TEXT)
+    lessons_differently = models.TextField(_("what we would do differently"), blank=True, validators=SHORT_TEXT)
     failure_reason = models.CharField(
         _("main reason it did not work"), max_length=30, choices=FailureReason.choices, blank=True, db_index=True
     )
-    failure_detail = models.TextField(_("more about the reason"), blank=True)
+    failure_detail = models.TextField(_("more about the reason"), blank=True, validators=SHORT_TEXT)
     # A publication date in the future is an embargo: until then only the council and moderators see the result.
     embargo_until = models.DateField(_("embargo until"), null=True, blank=True)
 
