@@ -327,7 +327,8 @@ def _number_problems(record: dict) -> list[str]:
         if abs(exact) >= 10**10:
             continue  # too large to store at all: the model's own check names it
         rounded = exact.quantize(STORED_PLACES)
-        noise = Decimal(8 * sys.float_info.epsilon) * abs(exact)  # 5.210000000000001 is 5.21 read as binary
+        # Binary noise, not digits anyone meant: 5.210000000000001 is 5.21, and 0.009999999999999787 is 2.01 - 2.
+        noise = max(Decimal(8 * sys.float_info.epsilon) * abs(exact), Decimal("1e-9"))
         if abs(exact - rounded) > noise:
             problems.append(f"{name}: {value} has more than 4 decimal places; round it to 4 (Pilotbook stores 4), "
                             "or give it in a smaller unit")

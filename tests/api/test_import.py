@@ -263,7 +263,7 @@ def test_effects_that_are_not_finite_or_too_precise_are_named(tmp_path, home_cou
 
 
 def test_binary_noise_in_an_effect_is_not_an_error(tmp_path, home_council, officer):
-    row = ["noise-1", "Noisy float", "x", "HOM", "", "", "worked", "5.210000000000001", "3.2299999999999998",
+    row = ["noise-1", "Noisy float", "x", "HOM", "", "", "worked", "5.210000000000001", "0.009999999999999787",
            "7.2", "l", "", ""]
     run("import", str(write_csv(tmp_path / "ok.csv", [row])), "--user", officer.email)
     assert float(Pilot.objects.get(external_id="noise-1").result.estimate) == 5.21
