@@ -226,6 +226,9 @@ class _Row:
     result: Result | None
 
 
+STORED_PLACES = Decimal("0.0001")  # results and worthwhile effects keep 4 decimal places, as the web forms do
+
+
 def _decimal(value) -> Decimal | None:
     """A JSON number as stored (4 decimal places), so binary noise such as 5.210000000000001 is not an error."""
     if value is None or isinstance(value, str):
@@ -296,9 +299,6 @@ def _reported(record: dict) -> tuple[str | None, dict]:
     elif isinstance(effect, dict):
         fields.update({key: _decimal(effect.get(key)) for key in ("estimate", "ci_low", "ci_high")})
     return verdict, fields
-
-
-STORED_PLACES = Decimal("0.0001")  # results and worthwhile effects keep 4 decimal places, as the web forms do
 
 
 def _numbers(record: dict) -> dict[str, float]:

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from pilotbook.pilots.choices import InterventionType, ServiceArea
 from pilotbook.pilots.models import Pilot
 from pilotbook.pilots.templatetags.pilots_tags import council_name
 from pilotbook.stats import meta
@@ -105,8 +104,8 @@ class GroupForm(GovukFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, choices in (("intervention_type", InterventionType.choices), ("service_area", ServiceArea.choices)):
-            self.fields[name].choices = [("", _("Any")), *choices]  # the model's choices, with a readable blank
+        for name in ("intervention_type", "service_area"):  # the model's choices, with a readable blank
+            self.fields[name].choices = [("", _("Any")), *PooledGroup._meta.get_field(name).choices]
 
     def clean_title(self):
         title = " ".join(self.cleaned_data["title"].split())

@@ -52,10 +52,10 @@ def own_council_id(user) -> str | None:
     return next(iter(councils)) if len(councils) == 1 else None
 
 
-
 # Each of the four parts of the lessons, and the failure detail: short, as the publish page asks (a few paragraphs).
 LESSON_MAX_LENGTH = 2000
 SHORT_TEXT = [MaxLengthValidator(LESSON_MAX_LENGTH)]  # checked by the admin and full_clean, as by the forms
+
 
 class PilotQuerySet(models.QuerySet):
     def visible_to(self, user) -> PilotQuerySet:

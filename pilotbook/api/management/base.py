@@ -3,6 +3,8 @@
 from django.contrib.auth.models import AnonymousUser
 from django.core.management.base import BaseCommand, CommandError
 
+from pilotbook.councils.models import User
+
 
 class AnalystCommand(BaseCommand):
     """Argument mistakes ("--limit abc") print one line naming the mistake, not argparse's usage block."""
@@ -28,8 +30,6 @@ def add_user_argument(parser) -> None:
 
 def viewer(email: str | None):
     """The person whose view a command shows: an account by email, or the public."""
-    from pilotbook.councils.models import User
-
     if not email:
         return AnonymousUser()
     person = User.objects.filter(email__iexact=email.strip(), is_active=True).first()

@@ -18,11 +18,12 @@ def hit_rows(hits, reader) -> list[dict]:
     for hit in hits:
         pilot = pilots[hit.pilot_id]
         result = getattr(pilot, "result", None) if pilot.result_shown_to(reader) else None
+        council_shown = pilot.council_shown_to(reader)
         rows.append({
-            "external_id": (pilot.external_id or None) if pilot.council_shown_to(reader) else None,
+            "external_id": (pilot.external_id or None) if council_shown else None,
             "id": pilot.pk,
             "title": pilot.title,
-            "council": pilot.council.name if pilot.council_shown_to(reader) else None,
+            "council": pilot.council.name if council_shown else None,
             "verdict": result.verdict if result else None,
             "score": hit.score,
             "similarity": hit.similarity,
