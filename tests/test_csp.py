@@ -6,6 +6,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from django.test import Client
 
 from pilotbook.config.settings import tile_origin
 
@@ -88,3 +89,11 @@ def test_the_map_tile_servers_origin_is_allowed_for_images(url, origin):
 def test_a_tile_url_that_could_rewrite_the_policy_stops_the_app_at_start_up(url):
     with pytest.raises(RuntimeError, match=re.escape("PILOTBOOK_MAP_TILE_URL")):
         tile_origin(url)
+
+
+@pytest.mark.django_db
+def test_the_page_for_a_form_that_fails_its_csrf_check_keeps_to_the_policy():
+    response = Client(enforce_csrf_checks=True).post("/sign-in/", {"username": "a@b.example", "password": "x"})
+    assert response.status_code == 403
+    assert "We could not accept that form" in response.content.decode()
+    assert inline_code(response.content.decode()) == []
