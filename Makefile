@@ -9,10 +9,10 @@ STAMP_JS := node_modules/.installed
 ASSETS := pilotbook/web/static/pilotbook/css/pilotbook.css
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test test-sqlite test-postgres test-browser lint check demo assets messages clean
+.PHONY: help setup run test test-sqlite test-postgres test-browser test-production lint check demo assets messages clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 $(STAMP_PY): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,13 +42,16 @@ run: demo ## set everything up and serve the app with demo data at http://127.0.
 	@echo "Pilotbook is at http://127.0.0.1:8000 (Ctrl-C to stop)"
 	$(BIN)/pilotbook serve
 
-test: setup lint check test-sqlite test-postgres ## set up and run the whole suite: lint, checks, SQLite and PostgreSQL
+test: setup lint check test-production test-sqlite test-postgres ## set up and run the whole suite: lint, checks, production smoke test, SQLite and PostgreSQL
 
 test-sqlite: setup ## the suite (with browser journeys) on SQLite
 	$(BIN)/pytest -p no:cacheprovider
 
 test-postgres: setup ## the suite (with browser journeys) on the real PostgreSQL server
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -p no:cacheprovider
+
+test-production: setup ## production-mode smoke test: clean asset build, collectstatic, gunicorn with DJANGO_DEBUG=0 on PostgreSQL, pages over HTTP
+	$(BIN)/python tests/production/smoke.py --database-url $(PG_URL)
 
 test-browser: setup ## only the browser journeys (Chromium via Playwright, axe checks)
 	$(BIN)/pytest -p no:cacheprovider -m browser

@@ -6,9 +6,11 @@ production sets DJANGO_DEBUG=0, DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS.
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -57,10 +59,12 @@ INSTALLED_APPS = [
     "pilotbook.discussion",
     "django_tasks",
     "django_tasks_db",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -149,6 +153,31 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# HTTPS (docs/deploy.md). TLS ends at a reverse proxy, so these are off unless set: a laptop or a test server on
+# plain HTTP must not redirect to https:// or pin HSTS for 127.0.0.1. With the values the guide gives,
+# `pilotbook check --deploy` is clean (tests/test_deploy_settings.py).
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
+
+
+def env_proxy_ssl_header(name: str) -> tuple[str, str] | None:
+    """"X-Forwarded-Proto: https" -> ("HTTP_X_FORWARDED_PROTO", "https"), the form Django reads request.META in.
+
+    Only set this when the proxy always overwrites the header: otherwise a client could claim HTTPS itself.
+    """
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return None
+    header, sep, expected = value.partition(":")
+    if not sep or not header.strip() or not expected.strip():
+        raise RuntimeError(f'{name} must look like "X-Forwarded-Proto: https", not {value!r}.')
+    return "HTTP_" + header.strip().upper().replace("-", "_"), expected.strip()
+
+
+SECURE_PROXY_SSL_HEADER = env_proxy_ssl_header("DJANGO_SECURE_PROXY_SSL_HEADER")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -186,3 +215,37 @@ PILOTBOOK_RESULTS_DUE_AFTER_DAYS = 84
 # Map tiles for the partner map, e.g. "https://tile.openstreetmap.org/{z}/{x}/{y}.png" (mind the tile server's
 # usage policy). Empty: no tile layer, the markers are drawn on a blank background (as in tests: nothing fetched).
 PILOTBOOK_MAP_TILE_URL = os.environ.get("PILOTBOOK_MAP_TILE_URL", "")
+
+
+def tile_origin(url: str) -> list[str]:
+    """The CSP source for the tile server: "https://{s}.tile.example.org/{z}/..." -> "https://*.tile.example.org".
+
+    A relative tile URL is already covered by 'self'. A host that is not a plain host name could smuggle other
+    directives into the header (";" or spaces), so it stops the app at start-up instead.
+    """
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return []
+    host = re.sub(r"\{[^}]*\}", "*", rest.split("/", 1)[0])  # Leaflet's {s} subdomains
+    if scheme.lower() not in {"http", "https"} or not re.fullmatch(r"[A-Za-z0-9*.-]+(:[0-9]+)?", host):
+        raise RuntimeError(f"PILOTBOOK_MAP_TILE_URL must be an http(s) address with a plain host name, not {url!r}.")
+    return [f"{scheme.lower()}://{host}"]
+
+
+# Content-Security-Policy (django-csp), on every response: scripts, styles, fonts, fetches and frames from this
+# site only, so injected markup cannot run script or pull in anything from elsewhere. No inline <script>, style=""
+# or on*= handlers anywhere (the js-enabled class comes from web/js-enabled.js); the charts are SVG styled by
+# classes and presentation attributes, which CSP allows, and Leaflet positions the map through element.style,
+# which CSP allows too. Images may also be data: URIs and map tiles from the configured tile server.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *tile_origin(PILOTBOOK_MAP_TILE_URL)],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}

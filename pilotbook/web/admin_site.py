@@ -14,6 +14,11 @@ class ModeratorAdminSite(admin.AdminSite):
         return user.is_active and (user.is_moderator or user.is_superuser)
 
 
+def is_moderator(request) -> bool:
+    # The admin's own sign-in page asks these questions of a signed-out visitor too (AnonymousUser has no field).
+    return getattr(request.user, "is_moderator", False)
+
+
 class ModeratorModelAdmin(admin.ModelAdmin):
     """Moderators may view and correct every record; only superusers may delete."""
 
@@ -26,13 +31,13 @@ class ModeratorModelAdmin(admin.ModelAdmin):
     }
 
     def has_view_permission(self, request, obj=None) -> bool:
-        return request.user.is_moderator or super().has_view_permission(request, obj)
+        return is_moderator(request) or super().has_view_permission(request, obj)
 
     def has_change_permission(self, request, obj=None) -> bool:
-        return request.user.is_moderator or super().has_change_permission(request, obj)
+        return is_moderator(request) or super().has_change_permission(request, obj)
 
     def has_add_permission(self, request) -> bool:
-        return request.user.is_moderator or super().has_add_permission(request)
+        return is_moderator(request) or super().has_add_permission(request)
 
     def has_module_permission(self, request) -> bool:
-        return request.user.is_moderator or super().has_module_permission(request)
+        return is_moderator(request) or super().has_module_permission(request)
