@@ -36,3 +36,40 @@ class ModeratorModelAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request) -> bool:
         return request.user.is_moderator or super().has_module_permission(request)
+
+
+def _is_superuser(request) -> bool:
+    return request.user.is_active and request.user.is_superuser
+
+
+class SuperuserOnlyPermissions:
+    """Accounts, memberships and invitations: only superusers see or change them, not moderators.
+
+    Moderators moderate content. Anyone who can set a password, change an email address or active flag, or
+    give memberships could take over any account (a superuser's included) or join any council, so these are
+    for superusers alone; Django permissions given to a non-superuser do not open them either. The admin then
+    answers 403 to a moderator for the list, add, change, delete and password pages.
+    """
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return _is_superuser(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return _is_superuser(request)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return _is_superuser(request)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return _is_superuser(request)
+
+    def has_module_permission(self, request) -> bool:
+        return _is_superuser(request)
+
+
+class SuperuserOnlyModelAdmin(SuperuserOnlyPermissions, ModeratorModelAdmin):
+    """A model admin only superusers may use (see SuperuserOnlyPermissions), with the admin's accessible widgets."""
+
+
+class SuperuserOnlyInline(SuperuserOnlyPermissions, admin.TabularInline):
+    """An inline only superusers may see or change (see SuperuserOnlyPermissions)."""
