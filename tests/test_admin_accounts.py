@@ -1,4 +1,7 @@
-"""Only superusers manage accounts, memberships and invitations in the admin; moderators moderate content."""
+"""Only superusers manage accounts, memberships and invitations in the admin; moderators moderate content.
+
+And the admin has no sign-in of its own: /admin/login/ sends people to the service's sign-in.
+"""
 
 import pytest
 from django.test import Client
@@ -120,3 +123,58 @@ def test_a_superuser_sets_a_password_changes_an_email_and_gives_a_membership(sup
     officer.refresh_from_db()
     assert officer.email == "olu@home.example"
     assert officer.memberships.filter(council=other_council).exists()
+
+
+# --- /admin/ and /admin/login/ ---------------------------------------------------------------------------------
+
+
+def test_anonymous_admin_login_goes_to_the_services_sign_in(client, db):
+    response = client.get(reverse("admin:login"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("login") + "?next=" + reverse("admin:index")
+
+
+def test_anonymous_admin_login_keeps_where_they_were_going(client, db):
+    wanted = reverse("admin:pilots_pilot_changelist")
+    response = client.get(reverse("admin:login"), {"next": wanted})
+    assert response["Location"] == reverse("login") + "?next=" + wanted
+
+
+def test_the_admin_login_never_sends_people_to_another_site(client, db):
+    response = client.get(reverse("admin:login"), {"next": "https://evil.example/"})
+    assert response["Location"] == reverse("login") + "?next=" + reverse("admin:index")
+
+
+def test_the_admin_login_form_cannot_be_posted_to(client, moderator):
+    response = client.post(reverse("admin:login"), {"username": moderator.email, "password": "correct-horse-battery"})
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert "_auth_user_id" not in client.session
+
+
+def test_anonymous_admin_ends_on_the_services_sign_in_page(client, db):
+    response = client.get(reverse("admin:index"), follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == reverse("login") + "?next=" + reverse("admin:index")
+    assert "Sign in" in response.content.decode()
+
+
+def test_a_moderator_signs_in_on_the_service_and_comes_back_to_the_admin(client, moderator):
+    response = client.get(reverse("admin:index"), follow=True)
+    sign_in = response.redirect_chain[-1][0]
+    response = client.post(sign_in, {"username": moderator.email, "password": "correct-horse-battery",
+                                     "next": reverse("admin:index")})
+    assert response["Location"] == reverse("admin:index")
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_a_signed_in_moderator_at_admin_login_goes_on_to_the_admin(persona_client):
+    response = persona_client("moderator").get(reverse("admin:login"))
+    assert response.status_code == 302 and response["Location"] == reverse("admin:index")
+
+
+@pytest.mark.parametrize("url_name", ["admin:index", "admin:login"])
+def test_a_signed_in_officer_is_told_the_admin_is_for_moderators(persona_client, url_name):
+    response = persona_client("officer").get(reverse(url_name), follow=True)
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "The admin site is for platform moderators" in page and "officer@home.example" in page

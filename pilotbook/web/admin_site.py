@@ -1,6 +1,13 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,7 +18,28 @@ class ModeratorAdminSite(admin.AdminSite):
 
     def has_permission(self, request) -> bool:
         user = request.user
-        return user.is_active and (user.is_moderator or user.is_superuser)
+        # AnonymousUser has no is_moderator: anonymous visitors are simply not let in.
+        return user.is_active and (getattr(user, "is_moderator", False) or user.is_superuser)
+
+    def login(self, request, extra_context=None):
+        """There is one sign-in, the service's own (with its throttling): the admin's form is never shown.
+
+        Signed out: to the service's sign-in, coming back here afterwards. Signed in as a moderator: on to the
+        page asked for. Signed in as anyone else: a page saying the admin site is for moderators (sending them
+        to sign in again would loop, as the sign-in page passes signed-in people straight on).
+        """
+        index = reverse("admin:index", current_app=self.name)
+        wanted = request.GET.get(REDIRECT_FIELD_NAME, "")
+        if not url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()},
+                                               require_https=request.is_secure()):
+            wanted = index
+        if not request.user.is_authenticated:
+            return redirect_to_login(wanted, settings.LOGIN_URL)
+        if self.has_permission(request):
+            return redirect(wanted)
+        raise PermissionDenied(_("The admin site is for platform moderators. You are signed in as %(email)s, "
+                                 "which is not a moderator account. Use Pilotbook's own pages, or ask a "
+                                 "moderator to make a correction for you.") % {"email": request.user.email})
 
 
 class ModeratorModelAdmin(admin.ModelAdmin):
