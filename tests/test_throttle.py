@@ -220,6 +220,7 @@ def test_behind_trusted_proxies_the_address_they_saw_is_used(settings, proxies, 
 def test_a_missing_or_odd_remote_address_does_not_break_sign_in(clock, officer):
     assert sign_in(officer.email, RIGHT, address="") == "signed in"
     assert address_of(remote="") == "unknown"
+    assert throttle.client_address(None) == "unknown"
 
 
 def test_a_forged_forwarded_header_does_not_dodge_the_limit(clock, officer, settings):

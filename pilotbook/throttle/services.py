@@ -119,7 +119,10 @@ def _address(value: str) -> str | None:
 
 
 def client_address(request) -> str:
-    """The address requests are counted against: see the module docstring."""
+    """The address requests are counted against: see the module docstring. Without a request (a form used outside
+    a view), every use counts as one unknown address."""
+    if request is None:
+        return "unknown"
     remote = request.META.get("REMOTE_ADDR", "")
     trusted = settings.PILOTBOOK_TRUSTED_PROXY_COUNT
     if trusted > 0:
