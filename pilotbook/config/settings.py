@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "csp",
+    "pilotbook.throttle",
 ]
 
 MIDDLEWARE = [
@@ -249,3 +250,23 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+
+# Sign-in and password-reset throttling (pilotbook.throttle, ADR 0008). The counts are kept in the app's own database
+# (Django's DatabaseCache; the table is made by `pilotbook migrate`), so every web process and server shares them.
+# The default cache stays per process, as it was.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "pilotbook_cache",  # made by pilotbook/throttle/migrations/0001_cache_table.py
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    },
+}
+# How many proxies (load balancer, CDN) stand in front of the app and add the address they saw to X-Forwarded-For.
+# 0 (the default): people connect straight to the app, and REMOTE_ADDR is their address; the header is ignored,
+# since anyone can send it. N: the Nth address from the right of the header is the person's.
+_proxies = os.environ.get("PILOTBOOK_TRUSTED_PROXY_COUNT", "0").strip() or "0"
+if not _proxies.isdigit():
+    raise RuntimeError("Set PILOTBOOK_TRUSTED_PROXY_COUNT to a whole number: how many proxies stand in front of the "
+                       f"app (0 when none), not {_proxies!r}.")
+PILOTBOOK_TRUSTED_PROXY_COUNT = int(_proxies)

@@ -2,12 +2,14 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from pilotbook.web.admin_site import ModeratorModelAdmin
+from pilotbook.web.admin_site import ModeratorModelAdmin, SuperuserOnlyInline, SuperuserOnlyModelAdmin
 
 from .models import Council, Invitation, Membership, User
 
 
-class MembershipInline(admin.TabularInline):
+# People, their memberships and invitations are managed by superusers only (SuperuserOnlyPermissions): a
+# moderator who could set a password, an email or a membership could take over any account or join any council.
+class MembershipInline(SuperuserOnlyInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["council"]
@@ -22,7 +24,7 @@ class CouncilAdmin(ModeratorModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(ModeratorModelAdmin, DjangoUserAdmin):
+class UserAdmin(SuperuserOnlyModelAdmin, DjangoUserAdmin):
     ordering = ["email"]
     list_display = ["email", "full_name", "is_moderator", "is_active", "last_login"]
     list_filter = ["is_moderator", "is_active"]
@@ -37,14 +39,9 @@ class UserAdmin(ModeratorModelAdmin, DjangoUserAdmin):
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})]
     readonly_fields = ["last_login", "date_joined"]
 
-    def get_readonly_fields(self, request, obj=None):
-        # Only a superuser may make superusers.
-        extra = [] if request.user.is_superuser else ["is_superuser"]
-        return [*self.readonly_fields, *extra]
-
 
 @admin.register(Invitation)
-class InvitationAdmin(ModeratorModelAdmin):
+class InvitationAdmin(SuperuserOnlyModelAdmin):
     list_display = ["email", "council", "role", "created_at", "accepted_at"]
     search_fields = ["email", "council__name"]
     readonly_fields = ["token"]

@@ -2,7 +2,9 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from pilotbook.throttle import services as throttle
 from pilotbook.web.forms import GovukFormMixin
 
 from .models import Role
@@ -22,6 +24,32 @@ class SignInForm(GovukFormMixin, auth_forms.AuthenticationForm):
         self.fields["password"].error_messages["required"] = _("Enter your password")
         self.fields["password"].widget.attrs["autocomplete"] = "current-password"
 
+    def clean(self):
+        """Refuse while the account or the client address is throttled, before the password is even checked."""
+        email = self.cleaned_data.get("username")
+        address = throttle.client_address(self.request)
+        refusal = throttle.sign_in_refusal(email, address)
+        if refusal:
+            raise forms.ValidationError(self.throttled_message(refusal), code="throttled")
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError as error:
+            if error.code == "invalid_login":
+                throttle.sign_in_failed(email, address)
+            raise
+        if self.user_cache is not None:
+            throttle.sign_in_succeeded(email)
+        return cleaned
+
+    @staticmethod
+    def throttled_message(refusal: throttle.Refusal) -> str:
+        wait = ngettext("Wait %(n)d minute, then try again.", "Wait %(n)d minutes, then try again.",
+                        refusal.minutes) % {"n": refusal.minutes}
+        if refusal.per_account:
+            return " ".join([str(_("There have been too many wrong passwords for this email address.")), wait,
+                             str(_("If you have forgotten your password, reset it."))])
+        return " ".join([str(_("There have been too many wrong passwords from your network.")), wait])
+
 
 class PasswordResetForm(GovukFormMixin, auth_forms.PasswordResetForm):
     def __init__(self, *args, **kwargs):
@@ -29,9 +57,18 @@ class PasswordResetForm(GovukFormMixin, auth_forms.PasswordResetForm):
         self.fields["email"].error_messages["required"] = _("Enter your email address")
         self.fields["email"].error_messages["invalid"] = _("Enter an email address like name@council.gov.uk")
 
+    def save(self, *args, request=None, **kwargs):
+        """Send the link unless this address or this client has had too many this hour. The page that follows
+        says the same either way, so it never reveals whether an account exists."""
+        if throttle.reset_email_allowed(self.cleaned_data["email"], throttle.client_address(request)):
+            super().save(*args, request=request, **kwargs)
+
 
 class SetPasswordForm(GovukFormMixin, auth_forms.SetPasswordForm):
-    pass
+    def save(self, commit=True):
+        user = super().save(commit=commit)
+        throttle.account_recovered(user.email)  # a new password from a reset link lifts a sign-in lockout
+        return user
 
 
 class InvitationForm(GovukFormMixin, forms.Form):

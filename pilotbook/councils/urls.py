@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from pilotbook.throttle.services import RESET_PER_ACCOUNT
+
 from . import forms, views
 
 urlpatterns = [
@@ -17,7 +19,8 @@ urlpatterns = [
         email_template_name="councils/email/password_reset.txt",
         subject_template_name="councils/email/password_reset_subject.txt"), name="password_reset"),
     path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(
-        template_name="councils/password_reset_sent.html"), name="password_reset_done"),
+        template_name="councils/password_reset_sent.html", extra_context={"reset_limit": RESET_PER_ACCOUNT.attempts}),
+        name="password_reset_done"),
     path("password-reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(
         template_name="councils/password_reset_confirm.html", form_class=forms.SetPasswordForm,
         success_url=reverse_lazy("password_reset_complete")), name="password_reset_confirm"),

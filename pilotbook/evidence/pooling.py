@@ -118,7 +118,10 @@ def pilot_evidence(pilot: Pilot) -> rating.PilotEvidence:
     worthwhile = float(pilot.worthwhile_effect) if pilot.worthwhile_effect else None
     return rating.PilotEvidence(
         design_level=pilot.msms_level or 1,
-        preregistered=pilot.registered_at is not None,
+        # Registered on or before the day it started (Pilot.preregistered), not merely registered at some point.
+        preregistered=pilot.preregistered,
+        registered_on=pilot.registered_on,
+        started_on=pilot.started_on,
         amended_after_results=_amended_after_results(pilot),
         sample_size=result.sample_size,
         planned_sample_size=pilot.planned_sample,

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
@@ -51,6 +54,9 @@ def own_council_id(user) -> str | None:
     councils = member_council_ids(user)
     return next(iter(councils)) if len(councils) == 1 else None
 
+
+# Pre-registration compares calendar days in the UK, whatever the server's or the reader's time zone.
+REGISTRATION_TIME_ZONE = ZoneInfo("Europe/London")
 
 # Each of the four parts of the lessons, and the failure detail: short, as the publish page asks (a few paragraphs).
 LESSON_MAX_LENGTH = 2000
@@ -210,6 +216,47 @@ class Pilot(models.Model):
 
     def plan(self) -> dict:
         return plan_module.plan_of(self)
+
+    # Pre-registration. Registering freezes the plan (ADR 0003), but a plan frozen after the pilot began could have
+    # been written knowing how it was going, so "pre-registered" means frozen on or before the day it started.
+    @property
+    def registered_on(self) -> dt.date | None:
+        """The UK calendar day the plan was registered (frozen), or None if it never was (drafts, imported case
+        studies)."""
+        return self.registered_at.astimezone(REGISTRATION_TIME_ZONE).date() if self.registered_at else None
+
+    @property
+    def started_on(self) -> dt.date | None:
+        """The day the pilot started, for judging pre-registration: the earliest of the start date in the
+        registered plan, the start date in the plan now (an amendment may have moved it) and the UK day someone
+        pressed "Start the pilot" in Pilotbook (started_at). "Start" could mean the planned date or that button;
+        the earlier is the honest reading, since a plan frozen after either had a pilot already under way (a
+        pilot started in the world on 1 September and in Pilotbook in December started on 1 September)."""
+        days = [self.start_date]
+        if self.registered_plan:
+            with contextlib.suppress(TypeError, ValueError):  # the frozen plan holds an ISO date
+                days.append(dt.date.fromisoformat(self.registered_plan.get("start_date") or ""))
+        if self.started_at:
+            days.append(self.started_at.astimezone(REGISTRATION_TIME_ZONE).date())
+        days = [day for day in days if day is not None]
+        return min(days) if days else None
+
+    @property
+    def preregistered(self) -> bool:
+        """Whether the plan was registered on or before the day the pilot started (see started_on). Never for a
+        pilot that was not registered in Pilotbook, such as an imported case study."""
+        registered, started = self.registered_on, self.started_on
+        return registered is not None and started is not None and registered <= started
+
+    @property
+    def registered_after_start(self) -> bool:
+        """Registered in Pilotbook, but only after the pilot had started."""
+        return self.registered_at is not None and not self.preregistered
+
+    def start_date_has_passed(self, today: dt.date | None = None) -> bool:
+        """Whether the planned start date is before today (UK): registering now would be after it started."""
+        today = today or timezone.now().astimezone(REGISTRATION_TIME_ZONE).date()
+        return self.start_date is not None and self.start_date < today
 
     def council_shown_to(self, user) -> bool:
         """Whether this person may see which council ran the pilot (withheld names stay withheld)."""

@@ -9,8 +9,10 @@ Rules for a single pilot (:func:`rate_pilot`):
 
 1. **Design** sets the starting score: its Maryland Scientific Methods Scale level, 5 randomised,
    4 quasi-random, 3 before/after with a comparison group, 2 comparison only, 1 before/after only.
-2. **Pre-registration** (risk of bias): -1 if the plan was not registered before the pilot started, or if
-   it was amended after results were seen (the outcome or analysis could then have been chosen to fit).
+2. **Pre-registration** (risk of bias): -1 if the plan was not registered on or before the day the pilot started
+   (``preregistered``, decided by the caller: Pilotbook's rule is pilotbook.pilots.models.Pilot.preregistered), or
+   if it was amended after results were seen (the outcome or analysis could then have been chosen to fit). A plan
+   registered only after the pilot started is named as such, with both days.
 3. **Sample size**: -1 if the pilot reached less than the sample its planned power calculation needed;
    with no planned sample, -1 if it had fewer than ``SMALL_SAMPLE`` (100) people or units in total.
 4. **Imprecision**: -1 if the confidence interval includes both no effect (0) and a worthwhile effect
@@ -23,7 +25,7 @@ Rules for a pooled group (:func:`rate_group`):
 1. **Design** starts from the pilots' design levels averaged with their pooling weights, rounded to the
    nearest level (halves round down), so a small weak pilot does not sink a strong body of evidence.
 2. **Pre-registration**: -1 if less than half of the weight comes from pilots registered before they
-   started and not amended after results were seen.
+   started and not amended after results were seen. The reason says how many were registered after they started.
 3. **Sample size**: as for a pilot, on the totals (people across pilots against the total planned).
 4. **Number of councils**: -1 if fewer than ``MIN_COUNCILS`` (3) councils contributed: too few to know
    whether the result carries over to another council.
@@ -36,6 +38,7 @@ Rules for a pooled group (:func:`rate_group`):
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -80,6 +83,19 @@ class PilotEvidence:
     ci_low: float | None = None
     ci_high: float | None = None
     worthwhile: float | None = None
+    # The day the plan was registered (None: never registered, as for an imported case study) and the day the
+    # pilot started; with them a late registration is named as one in the reasons.
+    registered_on: dt.date | None = None
+    started_on: dt.date | None = None
+
+    @property
+    def registered_late(self) -> bool:
+        """Registered, but not before it started."""
+        return not self.preregistered and self.registered_on is not None
+
+
+def _day(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
 
 
 @dataclass(frozen=True)
@@ -103,6 +119,11 @@ def _design_step(level: int) -> _Step:
 
 def _registration_step(pilot: PilotEvidence) -> _Step:
     """Risk of bias from choosing the outcome or analysis after seeing the data."""
+    if pilot.registered_late:
+        when = (f" (registered {_day(pilot.registered_on)}; it started {_day(pilot.started_on)})"
+                if pilot.started_on else "")
+        also = ", and was changed after results were seen" if pilot.amended_after_results else ""
+        return _Step(-1, f"Down 1: the plan was registered after the pilot started{when}{also}.")
     if not pilot.preregistered:
         return _Step(-1, "Down 1: the plan was not registered before the pilot started.")
     if pilot.amended_after_results:
@@ -207,6 +228,10 @@ def _group_design(group: GroupEvidence, shares: list[float]) -> tuple[int, _Step
 def _group_registration(group: GroupEvidence, shares: list[float]) -> _Step:
     clean = sum(s for s, p in zip(shares, group.pilots, strict=True) if p.preregistered and not p.amended_after_results)
     what = f"{100 * clean:.0f}% of the pooled evidence is from pilots registered in advance and unchanged after results"
+    late = sum(p.registered_late for p in group.pilots)
+    if late:
+        what += (f"; {late} of the {len(group.pilots)} pilots "
+                 f"{'was registered after it' if late == 1 else 'were registered after they'} started")
     if clean < MIN_REGISTERED_SHARE:
         return _Step(-1, f"Down 1: only {what}.")
     return _Step(0, f"No change: {what}.")

@@ -32,5 +32,19 @@ def test_an_officer_is_not_let_into_the_admin(page, wealden_officer):
     sign_in(page, "officer@wealden.example")
     expect(page.get_by_role("link", name="Moderation")).to_have_count(0)
     page.goto("/admin/")
-    expect(page.get_by_label("Password")).to_be_visible()  # the admin asks for a moderator's sign-in
-    expect(page.get_by_text(re.compile("not authori[sz]ed|not have permission", re.I))).to_be_visible()
+    # The admin has no sign-in form of its own: a signed-in officer is told plainly it is for moderators.
+    expect(page.get_by_role("heading", name="You cannot do that")).to_be_visible()
+    expect(page.get_by_text("The admin site is for platform moderators")).to_be_visible()
+    expect(page.get_by_label("Password")).to_have_count(0)
+    assert_accessible(page)
+
+
+def test_a_moderator_going_to_the_admin_signs_in_on_the_service_and_arrives_there(page, live_server):
+    UserFactory(email="moderator@pilotbook.example", full_name="Mo Moderator", is_moderator=True, password=PASSWORD)
+    page.goto("/admin/")
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()  # the service's own sign-in page
+    page.get_by_label("Email address").fill("moderator@pilotbook.example")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/admin/$"))
+    expect(page.get_by_role("heading", name="Keep the shared record accurate")).to_be_visible()

@@ -22,6 +22,13 @@ MEANS = [((21.0, 9.0, 80), (46.0, 14.0, 80)), ((30.5, 11.0, 120), (38.0, 12.5, 1
          ((35.0, 10.0, 60), (37.5, 10.5, 64))]
 
 
+def upcoming() -> dict:
+    """Plan dates for a pilot registered today that starts next week: honestly pre-registered, whatever today is."""
+    start = dt.date.today() + dt.timedelta(days=7)
+    return {"start_date": start, "end_date": start + dt.timedelta(days=90),
+            "results_due_date": start + dt.timedelta(days=180)}
+
+
 @pytest.fixture
 def councils(db):
     """Four councils, each with one officer: [(council, officer), ...]."""

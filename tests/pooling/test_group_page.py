@@ -18,7 +18,7 @@ from pilotbook.pilots.choices import Status
 from pilotbook.stats import effect_sizes, meta
 from tests.factories import make_pilot
 
-from .conftest import COUNTS, MEANS, analysed_binary, analysed_continuous, group_of, publish, recorded
+from .conftest import COUNTS, MEANS, analysed_binary, analysed_continuous, group_of, publish, recorded, upcoming
 
 pytestmark = pytest.mark.django_db
 
@@ -62,8 +62,9 @@ def recorded_pilots(councils, figures):
     return [recorded(c, u, f"Letter {i}", *f) for i, ((c, u), f) in enumerate(zip(councils, figures, strict=False))]
 
 
-def binary_pilots(councils, counts=COUNTS):
-    return [analysed_binary(c, u, n, f"Texts {i}") for i, ((c, u), n) in enumerate(zip(councils, counts, strict=True))]
+def binary_pilots(councils, counts=COUNTS, **plan):
+    return [analysed_binary(c, u, n, f"Texts {i}", **plan)
+            for i, ((c, u), n) in enumerate(zip(councils, counts, strict=True))]
 
 
 @pytest.mark.parametrize("measure_name", ["RR", "OR", "RD"])
@@ -221,11 +222,11 @@ def test_a_difference_measure_is_drawn_with_no_effect_at_zero(client, councils):
 
 
 def test_each_pilot_is_rated_and_an_amendment_after_results_counts_against_it(client, councils):
-    pilots = binary_pilots(councils[:2], COUNTS[:2])
+    pilots = binary_pilots(councils[:2], COUNTS[:2], **upcoming())  # registered before they start
     council, user = councils[2]
     pilot = make_pilot(council, user, Status.RUNNING, title="Changed its mind", visibility="public",
                        outcome_kind="binary", outcome_unit="percentage points", better_direction="higher",
-                       worthwhile_effect=5)
+                       worthwhile_effect=5, **upcoming())
     services.pilot_amend(pilot=pilot, user=user, fields={"hypothesis": "Texts help."}, reason="Rethought",
                          results_seen=True)
     services.result_record(pilot=pilot, user=user, estimate=8, ci_low=2, ci_high=14, sample_size=400)

@@ -1,6 +1,7 @@
 """Each rule of the evidence-strength rating, for a single pilot and for a pooled group."""
 
 import csv
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,22 @@ def test_a_clean_pilot_scores_its_design_level(level, label, words):
 def test_a_pilot_not_registered_before_it_started_loses_one():
     rating = rate_pilot(pilot(preregistered=False))
     assert rating.score == 4 and "Down 1: the plan was not registered before the pilot started." in rating.reasons
+
+
+def test_a_pilot_registered_after_it_started_loses_one_and_the_reason_gives_both_days():
+    rating = rate_pilot(pilot(preregistered=False, registered_on=dt.date(2026, 12, 4), started_on=dt.date(2026, 9, 1)))
+    assert rating.score == 4
+    assert ("Down 1: the plan was registered after the pilot started (registered 4 December 2026; it started "
+            "1 September 2026).") in rating.reasons
+    assert not any("registered before the pilot started" in r for r in rating.reasons)
+
+
+def test_a_late_registration_changed_after_results_too_says_both_and_loses_one():
+    rating = rate_pilot(pilot(preregistered=False, registered_on=dt.date(2026, 12, 4), started_on=dt.date(2026, 9, 1),
+                              amended_after_results=True))
+    assert rating.score == 4
+    assert any("registered after the pilot started" in r and "changed after results were seen" in r
+               for r in rating.reasons)
 
 
 def test_a_plan_amended_after_results_were_seen_loses_one():
@@ -166,6 +183,15 @@ def test_a_group_mostly_from_unregistered_pilots_loses_one():
     pilots = [pilot(preregistered=False), pilot(amended_after_results=True), pilot()]
     rating = rate_group(group(pilots))
     assert rating.score == 4 and any("only 33% of the pooled evidence" in r for r in rating.reasons)
+
+
+def test_a_group_says_how_many_of_its_pilots_were_registered_after_they_started():
+    day = dt.date(2026, 12, 4)
+    late = pilot(preregistered=False, registered_on=day, started_on=day - dt.timedelta(days=1))
+    never = pilot(preregistered=False)
+    rating = rate_group(group([late, late, never, pilot()]))
+    assert any("2 of the 4 pilots were registered after they started" in r for r in rating.reasons)
+    assert not any("registered after" in r for r in rate_group(group([never, pilot(), pilot()])).reasons)
 
 
 def test_registration_is_judged_by_weight_not_by_headcount():

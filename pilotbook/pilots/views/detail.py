@@ -33,6 +33,18 @@ def pilot_detail(request, pk: int):
     return render(request, "pilots/detail.html", context)
 
 
+PREREGISTERED_MEANS = (
+    "true when the plan was registered (frozen) on or before the day the pilot started (UK dates, Europe/London): "
+    "started_on is the earliest of the start date in the registered plan, the start date in the current plan and "
+    "the day the pilot was started in Pilotbook; false for a plan registered after that, or never registered here")
+
+
+def registration_timing(pilot) -> str:
+    if pilot.registered_at is None:
+        return "not registered"
+    return "registered before it started" if pilot.preregistered else "registered after it started"
+
+
 def pilot_plan_json(request, pk: int):
     """The registered plan and the current plan in canonical JSON, so anyone can recompute the hashes."""
     pilot = visible_pilot_or_404(request, pk)
@@ -41,6 +53,13 @@ def pilot_plan_json(request, pk: int):
         {
             "pilot": pilot.pk,
             "registered_at": pilot.registered_at.isoformat() if pilot.registered_at else None,
+            # Beside the plan, not in it: derived from the registration time and the start, so the registered plan
+            # and its SHA-256 are untouched (ADR 0003).
+            "preregistered": pilot.preregistered,
+            "registration_timing": registration_timing(pilot),
+            "registered_on": pilot.registered_on.isoformat() if pilot.registered_on else None,
+            "started_on": pilot.started_on.isoformat() if pilot.started_on else None,
+            "preregistered_means": PREREGISTERED_MEANS,
             "registered_plan": pilot.registered_plan,
             "registered_plan_sha256": pilot.registered_plan_hash or None,
             "registered_plan_canonical_json": plan_module.canonical_json(pilot.registered_plan)

@@ -104,11 +104,15 @@ def pilot_check(request, pk: int):
     error = None
     if request.method == "POST":
         try:
-            services.pilot_register(pilot=pilot, user=request.user)
+            pilot = services.pilot_register(pilot=pilot, user=request.user)
         except services.PilotStateError as exc:
             error = exc.message
         else:
-            messages.success(request, _("Pilot registered. Its plan is now frozen."))
+            if pilot.registered_after_start:
+                messages.success(request, _("Pilot registered. Its plan is now frozen. It started before it was "
+                                            "registered, so it is shown as registered after it started."))
+            else:
+                messages.success(request, _("Pilot registered. Its plan is now frozen."))
             return redirect(pilot)
     missing = set(plan_module.missing_fields(pilot))
     return render(
@@ -116,7 +120,9 @@ def pilot_check(request, pk: int):
         "pilots/check.html",
         {"pilot": pilot, "rows": presenters.plan_rows(pilot), "missing": missing, "error": error,
          "missing_rows": [row for row in presenters.plan_rows(pilot) if row.field in missing],
-         "visibility": pilot.get_visibility_display()},
+         "visibility": pilot.get_visibility_display(),
+         # A warning, not a block: a pilot already under way may still be registered, honestly marked as late.
+         "start_date_passed": pilot.start_date_has_passed()},
     )
 
 

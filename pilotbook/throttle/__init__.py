@@ -1,0 +1,1 @@
+"""Sign-in and password-reset throttling (pilotbook.throttle.services, ADR 0008)."""
