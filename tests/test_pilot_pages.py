@@ -182,3 +182,13 @@ def test_listing_many_pilots_checks_membership_once_not_per_pilot(client, home_c
     with django_assert_max_num_queries(15):
         page = client.get(reverse("pilot-list")).content.decode()
     assert page.count(home_council.name) >= 15
+
+
+def test_home_counts_councils_without_giving_away_one_that_withheld_its_name(client, home_council, other_council,
+                                                                            officer, other_officer):
+    make_pilot(home_council, officer, status=Status.PUBLISHED, visibility="public")
+    make_pilot(other_council, other_officer, status=Status.PUBLISHED, visibility="public_anonymous")
+    # Two councils, but the public may not know the second is not Homeshire: the fewest there can be.
+    assert "2 pilots you can see, from 1 council." in client.get(reverse("home")).content.decode()
+    client.force_login(other_officer)
+    assert "2 pilots you can see, from 2 councils." in client.get(reverse("home")).content.decode()
