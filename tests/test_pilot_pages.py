@@ -143,6 +143,23 @@ def test_browse_filters_by_every_facet(client, home_council, other_council, offi
             assert only in page and other not in page, query
 
 
+def test_browse_offers_only_councils_whose_pilots_the_person_may_see_and_attribute(client, home_council,
+                                                                                 other_council, officer,
+                                                                                 other_officer):
+    from .factories import CouncilFactory
+
+    make_pilot(home_council, officer, status=Status.PUBLISHED, title="Named letter", visibility="public")
+    make_pilot(other_council, other_officer, status=Status.PUBLISHED, title="Nameless letter",
+               visibility="public_anonymous")
+    make_pilot(CouncilFactory(code="DRF", name="Draftington"), officer, title="Only a draft")
+    page = client.get(reverse("pilot-list")).content.decode()
+    assert "Nameless letter" in page and '<option value="HOM">Homeshire</option>' in page
+    assert "Otherborough" not in page and "Draftington" not in page
+    assert client.get(reverse("api-pilots") + "?council=OTH").status_code == 400
+    client.force_login(other_officer)
+    assert '<option value="OTH">Otherborough</option>' in client.get(reverse("pilot-list")).content.decode()
+
+
 def test_browse_reports_an_invalid_filter_instead_of_failing(client):
     response = client.get(reverse("pilot-list") + "?status=bogus")
     assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
@@ -165,3 +182,13 @@ def test_listing_many_pilots_checks_membership_once_not_per_pilot(client, home_c
     with django_assert_max_num_queries(15):
         page = client.get(reverse("pilot-list")).content.decode()
     assert page.count(home_council.name) >= 15
+
+
+def test_home_counts_councils_without_giving_away_one_that_withheld_its_name(client, home_council, other_council,
+                                                                            officer, other_officer):
+    make_pilot(home_council, officer, status=Status.PUBLISHED, visibility="public")
+    make_pilot(other_council, other_officer, status=Status.PUBLISHED, visibility="public_anonymous")
+    # Two councils, but the public may not know the second is not Homeshire: the fewest there can be.
+    assert "2 pilots you can see, from 1 council." in client.get(reverse("home")).content.decode()
+    client.force_login(other_officer)
+    assert "2 pilots you can see, from 2 councils." in client.get(reverse("home")).content.decode()

@@ -20,7 +20,7 @@ class BadParameters(Exception):
 
 def filtered_pilots(params, user) -> list[Pilot] | object:
     """A queryset (no `q`) or a ranked list (with `q`) of pilots visible to `user` matching `params`."""
-    form = PilotFilterForm(params)
+    form = PilotFilterForm(params, user=user)
     if not form.is_valid():
         raise BadParameters({name: [str(e) for e in errors] for name, errors in form.errors.items()})
     q = form.cleaned_data.get("q", "").strip()

@@ -10,8 +10,10 @@ from .models import Comment, Kind
 
 
 def council_withheld_from(viewer, target) -> bool:
-    council_shown_to = getattr(target, "council_shown_to", None)
-    return council_shown_to is not None and not council_shown_to(viewer)
+    """Whether the target's pilot (the pilot itself, or the one a material belongs to) withholds its council's
+    name from this viewer (Pilot.council_shown_to)."""
+    pilot = targets.for_object(target).pilot_of(target)
+    return pilot is not None and not pilot.council_shown_to(viewer)
 
 
 def author_label(comment: Comment, viewer, target) -> str:

@@ -58,7 +58,9 @@ def _notify(comment: Comment, target, target_type: targets.TargetType) -> None:
     for_follow = Q()
     for subject, value in target_type.follow_keys(target):
         for_follow |= Q(subject=subject, value=value)
-    for user_id in Follow.objects.filter(for_follow).values_list("user_id", flat=True):
+    # No follow keys (materials, pooled groups) means no followers: an empty Q() would match every follow.
+    followers = Follow.objects.filter(for_follow) if for_follow else Follow.objects.none()
+    for user_id in followers.values_list("user_id", flat=True):
         reasons[user_id] = Notification.Reason.FOLLOWED
     if comment.parent_id:
         parent_reason = (Notification.Reason.ANSWER_TO_YOU if comment.parent.kind == Kind.QUESTION

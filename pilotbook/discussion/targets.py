@@ -45,6 +45,10 @@ class TargetType(ABC):
     def title(self, target) -> str:
         return str(target)
 
+    def pilot_of(self, target) -> Pilot | None:
+        """The pilot whose sharing choices (such as a withheld council name) apply to the target, if any."""
+        return None
+
 
 class PilotTarget(TargetType):
     def visible(self, user):
@@ -56,6 +60,9 @@ class PilotTarget(TargetType):
 
     def team_council_id(self, target) -> str | None:
         return target.council_id
+
+    def pilot_of(self, target) -> Pilot | None:
+        return target
 
     def follow_keys(self, target) -> list[tuple[str, str]]:
         keys = [("pilot", str(target.pk))]
@@ -134,6 +141,9 @@ class MaterialTarget(TargetType):
 
     def team_council_id(self, target) -> str | None:
         return target.pilot.council_id
+
+    def pilot_of(self, target) -> Pilot | None:
+        return target.pilot
 
 
 def _register_other_targets() -> None:

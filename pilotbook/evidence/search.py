@@ -16,10 +16,8 @@ from typing import NamedTuple
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from pilotbook.pilots.choices import Status
 from pilotbook.pilots.models import Pilot
 
 from . import ranking
@@ -46,9 +44,8 @@ class Hit:
 
 
 def _published(queryset: QuerySet | None) -> QuerySet:
-    """Published pilots whose results are released (an embargo sets published_at in the future)."""
-    pilots = queryset if queryset is not None else Pilot.objects.all()
-    return pilots.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
+    """Published pilots whose results are released (PilotQuerySet.results_released: past any embargo)."""
+    return (queryset if queryset is not None else Pilot.objects.all()).results_released()
 
 
 class Candidate(NamedTuple):

@@ -224,7 +224,8 @@ def failure_register(request):
     pilots = (visible.results_released().filter(NOT_WORKED) | visible.filter(stopped)).distinct()
     reason = request.GET.get("reason", "")
     counts = Counter(pilots.values_list("failure_reason", flat=True))
-    councils = dict(pilots.values_list("failure_reason").annotate(n=Count("council", distinct=True)).order_by())
+    # Councils as this person may know them (a withheld name is not counted as a council of its own).
+    councils = {value: pilots.filter(failure_reason=value).council_count(request.user) for value in counts}
     reasons = [{"value": value, "label": label, "count": counts.get(value, 0), "councils": councils.get(value, 0),
                 "selected": value == reason} for value, label in FailureReason.choices]
     if reason in FailureReason.values:

@@ -18,9 +18,12 @@ class IdeaOutcome:
     idea: Idea
     votes: int | None  # None while counts are hidden
     voted: bool  # whether the viewer voted for it
-    pilot: Pilot | None  # the pilot it became, if the viewer may see it
+    pilot: Pilot | None  # the pilot it became, if the viewer may see it and may know its council
     verdict: str  # the pilot's verdict label, if its result is shown to the viewer
     verdict_class: str
+    # The pilot was published with its council's name withheld from the viewer: this page names the council, so
+    # it says nothing of that pilot.
+    pilot_withheld: bool = False
 
     @property
     def became(self) -> str:
@@ -32,8 +35,9 @@ class IdeaOutcome:
 def idea_outcomes(hack_day: HackDay, user) -> list[IdeaOutcome]:
     ideas = list(hack_day.ideas.select_related("challenge", "submitted_by", "pilot__result")
                  .annotate(vote_count=Count("votes")))
-    visible_pilots = set(Pilot.objects.visible_to(user).filter(hackday_idea__hack_day=hack_day)
-                         .values_list("pk", flat=True))
+    visible = Pilot.objects.visible_to(user).filter(hackday_idea__hack_day=hack_day)
+    visible_pilots = set(visible.identifiable_by(user).values_list("pk", flat=True))
+    withheld = set(visible.values_list("pk", flat=True)) - visible_pilots
     mine = set()
     if user.is_authenticated:
         mine = set(Vote.objects.filter(hack_day=hack_day, voter=user).values_list("idea_id", flat=True))
@@ -46,7 +50,7 @@ def idea_outcomes(hack_day: HackDay, user) -> list[IdeaOutcome]:
             verdict, verdict_class = result.get_verdict_display(), verdict_tag_class(result.verdict)
         outcomes.append(IdeaOutcome(idea=idea, votes=idea.vote_count if hack_day.counts_visible else None,
                                     voted=idea.pk in mine, pilot=pilot, verdict=verdict,
-                                    verdict_class=verdict_class))
+                                    verdict_class=verdict_class, pilot_withheld=idea.pilot_id in withheld))
     if hack_day.counts_visible:
         outcomes.sort(key=lambda o: (-o.votes, o.idea.created_at))
     return outcomes
@@ -78,11 +82,12 @@ class SectorCounts:
     inconclusive: int
 
 
-def sector_counts() -> SectorCounts:
-    """Counts across every council. Verdicts are counted only for published, unembargoed results, so the
-    numbers never reveal a result its council has not yet shared."""
+def sector_counts(user) -> SectorCounts:
+    """Counts across every council. Verdicts are counted only for released results (published, past any embargo)
+    of pilots this person may see, so the numbers never reveal a result its council has not shared with them."""
     ideas = Idea.objects.all()
-    released = Pilot.objects.results_released().filter(hackday_idea__isnull=False, result__isnull=False)
+    released = (Pilot.objects.visible_to(user).results_released()
+                .filter(hackday_idea__isnull=False, result__isnull=False))
     by_verdict = dict(released.values_list("result__verdict").annotate(n=Count("pk")).order_by())
     return SectorCounts(
         hack_days=HackDay.objects.count(),

@@ -216,4 +216,4 @@ def council_ics(request, code: str):
 
 def impact(request):
     """Sector-wide: how many hack-day ideas became pilots, and how many of those worked (public)."""
-    return render(request, "hackdays/impact.html", {"counts": selectors.sector_counts()})
+    return render(request, "hackdays/impact.html", {"counts": selectors.sector_counts(request.user)})

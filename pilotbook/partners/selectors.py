@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Q
 
 from pilotbook.councils.models import Membership, Role
-from pilotbook.pilots.choices import Status, Verdict
+from pilotbook.pilots.choices import Verdict
 from pilotbook.pilots.models import Pilot
 
 from .choices import FREQUENCY_ORDER, GOAL_KEYWORDS, ArrangementModel, Frequency, ResidentGroup
@@ -137,11 +137,13 @@ def unlikely_partners(council, goal: str, user) -> tuple[list[str], list[Suggest
 
 
 def sector_evidence(sector: Sector, user, limit: int = 5) -> Evidence:
-    """Published pilots that involved this sector: linked through a partnership, or naming it in their partners."""
+    """Released results of pilots that involved this sector (linked through a partnership, or naming it in their
+    partners): the evidence base's own rule, so an embargoed or unpublished verdict is neither listed nor counted.
+    The page names each pilot's council only where this person may know it (the council_name tag)."""
     involved = Q(partnerships__partner__sector__slug=sector.slug)
     for word in sector.keywords:
         involved |= Q(partners__icontains=word.strip())
-    pilots = list(Pilot.objects.visible_to(user).filter(involved, status=Status.PUBLISHED)
+    pilots = list(Pilot.objects.visible_to(user).results_released().filter(involved)
                   .select_related("council", "result").distinct().order_by("-published_at"))
     verdicts = Counter(str(Verdict(p.result.verdict).label) for p in pilots if hasattr(p, "result"))
     return Evidence(pilots=pilots[:limit], verdicts=dict(verdicts))

@@ -90,6 +90,13 @@ class PilotQuerySet(models.QuerySet):
         own = list(user.memberships.values_list("council_id", flat=True)) if user.is_authenticated else []
         return self.exclude(Q(visibility=Visibility.PUBLIC_ANONYMOUS) & ~Q(council_id__in=own))
 
+    def council_count(self, user) -> int:
+        """How many councils these pilots come from, as this person may know it: the councils they may know the
+        names of, or one when every pilot's council is withheld from them. A withheld pilot may come from a council
+        already counted, so counting it exactly would give the council away (as pilotbook.evidence.pooling does)."""
+        named = self.identifiable_by(user).values("council").distinct().count()
+        return named or int(self.exists())
+
     def results_released(self, at=None) -> PilotQuerySet:
         """Published pilots whose embargo, if any, has passed: what the shared evidence base shows."""
         return self.filter(status=Status.PUBLISHED, published_at__lte=at or timezone.now())

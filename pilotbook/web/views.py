@@ -14,7 +14,7 @@ def home(request):
     return render(request, "web/home.html", {
         "counts": counts,
         "total": sum(counts.values()),
-        "councils_taking_part": visible.values("council").distinct().count(),
+        "councils_taking_part": visible.council_count(request.user),
         "recent": [{"pilot": p, "verdict_tag": verdict_tag_class(p.result.verdict) if hasattr(p, "result") else ""}
                    for p in recent],
         "Status": Status,

@@ -121,6 +121,21 @@ def test_the_failure_register_counts_reasons_across_councils(client, home_counci
     assert "Stopped one" in page and "Small one" not in page
 
 
+def test_the_failure_register_does_not_count_a_withheld_council_as_one_of_its_own(
+        client, home_council, other_council, officer, other_officer):
+    failed(home_council, officer, "too_small", title="Small one", visibility="public")
+    failed(other_council, other_officer, "too_small", title="Nameless small one", visibility="public_anonymous")
+
+    def row():
+        page = client.get(reverse("failure-register")).content.decode()
+        return page[page.index("Too small to tell"):][:300]
+
+    # Counting Otherborough would tell the public the nameless pilot is not Homeshire's: the fewest there can be.
+    assert ">2</td>" in row() and row().count(">1</td>") == 1  # 2 pilots, at 1 council or more
+    client.force_login(other_officer)
+    assert row().count(">2</td>") == 2
+
+
 def test_the_first_registration_page_checks_for_similar_pilots_without_saving(
         client, home_council, other_council, officer, other_officer):
     elsewhere = publish(other_council, other_officer, Status.PUBLISHED, **BIN_TEXTS)

@@ -8,7 +8,10 @@ register = template.Library()
 
 
 def pilot_origin_context(pilot, user) -> dict:
-    """The idea a pilot came from, and its hack day if this person may see it (else the name only)."""
+    """The idea a pilot came from, and its hack day if this person may see it (else the name only). Nothing for
+    someone from whom the pilot's council withheld its name: the hack day would name the council."""
+    if not pilot.council_shown_to(user):
+        return {"idea": None}
     idea = Idea.objects.filter(pilot=pilot).select_related("hack_day__council").first()
     if idea is None:
         return {"idea": None}

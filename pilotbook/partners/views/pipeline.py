@@ -37,7 +37,9 @@ def pipeline(request, code: str, view: str = "board"):
 
 def partnership_detail(request, code: str, pk: int):
     partnership = readable_partnership(request, code, pk)
-    pilots = partnership.pilots.select_related("council", "result")
+    # The page names the partnership's council, so a pilot published with that name withheld is left out.
+    pilots = (partnership.pilots.visible_to(request.user).identifiable_by(request.user)
+              .select_related("council", "result"))
     return render(request, "partners/partnership_detail.html", {
         "council": partnership.partner.council, "card": _card(partnership), "partnership": partnership,
         "review": getattr(partnership, "review", None), "pilots": pilots,

@@ -35,11 +35,14 @@ class PilotFilterForm(GovukFormMixin, forms.Form):
     nation = forms.ChoiceField(label=_("Nation"), required=False)
     council = forms.ChoiceField(label=_("Council"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         nations = Council.objects.order_by("nation").values_list("nation", flat=True).distinct()
         self.fields["nation"].choices = _with_any([(n, n) for n in nations])
-        with_pilots = Council.objects.filter(pilots__isnull=False).distinct().order_by("name")
+        # Councils with a pilot this person may see and may know the council of: listing a council whose only
+        # pilots are drafts or published with its name withheld would tell which council that is.
+        pilots = Pilot.objects.visible_to(user).identifiable_by(user)
+        with_pilots = Council.objects.filter(pilots__in=pilots).distinct().order_by("name")
         self.fields["council"].choices = _with_any([(c.code, c.name) for c in with_pilots])
 
     def filter(self, queryset, user):
@@ -63,7 +66,7 @@ class PilotFilterForm(GovukFormMixin, forms.Form):
 
 
 def pilot_list(request):
-    form = PilotFilterForm(request.GET or None)
+    form = PilotFilterForm(request.GET or None, user=request.user)
     pilots = Pilot.objects.visible_to(request.user).select_related("council", "result").order_by("-updated_at")
     if form.is_bound and form.is_valid():
         pilots = form.filter(pilots, request.user)
