@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from datetime import timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -63,6 +64,13 @@ LESSON_MAX_LENGTH = 2000
 SHORT_TEXT = [MaxLengthValidator(LESSON_MAX_LENGTH)]  # checked by the admin and full_clean, as by the forms
 
 
+class CouncilCount(NamedTuple):
+    """A number of councils; `at_least` when some pilots' councils are withheld, so there may be more."""
+
+    number: int
+    at_least: bool
+
+
 class PilotQuerySet(models.QuerySet):
     def visible_to(self, user) -> PilotQuerySet:
         """The one place that says who may read which pilot (tested as a matrix in tests/test_access_matrix.py).
@@ -90,12 +98,14 @@ class PilotQuerySet(models.QuerySet):
         own = list(user.memberships.values_list("council_id", flat=True)) if user.is_authenticated else []
         return self.exclude(Q(visibility=Visibility.PUBLIC_ANONYMOUS) & ~Q(council_id__in=own))
 
-    def council_count(self, user) -> int:
+    def council_count(self, user) -> CouncilCount:
         """How many councils these pilots come from, as this person may know it: the councils they may know the
         names of, or one when every pilot's council is withheld from them. A withheld pilot may come from a council
-        already counted, so counting it exactly would give the council away (as pilotbook.evidence.pooling does)."""
+        already counted, so counting it exactly would give the council away (as pilotbook.evidence.pooling does);
+        the count then says it is the fewest there can be."""
         named = self.identifiable_by(user).values("council").distinct().count()
-        return named or int(self.exists())
+        withheld = self.exclude(pk__in=self.identifiable_by(user).values("pk")).exists()
+        return CouncilCount(named or int(withheld), at_least=withheld)
 
     def results_released(self, at=None) -> PilotQuerySet:
         """Published pilots whose embargo, if any, has passed: what the shared evidence base shows."""
