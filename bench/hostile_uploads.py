@@ -7,7 +7,7 @@
 Goal (issue 15): any upload under the size limit is refused or analysed within 10 s, with under 500 MB of extra
 memory per worker. The files:
 
-- ``zip-bomb``: a 3.3 MB XLSX whose sheet inflates to about 1.1 GB (24 million rows of a group and a yes/no
+- ``zip-bomb``: a 3.2 MB XLSX whose sheet inflates to about 1.1 GB (24 million rows of a group and a yes/no
   outcome), as in the issue;
 - ``wide-csv``: a 9 MB CSV of 16,497 columns (a group, an outcome and 16,495 more columns of small numbers);
 - ``wide-csv-no-column-limit``: the same file with ``PILOTBOOK_UPLOAD_MAX_COLUMNS`` raised to 20,000, to time the
@@ -23,7 +23,8 @@ accepted, walks on: the columns page, the comparison page (viewed twice, because
 every view) and the analysis. The parent samples the child's peak resident memory (``VmHWM``) every 0.2 s, so a
 case cut by ``--timeout`` still reports how far it got. Extra memory is the peak minus the resident memory just
 before the upload. Run it on the code before and after a change on the same machine; cores and load are printed,
-and each request's CPU time beside its wall time, because the machine is shared.
+and each request's CPU time beside its wall time, because the machine is shared. Sizes are in MiB (1,048,576
+bytes), as the limits are.
 """
 
 from __future__ import annotations
@@ -96,7 +97,7 @@ def write_xlsx(path: Path, rows_chunks, strings: list[str]) -> None:
 
 
 def zip_bomb(path: Path, rows: int = 24_000_000) -> None:
-    """About 1.1 GB of sheet XML in a 3.3 MB file (deflate's ratio for a repeated 46-byte row is about 344, the
+    """About 1.1 GB of sheet XML in a 3.2 MB file (deflate's ratio for a repeated 46-byte row is about 344, the
     issue's 1.1 GB / 3.2 MB): row 1 is group,paid (shared strings 0 and 1), then the first half of the rows are
     in group 'old letter' and the second half in 'new letter' (shared strings 2 and 3), each with a 0/1 outcome
     that is 1 about once in a thousand rows; no cell references, as some writers leave them out."""
