@@ -104,6 +104,7 @@ SEEDS: dict[str, tuple[str, bytes]] = {
     "ragged rows": ("data.csv", b"group,paid\nold,1,9\nnew\n"),
     "unclosed quote": ("data.csv", b'group,paid\n"old,1\nnew,0\n'),
     "wide csv": ("data.csv", wide_csv(1_200)),
+    "extreme numbers": ("data.csv", b"group,paid\nold,1e308\nnew,-1e308\nold,1e308\nnew,-1e308\nold,-1e308\n"),
     "damaged shared string": ("data.xlsx", with_parts(xlsx_bytes([["x"]]), {SHEET: sheet_xml(
         '<row><c t="s"><v>99</v></c></row>')})),
 }

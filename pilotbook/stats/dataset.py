@@ -713,13 +713,20 @@ def build_dataset(
     if cluster:
         clusters, cluster_labels = _labels_of(_column(table, cluster), cluster)
         _check_nested(arms, clusters, labels, cluster_labels)
-    y_shift = float(np.mean(y)) if kind == "continuous" else 0.0
-    x_shift = float(np.mean(x)) if x is not None else 0.0
-    if y_shift:
-        y -= y_shift  # y and x are this function's own copies
-    if x is not None:
-        x -= x_shift
-    cells = _cells(arms, periods, clusters, y, x, exp, kind, len(labels), len(cluster_labels or ()))
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is checked for below, not printed as a warning
+        y_shift = float(np.mean(y)) if kind == "continuous" else 0.0
+        x_shift = float(np.mean(x)) if x is not None else 0.0
+        if y_shift:
+            y -= y_shift  # y and x are this function's own copies
+        if x is not None:
+            x -= x_shift
+        cells = _cells(arms, periods, clusters, y, x, exp, kind, len(labels), len(cluster_labels or ()))
+    if not (math.isfinite(y_shift) and math.isfinite(x_shift)
+            and all(math.isfinite(v) for cell in cells for v in cell.stats.as_tuple())):
+        used = " and ".join(f"'{c}'" for c in (outcome, baseline, exposure) if c)
+        raise DataError(f"The figures in {'columns' if ' and ' in used else 'column'} {used} are too large or too "
+                        "extreme to analyse. Check they are in the outcome's unit (for example days, not seconds) "
+                        "and that no cell holds a typing error.")
     return Dataset(
         kind=kind, labels=tuple(labels), control=control, cells=cells,
         periods=period_labels, clusters=None if cluster_labels is None else tuple(cluster_labels),
