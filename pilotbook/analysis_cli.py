@@ -66,6 +66,10 @@ def main(argv: Sequence[str]) -> int:
     except (UsageError, DataError, AnalysisError) as error:
         print(f"{PROG}: {_one_line(error)}", file=sys.stderr)
         return 2
+    except (ValueError, ArithmeticError):  # as the web page says: the numbers defeat the arithmetic
+        print(f"{PROG}: these figures are too large or too extreme to analyse; check they are in the outcome's "
+              "unit and that no cell holds a typing error.", file=sys.stderr)
+        return 2
     if args.json:
         print(json.dumps(result, allow_nan=False))
     else:

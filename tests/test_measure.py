@@ -388,3 +388,48 @@ def test_cost_per_success_is_only_claimed_for_yes_or_no_outcomes(client, officer
         "g2_label": "New", "g2_n": "150", "g2_mean": "28", "g2_sd": "12"})
     client.post(response.url, {})
     assert "Cost and saving" not in client.get(pilot.get_absolute_url()).content.decode()
+
+
+def test_the_comparison_page_uses_what_was_kept_at_upload_and_never_reads_the_file_again(
+        client, officer, running_binary, monkeypatch):
+    client.force_login(officer)
+    response = upload(client, running_binary, binary_csv(n=40))
+    response = client.post(response.url, {"arm": "group", "outcome": "paid"})
+    control_url = response.url
+    assert PendingUpload.objects.get().facts["group"] == {"groups": [["old letter", 20], ["new letter", 20]]}
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("the file was read again")
+
+    monkeypatch.setattr(measure.engine_data, "read_table", no_reading)
+    for _ in range(2):
+        assert "old letter (20 rows)" in client.get(control_url).content.decode()
+    monkeypatch.undo()
+    assert client.post(control_url, {"control": "old letter"}).status_code == 302
+    assert Analysis.objects.get().row_count == 40
+
+
+def test_a_column_with_too_many_values_cannot_be_the_group_column(client, officer, running_binary):
+    client.force_login(officer)
+    response = upload(client, running_binary, binary_csv(n=60))
+    response = client.post(response.url, {"arm": "reference", "outcome": "paid"})
+    page = client.get(response.url).content.decode().replace("&#x27;", "'")
+    assert "Column 'reference' has 60 different values, more than the 50 groups a comparison can have" in page
+
+
+def test_an_upload_kept_from_before_the_facts_were_still_offers_its_groups(client, officer, running_binary):
+    client.force_login(officer)
+    response = upload(client, running_binary, binary_csv(n=40))
+    response = client.post(response.url, {"arm": "group", "outcome": "paid"})
+    PendingUpload.objects.update(facts={})
+    assert "new letter (20 rows)" in client.get(response.url).content.decode()
+
+
+@override_settings(PILOTBOOK_UPLOAD_MAX_ROWS=10, PILOTBOOK_UPLOAD_MAX_COLUMNS=2)
+def test_the_upload_limits_are_settings_and_the_message_names_them(client, officer, running_binary):
+    client.force_login(officer)
+    page = upload(client, running_binary, b"group,paid\n" + b"old,1\n" * 11).content.decode()
+    assert "The file has 11 rows of data, more than the 10 Pilotbook reads from an upload." in page
+    page = upload(client, running_binary, binary_csv(n=5)).content.decode()
+    assert "The file has 3 columns, more than the 2 Pilotbook reads." in page
+    assert not PendingUpload.objects.exists()

@@ -209,6 +209,12 @@ PILOTBOOK_PERIODIC_TASKS: dict[str, dict] = {
 # whose columns were never mapped is kept before it is deleted (it may hold personal data).
 PILOTBOOK_MAX_UPLOAD_BYTES = int(os.environ.get("PILOTBOOK_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 PILOTBOOK_UPLOAD_KEEP_SECONDS = 60 * 60
+# What an upload may hold, so a hostile or huge file is refused early with a message naming the limit (issue 15):
+# headed columns, data rows, and for XLSX what the zip's parts may inflate to (a 3 MB zip bomb can inflate to GBs;
+# at 32 MB the sheet is read in about 3 s of CPU at worst). Any compression ratio over 200 is refused as a bomb.
+PILOTBOOK_UPLOAD_MAX_COLUMNS = int(os.environ.get("PILOTBOOK_UPLOAD_MAX_COLUMNS", "1000"))
+PILOTBOOK_UPLOAD_MAX_ROWS = int(os.environ.get("PILOTBOOK_UPLOAD_MAX_ROWS", "1000000"))
+PILOTBOOK_UPLOAD_MAX_INFLATED_BYTES = int(os.environ.get("PILOTBOOK_UPLOAD_MAX_INFLATED_BYTES", str(32 * 1024 * 1024)))
 
 # Pilot results are due this long after a pilot's end date unless the plan says otherwise.
 PILOTBOOK_RESULTS_DUE_AFTER_DAYS = 84

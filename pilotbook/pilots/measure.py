@@ -115,8 +115,20 @@ def needed_roles(pilot: Pilot) -> dict[str, bool]:
 # Uploads ----------------------------------------------------------------------------------------------------
 
 
+def upload_limits() -> engine_data.ReadLimits:
+    """What an upload may hold (settings PILOTBOOK_UPLOAD_MAX_*): past a limit the reader refuses, saying which."""
+    return engine_data.ReadLimits(
+        max_columns=settings.PILOTBOOK_UPLOAD_MAX_COLUMNS,
+        max_rows=settings.PILOTBOOK_UPLOAD_MAX_ROWS,
+        max_inflated_bytes=settings.PILOTBOOK_UPLOAD_MAX_INFLATED_BYTES,
+    )
+
+
 def upload_receive(*, pilot: Pilot, user, filename: str, content: bytes) -> PendingUpload:
-    """Check an uploaded file can be read and keep it, briefly, until its columns are mapped."""
+    """Check an uploaded file can be read and keep it, briefly, until its columns are mapped.
+
+    The file is read once here; what the next pages need (the headings, the row count and, per column, its groups
+    or why it cannot be the group column) is kept with it, so they never read the file again."""
     _require_measurable(pilot)
     if len(content) > settings.PILOTBOOK_MAX_UPLOAD_BYTES:
         raise MeasureError(
@@ -124,7 +136,8 @@ def upload_receive(*, pilot: Pilot, user, filename: str, content: bytes) -> Pend
               "summary figures instead.") % {"limit": settings.PILOTBOOK_MAX_UPLOAD_BYTES // (1024 * 1024)}
         )
     try:
-        table = engine_data.read_table(content, filename=filename)
+        table = engine_data.read_table(content, filename=filename, limits=upload_limits())
+        facts = engine_data.column_facts(table)
     except engine_data.DataError as exc:
         raise MeasureError(str(exc)) from None
     if len(table) == 0:
@@ -137,6 +150,7 @@ def upload_receive(*, pilot: Pilot, user, filename: str, content: bytes) -> Pend
         content=content,
         columns=[str(column) for column in table.columns],
         row_count=len(table),
+        facts=facts,
     )
 
 
@@ -150,12 +164,28 @@ def pending_upload(*, pilot: Pilot, user, token: str) -> PendingUpload:
 
 
 def group_labels(upload: PendingUpload, column: str) -> list[tuple[str, int]]:
-    """The groups in the chosen column, labelled as the engine labels them, with how many rows each has."""
-    table = engine_data.read_table(bytes(upload.content), filename=upload.filename)
-    try:
-        return engine_data.group_counts(table, column)
-    except engine_data.DataError as exc:
-        raise MeasureError(str(exc)) from None
+    """The groups in the chosen column, labelled as the engine labels them, with how many rows each has.
+
+    From the facts kept at upload; only an upload kept from before they were (for at most an hour after the
+    change) reads its file again, and then only that column."""
+    if not upload.facts:
+        try:
+            table = engine_data.read_table(bytes(upload.content), filename=upload.filename, limits=upload_limits(),
+                                           columns=[column])
+            return engine_data.group_counts(table, column)
+        except engine_data.DataError as exc:
+            raise MeasureError(str(exc)) from None
+    facts = upload.facts.get(column)
+    if facts is None:
+        raise MeasureError(_("There is no column '%(column)s' in the file.") % {"column": column})
+    if "problem" in facts:
+        raise MeasureError(facts["problem"])
+    if "distinct" in facts:
+        raise MeasureError(
+            _("Column '%(column)s' has %(n)s different values, more than the %(limit)s groups a comparison can have, "
+              "so it cannot be the column that says which group each row was in. Choose that column instead.")
+            % {"column": column, "n": f"{facts['distinct']:,}", "limit": engine_data.MAX_GROUPS})
+    return [(str(label), int(count)) for label, count in facts["groups"]]
 
 
 @transaction.atomic
@@ -164,9 +194,11 @@ def upload_analyse(*, upload: PendingUpload, user, mapping: dict[str, Any], purp
     """Run the engine on an uploaded file with the person's column mapping, then delete the file."""
     pilot = Pilot.objects.select_for_update().get(pk=upload.pilot_id)
     _require_measurable(pilot)
-    table = engine_data.read_table(bytes(upload.content), filename=upload.filename)
     columns = {role: mapping.get(role) or None for role in COLUMN_ROLES}
     try:
+        # Only the chosen columns are kept from the file (the reader still checks every heading).
+        table = engine_data.read_table(bytes(upload.content), filename=upload.filename, limits=upload_limits(),
+                                       columns=[mapping["arm"], *(c for c in columns.values() if c)])
         data = engine_data.build_dataset(
             table, kind=engine_kind(pilot), arm=mapping["arm"], control=mapping["control"],
             before_label=mapping.get("before_label") or None, **columns,

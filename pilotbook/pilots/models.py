@@ -426,6 +426,9 @@ class PendingUpload(models.Model):
     content = models.BinaryField()
     columns = models.JSONField(default=list)
     row_count = models.PositiveIntegerField(default=0)
+    # Per column, kept at upload so later pages need not read the file: its groups with their row counts, or why
+    # it cannot be the group column (pilotbook.stats.dataset.column_facts). Empty for uploads from before.
+    facts = models.JSONField(default=dict, blank=True)
     mapping = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 

@@ -169,27 +169,57 @@ class Dataset:
 # --- reading files -----------------------------------------------------------------------------------
 
 
-def read_table(source: str | os.PathLike | bytes | BinaryIO, *, filename: str) -> pd.DataFrame:
+@dataclass(frozen=True)
+class ReadLimits:
+    """How much of a file :func:`read_table` takes on; past any limit it refuses with a DataError that says so.
+
+    The defaults suit ``pilotbook analyse`` on an analyst's own files (any number of CSV rows, Excel's 16,384
+    columns); the web app passes tighter ones from its settings, so a worker stays fast and small.
+    """
+
+    max_columns: int = 16_384
+    max_rows: int | None = None  # data rows, not counting the heading row; None: no limit (XLSX: Excel's)
+    max_inflated_bytes: int = 1024 * 1024 * 1024  # XLSX: what all the parts of the zip may inflate to
+    max_compression_ratio: float = 200.0  # XLSX: real sheets compress 5-50 times; zip bombs 300-1,000
+
+
+MAX_HEADING_CHARS = 1_000
+MAX_LABEL_CHARS = 200
+
+
+def read_table(source: str | os.PathLike | bytes | BinaryIO, *, filename: str, limits: ReadLimits | None = None,
+               columns: Sequence[str] | None = None) -> pd.DataFrame:
     """Read a CSV or XLSX file (chosen by ``filename``'s extension) into a DataFrame of its cells.
 
     Text columns of a CSV come back as pandas categoricals (cheap for group labels over millions of rows).
+    ``columns``, if given, keeps only the named columns (the headings are still all checked); ``limits`` caps
+    what is read. Any problem with the file is a DataError saying what is wrong and how to fix it.
     """
+    limits = limits or ReadLimits()
     extension = Path(filename).suffix.lower()
     if extension not in {".csv", ".xlsx"}:
         raise DataError(f"'{filename}' is not a CSV or XLSX file; save it as .csv or .xlsx and upload it again.")
     data = _as_bytes_or_path(source)
     if _is_empty(data):
         raise DataError("The file is empty.")
-    table = _read_csv(data) if extension == ".csv" else _read_xlsx(data)
-    if extension == ".csv" and len(table.columns) == 1:
-        header = str(table.columns[0])
-        for separator, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "vertical bars")):
-            if separator in header:
-                raise DataError(f"The file's columns seem to be separated by {name}, not commas; save it as "
-                                "'CSV (comma delimited)' or as XLSX and upload it again.")
+    wanted = None if columns is None else set(columns)
+    table = _read_csv(data, limits, wanted) if extension == ".csv" else _read_xlsx(data, limits, wanted)
+    if limits.max_rows is not None and len(table) > limits.max_rows:
+        raise DataError(_too_many_rows(len(table), limits.max_rows))
     if len(table) == 0:
         raise DataError("The file has a header row but no data rows.")
     return table
+
+
+def _too_many_rows(found: int, limit: int) -> str:
+    return (f"The file has {found:,} rows of data, more than the {limit:,} Pilotbook reads from an upload. Upload "
+            "a smaller file, or analyse it with `pilotbook analyse` or your own software and enter the effect.")
+
+
+def _too_many_columns(found: int, limit: int) -> str:
+    from .xlsx import _too_many_columns as message
+
+    return message(found, limit)
 
 
 def _as_bytes_or_path(source: Any) -> bytes | str:
@@ -218,36 +248,118 @@ def _check_headers(headers: Sequence[Any]) -> list[str]:
     names = ["" if h is None else str(h).strip() for h in headers]
     while names and names[-1] == "":
         names.pop()  # trailing empty columns are common in spreadsheets
+    if not names:
+        raise DataError("Row 1 has no headings; put a heading for each column in row 1 and upload it again.")
     for number, name in enumerate(names, start=1):
         if name == "":
             raise DataError(f"Row 1, column {number} has no heading; every column needs a heading in row 1.")
+        if len(name) > MAX_HEADING_CHARS:
+            raise DataError(f"Row 1, column {number}: the heading is {len(name):,} characters long; a heading can "
+                            f"be at most {MAX_HEADING_CHARS:,}. Shorten it and upload the file again.")
     seen: set[str] = set()
     for name in names:
         if name in seen:
-            raise DataError(f"Row 1: the heading '{name}' is used for more than one column; headings must differ.")
+            raise DataError(f"Row 1: the heading '{_shown(name)}' is used for more than one column; headings must "
+                            "differ.")
         seen.add(name)
     return names
 
 
-def _read_csv(data: bytes | str) -> pd.DataFrame:
+# --- CSV -------------------------------------------------------------------------------------------------------
+
+
+def _read_csv(data: bytes | str, limits: ReadLimits, wanted: set[str] | None) -> pd.DataFrame:
     """Parse the CSV with pyarrow, then keep one numpy array per column (text as integer codes)."""
     import pyarrow as pa
 
-    raw = data if isinstance(data, bytes) else None
-    first = (raw[:65536] if raw is not None else _head(data)).decode("utf-8", errors="replace").lstrip("\ufeff")
-    header_line = next(csv.reader(io.StringIO(first)), [])
-    names = _check_headers(header_line)
-    column_names = names + [f"_blank_{i}" for i in range(len(names), len(header_line))]
-    as_text: dict[str, Any] = {}
-    for _ in range(len(names) + 1):
+    data = _csv_bytes(data)
+    if isinstance(data, bytes):
         try:
-            return _parse_csv(raw if raw is not None else data, column_names, names, as_text)
+            data.decode("utf-8")  # fast for ASCII; finds the line to name before Arrow reads anything
+        except UnicodeDecodeError:
+            raise DataError(_not_utf8(data)) from None
+    header_line = _csv_header(data)
+    if len(header_line) > limits.max_columns:
+        raise DataError(_too_many_columns(len(header_line), limits.max_columns))
+    names = _check_headers(header_line)
+    if len(header_line) == 1:
+        for separator, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "vertical bars")):
+            if separator in names[0]:
+                raise DataError(f"The file's columns seem to be separated by {name}, not commas; save it as "
+                                "'CSV (comma delimited)' or as XLSX and upload it again.")
+    column_names = names + [f"_blank_{i}" for i in range(len(names), len(header_line))]
+    include = names if wanted is None else [name for name in names if name in wanted]
+    as_text: dict[str, Any] = {}
+    for _ in range(len(include) + 1):
+        try:
+            return _parse_csv(data, column_names, include, as_text)
         except (pa.ArrowInvalid, UnicodeDecodeError) as error:
             column = _unconvertible_column(str(error), column_names)
             if column is None or column in as_text:
-                raise DataError(_csv_problem(str(error))) from None
+                raise DataError(_csv_problem(str(error), data, len(column_names))) from None
             as_text[column] = pa.string()  # a cell further down is not a number: read the column as text
     raise DataError("The file could not be read as CSV.")
+
+
+def _csv_bytes(data: bytes | str) -> bytes | str:
+    """The CSV as UTF-8 (a UTF-16 file with a byte order mark is converted), or a DataError for what is not text."""
+    head = data[:8] if isinstance(data, bytes) else _head(data)[:8]
+    if head.startswith(b"PK\x03\x04"):
+        raise DataError("The file is an Excel workbook (or another zip file) but its name ends .csv. If it is a "
+                        "workbook, rename it to end .xlsx, or save it from Excel as 'CSV UTF-8', and upload it again.")
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise DataError("The file is an old-format Excel workbook (.xls) but its name ends .csv. In Excel choose "
+                        "Save As > 'CSV UTF-8 (Comma delimited)' and upload that.")
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16, as Excel's "Unicode Text" saves
+        raw = data if isinstance(data, bytes) else Path(data).read_bytes()
+        try:
+            data = raw.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            raise DataError("The file says it is UTF-16 text but is not; in Excel choose Save As > 'CSV UTF-8' "
+                            "and upload it again.") from None
+    position = _find_nul(data)
+    if position is not None:
+        line = _line_of(data, position)
+        raise DataError(f"Line {line:,} of the file contains a NUL character (byte 0), so the file is not plain "
+                        "text: it may be UTF-16 without a byte order mark, a spreadsheet or a damaged file. In "
+                        "Excel choose Save As > 'CSV UTF-8 (Comma delimited)' and upload that.")
+    return data
+
+
+def _find_nul(data: bytes | str) -> int | None:
+    if isinstance(data, bytes):
+        position = data.find(b"\x00")
+        return None if position < 0 else position
+    offset = 0
+    with open(data, "rb") as handle:
+        while chunk := handle.read(1 << 24):
+            position = chunk.find(b"\x00")
+            if position >= 0:
+                return offset + position
+            offset += len(chunk)
+    return None
+
+
+def _line_of(data: bytes | str, position: int) -> int:
+    if isinstance(data, bytes):
+        return data.count(b"\n", 0, position) + 1
+    with open(data, "rb") as handle:
+        return handle.read(position).count(b"\n") + 1
+
+
+def _csv_stream(data: bytes | str) -> io.TextIOWrapper:
+    raw = io.BytesIO(data) if isinstance(data, bytes) else open(data, "rb")  # noqa: SIM115 - closed by the wrapper
+    return io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")
+
+
+def _csv_header(data: bytes | str) -> list[str]:
+    """Row 1, however long (a quoted heading may hold a line break)."""
+    with _csv_stream(data) as stream:
+        try:
+            return next(csv.reader(stream), [])
+        except csv.Error:
+            raise DataError("Row 1 (the headings) could not be read as CSV: a heading is too long or a quote is "
+                            "not closed. Check the first row and upload the file again.") from None
 
 
 def _parse_csv(data: bytes | str, column_names: list[str], names: list[str], as_text: dict) -> pd.DataFrame:
@@ -262,17 +374,18 @@ def _parse_csv(data: bytes | str, column_names: list[str], names: list[str], as_
             strings_can_be_null=True, quoted_strings_can_be_null=True,
         ),
     )
+    rows = table.num_rows
+    parsed = dict(zip(table.column_names, table.columns, strict=True))
+    del table
     columns = {}
-    for name in names:  # one column at a time, releasing Arrow's copy as we go
+    for name in names:  # one column at a time, releasing Arrow's copy as we go (linear in the columns)
         words: dict[str, int] = {}
-        chunks = [_batch_column(chunk, words) for chunk in table.column(name).chunks]
-        table = table.drop_columns([name])
+        chunks = [_batch_column(chunk, words) for chunk in parsed.pop(name).chunks]
         values = np.concatenate(chunks) if chunks else np.empty(0)
         del chunks
         columns[name] = pd.Categorical.from_codes(values, categories=list(words)) if words else values
-    del table
     pa.default_memory_pool().release_unused()  # hand Arrow's parse buffers back before the sums need memory
-    return pd.DataFrame(columns, copy=False)
+    return pd.DataFrame(columns, index=pd.RangeIndex(rows), copy=False)
 
 
 def _batch_column(column, words: dict[str, int]) -> np.ndarray:
@@ -315,14 +428,45 @@ def _head(path: str) -> bytes:
         return handle.read(65536)
 
 
-def _csv_problem(message: str) -> str:
+def _csv_problem(message: str, data: bytes | str | None = None, width: int = 0) -> str:
     if "UTF8" in message or "utf-8" in message.lower():
-        return "The file is not UTF-8 text; in Excel choose Save As > 'CSV UTF-8' and upload it again."
+        return _not_utf8(data)
     if "Expected" in message and "columns" in message:
+        found = _ragged_row(data, width) if data is not None and width else None
+        if found:
+            row, cells = found
+            return (f"Row {row:,} has {cells:,} cell{'s' if cells != 1 else ''} but the header row has {width:,}; "
+                    "check that row for stray commas or quotes (a quote that is not closed runs on into the "
+                    "rows after it).")
         row = _row_from_arrow(message)
         where = f"Row {row} has" if row else "A row has"
         return f"{where} a different number of cells from the header row; check for stray commas or quotes."
     return "The file could not be read as CSV; save it as CSV (comma-separated) and upload it again."
+
+
+def _not_utf8(data: bytes | str | None) -> str:
+    fix = "in Excel choose Save As > 'CSV UTF-8 (Comma delimited)' and upload it again."
+    if isinstance(data, bytes):
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            byte = data[error.start]
+            guess = bytes([byte]).decode("cp1252", errors="replace")
+            return (f"Line {_line_of(data, error.start):,} is not UTF-8 text (it has the byte 0x{byte:02X}, which "
+                    f"in Windows' Western European encoding is '{guess}'); {fix}")
+    return f"The file is not UTF-8 text; {fix}"
+
+
+def _ragged_row(data: bytes | str, width: int) -> tuple[int, int] | None:
+    """The first row (1 is the header) whose number of cells differs from the header's, read as Python's csv does."""
+    with _csv_stream(data) as stream:
+        try:
+            for number, record in enumerate(csv.reader(stream), start=1):
+                if len(record) != width and record:
+                    return number, len(record)
+        except csv.Error:
+            return None
+    return None
 
 
 def _row_from_arrow(message: str) -> int | None:
@@ -334,28 +478,39 @@ def _row_from_arrow(message: str) -> int | None:
     return int(digits) if digits else None
 
 
-def _read_xlsx(data: bytes | str) -> pd.DataFrame:
-    import zipfile
+# --- XLSX ------------------------------------------------------------------------------------------------------
 
-    from openpyxl import load_workbook
+
+def _read_xlsx(data: bytes | str, limits: ReadLimits, wanted: set[str] | None) -> pd.DataFrame:
+    from . import xlsx
 
     try:
-        book = load_workbook(io.BytesIO(data) if isinstance(data, bytes) else data, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
-        raise DataError("The file could not be read as an Excel workbook (.xlsx).") from None
-    try:
-        rows = book.worksheets[0].iter_rows(values_only=True)
-        header = next(rows, None)
-        if header is None:
-            raise DataError("The file is empty.")
-        names = _check_headers(header)
-        body = [list(row[: len(names)]) for row in rows]
-    finally:
-        book.close()
-    while body and all(v is None or (isinstance(v, str) and not v.strip()) for v in body[-1]):
-        body.pop()  # formatted but empty rows at the end of a sheet
-    body = [row + [None] * (len(names) - len(row)) for row in body]
-    return pd.DataFrame(body, columns=names, dtype=object)
+        names, values, rows = xlsx.read_rows(
+            data, max_inflated_bytes=limits.max_inflated_bytes, max_ratio=limits.max_compression_ratio,
+            max_rows=limits.max_rows, max_columns=limits.max_columns, check_headers=_check_headers, columns=wanted)
+    except xlsx.XlsxError as error:
+        raise DataError(str(error)) from None
+    index = pd.RangeIndex(rows)
+    columns = {}
+    for name in [name for name in names if name in values]:
+        column = _xlsx_column(values.pop(name))  # each list is let go once it is an array
+        columns[name] = pd.Series(column, index=index, dtype=column.dtype, copy=False)  # no date inference
+    return pd.DataFrame(columns, index=index, copy=False)
+
+
+_NUMBER_TYPES = frozenset({int, float, type(None)})
+
+
+def _xlsx_column(values: list[Any]) -> np.ndarray:
+    """A column of cell values: float64 if every cell is a number or blank (NaN), otherwise the values as they are."""
+    if set(map(type, values)) <= _NUMBER_TYPES:
+        try:
+            return np.array(values, dtype=float)
+        except OverflowError:  # an integer too large for a float: keep it as it is
+            pass
+    column = np.empty(len(values), dtype=object)
+    column[:] = values
+    return column
 
 
 # --- validating columns ------------------------------------------------------------------------------
@@ -382,6 +537,12 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
+def _shown(value: Any, limit: int = 60) -> str:
+    """A cell as a message shows it: long text is cut (a 9 MB cell must not become a 9 MB message)."""
+    text = _cell_text(value) if not isinstance(value, str) else value
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _numbers(series: pd.Series, name: str, *, words: dict[str, float] | None = None, hint: str = "") -> np.ndarray:
     """The column as float64 (NaN where blank); a cell that is neither a number nor blank is a DataError."""
     if pd.api.types.is_bool_dtype(series):
@@ -397,7 +558,7 @@ def _numbers(series: pd.Series, name: str, *, words: dict[str, float] | None = N
         bad = np.flatnonzero(np.isnan(values) & ~blank[codes])
         if len(bad):
             i = bad[0]
-            text = _cell_text(categories[codes[i]])
+            text = _shown(categories[codes[i]])
             raise DataError(f"Row {i + 2}, column '{name}': '{text}' is not a number{hint}.")
         return values
     raw = series.to_numpy(dtype=object)
@@ -405,7 +566,7 @@ def _numbers(series: pd.Series, name: str, *, words: dict[str, float] | None = N
     bad = np.flatnonzero(np.isnan(values) & ~_blank(raw))
     if len(bad):
         i = bad[0]
-        raise DataError(f"Row {i + 2}, column '{name}': '{_cell_text(raw[i])}' is not a number{hint}.")
+        raise DataError(f"Row {i + 2}, column '{name}': '{_shown(raw[i])}' is not a number{hint}.")
     return values
 
 
@@ -458,6 +619,11 @@ def _labels_of(series: pd.Series, name: str) -> tuple[np.ndarray, list[str]]:
     missing = np.flatnonzero(missing_mask)
     if len(missing):
         raise DataError(_blank_message(name, missing))
+    long = [i for i, t in enumerate(texts) if len(t) > MAX_LABEL_CHARS]
+    if long:
+        row = int(np.flatnonzero(np.isin(codes, long))[0])
+        raise DataError(f"Row {row + 2}, column '{name}': the value is {len(texts[codes[row]]):,} characters long; a "
+                        f"group, cluster or period name can be at most {MAX_LABEL_CHARS} characters.")
     order = pd.unique(codes)  # first appearance
     remap = np.zeros(len(texts), dtype=np.int64)
     remap[order] = np.arange(len(order))
@@ -547,13 +713,20 @@ def build_dataset(
     if cluster:
         clusters, cluster_labels = _labels_of(_column(table, cluster), cluster)
         _check_nested(arms, clusters, labels, cluster_labels)
-    y_shift = float(np.mean(y)) if kind == "continuous" else 0.0
-    x_shift = float(np.mean(x)) if x is not None else 0.0
-    if y_shift:
-        y -= y_shift  # y and x are this function's own copies
-    if x is not None:
-        x -= x_shift
-    cells = _cells(arms, periods, clusters, y, x, exp, kind, len(labels), len(cluster_labels or ()))
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is checked for below, not printed as a warning
+        y_shift = float(np.mean(y)) if kind == "continuous" else 0.0
+        x_shift = float(np.mean(x)) if x is not None else 0.0
+        if y_shift:
+            y -= y_shift  # y and x are this function's own copies
+        if x is not None:
+            x -= x_shift
+        cells = _cells(arms, periods, clusters, y, x, exp, kind, len(labels), len(cluster_labels or ()))
+    if not (math.isfinite(y_shift) and math.isfinite(x_shift)
+            and all(math.isfinite(v) for cell in cells for v in cell.stats.as_tuple())):
+        used = " and ".join(f"'{c}'" for c in (outcome, baseline, exposure) if c)
+        raise DataError(f"The figures in {'columns' if ' and ' in used else 'column'} {used} are too large or too "
+                        "extreme to analyse. Check they are in the outcome's unit (for example days, not seconds) "
+                        "and that no cell holds a typing error.")
     return Dataset(
         kind=kind, labels=tuple(labels), control=control, cells=cells,
         periods=period_labels, clusters=None if cluster_labels is None else tuple(cluster_labels),
@@ -780,3 +953,35 @@ def group_counts(table: pd.DataFrame, column: str) -> list[tuple[str, int]]:
     codes, labels = _labels_of(table[column], column)
     counts = np.bincount(codes, minlength=len(labels))
     return [(label, int(count)) for label, count in zip(labels, counts, strict=True)]
+
+
+MAX_GROUPS = 50
+
+
+def column_facts(table: pd.DataFrame, *, max_groups: int = MAX_GROUPS) -> dict[str, dict[str, Any]]:
+    """What the pages after an upload need to know about each column, so they need not read the file again.
+
+    For each column either ``{"groups": [[label, rows], ...]}`` (as :func:`group_counts` gives them, when it has at
+    most ``max_groups`` different values), ``{"distinct": n}`` (more than that: it cannot be the group column) or
+    ``{"problem": message}`` (for example blank cells). Linear in the cells: one hash of each column.
+    """
+    facts: dict[str, dict[str, Any]] = {}
+    for name in table.columns:
+        series = table[name]
+        if isinstance(series.dtype, pd.CategoricalDtype):
+            distinct = len(series.cat.categories)
+        else:
+            distinct = len(pd.unique(series.to_numpy()))
+        if distinct > max_groups * 2:  # blanks and 1-and-"1" pairs can only bring the count down by half
+            facts[name] = {"distinct": int(distinct)}
+            continue
+        try:
+            groups = group_counts(table, name)
+        except DataError as error:
+            facts[name] = {"problem": str(error)}
+            continue
+        if len(groups) > max_groups:
+            facts[name] = {"distinct": len(groups)}
+        else:
+            facts[name] = {"groups": [[label, count] for label, count in groups]}
+    return facts

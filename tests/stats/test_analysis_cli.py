@@ -114,6 +114,16 @@ def test_text_in_a_number_column_names_the_row(files):
     assert done.stderr == "pilotbook analyse: Row 14, column 'arrears': 'unknown' is not a number.\n"
 
 
+def test_figures_too_extreme_to_square_are_one_line_not_a_traceback_or_warning(tmp_path):
+    path = tmp_path / "extreme.csv"
+    path.write_text("group,paid\nold,1e308\nnew,-1e308\nold,1e308\nnew,-1e308\nold,-1e308\nnew,1e308\n")
+    done = run(path, "--outcome", "paid", "--arm", "group", "--control", "old")
+    assert done.returncode == 2
+    assert done.stderr == ("pilotbook analyse: The figures in column 'paid' are too large or too extreme to "
+                           "analyse. Check they are in the outcome's unit (for example days, not seconds) and that "
+                           "no cell holds a typing error.\n")
+
+
 def test_missing_and_empty_files_are_one_line_errors(tmp_path):
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")

@@ -65,9 +65,11 @@ def test_a_utf8_byte_order_mark_is_not_part_of_the_first_heading():
     (b"arm,y\n", "a.ods", "'a.ods' is not a CSV or XLSX file; save it as .csv or .xlsx and upload it again."),
     (b"arm,,y\nold,1,2\n", "a.csv", "Row 1, column 2 has no heading; every column needs a heading in row 1."),
     (b"arm,y,y\nold,1,2\n", "a.csv", "Row 1: the heading 'y' is used for more than one column; headings must differ."),
-    (b"not a zip", "a.xlsx", "The file could not be read as an Excel workbook (.xlsx)."),
+    (b"not a zip", "a.xlsx", "The file is named .xlsx but holds text, not an Excel workbook. If it is a CSV file, "
+     "rename it to end .csv and upload it again; otherwise open it in Excel and save it as .xlsx."),
     (b"arm,y\nold,\xe9t\xe9\n", "a.csv",
-     "The file is not UTF-8 text; in Excel choose Save As > 'CSV UTF-8' and upload it again."),
+     "Line 2 is not UTF-8 text (it has the byte 0xE9, which in Windows' Western European encoding is 'é'); "
+     "in Excel choose Save As > 'CSV UTF-8 (Comma delimited)' and upload it again."),
 ])
 def test_unreadable_files_say_what_is_wrong(data, filename, message):
     assert error_of(read_table, data, filename=filename) == message
