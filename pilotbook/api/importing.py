@@ -227,6 +227,10 @@ def record_schema() -> dict:
     props["verdict"] = {"type": ["string", "null"], "enum": [*Verdict.values, None],
                         "description": "The verdict the source reported; makes the record a published case study."}
     props["effect"] = EFFECT
+    props["sample_size"] = {"type": ["integer", "null"], "minimum": 0,
+                            "description": "How many took part, as the source reported (stored on the result)."}
+    props["method"] = {"type": "string", "maxLength": 200,
+                       "description": "How the source analysed it (stored on the result)."}
     props["lessons"] = {**props["lessons"], "type": ["object", "string", "null"], "required": [],
                         "maxLength": LESSON_MAX_LENGTH}  # a one-sentence string of lessons
     # An exported result: estimate and interval may be unknown for a reported one.
@@ -374,6 +378,8 @@ def _check(record: dict) -> list[str]:
             problems.append("effect: an effect needs the verdict the source reported (add verdict)")
         if record.get("failure_reason"):
             problems.append("failure_reason: only a record with a verdict has a reason it did not work")
+        problems += [f"{key}: only a record with a verdict has a result to store it on (add verdict)"
+                     for key in ("sample_size", "method") if record.get(key) not in (None, "")]
         return problems
     if not any(_lessons(record).values()):
         problems.append("lessons: a case study with a verdict is published, and publishing needs its lessons")

@@ -357,3 +357,16 @@ def test_a_huge_wrong_value_is_quoted_shortened_not_printed_whole(tmp_path, home
     path.write_text(json.dumps([{**GOOD, "title": ["x"] * 100_000}]), encoding="utf-8")
     _, lines = fails("import", str(path), "--user", officer.email)
     assert lines == ["record 1: title: ['x', 'x', 'x', 'x', ...] is not of type string"]
+
+
+def test_the_csv_columns_sample_size_and_method_are_stored_on_the_reported_result(tmp_path, home_council, officer):
+    header = ["external_id", "title", "council_code", "verdict", "effect", "lessons", "sample_size", "method"]
+    rows = [["n-1", "Counted", "HOM", "worked", "2.5", "Start small.", "120", "Welch t-test"]]
+    run("import", str(write_csv(tmp_path / "ok.csv", rows, header=header)), "--user", officer.email)
+    result = Pilot.objects.get(external_id="n-1").result
+    assert (result.sample_size, result.method) == (120, "Welch t-test")
+    rows = [["n-2", "No verdict", "HOM", "", "", "", "80", "Survey"]]
+    _, lines = fails("import", str(write_csv(tmp_path / "bad.csv", rows, header=header)), "--user", officer.email)
+    assert lines == ["line 2 ('No verdict'): sample_size: only a record with a verdict has a result to store it on "
+                     "(add verdict)", "line 2 ('No verdict'): method: only a record with a verdict has a result to "
+                     "store it on (add verdict)"]
