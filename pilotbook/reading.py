@@ -154,8 +154,13 @@ def csv_rows(reader: Iterable) -> Iterator:
         except StopIteration:
             return
         except csv.Error as error:
-            raise Unreadable(csv_problem(error, getattr(reader, "line_num", 0))) from None
+            raise Unreadable(csv_problem(error, csv_line(reader))) from None
         yield row
+
+
+def csv_line(reader) -> int:
+    """The line a csv.reader (or the reader inside a csv.DictReader, whose own count lags a row) has reached."""
+    return getattr(getattr(reader, "reader", reader), "line_num", 0)
 
 
 def csv_problem(error: csv.Error, line: int) -> str:
