@@ -181,15 +181,31 @@ def parse_csv(text: str) -> Parsed:
         fieldnames = reader.fieldnames or []
     except csv.Error as error:
         raise Unreadable(csv_problem(error, csv_line(reader))) from None
-    headers = {(h or "").strip().lower() for h in fieldnames}
+    names = [(h or "").strip().lower() for h in fieldnames]
+    headers = set(names)
     missing = CSV_REQUIRED - headers
     if missing:
         raise UnreadableFile(_("The CSV is missing these columns: %(cols)s. Start from the template.")
                              % {"cols": ", ".join(sorted(missing))})
+    # A column Pilotbook does not read, or a second column of the same name, would be dropped without a word.
+    repeated = sorted({name for name in names if name and names.count(name) > 1})
+    if repeated:
+        raise UnreadableFile(_("The CSV has more than one column called %(cols)s. Keep one of each.")
+                             % {"cols": ", ".join(_short(n) for n in repeated)})
+    unknown = [name for name in names if name and name not in CSV_COLUMNS]
+    if unknown:
+        raise UnreadableFile(_("The CSV has columns Pilotbook does not import: %(cols)s. Remove them, or rename "
+                               "them to the template's columns: %(known)s.")
+                             % {"cols": ", ".join(_short(n) for n in unknown[:10]), "known": ", ".join(CSV_COLUMNS)})
     by_key: dict[str, PartnerRecord] = {}
     for line, raw in enumerate(csv_rows(reader), 2):
-        row = {(k or "").strip().lower(): _unneutralise(v or "") for k, v in raw.items() if k}
         label = _("line %(n)s") % {"n": line}
+        extra = [*(raw.get(None) or []), *[v for k, v in raw.items() if k is not None and not k.strip()]]
+        if any((cell or "").strip() for cell in extra):  # cells past the last column, or under a column with no name
+            parsed.error(label, _("it has a value in a column with no name, or more cells than the CSV has columns "
+                                  "(%(n)s); is a comma missing quotes?") % {"n": len(names)})
+            continue
+        row = {(k or "").strip().lower(): _unneutralise(v or "") for k, v in raw.items() if k}
         try:
             location = _csv_location(row)
             key = (row.get("identifier") or row.get("osm_id") or row["name"]).strip().lower()

@@ -331,3 +331,25 @@ def test_a_model_rule_the_checks_miss_is_named_and_nothing_is_written(home_counc
     report = import_file(home_council, "open_referral.json")
     assert [e.message for e in report.errors] == ["a rule only the model knows"]
     assert (report.created, report.updated) == (0, 0) and not Partner.objects.exists()
+
+
+HEADER = "name,sector,latitude,longitude"
+
+
+@pytest.mark.parametrize(("header", "message"), [
+    (f"{HEADER},phone", "The CSV has columns Pilotbook does not import: phone."),
+    (f"{HEADER},Name", "The CSV has more than one column called name."),
+])
+def test_a_csv_column_pilotbook_would_not_read_is_named_not_dropped(header, message):
+    data = f"{header}\nUckfield Pharmacy,pharmacies,50.97,0.098,x\n".encode()
+    with pytest.raises(importers.UnreadableFile, match=re.escape(message)):
+        importers.parse(data, "partners.csv")
+
+
+def test_a_csv_row_with_more_cells_than_columns_is_named_not_cut_short(home_council):
+    data = (f"{HEADER},\nUckfield Pharmacy,pharmacies,50.97,0.098,\nLibrary, Uckfield,libraries,50.9,0.1\n"
+            "Boots,pharmacies,50.9,0.1,,\n").encode()
+    report = services.partners_import(council=home_council, parsed=importers.parse(data, "partners.csv"))
+    assert [e.label for e in report.errors] == ["line 3"]
+    assert "more cells than the CSV has columns (5)" in report.errors[0].message
+    assert not Partner.objects.exists()
