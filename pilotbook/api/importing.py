@@ -139,7 +139,8 @@ def _read_csv(text: str, path: Path) -> list[tuple[str, object]]:
     if repeated or "title" not in header:
         problems = []
         if repeated:
-            problems.append(f"{path}: column(s) {', '.join(repeated)} appear more than once")
+            problems.append(f"{path}: column(s) {', '.join(repr(n) if not n.isidentifier() else n for n in repeated)} "
+                            "appear more than once")
         if "title" not in header:
             problems.append(f"{path}: the first line must name the columns, including title")
         raise ImportFailed(problems, whole_file=len(problems) == 1)

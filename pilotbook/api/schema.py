@@ -248,7 +248,8 @@ def validate(instance: Any, schema: dict | None = None, path: str = "") -> list[
             if name not in instance:
                 errors.append(f"{path + '.' if path else ''}{name}: required")
         for name, value in instance.items():
-            child = f"{path}.{name}" if path else name
+            shown = name if re.fullmatch(r"[\w:@-]{1,60}", name) else _show(name)  # a name is one line, quoted if odd
+            child = f"{path}.{shown}" if path else shown
             if name in properties:
                 errors.extend(validate(value, properties[name], child))
             elif schema.get("additionalProperties") is False:

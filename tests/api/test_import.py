@@ -370,3 +370,12 @@ def test_the_csv_columns_sample_size_and_method_are_stored_on_the_reported_resul
     assert lines == ["line 2 ('No verdict'): sample_size: only a record with a verdict has a result to store it on "
                      "(add verdict)", "line 2 ('No verdict'): method: only a record with a verdict has a result to "
                      "store it on (add verdict)"]
+
+
+def test_a_field_name_with_a_line_break_or_escape_code_is_quoted_so_each_problem_stays_one_line(
+        tmp_path, home_council, officer):
+    path = tmp_path / "names.json"
+    path.write_text(json.dumps([{**GOOD, "a\nb": 1, "\x1b[2J": 2}]), encoding="utf-8")
+    _, lines = fails("import", str(path), "--user", officer.email)
+    assert lines == ["record 1 ('Text reminders'): 'a\\nb': not a field of a pilot record",
+                     "record 1 ('Text reminders'): '\\x1b[2J': not a field of a pilot record"]
