@@ -50,3 +50,11 @@ def test_a_mistake_in_an_analysts_command_is_one_line(args, message):
     result = run(*args)
     assert result.returncode == 2 and result.stderr.startswith(message), result.stderr
     assert result.stderr.count("\n") == 1 and "--help lists the options" in result.stderr
+
+
+def test_importing_json_nested_100000_deep_is_one_line_and_exit_2_not_a_traceback(tmp_path):
+    path = tmp_path / "deep.json"
+    path.write_bytes(b"[" * 100_000 + b"]" * 100_000)
+    result = run("import", str(path))
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.count("\n") == 1 and "deep.json: nested more than 64 levels deep" in result.stderr

@@ -18,7 +18,6 @@ import copy
 import csv
 import datetime as dt
 import io
-import json
 import sys
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -33,6 +32,7 @@ from pilotbook.councils.models import Council
 from pilotbook.evidence.index import search_index_new
 from pilotbook.pilots.choices import Status, Verdict, Visibility
 from pilotbook.pilots.models import LESSON_MAX_LENGTH, Pilot, Result, member_council_ids
+from pilotbook.reading import NotJSON, Unreadable, csv_rows, decode_text, load_json
 
 from .schema import import_schema, validate
 
@@ -55,9 +55,13 @@ MAX_FILE_BYTES = 200 * 1024 * 1024
 
 
 class ImportFailed(Exception):
-    def __init__(self, errors: list[str]):
+    """Problems that stop an import. `whole_file` when the file could not be read at all: then there is one problem,
+    and the command prints it as its one line."""
+
+    def __init__(self, errors: list[str], *, whole_file: bool = False):
         super().__init__(f"{len(errors)} problem(s)")
         self.errors = errors
+        self.whole_file = whole_file
 
 
 @dataclass
@@ -74,32 +78,41 @@ class ImportReport:
 # Reading -----------------------------------------------------------------------------------------------------
 
 def read_records(path: Path) -> list[tuple[str, object]]:
-    """(label, record) pairs from a CSV file, a JSON array, a JSON export ({"pilots": [...]}) or JSON Lines."""
+    """(label, record) pairs from a CSV file, a JSON array, a JSON export ({"pilots": [...]}) or JSON Lines.
+
+    A file that cannot be read at all (missing, not UTF-8, binary, nested too deep, a CSV cell past the csv
+    module's limit) is ImportFailed(whole_file=True) with one problem; a bad JSON line is named with the others.
+    """
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
-            raise ImportFailed([f"{path}: larger than {MAX_FILE_BYTES // 1024 // 1024} MB; split it into parts"])
-        text = path.read_text(encoding="utf-8-sig")
+            raise _whole_file(path, f"larger than {MAX_FILE_BYTES // 1024 // 1024} MB; split it into parts")
+        text = decode_text(path.read_bytes())
     except FileNotFoundError:
-        raise ImportFailed([f"{path}: no such file"]) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ImportFailed([f"{path}: cannot read it as UTF-8 text ({error})"]) from None
+        raise _whole_file(path, "no such file") from None
+    except OSError as error:
+        raise _whole_file(path, f"cannot read it ({error.strerror or error})") from None
+    except Unreadable as problem:
+        raise _whole_file(path, str(problem)) from None
     stripped = text.strip()
     if not stripped:
-        raise ImportFailed([f"{path}: the file is empty"])
+        raise _whole_file(path, "the file is empty")
     if path.suffix.lower() == ".csv":
-        return _read_csv(text, path)
-    if stripped.startswith("["):
         try:
-            data = json.loads(stripped)
-        except json.JSONDecodeError as error:
-            raise ImportFailed([f"{path}: not valid JSON: {error}"]) from None
-        if not isinstance(data, list):
-            raise ImportFailed(["the file must hold a list of pilot records"])
-        return [(f"record {n}", record) for n, record in enumerate(data, start=1)]
+            return _read_csv(text, path)
+        except Unreadable as problem:
+            raise _whole_file(path, str(problem)) from None
     try:
-        document = json.loads(stripped)  # an export document; JSON Lines fails here at its second line
-    except json.JSONDecodeError:
-        document = None
+        document = load_json(stripped)
+    except NotJSON as problem:
+        if stripped.startswith("["):
+            raise _whole_file(path, str(problem)) from None
+        document = None  # JSON Lines fails here at its second line; read line by line below
+    except Unreadable as problem:
+        raise _whole_file(path, str(problem)) from None
+    if stripped.startswith("["):
+        if not isinstance(document, list):
+            raise _whole_file(path, "the file must hold a list of pilot records")
+        return [(f"record {n}", record) for n, record in enumerate(document, start=1)]
     if isinstance(document, dict) and isinstance(document.get("pilots"), list):
         return [(f"record {n}", record) for n, record in enumerate(document["pilots"], start=1)]
     records = []
@@ -107,30 +120,36 @@ def read_records(path: Path) -> list[tuple[str, object]]:
         if not line.strip():
             continue
         try:
-            records.append((f"line {number}", json.loads(line)))
-        except json.JSONDecodeError as error:  # named with the other lines' problems, so one run finds them all
-            records.append((f"line {number}", _BadRow(f"not valid JSON: {error.msg}")))
+            records.append((f"line {number}", load_json(line)))
+        except Unreadable as problem:  # named with the other lines' problems, so one run finds them all
+            records.append((f"line {number}", _BadRow(str(problem))))
     return records
+
+
+def _whole_file(path: Path, problem: str) -> ImportFailed:
+    return ImportFailed([f"{path}: {problem}"], whole_file=True)
 
 
 def _read_csv(text: str, path: Path) -> list[tuple[str, object]]:
     reader = csv.reader(io.StringIO(text, newline=""))
-    header = [name.strip().lower() for name in next(reader)]
+    rows = csv_rows(reader)
+    header = [name.strip().lower() for name in next(rows, [])]
     unknown = [name for name in header if name not in CSV_COLUMNS]
     repeated = sorted({name for name in header if header.count(name) > 1})
     if repeated or "title" not in header:
         problems = []
         if repeated:
-            problems.append(f"{path}: column(s) {', '.join(repeated)} appear more than once")
+            problems.append(f"{path}: column(s) {', '.join(repr(n) if not n.isidentifier() else n for n in repeated)} "
+                            "appear more than once")
         if "title" not in header:
             problems.append(f"{path}: the first line must name the columns, including title")
-        raise ImportFailed(problems)
+        raise ImportFailed(problems, whole_file=len(problems) == 1)
     records = []
     if unknown:  # named first; the rows are still checked on their known columns, so one run finds every problem
         records.append(("line 1", _BadRow(f"unknown column(s) {', '.join(repr(n) for n in unknown)}; the columns "
                                           "are: " + ", ".join(CSV_COLUMNS))))
     line = reader.line_num
-    for row in reader:
+    for row in rows:
         label, line = f"line {line + 1}", reader.line_num
         if not any(cell.strip() for cell in row):
             continue
@@ -209,6 +228,10 @@ def record_schema() -> dict:
     props["verdict"] = {"type": ["string", "null"], "enum": [*Verdict.values, None],
                         "description": "The verdict the source reported; makes the record a published case study."}
     props["effect"] = EFFECT
+    props["sample_size"] = {"type": ["integer", "null"], "minimum": 0,
+                            "description": "How many took part, as the source reported (stored on the result)."}
+    props["method"] = {"type": "string", "maxLength": 200,
+                       "description": "How the source analysed it (stored on the result)."}
     props["lessons"] = {**props["lessons"], "type": ["object", "string", "null"], "required": [],
                         "maxLength": LESSON_MAX_LENGTH}  # a one-sentence string of lessons
     # An exported result: estimate and interval may be unknown for a reported one.
@@ -356,6 +379,8 @@ def _check(record: dict) -> list[str]:
             problems.append("effect: an effect needs the verdict the source reported (add verdict)")
         if record.get("failure_reason"):
             problems.append("failure_reason: only a record with a verdict has a reason it did not work")
+        problems += [f"{key}: only a record with a verdict has a result to store it on (add verdict)"
+                     for key in ("sample_size", "method") if record.get(key) not in (None, "")]
         return problems
     if not any(_lessons(record).values()):
         problems.append("lessons: a case study with a verdict is published, and publishing needs its lessons")
@@ -456,7 +481,7 @@ def import_records(records: list[tuple[str, object]], *, user=None, default_coun
                    batch_size: int = 2000) -> ImportReport:
     """Check every record, then create them all in one transaction; any problem and nothing is created."""
     if not records:
-        raise ImportFailed(["the file holds no records"])
+        raise ImportFailed(["the file holds no records"], whole_file=True)
     councils = {c.code: c for c in Council.objects.all()}
     now = timezone.now()
     rows, errors, report = [], [], ImportReport()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
+import reprlib
 from functools import cache
 from typing import Any
 
@@ -203,6 +204,16 @@ def _format_ok(fmt: str, value: str) -> bool:
     return True  # "uri" and others are annotations here, as in JSON Schema by default
 
 
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = _SHORT.maxother = _SHORT.maxlong = 60
+_SHORT.maxlist = _SHORT.maxdict = 4
+
+
+def _show(value: Any) -> str:
+    """A value as a message quotes it: shortened, so a 5 MB title is not printed whole."""
+    return _SHORT.repr(value)
+
+
 def validate(instance: Any, schema: dict | None = None, path: str = "") -> list[str]:
     """Every error as 'path: message' (empty when valid)."""
     schema = pilot_schema() if schema is None else schema
@@ -211,11 +222,11 @@ def validate(instance: Any, schema: dict | None = None, path: str = "") -> list[
     if types is not None:
         types = [types] if isinstance(types, str) else types
         if not any(_TYPES[t](instance) for t in types):
-            return [f"{where}: {instance!r} is not of type {' or '.join(types)}"]
+            return [f"{where}: {_show(instance)} is not of type {' or '.join(types)}"]
     errors = []
     if "enum" in schema and instance not in schema["enum"]:
         choices = ", ".join(str(v) for v in schema["enum"] if v is not None)
-        errors.append(f"{where}: {instance!r} is not one of: {choices}")
+        errors.append(f"{where}: {_show(instance)} is not one of: {choices}")
     if isinstance(instance, str):
         if "minLength" in schema and len(instance) < schema["minLength"]:
             errors.append(f"{where}: must not be empty" if schema["minLength"] == 1
@@ -225,19 +236,20 @@ def validate(instance: Any, schema: dict | None = None, path: str = "") -> list[
         if "pattern" in schema and not re.search(schema["pattern"], instance):
             errors.append(f"{where}: does not match {schema['pattern']}")
         if "format" in schema and not _format_ok(schema["format"], instance):
-            errors.append(f"{where}: {instance!r} is not a valid {schema['format']}")
+            errors.append(f"{where}: {_show(instance)} is not a valid {schema['format']}")
     if _TYPES["number"](instance):
         if "minimum" in schema and instance < schema["minimum"]:
-            errors.append(f"{where}: {instance} is less than {schema['minimum']}")
+            errors.append(f"{where}: {_show(instance)} is less than {schema['minimum']}")
         if "maximum" in schema and instance > schema["maximum"]:
-            errors.append(f"{where}: {instance} is more than {schema['maximum']}")
+            errors.append(f"{where}: {_show(instance)} is more than {schema['maximum']}")
     if isinstance(instance, dict):
         properties = schema.get("properties", {})
         for name in schema.get("required", []):
             if name not in instance:
                 errors.append(f"{path + '.' if path else ''}{name}: required")
         for name, value in instance.items():
-            child = f"{path}.{name}" if path else name
+            shown = name if re.fullmatch(r"[\w:@-]{1,60}", name) else _show(name)  # a name is one line, quoted if odd
+            child = f"{path}.{shown}" if path else shown
             if name in properties:
                 errors.extend(validate(value, properties[name], child))
             elif schema.get("additionalProperties") is False:

@@ -10,13 +10,15 @@ from __future__ import annotations
 import functools
 import math
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from pilotbook.councils.models import Council
+from pilotbook.councils.forms import CouncilFilterForm
+from pilotbook.councils.models import Council, nation_values
 from pilotbook.evidence import pooling
 from pilotbook.evidence.models import PooledGroup
 from pilotbook.pilots.models import Pilot
@@ -100,7 +102,8 @@ def export_evidence(request, fmt: str):
         raise Http404
     form, _query, _filters, rows, _matched = evidence_results(request.GET, request.user)
     if form.is_bound and not form.is_valid():
-        return _bad_parameters("; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+        return _bad_parameters("; ".join(" ".join(v) if k == NON_FIELD_ERRORS else f"{k}: {' '.join(v)}"
+                                         for k, v in form.errors.items()))
     return _export_file(request, fmt, [row["pilot"] for row in rows], "evidence")
 
 
@@ -227,9 +230,12 @@ def api_councils(request):
     unknown = set(request.GET) - {"nation"}
     if unknown:
         raise BadParameters({name: ["Not a parameter of this endpoint."] for name in sorted(unknown)})
+    form = CouncilFilterForm(request.GET, nations=nation_values())
+    if not form.is_valid():
+        raise BadParameters({name: [str(e) for e in errors] for name, errors in form.errors.items()})
     councils = Council.objects.order_by("name")
-    if request.GET.get("nation"):
-        councils = councils.filter(nation=request.GET["nation"])
+    if form.cleaned_data["nation"]:
+        councils = councils.filter(nation=form.cleaned_data["nation"])
     counts, base = _pilot_counts(request.user), base_url(request)
     results = [_council(c, counts.get(c.code, 0), base) for c in councils]
     return _json({"count": len(results), "results": results})

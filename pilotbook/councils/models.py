@@ -11,6 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+UK_NATIONS = ("England", "Northern Ireland", "Scotland", "Wales")  # the nations mySociety's list uses
+
+
+def nation_values() -> list[str]:
+    """Every nation a council can be in: the four UK nations and any other the council list holds."""
+    return sorted(set(UK_NATIONS) | set(Council.objects.values_list("nation", flat=True).distinct()))
+
 
 class Council(models.Model):
     """A UK local authority, keyed on its stable three-letter code (mySociety's `local-authority-code`).

@@ -18,10 +18,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from pilotbook.councils.models import Council, nation_values
 from pilotbook.pilots import presenters
 from pilotbook.pilots.choices import Design, FailureReason, InterventionType, ServiceArea, Status, Verdict
 from pilotbook.pilots.models import Pilot, own_council_id
-from pilotbook.web.forms import GovukFormMixin
+from pilotbook.web.forms import GovukFormMixin, LinkParametersMixin
 
 from .search import MAX_QUERY_LENGTH, QUERY_TOO_LONG, search_pilots, similar_pilots
 
@@ -43,23 +44,61 @@ def released(user):
     return Pilot.objects.visible_to(user).results_released().select_related("council", "result")
 
 
-class SearchForm(GovukFormMixin, forms.Form):
+def _council_types():
+    return [(t, t) for t in Council.objects.order_by().values_list("authority_type_name", flat=True).distinct()]
+
+
+_NO_SUCH_VALUE = gettext_lazy("there is no such value here; choose one under \u201cNarrow the results\u201d")
+
+
+def _facet_field(name: str) -> forms.Field:
+    """The facet's parameter, checked: one of its choices, or for the year a whole number from 1 to 9999."""
+    if name == "year":
+        message = gettext_lazy("enter a year as four digits, such as 2026")
+        return forms.IntegerField(label=FACETS[name][2], required=False, min_value=1, max_value=9999,
+                                  widget=forms.HiddenInput,
+                                  error_messages=dict.fromkeys(("invalid", "min_value", "max_value"), message))
+    choices = FACETS[name][1]
+    if name == "nation":
+        choices = lambda: [(n, n) for n in nation_values()]  # noqa: E731 (evaluated only when a value is given)
+    elif name == "council_type":
+        choices = _council_types
+    else:
+        choices = choices.choices
+    return forms.ChoiceField(label=FACETS[name][2], required=False, choices=choices, widget=forms.HiddenInput,
+                             error_messages={"invalid_choice": _NO_SUCH_VALUE})
+
+
+class SearchForm(LinkParametersMixin, GovukFormMixin, forms.Form):
+    """The words searched for, and the facets chosen from the links beside the results (kept as hidden fields).
+
+    Every value is checked here, for the page and its downloads alike: a facet value that is not one of the
+    facet's own is named at the top of the page (and makes the download a 400), never passed to the database.
+    """
+
     q = forms.CharField(label=gettext_lazy("Search published pilots"), required=False, max_length=MAX_QUERY_LENGTH,
                         error_messages={"max_length": gettext_lazy(QUERY_TOO_LONG)},
                         help_text=gettext_lazy("Describe the idea in your own words, for example "
                                                "'text people before bin day'."))
+
+    link_fields = tuple(FACETS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in FACETS:
+            self.fields[name] = _facet_field(name)
+
+    def facets(self) -> dict[str, str]:
+        """The valid facet filters, as the text of their values."""
+        data = self.cleaned_data if self.is_bound else {}
+        return {name: str(data[name]) for name in FACETS if data.get(name) not in (None, "")}
 
 
 def _apply(queryset, filters: dict[str, str], user):
     if IDENTIFYING & filters.keys():
         queryset = queryset.identifiable_by(user)
     for name, value in filters.items():
-        field = FACETS[name][0]
-        if name == "year":
-            if not (value.isascii() and value.isdigit() and 1 <= int(value) <= 9999):
-                return queryset.none()  # no pilot was published in a year that cannot be
-            value = int(value)
-        queryset = queryset.filter(**{field: value})
+        queryset = queryset.filter(**{FACETS[name][0]: int(value) if name == "year" else value})
     return queryset
 
 
@@ -97,7 +136,7 @@ def evidence_results(params, user) -> tuple[SearchForm, str, dict[str, str], lis
     """
     form = SearchForm(params or None)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
-    filters = {name: params[name] for name in FACETS if params.get(name)}
+    filters = form.facets()
     pilots = _apply(released(user), filters, user)
     if form.is_bound and not form.is_valid():
         return form, query, filters, [], pilots.none()
@@ -214,6 +253,13 @@ def _back(request):
     return redirect(back if safe else "before-you-start")
 
 
+class ReasonForm(LinkParametersMixin, forms.Form):
+    reason = forms.ChoiceField(label=gettext_lazy("Reason"), required=False, choices=FailureReason.choices,
+                               error_messages={"invalid_choice": gettext_lazy(
+                                   "there is no such reason; choose one from the table")})
+    link_fields = ("reason",)
+
+
 NOT_WORKED = Q(result__verdict__in=[Verdict.NO_WORTHWHILE_EFFECT, Verdict.MADE_WORSE])
 
 
@@ -222,7 +268,8 @@ def failure_register(request):
     visible = Pilot.objects.visible_to(request.user).select_related("council", "result")
     stopped = Q(status=Status.STOPPED_EARLY)
     pilots = (visible.results_released().filter(NOT_WORKED) | visible.filter(stopped)).distinct()
-    reason = request.GET.get("reason", "")
+    form = ReasonForm(request.GET or None)
+    reason = form.cleaned_data["reason"] if form.is_bound and form.is_valid() else ""
     counts = Counter(pilots.values_list("failure_reason", flat=True))
     # Councils as this person may know them (a withheld name is not counted as a council of its own).
     councils = {value: pilots.filter(failure_reason=value).council_count(request.user) for value in counts}
@@ -236,7 +283,8 @@ def failure_register(request):
     for row in rows:
         row["verdict_tag"] = presenters.verdict_tag_class(row["result"].verdict) if row["result"] else ""
     return render(request, "evidence/failures.html", {
-        "reasons": reasons, "reason": reason, "page": page, "rows": rows, "total": sum(counts.values()),
+        "error_forms": [form] if form.is_bound else [], "reasons": reasons, "reason": reason, "page": page,
+        "rows": rows, "total": sum(counts.values()),
         "query": f"reason={reason}" if reason in FailureReason.values else "",
         "unclassified": counts.get("", 0), "reason_label": FailureReason(reason).label if reason in
         FailureReason.values else "", "title": _("What didn't work"),

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pilotbook.pilots.access import SignInRequired, changeable_pilot
 from pilotbook.pilots.models import Pilot
@@ -22,11 +24,17 @@ def _visible_material_or_404(request, pk: int) -> Material:
     return get_object_or_404(Material.objects.visible_to(request.user).select_related("pilot__council"), pk=pk)
 
 
+class KindForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("Kind of material"), required=False, choices=Kind.choices,
+                             error_messages={"invalid_choice": gettext_lazy("Choose a kind of material from the list")})
+
+
 def material_library(request):
-    kind = request.GET.get("kind", "")
-    kind = kind if kind in Kind.values else ""
+    form = KindForm(request.GET or None, auto_id="%s")  # the page's own select has the id "kind"
+    kind = form.cleaned_data["kind"] if form.is_bound and form.is_valid() else ""
     return render(request, "materials/library.html", {
-        "rows": selectors.library(request.user, kind), "kinds": Kind.choices, "kind": kind})
+        "rows": selectors.library(request.user, kind), "kinds": Kind.choices, "kind": kind,
+        "error_forms": [form] if form.is_bound else []})
 
 
 def _own_pilots(user, material: Material):

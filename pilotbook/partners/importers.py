@@ -2,19 +2,23 @@
 (GeoJSON from overpass turbo or osmtogeojson, or Overpass API JSON). Nothing here writes to the database.
 
 `parse(data, filename)` recognises the format from the content and returns a Parsed: records, per-record
-errors and skipped features.
+errors and skipped features. The file is read by pilotbook.reading (UTF-8, no NUL, JSON nested at most 64 deep,
+CSV cells within the csv module's limit) and every value is type-checked as it is read: a list where an object
+belongs, or an object where text belongs, is an error naming the record and the field (such as
+`attributes[0].taxonomy_term must be an object, not text`), never a crash and never silently skipped.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 import uuid
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.utils.translation import gettext as _
+
+from pilotbook.reading import Unreadable, csv_line, csv_problem, csv_rows, decode_text, load_json
 
 from .choices import Frequency, ResidentGroup
 from .orgid import validate_org_id
@@ -68,17 +72,13 @@ class UnreadableFile(Exception):
 
 def parse(data: bytes, filename: str = "") -> Parsed:
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UnreadableFile(_("The file is not UTF-8 text. Save it as CSV UTF-8 or JSON and try again.")) from None
-    if filename.lower().endswith(".csv") or not text.lstrip().startswith(("{", "[")):
-        return parse_csv(text)
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UnreadableFile(_("The file is not valid JSON (line %(line)s: %(msg)s).")
-                             % {"line": exc.lineno, "msg": exc.msg}) from None
-    if isinstance(document, dict) and isinstance(document.get("elements"), list):
+        text = decode_text(data)
+        if filename.lower().endswith(".csv") or not text.lstrip().startswith(("{", "[")):
+            return parse_csv(text)
+        document = load_json(text)
+    except Unreadable as problem:
+        raise UnreadableFile(_("The file cannot be read: %(problem)s.") % {"problem": problem}) from None
+    if isinstance(document, dict) and "elements" in document:
         return parse_overpass(document)
     if isinstance(document, dict) and document.get("type") == "FeatureCollection":
         return parse_geojson(document)
@@ -94,18 +94,23 @@ ORUK_TOUCHPOINT = "pilotbook:touchpoint"
 
 def parse_open_referral(document) -> Parsed:
     """A list of organizations, one organization, or an API page ({"contents": [...]})."""
-    if isinstance(document, dict):
-        document = document["contents"] if isinstance(document.get("contents"), list) else [document]
+    if isinstance(document, dict) and "contents" in document:
+        document = document["contents"]
+        if not isinstance(document, list):
+            raise UnreadableFile(_("The file cannot be read: contents must be a list of Open Referral UK "
+                                   "organizations, not %(kind)s.") % {"kind": _kind(document)})
+    elif isinstance(document, dict):
+        document = [document]
     parsed = Parsed(format="open_referral")
     if not isinstance(document, list):
         raise UnreadableFile(_("The JSON is not a list of Open Referral UK organizations."))
     for number, org in enumerate(document, 1):
         label = _("organization %(n)s") % {"n": number}
         if not isinstance(org, dict):
-            parsed.error(label, _("it is not an organization object"))
+            parsed.error(label, _("it is not an organization object (it is %(kind)s)") % {"kind": _kind(org)})
             continue
-        if org.get("name"):
-            label = f"{label} ({str(org['name'])[:60]})"
+        if isinstance(org.get("name"), str) and org["name"].strip():
+            label = f"{label} ({org['name'].strip()[:60]})"
         try:
             parsed.records.append(_oruk_record(org, label))
         except ValueError as exc:
@@ -115,16 +120,17 @@ def parse_open_referral(document) -> Parsed:
 
 def _oruk_record(org: dict, label: str) -> PartnerRecord:
     record = PartnerRecord(
-        label=label, name=_text(org.get("name")), alternate_name=_text(org.get("alternate_name")),
-        description=_text(org.get("description")), email=_text(org.get("email")),
-        website=_text(org.get("website") or org.get("url")), oruk_id=_uuid(org.get("id")),
-        identifier=_oruk_identifier(org.get("organization_identifiers") or []),
+        label=label, name=_text(org, "name"), alternate_name=_text(org, "alternate_name"),
+        description=_text(org, "description"), email=_text(org, "email"),
+        website=_text(org, "website") or _text(org, "url"), oruk_id=_uuid(_text(org, "id")),
+        identifier=_oruk_identifier(_objects(org, "organization_identifiers")),
     )
-    attributes = [a for a in org.get("attributes") or [] if isinstance(a, dict)]
     groups = {}
-    for attribute in attributes:
-        term = attribute.get("taxonomy_term") or {}
-        taxonomy, code, value = term.get("taxonomy"), _text(term.get("code")), _text(attribute.get("value"))
+    for where, attribute in _objects(org, "attributes"):
+        term = _object(attribute, "taxonomy_term", where)
+        taxonomy = _text(term, "taxonomy", f"{where}.taxonomy_term")
+        code = _text(term, "code", f"{where}.taxonomy_term")
+        value = _text(attribute, "value", where)
         if taxonomy == ORUK_SECTOR:
             record.sector = code
         elif taxonomy == ORUK_GROUP:
@@ -135,31 +141,33 @@ def _oruk_record(org: dict, label: str) -> PartnerRecord:
             record.referral_route = value
     if groups:
         record.touchpoints = groups
-    for location in org.get("locations") or []:
-        if isinstance(location, dict) and location.get("location_type", "physical") != "virtual":
-            record.locations.append(_oruk_location(location))
+    for where, location in _objects(org, "locations"):
+        if (_text(location, "location_type", where) or "physical") != "virtual":
+            record.locations.append(_oruk_location(location, where))
     return record
 
 
-def _oruk_identifier(identifiers: list) -> str:
+def _oruk_identifier(identifiers: list[tuple[str, dict]]) -> str:
     """The first identifier in an org-id scheme (GB-CHC, GB-COH...), as one string."""
-    for item in identifiers:
-        if isinstance(item, dict) and _text(item.get("identifier_scheme")).upper().startswith(("GB-", "XI-")):
-            return f"{_text(item['identifier_scheme'])}-{_text(item.get('identifier'))}"
+    for where, item in identifiers:
+        scheme = _text(item, "identifier_scheme", where)
+        if scheme.upper().startswith(("GB-", "XI-")):
+            return f"{scheme}-{_text(item, 'identifier', where)}"
     return ""
 
 
-def _oruk_location(location: dict) -> LocationRecord:
+def _oruk_location(location: dict, where: str) -> LocationRecord:
     if location.get("latitude") is None or location.get("longitude") is None:
         raise ValueError(_("location %(name)s has no latitude and longitude")
-                         % {"name": location.get("name") or location.get("id") or ""})
-    addresses = [a for a in location.get("addresses") or [] if isinstance(a, dict)]
-    address = addresses[0] if addresses else {}
+                         % {"name": _text(location, "name", where) or _text(location, "id", where)})
+    addresses = _objects(location, "addresses", where)
+    address_where, address = addresses[0] if addresses else (where, {})
     return LocationRecord(
-        latitude=_number(location["latitude"], "latitude"), longitude=_number(location["longitude"], "longitude"),
-        name=_text(location.get("name")), address_1=_text(address.get("address_1")),
-        city=_text(address.get("city")), postal_code=_text(address.get("postal_code")),
-        oruk_id=_uuid(location.get("id")),
+        latitude=_number(location["latitude"], f"{where}.latitude"),
+        longitude=_number(location["longitude"], f"{where}.longitude"),
+        name=_text(location, "name", where), address_1=_text(address, "address_1", address_where),
+        city=_text(address, "city", address_where), postal_code=_text(address, "postal_code", address_where),
+        oruk_id=_uuid(_text(location, "id", where)),
     )
 
 
@@ -168,16 +176,36 @@ def _oruk_location(location: dict) -> LocationRecord:
 def parse_csv(text: str) -> Parsed:
     """One row per location; rows with the same identifier (or, without one, the same name) are one partner."""
     parsed = Parsed(format="csv")
-    reader = csv.DictReader(io.StringIO(text))
-    headers = {(h or "").strip().lower() for h in reader.fieldnames or []}
+    reader = csv.DictReader(io.StringIO(text, newline=""))  # newline="": a file saved with bare CR line ends reads
+    try:
+        fieldnames = reader.fieldnames or []
+    except csv.Error as error:
+        raise Unreadable(csv_problem(error, csv_line(reader))) from None
+    names = [(h or "").strip().lower() for h in fieldnames]
+    headers = set(names)
     missing = CSV_REQUIRED - headers
     if missing:
         raise UnreadableFile(_("The CSV is missing these columns: %(cols)s. Start from the template.")
                              % {"cols": ", ".join(sorted(missing))})
+    # A column Pilotbook does not read, or a second column of the same name, would be dropped without a word.
+    repeated = sorted({name for name in names if name and names.count(name) > 1})
+    if repeated:
+        raise UnreadableFile(_("The CSV has more than one column called %(cols)s. Keep one of each.")
+                             % {"cols": ", ".join(_short(n) for n in repeated)})
+    unknown = [name for name in names if name and name not in CSV_COLUMNS]
+    if unknown:
+        raise UnreadableFile(_("The CSV has columns Pilotbook does not import: %(cols)s. Remove them, or rename "
+                               "them to the template's columns: %(known)s.")
+                             % {"cols": ", ".join(_short(n) for n in unknown[:10]), "known": ", ".join(CSV_COLUMNS)})
     by_key: dict[str, PartnerRecord] = {}
-    for line, raw in enumerate(reader, 2):
-        row = {(k or "").strip().lower(): _unneutralise(v or "") for k, v in raw.items() if k}
+    for line, raw in enumerate(csv_rows(reader), 2):
         label = _("line %(n)s") % {"n": line}
+        extra = [*(raw.get(None) or []), *[v for k, v in raw.items() if k is not None and not k.strip()]]
+        if any((cell or "").strip() for cell in extra):  # cells past the last column, or under a column with no name
+            parsed.error(label, _("it has a value in a column with no name, or more cells than the CSV has columns "
+                                  "(%(n)s); is a comma missing quotes?") % {"n": len(names)})
+            continue
+        row = {(k or "").strip().lower(): _unneutralise(v or "") for k, v in raw.items() if k}
         try:
             location = _csv_location(row)
             key = (row.get("identifier") or row.get("osm_id") or row["name"]).strip().lower()
@@ -249,37 +277,69 @@ def _yes_no(value: str, column: str) -> bool:
 
 def parse_overpass(document: dict) -> Parsed:
     parsed = Parsed(format="osm")
-    for element in document["elements"]:
-        if not isinstance(element, dict) or element.get("type") not in ("node", "way", "relation"):
+    elements = document["elements"]
+    if not isinstance(elements, list):
+        raise UnreadableFile(_("The file cannot be read: elements must be a list of OpenStreetMap elements, not "
+                               "%(kind)s.") % {"kind": _kind(elements)})
+    for number, element in enumerate(elements):
+        where = f"elements[{number}]"
+        if not isinstance(element, dict):
+            parsed.error(where, _("it is not an OpenStreetMap element object (it is %(kind)s)")
+                         % {"kind": _kind(element)})
             continue
-        osm_id = f"{element['type']}/{element.get('id')}"
-        centre = element if "lat" in element else element.get("center") or {}
-        tags = element.get("tags") or {}
-        if not tags:
-            continue  # untagged nodes are the corners of ways, not places
-        if "lat" not in centre or "lon" not in centre:
-            parsed.error(osm_id, _("it has no position: ask Overpass for `out center;` so ways have a centre"))
+        kind = element.get("type")
+        if kind not in ("node", "way", "relation"):
+            # Overpass also answers with areas and counts, which are not places.
+            parsed.skipped.append(_("%(where)s: type %(type)s is not a place (node, way or relation)")
+                                  % {"where": where, "type": _short(kind)})
             continue
-        _osm_add(parsed, osm_id, tags, centre["lat"], centre["lon"])
+        label = where
+        try:
+            label = osm_id = f"{kind}/{_text(element, 'id', where)}"
+            tags = _object(element, "tags")
+            if not tags:
+                continue  # untagged nodes are the corners of ways, not places
+            centre = element if "lat" in element else _object(element, "center")
+            if "lat" not in centre or "lon" not in centre:
+                parsed.error(osm_id, _("it has no position: ask Overpass for `out center;` so ways have a centre"))
+                continue
+            _osm_add(parsed, osm_id, _osm_tags(tags, "tags"), _number(centre["lat"], "lat"),
+                     _number(centre["lon"], "lon"))
+        except ValueError as exc:
+            parsed.error(label, str(exc))
     return parsed
 
 
 def parse_geojson(document: dict) -> Parsed:
     parsed = Parsed(format="osm")
-    for number, feature in enumerate(document.get("features") or [], 1):
+    features = document.get("features")
+    if features is not None and not isinstance(features, list):
+        raise UnreadableFile(_("The file cannot be read: features must be a list of GeoJSON features, not "
+                               "%(kind)s.") % {"kind": _kind(features)})
+    for number, feature in enumerate(features or []):
+        where = f"features[{number}]"
         if not isinstance(feature, dict):
+            parsed.error(where, _("it is not a GeoJSON feature object (it is %(kind)s)") % {"kind": _kind(feature)})
             continue
-        properties = feature.get("properties") or {}
-        osm_id = str(feature.get("id") or properties.get("@id") or properties.get("id") or "")
-        if "/" not in osm_id:
-            parsed.error(_("feature %(n)s") % {"n": number},
-                         _("it has no OpenStreetMap id such as node/123 (export it from overpass turbo)"))
+        try:
+            properties = _object(feature, "properties", where)
+            osm_id = (_text(feature, "id", where) or _text(properties, "@id", f"{where}.properties")
+                      or _text(properties, "id", f"{where}.properties"))
+            if "/" not in osm_id:
+                parsed.error(where, _("it has no OpenStreetMap id such as node/123 (export it from overpass "
+                                      "turbo)"))
+                continue
+            if properties.get("tags") is not None:  # osmtogeojson's nested form
+                tags = _osm_tags(_object(properties, "tags", f"{where}.properties"), f"{where}.properties.tags")
+            else:  # overpass turbo's flat form: the tags are the properties
+                tags = _osm_tags({k: v for k, v in properties.items() if not k.startswith("@") and k != "id"},
+                                 f"{where}.properties")
+        except ValueError as exc:
+            parsed.error(where, str(exc))
             continue
-        tags = properties.get("tags") if isinstance(properties.get("tags"), dict) else {
-            k: v for k, v in properties.items() if not k.startswith("@") and k != "id"}
         try:
             lat, lon = _centre(feature.get("geometry") or {})
-        except (ValueError, TypeError, IndexError, KeyError):
+        except (ValueError, TypeError, IndexError, KeyError, ZeroDivisionError):
             parsed.error(osm_id, _("its geometry has no usable coordinates"))
             continue
         _osm_add(parsed, osm_id, tags, lat, lon)
@@ -304,21 +364,21 @@ def osm_sector(tags: dict) -> str:
     return ""
 
 
-def _osm_add(parsed: Parsed, osm_id: str, tags: dict, lat, lon) -> None:
-    tags = {str(k): str(v) for k, v in tags.items()}
+def _osm_tags(tags: dict, where: str) -> dict[str, str]:
+    """OpenStreetMap tags as text; a tag whose value is a list, an object or true/false is an error."""
+    return {str(key): _text(tags, key, where) for key in tags}
+
+
+def _osm_add(parsed: Parsed, osm_id: str, tags: dict[str, str], lat: float, lon: float) -> None:
     sector = osm_sector(tags)
     if not sector:
         what = ", ".join(f"{k}={v}" for k, v in list(tags.items())[:3])
         parsed.skipped.append(_("%(id)s (%(tags)s): no sector for these tags") % {"id": osm_id, "tags": what})
-    try:
-        location = LocationRecord(latitude=float(lat), longitude=float(lon), name=tags.get("name", ""),
-                                  address_1=" ".join(filter(None, [tags.get("addr:housenumber"),
-                                                                   tags.get("addr:street")])),
-                                  city=tags.get("addr:city") or tags.get("addr:town", ""),
-                                  postal_code=tags.get("addr:postcode", "").upper()[:10])
-    except ValueError:
-        parsed.error(osm_id, _("its position is not a number"))
-        return
+    location = LocationRecord(latitude=lat, longitude=lon, name=tags.get("name", "")[:200],
+                              address_1=" ".join(filter(None, [tags.get("addr:housenumber"),
+                                                               tags.get("addr:street")])),
+                              city=tags.get("addr:city") or tags.get("addr:town", ""),
+                              postal_code=tags.get("addr:postcode", "").upper()[:10])
     parsed.records.append(PartnerRecord(
         label=osm_id, name=_osm_name(tags, osm_id), sector=sector, osm_id=osm_id,
         identifier=_valid_or_blank(validate_org_id, next(
@@ -350,17 +410,72 @@ def _osm_name(tags: dict, osm_id: str) -> str:
     return f"{kind or _('Unnamed place')} ({osm_id})"
 
 
-# Small readers ---------------------------------------------------------------------------------------------
+# Small readers: each checks the type of what it reads and names the field when it is wrong --------------------
 
-def _text(value) -> str:
-    return "" if value is None else str(value).strip()
+def _kind(value) -> str:
+    """What a JSON value is, in words."""
+    if value is None:
+        return _("null")
+    if isinstance(value, bool):
+        return _("true or false")
+    if isinstance(value, int | float):
+        return _("a number")
+    if isinstance(value, str):
+        return _("text")
+    return _("a list") if isinstance(value, list) else _("an object")
+
+
+def _short(value) -> str:
+    text = str(value)
+    return text if len(text) <= 60 else f"{text[:57]}..."
+
+
+def _wrong(where: str, key: str, wanted: str, value) -> ValueError:
+    field = f"{where}.{key}" if where else key
+    return ValueError(_("%(field)s must be %(wanted)s, not %(kind)s") % {
+        "field": _short(field), "wanted": wanted, "kind": _kind(value)})
+
+
+def _text(container: dict, key: str, where: str = "") -> str:
+    """The field as text ("" when absent or null); a number is taken as its digits, anything else is an error."""
+    value = container.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise _wrong(where, key, _("text"), value)
+    return str(value).strip()
+
+
+def _object(container: dict, key: str, where: str = "") -> dict:
+    value = container.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise _wrong(where, key, _("an object"), value)
+    return value
+
+
+def _objects(container: dict, key: str, where: str = "") -> list[tuple[str, dict]]:
+    """A list of objects, each with where it is (attributes[2]), for the messages about its own fields."""
+    value = container.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise _wrong(where, key, _("a list"), value)
+    field = f"{where}.{key}" if where else key
+    for number, item in enumerate(value):
+        if not isinstance(item, dict):
+            raise _wrong("", f"{field}[{number}]", _("an object"), item)
+    return [(f"{field}[{number}]", item) for number, item in enumerate(value)]
 
 
 def _number(value, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ValueError(_("%(what)s must be a number, not %(kind)s") % {"what": what, "kind": _kind(value)})
     try:
         return float(str(value).strip())
     except ValueError:
-        raise ValueError(_("%(what)s %(value)s is not a number") % {"what": what, "value": value}) from None
+        raise ValueError(_("%(what)s %(value)s is not a number") % {"what": what, "value": _short(value)}) from None
 
 
 def _uuid(value) -> uuid.UUID | None:
@@ -369,4 +484,4 @@ def _uuid(value) -> uuid.UUID | None:
     try:
         return uuid.UUID(str(value))
     except ValueError:
-        raise ValueError(_("id %(value)s is not a UUID") % {"value": value}) from None
+        raise ValueError(_("id %(value)s is not a UUID") % {"value": _short(value)}) from None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.utils.translation import gettext as _
@@ -55,28 +56,27 @@ class PartnerRecord:
         found = []
         if not self.name.strip():
             found.append(_("it has no name"))
-        if len(self.name) > 200:
-            found.append(_("its name is longer than 200 characters"))
         if self.identifier:
             self.identifier = normalise(self.identifier)
             try:
                 validate_org_id(self.identifier)
             except ValidationError as exc:
-                found.append(_("identifier %(id)s: %(why)s") % {"id": self.identifier, "why": exc.messages[0]})
+                found.append(_("identifier %(id)s: %(why)s") % {"id": _short(self.identifier), "why": exc.messages[0]})
+        found += _too_long(self, "Partner", ("name", "alternate_name", "identifier", "osm_id", "email", "website"))
         for value, check, what in ((self.email, EmailValidator(), _("email address")),
                                    (self.website, URLValidator(schemes=["http", "https"]), _("website"))):
             if value:
                 try:
                     check(value)
                 except ValidationError:
-                    found.append(_("%(what)s %(value)s is not valid") % {"what": what, "value": value})
+                    found.append(_("%(what)s %(value)s is not valid") % {"what": what, "value": _short(value)})
         found += [problem for location in self.locations for problem in _location_problems(location)]
         for group, frequency in (self.touchpoints or {}).items():
             if group not in ResidentGroup.values:
-                found.append(_("%(group)s is not a resident group Pilotbook knows") % {"group": group})
+                found.append(_("%(group)s is not a resident group Pilotbook knows") % {"group": _short(group)})
             if frequency not in Frequency.values:
                 found.append(_("%(freq)s is not a frequency (use daily, weekly, monthly or occasionally)")
-                             % {"freq": frequency})
+                             % {"freq": _short(frequency)})
         return found
 
     def match_keys(self) -> list[tuple[str, object]]:
@@ -86,12 +86,30 @@ class PartnerRecord:
 
 
 def _location_problems(location: LocationRecord) -> list[str]:
+    found = _too_long(location, "Location", ("name", "address_1", "city", "postal_code"))
     if not (LAT_RANGE[0] <= location.latitude <= LAT_RANGE[1]) or not (
         LON_RANGE[0] <= location.longitude <= LON_RANGE[1]
     ):
-        return [_("latitude %(lat)s, longitude %(lon)s is not in the UK (are they swapped?)")
-                % {"lat": location.latitude, "lon": location.longitude}]
-    return []
+        found.append(_("latitude %(lat)s, longitude %(lon)s is not in the UK (are they swapped?)")
+                     % {"lat": location.latitude, "lon": location.longitude})
+    return found
+
+
+def _short(value: str) -> str:
+    """A value as a message quotes it: a 100 KB cell is not printed whole."""
+    return value if len(value) <= 60 else f"{value[:57]}..."
+
+
+def _too_long(record, model_name: str, names: tuple[str, ...]) -> list[str]:
+    """Each text longer than its database column, named: it would be refused when saved, or cut short."""
+    model = apps.get_model("partners", model_name)
+    found = []
+    for name in names:
+        value, field = getattr(record, name) or "", model._meta.get_field(name)
+        if field.max_length and len(value) > field.max_length:
+            found.append(_("its %(field)s is longer than %(limit)s characters (it has %(n)s)") % {
+                "field": field.verbose_name, "limit": field.max_length, "n": len(value)})
+    return found
 
 
 @dataclass

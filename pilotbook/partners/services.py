@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -61,8 +62,11 @@ def partners_import(*, council: Council, parsed: Parsed, default_sector: Sector 
         if sector is None and record.sector:
             problems.append(_("%(sector)s is not a sector (see the list on the import page)") % {
                 "sector": record.sector})
-        elif sector is None:
+        elif sector is None and parsed.format == "osm":
             continue  # already listed in `skipped` by the importer: a place with no sector and no default given
+        elif sector is None:
+            problems.append(_("it has no sector: give one (for Open Referral UK, a %(taxonomy)s attribute), or "
+                              "choose a sector for records that do not say") % {"taxonomy": "pilotbook:sector"})
         key = record.match_keys()[0]
         if key in seen:
             problems.append(_("it is the same organisation as %(other)s") % {"other": seen[key]})
@@ -71,11 +75,15 @@ def partners_import(*, council: Council, parsed: Parsed, default_sector: Sector 
         resolved.append((record, sector))
     if report.errors:
         return report
-    with transaction.atomic():
-        for record, sector in resolved:
-            created = _write(council, record, sector, SOURCES[parsed.format])
-            report.created += created
-            report.updated += not created
+    try:
+        with transaction.atomic():
+            for record, sector in resolved:
+                created = _write(council, record, sector, SOURCES[parsed.format])
+                report.created += created
+                report.updated += not created
+    except ValidationError as error:  # a rule the checks above missed: named, and nothing was written
+        report.created = report.updated = 0
+        report.errors.append(RecordError(record.label, "; ".join(error.messages)))
     return report
 
 
@@ -116,9 +124,9 @@ def _write(council: Council, record: PartnerRecord, sector: Sector, source: str)
 
 def _replace_locations(partner: Partner, locations: list[LocationRecord]) -> None:
     partner.locations.all().delete()
-    Location.objects.bulk_create([
-        Location(partner=partner, latitude=loc.latitude, longitude=loc.longitude, name=loc.name[:200],
-                 address_1=loc.address_1[:200], city=loc.city[:100], postal_code=loc.postal_code[:10],
+    Location.objects.bulk_create([  # lengths were checked by PartnerRecord.problems(), so nothing is cut short
+        Location(partner=partner, latitude=loc.latitude, longitude=loc.longitude, name=loc.name,
+                 address_1=loc.address_1, city=loc.city, postal_code=loc.postal_code,
                  **({"oruk_id": loc.oruk_id} if loc.oruk_id else {}))
         for loc in locations
     ])

@@ -78,3 +78,19 @@ class GovukFormMixin:
         for name in self.errors:
             if name in self.fields and isinstance(self.fields[name].widget, GovukDateWidget):
                 self.fields[name].widget.attrs["has_error"] = True
+
+
+class LinkParametersMixin:
+    """For filter forms whose values come from links on the page (facets, reasons) rather than from boxes.
+
+    A value that is not one of the parameter's own (a stale bookmark, a mistyped or hostile link) is named at the
+    top of the page with the parameter's label, since there is no box on the page to mark.
+    """
+
+    link_fields: tuple[str, ...] = ()
+
+    def _post_clean(self):
+        super()._post_clean()
+        for name in [name for name in self.errors if name in self.link_fields]:
+            for message in self.errors.pop(name):
+                self.add_error(None, f"{self.fields[name].label}: {message}")

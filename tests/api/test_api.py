@@ -101,6 +101,8 @@ def test_councils(client, kinds, other_council):
     data = client.get("/api/councils/").json()
     assert {c["code"]: c["pilots"] for c in data["results"]} == {"HOM": 3, "OTH": 0}
     assert client.get("/api/councils/?nation=Wales").json()["count"] == 0
+    response = client.get("/api/councils/?nation=Atlantis")
+    assert response.status_code == 400 and "Atlantis is not one of the available choices" in str(response.json())
     assert client.get("/api/councils/ZZZ/").status_code == 404
 
 

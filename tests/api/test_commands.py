@@ -101,8 +101,8 @@ def test_model_rules_are_checked_too_and_roll_back(tmp_path, home_council, offic
 def test_bad_files_say_what_is_wrong(content, expected, tmp_path, home_council, officer):
     path = tmp_path / "pilots.json"
     path.write_text(content)
-    _, err = fails("import", str(path), "--council", "HOM", "--user", officer.email)
-    assert expected in err
+    message, err = fails("import", str(path), "--council", "HOM", "--user", officer.email)
+    assert expected in message + err
 
 
 def test_import_needs_a_member_of_a_real_council(tmp_path, home_council, officer, other_officer):
@@ -114,7 +114,7 @@ def test_import_needs_a_member_of_a_real_council(tmp_path, home_council, officer
     assert "officer@other.example is not a member of Homeshire" in fails(
         "import", str(path), "--council", "HOM", "--user", other_officer.email)[1]
     assert "no such file" in fails("import", str(tmp_path / "missing.json"), "--council", "HOM",
-                                   "--user", officer.email)[1]
+                                   "--user", officer.email)[0]
 
 
 def test_search_lists_public_published_pilots_only(home_council, officer):

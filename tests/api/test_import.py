@@ -205,8 +205,8 @@ def test_every_bad_row_is_named_and_nothing_is_imported(tmp_path, home_council, 
 ])
 def test_bad_csv_headers_say_what_is_wrong(header, problem, tmp_path, home_council, moderator):
     path = write_csv(tmp_path / "bad.csv", [["x"] * len(header)], header=header)
-    _, lines = fails("import", str(path), "--user", moderator.email)
-    assert any(problem in line for line in lines), lines
+    message, lines = fails("import", str(path), "--user", moderator.email)
+    assert any(problem in line for line in [message, *lines]), (message, lines)
 
 
 def test_an_unknown_column_is_named_with_every_row_problem_in_one_run(tmp_path, home_council, moderator):
@@ -306,3 +306,76 @@ def test_where_a_name_withheld_case_study_came_from_is_withheld_with_the_name(tm
     client.force_login(moderator)
     assert client.get(f"/api/pilots/{pilot.pk}/").json()["source_url"].endswith("case-study-7")
     assert "leeds-cs-7" in client.get(pilot.get_absolute_url()).content.decode()
+
+
+GOOD = {"title": "Text reminders", "council_code": "HOM"}
+UNREADABLE = [
+    ("deep.json", b"[" * 100_000 + b"]" * 100_000, "deep.json: nested more than 64 levels deep"),
+    ("deep.jsonl", b'{"a":' * 100_000 + b"1" + b"}" * 100_000, "deep.jsonl: nested more than 64 levels deep"),
+    ("deep-export.json", b'{"pilots": [' + b"[" * 65 + b"]" * 65 + b"]}", "nested more than 64 levels deep"),
+    ("nul.json", json.dumps([{**GOOD, "title": "A\u0000B"}]).encode(),
+     "nul.json: the text at .[0].title holds a NUL character (\\u0000), which Pilotbook cannot store"),
+    ("nul.csv", b"title,council_code\nA\x00B,HOM\n", "nul.csv: not plain text: line 2 holds a NUL character"),
+    ("huge.csv", b'title,council_code,problem\nA,HOM,"' + b"x" * 200_000 + b'"\n',
+     "huge.csv: line 2 has a cell longer than 131,072 characters, the most a CSV cell may hold"),
+    ("digits.jsonl", b'{"title": "T", "planned_sample": ' + b"9" * 5000 + b"}\n",
+     "digits.jsonl: it holds a number too long to read"),
+    ("surrogate.json", b'[{"title": "\\ud800", "council_code": "HOM"}]',
+     "surrogate.json: the text at .[0].title holds an unpaired surrogate"),
+    ("utf16.json", json.dumps([GOOD]).encode("utf-16"), "utf16.json: UTF-16 text, not UTF-8; save it as UTF-8"),
+    ("latin1.csv", "title,council_code\ncafé,HOM\n".encode("latin-1"),
+     "latin1.csv: not UTF-8 text (line 2 has the byte 0xE9"),
+    ("binary.json", bytes(range(256)) * 4, "binary.json: not plain text: line 1 holds a NUL character"),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "problem"), UNREADABLE, ids=[case[0] for case in UNREADABLE])
+def test_a_file_that_cannot_be_read_is_one_line_naming_the_problem_and_nothing_is_written(
+        name, content, problem, tmp_path, home_council, officer):
+    path = tmp_path / name
+    path.write_bytes(content)
+    message, lines = fails("import", str(path), "--council", "HOM", "--user", officer.email)
+    assert problem in message and message.endswith("; nothing was imported."), message
+    assert lines == [] and "\n" not in message
+    assert Pilot.objects.count() == 0
+
+
+def test_a_deep_or_nul_line_in_json_lines_is_named_with_the_other_lines_problems(tmp_path, home_council, officer):
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("\n".join([json.dumps(GOOD), "[" * 70 + "]" * 70, json.dumps({**GOOD, "title": "A\u0000"}),
+                               json.dumps({"title": 5})]) + "\n", encoding="utf-8")
+    _, lines = fails("import", str(path), "--user", officer.email)
+    assert lines == ["line 2: nested more than 64 levels deep (lists or objects inside one another); no Pilotbook "
+                     "format needs more than a few levels",
+                     "line 3: the text at .title holds a NUL character (\\u0000), which Pilotbook cannot store",
+                     "line 4: title: 5 is not of type string"]
+    assert Pilot.objects.count() == 0
+
+
+def test_a_huge_wrong_value_is_quoted_shortened_not_printed_whole(tmp_path, home_council, officer):
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps([{**GOOD, "title": ["x"] * 100_000}]), encoding="utf-8")
+    _, lines = fails("import", str(path), "--user", officer.email)
+    assert lines == ["record 1: title: ['x', 'x', 'x', 'x', ...] is not of type string"]
+
+
+def test_the_csv_columns_sample_size_and_method_are_stored_on_the_reported_result(tmp_path, home_council, officer):
+    header = ["external_id", "title", "council_code", "verdict", "effect", "lessons", "sample_size", "method"]
+    rows = [["n-1", "Counted", "HOM", "worked", "2.5", "Start small.", "120", "Welch t-test"]]
+    run("import", str(write_csv(tmp_path / "ok.csv", rows, header=header)), "--user", officer.email)
+    result = Pilot.objects.get(external_id="n-1").result
+    assert (result.sample_size, result.method) == (120, "Welch t-test")
+    rows = [["n-2", "No verdict", "HOM", "", "", "", "80", "Survey"]]
+    _, lines = fails("import", str(write_csv(tmp_path / "bad.csv", rows, header=header)), "--user", officer.email)
+    assert lines == ["line 2 ('No verdict'): sample_size: only a record with a verdict has a result to store it on "
+                     "(add verdict)", "line 2 ('No verdict'): method: only a record with a verdict has a result to "
+                     "store it on (add verdict)"]
+
+
+def test_a_field_name_with_a_line_break_or_escape_code_is_quoted_so_each_problem_stays_one_line(
+        tmp_path, home_council, officer):
+    path = tmp_path / "names.json"
+    path.write_text(json.dumps([{**GOOD, "a\nb": 1, "\x1b[2J": 2}]), encoding="utf-8")
+    _, lines = fails("import", str(path), "--user", officer.email)
+    assert lines == ["record 1 ('Text reminders'): 'a\\nb': not a field of a pilot record",
+                     "record 1 ('Text reminders'): '\\x1b[2J': not a field of a pilot record"]

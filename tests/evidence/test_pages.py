@@ -136,6 +136,13 @@ def test_the_failure_register_does_not_count_a_withheld_council_as_one_of_its_ow
     assert row().count(">2</td>") == 2
 
 
+def test_a_failure_reason_that_is_not_one_of_the_list_is_named_and_every_reason_shown(client, home_council, officer):
+    failed(home_council, officer, "too_small", title="Small one", visibility="public")
+    page = client.get(reverse("failure-register"), {"reason": "not-a-reason"}).content.decode()
+    assert "govuk-error-summary" in page and "Reason: there is no such reason; choose one from the table" in page
+    assert "Small one" in page
+
+
 def test_the_first_registration_page_checks_for_similar_pilots_without_saving(
         client, home_council, other_council, officer, other_officer):
     elsewhere = publish(other_council, other_officer, Status.PUBLISHED, **BIN_TEXTS)
@@ -202,12 +209,27 @@ def test_checking_an_empty_idea_asks_for_it_instead_of_saying_nothing_matched(cl
 
 
 @pytest.mark.parametrize("year", ["0", "99999", "²", "abc"])
-def test_an_impossible_year_lists_nothing_rather_than_failing(client, home_council, officer, year):
+def test_an_impossible_year_is_named_on_the_page_and_refused_by_the_download(client, home_council, officer, year):
     publish(home_council, officer, Status.PUBLISHED, visibility="public", **ARREARS)
     page = client.get(reverse("evidence-search"), {"year": year})
-    assert page.status_code == 200 and "0 published pilots" in page.content.decode()
+    text = page.content.decode()
+    assert page.status_code == 200 and "0 published pilots" in text
+    assert "govuk-error-summary" in text and "Year published: enter a year as four digits" in text
     response = client.get("/export/evidence.json", {"year": year})
-    assert response.status_code == 200 and response.json()["pilots"] == []
+    assert response.status_code == 400 and b"Year published: enter a year as four digits" in response.content
+
+
+@pytest.mark.parametrize("facet", ["service_area", "intervention_type", "verdict", "design", "nation", "council_type"])
+@pytest.mark.parametrize("value", ["no-such-value", "x" * 5000, "\u2028", "England "])
+def test_a_facet_value_that_is_not_one_of_its_own_is_named_not_searched_for(client, home_council, officer, facet,
+                                                                             value):
+    publish(home_council, officer, Status.PUBLISHED, visibility="public", **ARREARS)
+    page = client.get(reverse("evidence-search"), {facet: value})
+    text = page.content.decode()
+    assert page.status_code == 200 and "govuk-error-summary" in text and "0 published pilots" in text
+    assert "there is no such value here; choose one under" in text
+    response = client.get("/export/evidence.csv", {facet: value})
+    assert response.status_code == 400 and b"there is no such value here" in response.content
 
 
 @pytest.mark.parametrize("back", ["//evil.example/", "/\\evil.example/", "https://evil.example/"])

@@ -205,3 +205,11 @@ def test_pilot_page_snippet_lists_materials_and_offers_adding_to_its_council(rf,
     assert "Plain arrears letter" in own and "Plain arrears letter" in other
     assert reverse("material-new", args=[pilot.pk]) in own
     assert reverse("material-new", args=[pilot.pk]) not in other
+
+
+def test_a_kind_that_is_not_one_of_the_list_is_named_and_every_material_shown(client, home_council, officer):
+    pilot = make_pilot(home_council, officer, status=Status.PUBLISHED, visibility="public")
+    services.material_add(pilot=pilot, user=officer, title="Plain arrears letter", kind="letter", body="Dear tenant")
+    page = client.get(reverse("material-library"), {"kind": "no-such-kind"}).content.decode()
+    assert "govuk-error-summary" in page and 'href="#kind">Choose a kind of material from the list' in page
+    assert "Plain arrears letter" in page

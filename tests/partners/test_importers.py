@@ -6,6 +6,7 @@ Samples in tests/partners/data are written from the published Open Referral UK v
 import csv
 import io
 import json
+import re
 
 import pytest
 
@@ -197,3 +198,158 @@ def test_touchpoints_are_groups_not_people(home_council):
     import_file(home_council, "partners.csv")
     assert set(Touchpoint.objects.values_list("group", flat=True)) <= {
         "older_people", "carers", "families_children", "tenants"}
+
+
+SECTOR = [{"taxonomy_term": {"taxonomy": "pilotbook:sector", "code": "pharmacies"}}]
+PLACE = {"latitude": 50.97, "longitude": 0.098}
+FEATURE = {"type": "Feature", "id": "node/1", "geometry": {"type": "Point", "coordinates": [0.098, 50.97]}}
+
+
+def oruk(**org):
+    return {"name": "Uckfield Pharmacy", "attributes": SECTOR, "locations": [PLACE], **org}
+
+
+WRONG_SHAPES = [
+    (oruk(attributes="pharmacies"), "organization 1 (Uckfield Pharmacy)", "attributes must be a list, not text"),
+    (oruk(attributes=[["pilotbook:sector"]]), "organization 1 (Uckfield Pharmacy)",
+     "attributes[0] must be an object, not a list"),
+    (oruk(attributes=[{"taxonomy_term": "pilotbook:sector"}]), "organization 1 (Uckfield Pharmacy)",
+     "attributes[0].taxonomy_term must be an object, not text"),
+    (oruk(attributes=[{"taxonomy_term": ["pilotbook:sector", "pharmacies"]}]), "organization 1 (Uckfield Pharmacy)",
+     "attributes[0].taxonomy_term must be an object, not a list"),
+    (oruk(attributes=[*SECTOR, {"taxonomy_term": {"taxonomy": "pilotbook:touchpoint", "code": "can_refer"},
+                                "value": {"yes": True}}]), "organization 1 (Uckfield Pharmacy)",
+     "attributes[1].value must be text, not an object"),
+    (oruk(name={"en": "Uckfield Pharmacy"}), "organization 1", "name must be text, not an object"),
+    (oruk(locations="Uckfield"), "organization 1 (Uckfield Pharmacy)", "locations must be a list, not text"),
+    (oruk(locations=[{**PLACE, "addresses": {"city": "Uckfield"}}]), "organization 1 (Uckfield Pharmacy)",
+     "locations[0].addresses must be a list, not an object"),
+    (oruk(locations=[{"latitude": [50.97], "longitude": 0.098}]), "organization 1 (Uckfield Pharmacy)",
+     "locations[0].latitude must be a number, not a list"),
+    (oruk(locations=[{"latitude": True, "longitude": 0.098}]), "organization 1 (Uckfield Pharmacy)",
+     "locations[0].latitude must be a number, not true or false"),
+    (oruk(organization_identifiers="GB-CHC-1098765"), "organization 1 (Uckfield Pharmacy)",
+     "organization_identifiers must be a list, not text"),
+    ({"type": "FeatureCollection", "features": [{**FEATURE, "properties": ["amenity=pharmacy"]}]}, "features[0]",
+     "features[0].properties must be an object, not a list"),
+    ({"type": "FeatureCollection", "features": [{**FEATURE, "properties": {"tags": ["amenity=pharmacy"]}}]},
+     "features[0]", "features[0].properties.tags must be an object, not a list"),
+    ({"type": "FeatureCollection", "features": ["node/1"]}, "features[0]",
+     "it is not a GeoJSON feature object (it is text)"),
+    ({"type": "FeatureCollection", "features": [{**FEATURE, "properties": {"amenity": "pharmacy"},
+                                                 "geometry": {"type": "LineString", "coordinates": []}}]},
+     "node/1", "its geometry has no usable coordinates"),
+    ({"elements": [{"type": "node", "id": 1, "lat": 50.97, "lon": 0.098, "tags": ["amenity=pharmacy"]}]}, "node/1",
+     "tags must be an object, not a list"),
+    ({"elements": [{"type": "node", "id": 1, "lat": 50.97, "lon": 0.098,
+                    "tags": {"amenity": "pharmacy", "name": {"en": "Boots"}}}]}, "node/1",
+     "tags.name must be text, not an object"),
+    ({"elements": [{"type": "way", "id": 1, "center": "50.97,0.098", "tags": {"amenity": "pharmacy"}}]}, "way/1",
+     "center must be an object, not text"),
+    ({"elements": [{"type": "node", "id": 1, "lat": [50.97], "lon": 0.098, "tags": {"amenity": "pharmacy"}}]},
+     "node/1", "lat must be a number, not a list"),
+    ({"elements": ["node/1"]}, "elements[0]", "it is not an OpenStreetMap element object (it is text)"),
+]
+
+
+@pytest.mark.parametrize(("document", "label", "problem"), WRONG_SHAPES)
+def test_a_value_of_the_wrong_type_names_the_record_and_the_field_and_nothing_is_written(home_council, document,
+                                                                                        label, problem):
+    report = services.partners_import(council=home_council, parsed=importers.parse(json.dumps(document).encode(),
+                                                                                   "partners.json"))
+    assert [(e.label, e.message) for e in report.errors] == [(label, problem)]
+    assert not Partner.objects.exists()
+
+
+@pytest.mark.parametrize(("document", "problem"), [
+    ({"contents": "Uckfield Pharmacy"}, "contents must be a list of Open Referral UK organizations, not text"),
+    ({"type": "FeatureCollection", "features": "node/1"}, "features must be a list of GeoJSON features, not text"),
+    ({"elements": {"type": "node"}}, "elements must be a list of OpenStreetMap elements, not an object"),
+    ([oruk(name="Uckfield\u0000Pharmacy")], "the text at .[0].name holds a NUL character"),
+    ([oruk(name="\ud800")], "the text at .[0].name holds an unpaired surrogate"),
+])
+def test_a_file_of_the_wrong_shape_says_which_part_is_wrong(document, problem):
+    with pytest.raises(importers.UnreadableFile, match=re.escape(problem)):
+        importers.parse(json.dumps(document).encode(), "partners.json")
+
+
+@pytest.mark.parametrize("data", [b"[" * 100_000 + b"]" * 100_000, b'{"a":' * 100_000 + b"1" + b"}" * 100_000])
+def test_json_nested_100000_deep_is_refused_with_a_message(data):
+    with pytest.raises(importers.UnreadableFile, match="The file cannot be read: nested more than 64 levels deep"):
+        importers.parse(data, "partners.json")
+
+
+def test_a_csv_cell_over_the_csv_modules_limit_names_its_line():
+    data = ",".join(importers.CSV_COLUMNS).encode() + b'\n"GB-CHC-1",Pantry,shops,"' + b"x" * 200_000 + b'"\n'
+    with pytest.raises(importers.UnreadableFile, match="line 2 has a cell longer than 131,072 characters"):
+        importers.parse(data, "partners.csv")
+
+
+def test_a_nul_byte_in_a_csv_names_its_line():
+    with pytest.raises(importers.UnreadableFile, match="line 2 holds a NUL character"):
+        importers.parse(b"name,sector,latitude,longitude\nA\x00B,pharmacies,50.97,0.098\n", "partners.csv")
+
+
+def test_a_csv_saved_with_old_mac_line_ends_imports(home_council):
+    data = b"name,sector,latitude,longitude\rUckfield Pharmacy,pharmacies,50.97,0.098\rLibrary,libraries,50.9,0.1\r"
+    report = services.partners_import(council=home_council, parsed=importers.parse(data, "partners.csv"))
+    assert report.ok and report.created == 2
+
+
+def test_an_open_referral_organisation_without_a_sector_is_an_error_not_silently_left_out(home_council):
+    data = json.dumps([oruk(attributes=[]), oruk(name="Library", attributes=[])]).encode()
+    report = services.partners_import(council=home_council, parsed=importers.parse(data, "partners.json"))
+    assert [e.label for e in report.errors] == ["organization 1 (Uckfield Pharmacy)", "organization 2 (Library)"]
+    assert "it has no sector" in report.errors[0].message and not Partner.objects.exists()
+    report = services.partners_import(council=home_council, parsed=importers.parse(data, "partners.json"),
+                                      default_sector=sector("pharmacies"))
+    assert report.created == 2
+
+
+@pytest.mark.parametrize(("org", "problem"), [
+    (oruk(alternate_name="x" * 201), "its other name is longer than 200 characters (it has 201)"),
+    (oruk(website="https://example.org/" + "x" * 200), "its website is longer than 200 characters (it has 220)"),
+    (oruk(email="a" * 64 + "@" + ("b" * 63 + ".") * 3 + "org"),
+     "its organisation email address is longer than 254 characters (it has 260)"),
+    (oruk(locations=[{**PLACE, "addresses": [{"postal_code": "TN22 1AA TN22 1AB"}]}]),
+     "its postcode is longer than 10 characters (it has 17)"),
+    (oruk(locations=[{**PLACE, "name": "y" * 201}]), "its location name is longer than 200 characters (it has 201)"),
+])
+def test_a_value_longer_than_its_column_is_named_not_cut_short_or_refused_by_the_database(home_council, org, problem):
+    report = services.partners_import(council=home_council, parsed=importers.parse(json.dumps([org]).encode(),
+                                                                                   "partners.json"))
+    assert problem in [e.message for e in report.errors] and not Partner.objects.exists()
+
+
+def test_a_model_rule_the_checks_miss_is_named_and_nothing_is_written(home_council, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    def refuse(*args, **kwargs):
+        raise ValidationError("a rule only the model knows")
+
+    monkeypatch.setattr(Partner, "full_clean", refuse)
+    report = import_file(home_council, "open_referral.json")
+    assert [e.message for e in report.errors] == ["a rule only the model knows"]
+    assert (report.created, report.updated) == (0, 0) and not Partner.objects.exists()
+
+
+HEADER = "name,sector,latitude,longitude"
+
+
+@pytest.mark.parametrize(("header", "message"), [
+    (f"{HEADER},phone", "The CSV has columns Pilotbook does not import: phone."),
+    (f"{HEADER},Name", "The CSV has more than one column called name."),
+])
+def test_a_csv_column_pilotbook_would_not_read_is_named_not_dropped(header, message):
+    data = f"{header}\nUckfield Pharmacy,pharmacies,50.97,0.098,x\n".encode()
+    with pytest.raises(importers.UnreadableFile, match=re.escape(message)):
+        importers.parse(data, "partners.csv")
+
+
+def test_a_csv_row_with_more_cells_than_columns_is_named_not_cut_short(home_council):
+    data = (f"{HEADER},\nUckfield Pharmacy,pharmacies,50.97,0.098,\nLibrary, Uckfield,libraries,50.9,0.1\n"
+            "Boots,pharmacies,50.9,0.1,,\n").encode()
+    report = services.partners_import(council=home_council, parsed=importers.parse(data, "partners.csv"))
+    assert [e.label for e in report.errors] == ["line 3"]
+    assert "more cells than the CSV has columns (5)" in report.errors[0].message
+    assert not Partner.objects.exists()

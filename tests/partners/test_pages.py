@@ -159,6 +159,24 @@ def test_importing_a_bad_file_through_the_page_lists_each_problem(signed_in, hom
     assert "3 added, 0 updated" in page
 
 
+@pytest.mark.parametrize(("name", "data", "message"), [
+    ("deep.json", b"[" * 100_000 + b"]" * 100_000, "The file cannot be read: nested more than 64 levels deep"),
+    ("term.json", json.dumps([{"name": "A", "attributes": [{"taxonomy_term": "pilotbook:sector"}]}]).encode(),
+     "attributes[0].taxonomy_term must be an object, not text"),
+    ("places.geojson", json.dumps({"type": "FeatureCollection", "features": [
+        {"id": "node/1", "properties": ["amenity=pharmacy"], "geometry": None}]}).encode(),
+     "features[0].properties must be an object, not a list"),
+    ("huge.csv", b"name,sector,latitude,longitude\nA,pharmacies,50.9,\"" + b"9" * 200_000 + b'"\n',
+     "line 2 has a cell longer than 131,072 characters"),
+    ("nul.json", json.dumps([{"name": "A\u0000"}]).encode(), "the text at .[0].name holds a NUL character"),
+])
+def test_a_hostile_file_through_the_page_is_named_on_the_page_and_nothing_is_written(signed_in, home_council, name,
+                                                                                   data, message):
+    response = signed_in.post(reverse("partner-import", args=["HOM"]), {"file": SimpleUploadedFile(name, data)})
+    assert response.status_code == 200 and message.lower() in response.content.decode().lower()
+    assert not Partner.objects.exists()
+
+
 @override_settings(PILOTBOOK_PARTNER_IMPORT_MAX_BYTES=100)
 def test_files_over_the_size_limit_are_refused(signed_in, home_council, monkeypatch):
     from pilotbook.partners import forms

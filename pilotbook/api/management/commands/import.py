@@ -2,6 +2,8 @@
 
 All or nothing: every record is checked against the schema, the import rules and the model, and one bad record
 means nothing is imported. Each problem is printed on its own line ("line 3 ('Title'): verdict: ..."); exit 2.
+A file that cannot be read at all (not UTF-8, binary, nested too deep, a CSV cell past the csv module's limit) is
+one line saying why; exit 2.
 See pilotbook.api.importing for the fields.
 """
 
@@ -35,6 +37,8 @@ class Command(AnalystCommand):
         try:
             report = import_records(read_records(file), user=person, default_council=council)
         except ImportFailed as failure:
+            if failure.whole_file:  # the file could not be read at all: one line saying why
+                raise CommandError(f"{failure.errors[0]}; nothing was imported.", returncode=2) from None
             for line in failure.errors:
                 self.stderr.write(line)
             raise CommandError(f"{len(failure.errors)} problem(s) in {file}; nothing was imported.",
