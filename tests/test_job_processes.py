@@ -1,0 +1,143 @@
+"""Background jobs with real processes (ADR 0008): a worker killed with SIGKILL in the middle of a job.
+
+Each test runs real `pilotbook worker` processes on a throwaway SQLite file (migrated once for the module and
+copied), emails go to files (tests/mail_files.py), and every wait is bounded."""
+
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests import mail_files
+
+ROOT = Path(__file__).resolve().parent.parent
+LEASE = 3  # seconds; the setting is 60 in production
+
+
+def wait_for(condition, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    pytest.fail(f"Waited {timeout} s for {what}")
+
+
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "pilotbook.sqlite3"
+    subprocess.run([sys.executable, "-m", "pilotbook.cli", "migrate", "-v0"], cwd=ROOT, check=True, timeout=300,
+                   env={**os.environ, "DATABASE_URL": f"sqlite:///{path}"})
+    return path
+
+
+class Site:
+    """A throwaway database, a mail folder, and the processes started on them (killed at the end)."""
+
+    def __init__(self, folder: Path, template: Path):
+        self.folder = folder
+        self.db = folder / "pilotbook.sqlite3"
+        shutil.copy(template, self.db)
+        self.mail = folder / "mail"
+        self.mail.mkdir()
+        self.processes: list[subprocess.Popen] = []
+
+    def env(self, **extra: str) -> dict[str, str]:
+        return {**os.environ, "DATABASE_URL": f"sqlite:///{self.db}", "DJANGO_DEBUG": "1",
+                "DJANGO_EMAIL_BACKEND": "tests.mail_files.EmailBackend", "PILOTBOOK_TEST_MAIL_DIR": str(self.mail),
+                "PILOTBOOK_JOB_HEARTBEAT_SECONDS": "0.5", "PILOTBOOK_JOB_LEASE_SECONDS": str(LEASE), **extra}
+
+    def shell(self, code: str) -> None:
+        result = subprocess.run([sys.executable, "-m", "pilotbook.cli", "shell", "-c", code], cwd=ROOT,
+                                env=self.env(), capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr
+
+    def start(self, name: str, *args: str, **env: str) -> subprocess.Popen:
+        log = (self.folder / f"{name}.log").open("wb")
+        process = subprocess.Popen([sys.executable, "-m", "pilotbook.cli", *args], cwd=ROOT, env=self.env(**env),
+                                   stdout=log, stderr=subprocess.STDOUT)
+        self.processes.append(process)
+        return process
+
+    def log(self, name: str) -> str:
+        return (self.folder / f"{name}.log").read_text(errors="replace")
+
+    def query(self, sql: str, *params) -> list[tuple]:
+        with sqlite3.connect(self.db, timeout=20) as db:
+            return db.execute(sql, params).fetchall()
+
+    def jobs(self, task: str) -> list[str]:
+        return [status for (status,) in self.query(
+            "SELECT status FROM django_tasks_database_dbtaskresult WHERE task_path = ?", task)]
+
+    def stop_all(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.kill()
+                process.wait(timeout=10)
+
+
+@pytest.fixture
+def site(tmp_path, migrated):
+    site = Site(tmp_path, migrated)
+    yield site
+    site.stop_all()
+
+
+# Three people on the pilot's team, a question from another council, and no periodic job due (so no digest).
+QUESTION_FOR_THREE = """
+from django.conf import settings
+from django.utils import timezone
+from pilotbook.councils.models import Role
+from pilotbook.discussion import services
+from pilotbook.jobs.models import PeriodicRun
+from pilotbook.pilots.choices import Status
+from tests.factories import CouncilFactory, make_pilot, member
+for name in settings.PILOTBOOK_PERIODIC_TASKS:
+    PeriodicRun.objects.create(name=name, last_enqueued_at=timezone.now())
+home, other = CouncilFactory(code="HOM", name="Homeshire"), CouncilFactory(code="OTH", name="Otherborough")
+officer = member(home, Role.OFFICER, email="officer@home.example")
+member(home, Role.CHAMPION, email="champion@home.example")
+member(home, Role.ADMIN, email="admin@home.example")
+asker = member(other, Role.OFFICER, email="officer@other.example")
+pilot = make_pilot(home, officer, status=Status.PUBLISHED)
+services.comment_post(target=pilot, author=asker, kind="question", body="How did you measure contact?")
+"""
+TEAM = ["admin@home.example", "champion@home.example", "officer@home.example"]
+QUESTION_JOB = "pilotbook.discussion.tasks.email_question_to_team"
+
+
+def test_a_worker_killed_after_the_first_of_three_emails_leaves_the_job_to_another_which_sends_the_other_two_once(
+        site):
+    site.shell(QUESTION_FOR_THREE)
+    assert site.jobs(QUESTION_JOB) == ["READY"]
+
+    # The first worker sends one email, then stalls before recording it, and is killed there.
+    first = site.start("first", "worker", "--interval", "0.2", PILOTBOOK_TEST_MAIL_PAUSE="120")
+    (first_recipient,) = wait_for(lambda: mail_files.read(site.mail), 60, "the first email")
+    first.send_signal(signal.SIGKILL)
+    first.wait(timeout=10)
+    assert site.jobs(QUESTION_JOB) == ["RUNNING"]
+
+    # Another worker takes the job up once the dead worker's lease has run out, and finishes it.
+    started = time.monotonic()
+    second = site.start("second", "worker", "--interval", "0.2")
+    wait_for(lambda: site.jobs(QUESTION_JOB) == ["SUCCESSFUL"], 30 + LEASE, "the job to be run again and finish")
+    assert time.monotonic() - started >= LEASE - 1  # not before the lease ran out
+    assert "queued again: worker" in site.log("second")
+
+    # Everyone got exactly one email: the first was not sent again.
+    assert sorted(mail_files.read(site.mail)) == TEAM
+    # The email whose sending was never confirmed is on record, and the log says it was not sent again.
+    assert site.query("SELECT recipients FROM jobs_sentemail WHERE sent_at IS NULL") == [(f'["{first_recipient}"]',)]
+    assert f"Not sending 'Question on your pilot: Clearer arrears letter' to {first_recipient} again" in site.log(
+        "second")
+    second.send_signal(signal.SIGTERM)
+    assert second.wait(timeout=15) == 0
