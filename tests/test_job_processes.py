@@ -1,11 +1,14 @@
-"""Background jobs with real processes (ADR 0008): a worker killed with SIGKILL in the middle of a job.
+"""Background jobs with real processes (ADR 0008): a worker killed with SIGKILL in the middle of a job, and
+`pilotbook serve`'s worker killed, or `serve` itself.
 
 Each test runs real `pilotbook worker` processes on a throwaway SQLite file (migrated once for the module and
 copied), emails go to files (tests/mail_files.py), and every wait is bounded."""
 
 import os
+import select
 import shutil
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -82,6 +85,14 @@ class Site:
             if process.poll() is None:
                 process.kill()
                 process.wait(timeout=10)
+        # Anything else started on this database: a worker orphaned by a killed `serve`, gunicorn's web workers.
+        marker = f"DATABASE_URL=sqlite:///{self.db}".encode()
+        for entry in Path("/proc").iterdir() if Path("/proc").is_dir() else []:
+            try:
+                if entry.name.isdigit() and marker in (entry / "environ").read_bytes().split(b"\0"):
+                    os.kill(int(entry.name), signal.SIGKILL)
+            except OSError:
+                continue
 
 
 @pytest.fixture
@@ -141,3 +152,79 @@ def test_a_worker_killed_after_the_first_of_three_emails_leaves_the_job_to_anoth
         "second")
     second.send_signal(signal.SIGTERM)
     assert second.wait(timeout=15) == 0
+
+
+# `pilotbook serve` runs one worker beside gunicorn: restarted when it dies, and never outliving `serve`.
+def children(pid: int) -> list[tuple[int, list[str]]]:
+    """The live (not zombie) child processes of `pid`, with their arguments."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            state, ppid = (entry / "stat").read_text().rsplit(")", 1)[1].split()[:2]
+            args = (entry / "cmdline").read_bytes().decode(errors="replace").split("\0")
+        except OSError:
+            continue
+        if int(ppid) == pid and state != "Z":
+            found.append((int(entry.name), args))
+    return found
+
+
+def job_worker(serve_pid: int) -> int | None:
+    """The one `pilotbook worker` that `serve` started (gunicorn's web workers are forks of `serve` itself)."""
+    pids = [pid for pid, args in children(serve_pid) if "worker" in args and "serve" not in args]
+    return pids[0] if len(pids) == 1 else None
+
+
+def running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def serve(site, tmp_path):
+    """`pilotbook serve` on a free port with one web worker; its own home, so gunicorn's control socket too."""
+    process = site.start("serve", "serve", "--port", str(free_port()), "--workers", "1",
+                         HOME=str(tmp_path), XDG_RUNTIME_DIR=str(tmp_path))
+    yield process
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=60)
+
+
+def heartbeat_of(site: Site, pid: int) -> bool:
+    return bool(site.query("SELECT 1 FROM jobs_workerheartbeat WHERE pid = ?", pid))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_serves_worker_killed_outright_is_replaced_within_seconds(site, serve):
+    first = wait_for(lambda: job_worker(serve.pid), 30, "serve's worker to start")
+    wait_for(lambda: heartbeat_of(site, first), 30, "the worker to record its heartbeat")
+    gone = os.pidfd_open(first)
+    os.kill(first, signal.SIGKILL)
+    # Wholly gone (a thread caught in slow disk I/O can hold a killed process for a while): then `serve`'s turn.
+    assert select.select([gone], [], [], 60)[0], "the killed worker never exited"
+    os.close(gone)
+    second = wait_for(lambda: (pid := job_worker(serve.pid)) != first and pid, 10, "a new worker")
+    wait_for(lambda: heartbeat_of(site, second), 30, "the new worker to record its heartbeat")
+    assert f"The background-job worker (pid {first})" in site.log("serve")  # and said so
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_serves_worker_stops_when_serve_is_killed_outright(site, serve):
+    worker = wait_for(lambda: job_worker(serve.pid), 30, "serve's worker to start")
+    wait_for(lambda: heartbeat_of(site, worker), 30, "the worker to record its heartbeat")
+    serve.send_signal(signal.SIGKILL)
+    serve.wait(timeout=10)
+    wait_for(lambda: not running(worker), 10, "the worker to stop after serve was killed")
+    assert not heartbeat_of(site, worker)  # it stopped cleanly, giving up its lease

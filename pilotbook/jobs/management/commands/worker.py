@@ -6,13 +6,14 @@ other keeps this worker's lease and queues again the jobs of workers that died (
 """
 
 import logging
+import os
 import threading
 
 from django.core.management.base import BaseCommand
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
-from pilotbook.jobs import leases
+from pilotbook.jobs import leases, supervisor
 from pilotbook.jobs.schedule import enqueue_due
 
 logger = logging.getLogger("pilotbook.jobs")
@@ -49,6 +50,9 @@ class Command(BaseCommand):
             finally:
                 leases.forget(worker_id)
             return
+        parent = os.environ.get(supervisor.PARENT_ENV)
+        if parent:  # started by `pilotbook serve`: stop when it stops, however it stops
+            supervisor.exit_with_parent(int(parent))
         heartbeat = leases.Heartbeat(worker_id)
         heartbeat.start()
         stop = threading.Event()
