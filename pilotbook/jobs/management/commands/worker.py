@@ -50,15 +50,16 @@ class Command(BaseCommand):
             finally:
                 leases.forget(worker_id)
             return
+        # From here SIGTERM is a graceful stop, which gives up the lease (below) however early it comes.
+        worker.configure_signals()
         parent = os.environ.get(supervisor.PARENT_ENV)
         if parent:  # started by `pilotbook serve`: stop when it stops, however it stops
             supervisor.exit_with_parent(int(parent))
         heartbeat = leases.Heartbeat(worker_id)
-        heartbeat.start()
         stop = threading.Event()
-        threading.Thread(target=self._schedule, args=(stop, schedule_every), daemon=True).start()
-        worker.configure_signals()
         try:
+            heartbeat.start()
+            threading.Thread(target=self._schedule, args=(stop, schedule_every), daemon=True).start()
             worker.run()
         finally:
             stop.set()
