@@ -12,11 +12,13 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
+from pilotbook.jobs.supervisor import WorkerSupervisor
 from tests import mail_files
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -212,7 +214,7 @@ def test_serves_worker_killed_outright_is_replaced_within_seconds(site, serve):
     wait_for(lambda: heartbeat_of(site, first), 30, "the worker to record its heartbeat")
     gone = os.pidfd_open(first)
     os.kill(first, signal.SIGKILL)
-    # Wholly gone (a thread caught in slow disk I/O can hold a killed process for a while): then `serve`'s turn.
+    # Wholly gone first (every thread), so the wait below measures `serve` alone.
     assert select.select([gone], [], [], 60)[0], "the killed worker never exited"
     os.close(gone)
     second = wait_for(lambda: (pid := job_worker(serve.pid)) != first and pid, 10, "a new worker")
@@ -228,3 +230,36 @@ def test_serves_worker_stops_when_serve_is_killed_outright(site, serve):
     serve.wait(timeout=10)
     wait_for(lambda: not running(worker), 10, "the worker to stop after serve was killed")
     assert not heartbeat_of(site, worker)  # it stopped cleanly, giving up its lease
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pidfd")
+def test_a_worker_started_while_the_web_server_forks_is_still_watched_and_replaced(monkeypatch):
+    """Gunicorn's master forks web workers whenever it likes. Here it forks at the worst moment, while the
+    supervisor is starting a worker (Popen's pipe for news of the exec is open), and the fork lives on."""
+    want_fork, forked = threading.Event(), threading.Event()
+    fork_exec = subprocess._fork_exec  # Popen's own fork and exec, after it opened that pipe
+
+    def fork_exec_once_the_master_forked(*args):
+        want_fork.set()
+        forked.wait(2)  # the supervisor holds forks back while it starts a worker: then this waits in vain
+        return fork_exec(*args)
+
+    monkeypatch.setattr(subprocess, "_fork_exec", fork_exec_once_the_master_forked)
+    supervisor = WorkerSupervisor([sys.executable, "-c", "import time; time.sleep(60)"], first_backoff=0.1)
+    web_worker = None
+    try:
+        supervisor.start()
+        assert want_fork.wait(10)
+        web_worker = os.fork()
+        if web_worker == 0:
+            time.sleep(30)
+            os._exit(0)
+        forked.set()
+        first = wait_for(lambda: supervisor.child and supervisor.child.pid, 10, "the worker to be started")
+        os.kill(first, signal.SIGKILL)
+        wait_for(lambda: supervisor.child.pid != first, 5, "a new worker")
+    finally:
+        if web_worker:
+            os.kill(web_worker, signal.SIGKILL)
+            os.waitpid(web_worker, 0)
+        supervisor.stop()

@@ -2,9 +2,10 @@
 `serve` stops, even when `serve` is killed outright (ADR 0008).
 
 `pilotbook serve` is itself gunicorn's master process, so the supervisor is a thread in it. Gunicorn forks its
-web workers from the master's main thread; a fork copies no other thread, so they never run a supervisor. The
-master reaps every child that exits (``waitpid(-1)``), ours included, so the supervisor watches its worker
-through a pidfd where Linux offers one: it sees the exit whoever reaped it, and never signals a reused pid.
+web workers from the master's main thread; a fork copies no other thread, so they never run a supervisor, and
+no fork happens while the supervisor is starting a worker (see _starting). The master reaps every child that
+exits (``waitpid(-1)``), ours included, so the supervisor watches its worker through a pidfd where Linux offers
+one: it sees the exit whoever reaped it, and never signals a reused pid.
 
 This module is imported by the ``pilotbook`` command before Django is set up: the standard library only.
 """
@@ -63,15 +64,32 @@ def _watch_parent(parent_pid: int) -> None:
 
 
 # In `pilotbook serve`.
+# Gunicorn forks web workers from its main thread whenever it likes. A fork while this thread is starting a worker
+# would copy into the web worker the pipe through which Popen learns that the exec succeeded; a web worker never
+# execs, so Popen would wait for it to exit, and the worker would go unwatched meanwhile. So no fork happens in
+# this process while a worker is being started (Popen itself does not run these hooks).
+_starting = threading.Lock()
+_fork_hooks_registered = False
+
+
+def _hold_forks_while_starting() -> None:
+    global _fork_hooks_registered
+    if not _fork_hooks_registered:
+        os.register_at_fork(before=_starting.acquire, after_in_parent=_starting.release,
+                            after_in_child=_starting.release)
+        _fork_hooks_registered = True
+
+
 class _Child:
     """One worker process, watched through a pidfd when the platform has them."""
 
     def __init__(self, command: list[str], env: dict[str, str]):
-        # A session of its own: Ctrl-C in the terminal reaches `serve`, which then stops the worker itself.
-        self.popen = subprocess.Popen(command, env=env, start_new_session=True)  # noqa: S603 - fixed arguments
-        self.pid = self.popen.pid
         self.status: int | None = None
         self.fd: int | None = None
+        with _starting:
+            # A session of its own: Ctrl-C in the terminal reaches `serve`, which then stops the worker itself.
+            self.popen = subprocess.Popen(command, env=env, start_new_session=True)  # noqa: S603 - fixed arguments
+        self.pid = self.popen.pid
         if hasattr(os, "pidfd_open"):
             try:
                 self.fd = os.pidfd_open(self.pid)
@@ -138,6 +156,7 @@ class WorkerSupervisor:
         self._thread = threading.Thread(target=self._run, name="pilotbook-worker-supervisor", daemon=True)
 
     def start(self) -> None:
+        _hold_forks_while_starting()
         self._thread.start()
 
     def stop(self) -> None:
