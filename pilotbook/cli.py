@@ -30,7 +30,12 @@ def serve(argv: Sequence[str]) -> int:
     _setup_django()
     from gunicorn.app.wsgiapp import run
 
-    worker = None if args.no_worker else _start_worker()
+    worker = None
+    if not args.no_worker:  # one background-job worker, so the embedded default needs nothing else running
+        from pilotbook.jobs.supervisor import WorkerSupervisor
+
+        worker = WorkerSupervisor()
+        worker.start()
     sys.argv = [
         "gunicorn",
         "pilotbook.config.wsgi:application",
@@ -38,21 +43,16 @@ def serve(argv: Sequence[str]) -> int:
         f"--workers={args.workers}",
         "--threads=4",
         "--access-logfile=-",
+        # Pilotbook does not use gunicorn's control socket, and its default path is shared by every server one user
+        # runs on the machine (two `pilotbook serve` would fight over it).
+        "--no-control-socket",
         *(["--reload"] if args.reload else []),
     ]
     try:
         return run() or 0
     finally:
         if worker is not None:
-            worker.terminate()
-            worker.wait(timeout=10)
-
-
-def _start_worker():
-    """One background-job worker beside the web server, so the embedded default needs nothing else running."""
-    import subprocess
-
-    return subprocess.Popen([sys.executable, "-m", "pilotbook.cli", "worker"])  # noqa: S603 - fixed arguments
+            worker.stop()
 
 
 def manage(argv: Sequence[str]) -> int:

@@ -205,6 +205,11 @@ PILOTBOOK_PERIODIC_TASKS: dict[str, dict] = {
     "discussion_digests": {"task": "pilotbook.discussion.tasks.send_due_digests", "every": 60 * 60},
     "overdue_reminders": {"task": "pilotbook.overdue.tasks.queue_reminders", "every": DAY},
 }
+# Leases (ADR 0010): each worker records a heartbeat this often; a job whose worker has not been seen for the
+# lease is queued again, and failed once this many workers have died running it.
+PILOTBOOK_JOB_HEARTBEAT_SECONDS = float(os.environ.get("PILOTBOOK_JOB_HEARTBEAT_SECONDS", "10"))
+PILOTBOOK_JOB_LEASE_SECONDS = float(os.environ.get("PILOTBOOK_JOB_LEASE_SECONDS", "60"))
+PILOTBOOK_JOB_MAX_ATTEMPTS = int(os.environ.get("PILOTBOOK_JOB_MAX_ATTEMPTS", "3"))
 
 # Outcome data uploads (CSV or XLSX, one row per person): the largest file accepted, and how long an upload
 # whose columns were never mapped is kept before it is deleted (it may hold personal data).

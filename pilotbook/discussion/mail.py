@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pilotbook.councils.models import User
+from pilotbook.jobs.outbox import send_once
 from pilotbook.pilots.choices import Status
 from pilotbook.pilots.models import Pilot
 
@@ -57,7 +58,8 @@ def unsubscribe_url(user: User, mailing: str) -> str:
     return absolute(reverse("discussion-unsubscribe", args=[unsubscribe_token(user, mailing)]))
 
 
-def _send(user: User, *, subject: str, template: str, context: dict, mailing: str) -> None:
+def _send(user: User, *, key: str, subject: str, template: str, context: dict, mailing: str) -> bool:
+    """Send one email to `user` unless the email named `key` was sent already (pilotbook.jobs.outbox)."""
     link = unsubscribe_url(user, mailing)
     context = {**context, "user": user, "unsubscribe_url": link,
                "preferences_url": absolute(reverse("discussion-preferences"))}
@@ -69,7 +71,7 @@ def _send(user: User, *, subject: str, template: str, context: dict, mailing: st
         headers={"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
     )
     message.attach_alternative(render_to_string(f"discussion/email/{template}.html", context), "text/html")
-    message.send()
+    return send_once(key, message)
 
 
 def notification_item(notification: Notification, viewer: User) -> dict:
@@ -86,7 +88,10 @@ def notification_item(notification: Notification, viewer: User) -> dict:
 
 # The immediate email.
 def email_question(comment_id: int) -> int:
-    """Email each of the pilot's team who wants it about a new question; returns how many were sent."""
+    """Email each of the pilot's team who wants it about a new question; returns how many were sent.
+
+    Run again (its worker died), it sends only to those not emailed yet: each email is keyed by its
+    notification."""
     pending = (Notification.objects
                .filter(comment_id=comment_id, reason=Notification.Reason.QUESTION_ON_YOUR_PILOT,
                        emailed_at__isnull=True, comment__hidden_at__isnull=True)
@@ -97,11 +102,12 @@ def email_question(comment_id: int) -> int:
         if not preference_for(user).question_emails or not targets.user_may_see(user, notification.comment.target):
             continue  # left for their digest, or no longer theirs to see
         item = notification_item(notification, user)
-        _send(user, subject=f"Question on your pilot: {item['title']}", template="question",
-              context={"item": item}, mailing="questions")
-        notification.emailed_at = timezone.now()
+        if _send(user, key=f"discussion.question:notification={notification.pk}",
+                 subject=f"Question on your pilot: {item['title']}", template="question",
+                 context={"item": item}, mailing="questions"):
+            sent += 1
+        notification.emailed_at = timezone.now()  # also when an earlier run sent it: it is not for the digest
         notification.save(update_fields=["emailed_at"])
-        sent += 1
     return sent
 
 
@@ -157,7 +163,10 @@ def digest_due(preference: EmailPreference, now) -> bool:
 
 
 def send_digest(user: User, *, now=None) -> bool:
-    """Send this person's digest if anything happened since the last one; returns whether one was sent."""
+    """Send this person's digest if anything happened since the last one; returns whether one was sent.
+
+    The email is keyed by the person and the last digest's time, so a run repeated before this one was
+    recorded (its worker died, or two workers ran the hourly job) does not send it again."""
     now = now or timezone.now()
     preference = preference_for(user)
     period = DIGEST_PERIODS.get(preference.digest)
@@ -169,12 +178,14 @@ def send_digest(user: User, *, now=None) -> bool:
         return False  # nothing to say; the next digest still covers everything since the last one sent
     context = {"items": [notification_item(n, user) for n in content["notifications"]],
                "pilots": content["pilots"], "frequency": preference.get_digest_display().lower()}
-    _send(user, subject=f"Your {context['frequency']} Pilotbook digest", template="digest", context=context,
-          mailing="digest")
+    previous = preference.last_digest_at.isoformat() if preference.last_digest_at else "none"
+    sent = _send(user, key=f"discussion.digest:user={user.pk}:after={previous}",
+                 subject=f"Your {context['frequency']} Pilotbook digest", template="digest", context=context,
+                 mailing="digest")
     Notification.objects.filter(pk__in=[n.pk for n in content["notifications"]]).update(emailed_at=now)
     preference.last_digest_at = now
     preference.save(update_fields=["last_digest_at", "updated_at"])
-    return True
+    return sent
 
 
 def send_due_digests(now=None) -> int:

@@ -1,7 +1,8 @@
 """Writes for chasing overdue results: flags, moderators' corrections and reminders.
 
-Each runs in one transaction and locks the rows it changes. Emails are queued as background jobs in the
-same transaction (ADR 0004), so an email is sent only if the change it reports was saved.
+Each runs in one transaction and locks the rows it changes (sending a reminder checks it in one, then sends).
+Emails are queued as background jobs in the same transaction (ADR 0004), so an email is sent only if the change
+it reports was saved.
 """
 
 from __future__ import annotations
@@ -195,24 +196,31 @@ def reminders_queue(today: dt.date | None = None) -> list[Reminder]:
     return queued
 
 
-@transaction.atomic
 def reminder_send(reminder_id: int, send) -> Reminder:
-    """Send one claimed reminder once: locked, and skipped if already sent or no longer needed.
-    ``send(reminder, recipients)`` does the sending (pilotbook.overdue.tasks)."""
-    reminder = Reminder.objects.select_for_update(of=("self",)).select_related("pilot__council").get(pk=reminder_id)
-    if reminder.sent_at or reminder.skipped:
-        return reminder
-    pilot = reminder.pilot
-    if pilot.status not in CHASED_STATUSES or hasattr(pilot, "reported_elsewhere"):
-        reminder.skipped = "Results no longer outstanding"
-    elif pilot.results_due_date != reminder.due_date:
-        reminder.skipped = "The due date changed"
-    else:
-        recipients = owner_emails(pilot)
-        if not recipients:
-            reminder.skipped = "Nobody at the council to send to"
+    """Send one claimed reminder once: skipped if already sent or no longer needed.
+
+    ``send(reminder, recipients)`` does the sending (pilotbook.overdue.tasks) and must itself send at most once
+    (pilotbook.jobs.outbox): it runs after the transaction that checks the reminder, so no row lock is held
+    while the mail server answers, and a job run again after its worker died may call it again."""
+    with transaction.atomic():
+        reminder = (Reminder.objects.select_for_update(of=("self",)).select_related("pilot__council")
+                    .get(pk=reminder_id))
+        if reminder.sent_at or reminder.skipped:
+            return reminder
+        pilot = reminder.pilot
+        recipients = []
+        if pilot.status not in CHASED_STATUSES or hasattr(pilot, "reported_elsewhere"):
+            reminder.skipped = "Results no longer outstanding"
+        elif pilot.results_due_date != reminder.due_date:
+            reminder.skipped = "The due date changed"
         else:
-            send(reminder, recipients)
-            reminder.recipients, reminder.sent_at = recipients, timezone.now()
-    reminder.save(update_fields=["recipients", "sent_at", "skipped"])
+            recipients = owner_emails(pilot)
+            if not recipients:
+                reminder.skipped = "Nobody at the council to send to"
+        if reminder.skipped:
+            reminder.save(update_fields=["skipped"])
+            return reminder
+    send(reminder, recipients)
+    reminder.recipients, reminder.sent_at = recipients, timezone.now()
+    reminder.save(update_fields=["recipients", "sent_at"])
     return reminder

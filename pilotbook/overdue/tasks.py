@@ -4,11 +4,13 @@ settings.PILOTBOOK_PERIODIC_TASKS and queues one `send_reminder` job per reminde
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
+
+from pilotbook.jobs.outbox import send_once
 
 from . import services
 from .models import Correction, Flag
@@ -40,9 +42,9 @@ def _send_reminder_email(reminder, recipients: list[str]) -> None:
         "pilot_link": _link(pilot.get_absolute_url()),
         "entry_link": _link(reverse("overdue-entry", args=[pilot.pk])),
     }
-    send_mail(subject=SUBJECTS[reminder.kind].format(title=pilot.title),
-              message=render_to_string("overdue/email/reminder.txt", context),
-              from_email=None, recipient_list=recipients)
+    send_once(f"overdue.reminder={reminder.pk}",
+              EmailMessage(subject=SUBJECTS[reminder.kind].format(title=pilot.title),
+                           body=render_to_string("overdue/email/reminder.txt", context), to=recipients))
 
 
 @task()
@@ -70,7 +72,8 @@ def send_outcome(correction_id: int | None, flag_id: int | None) -> list[str]:
         subject = "The overdue record for \u201c{title}\u201d has been corrected"
     else:
         subject = "Your flag on \u201c{title}\u201d has been reviewed"
-    send_mail(subject=subject.format(title=pilot.title),
-              message=render_to_string("overdue/email/outcome.txt", context),
-              from_email=None, recipient_list=recipients)
+    # Keyed by what was decided, so a run repeated after its worker died does not tell them twice.
+    key = f"overdue.outcome:correction={correction.pk}" if correction else f"overdue.outcome:flag={flag.pk}"
+    send_once(key, EmailMessage(subject=subject.format(title=pilot.title),
+                                body=render_to_string("overdue/email/outcome.txt", context), to=recipients))
     return recipients

@@ -105,6 +105,21 @@ def test_a_digest_holds_only_followed_things_since_the_last_digest(home_council,
         assert not mail.send_digest(follower)
 
 
+def test_a_digest_sent_by_a_worker_that_died_before_recording_it_is_not_sent_again(
+        published_pilot, officer, follower):
+    services.follow_add(user=follower, subject="pilot", value=str(published_pilot.pk))
+    services.comment_post(target=published_pilot, author=officer, body="News")
+    with LOCMEM:
+        assert mail.send_digest(follower)
+        # The worker died after the email left and before the digest was recorded; the job runs again.
+        EmailPreference.objects.filter(user=follower).update(last_digest_at=None)
+        Notification.objects.filter(recipient=follower).update(emailed_at=None)
+        assert not mail.send_digest(follower)
+        assert len(outbox.outbox) == 1
+    assert EmailPreference.objects.get(user=follower).last_digest_at is not None  # recorded this time
+    assert not Notification.objects.filter(recipient=follower, emailed_at__isnull=True).exists()
+
+
 def test_a_follower_from_another_council_never_gets_a_draft_or_a_withheld_council(
         home_council, officer, follower):
     services.follow_add(user=follower, subject="service_area", value="housing")

@@ -12,7 +12,7 @@ from django_tasks_db.models import DBTaskResult
 from pilotbook.jobs.models import PeriodicRun
 from pilotbook.overdue import services
 from pilotbook.overdue.models import Correction, Reminder
-from pilotbook.overdue.tasks import send_reminder
+from pilotbook.overdue.tasks import send_outcome, send_reminder
 from pilotbook.pilots import services as pilot_services
 from pilotbook.pilots.choices import Status
 
@@ -72,6 +72,28 @@ def test_a_reminder_is_emailed_once_to_the_owner(home_council, officer, council_
     assert "list of overdue results, which every council on Pilotbook can see" in email.body  # not the public
     reminder.refresh_from_db()
     assert reminder.sent_at is not None and reminder.recipients == ["officer@home.example"]
+
+
+@pytest.mark.django_db
+def test_a_reminder_sent_by_a_worker_that_died_before_recording_it_is_not_sent_again(home_council, officer):
+    pilot_due(home_council, officer, DUE)
+    (reminder,) = services.reminders_queue(DUE + 14 * DAY)
+    send_reminder.call(reminder.pk)
+    Reminder.objects.filter(pk=reminder.pk).update(sent_at=None, recipients=[])  # died before recording it
+    assert send_reminder.call(reminder.pk) == "sent"
+    assert len(mail.outbox) == 1
+    reminder.refresh_from_db()
+    assert reminder.sent_at is not None
+
+
+@pytest.mark.django_db
+def test_the_outcome_of_a_flag_is_told_once_however_often_its_job_runs(home_council, officer, moderator):
+    pilot = pilot_due(home_council, officer, timezone.localdate() - 20 * DAY)
+    flag = services.flag_raise(pilot=pilot, user=officer, kind="reported_elsewhere", reason="On our site.")
+    services.flag_reject(flag=flag, moderator=moderator, reason="Not found there.")
+    assert send_outcome.call(None, flag.pk) == ["officer@home.example"]
+    send_outcome.call(None, flag.pk)
+    assert len(mail.outbox) == 1
 
 
 @pytest.mark.django_db
