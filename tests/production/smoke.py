@@ -115,7 +115,10 @@ def run_checks(smoke: Smoke) -> None:
     home = smoke.page("/")
     smoke.page("/evidence/")
     smoke.page("/sign-in/")
-    smoke.page("/admin/login/")
+    admin = smoke.get("/admin/login/")
+    where = admin.headers.get("location", "")
+    smoke.check(admin.status == 302 and where.startswith("/sign-in/?next="),
+                f"GET /admin/login/ sends people to the service's sign-in ({admin.status} {where})")
     smoke.page(f"/no-such-page-{os.getpid()}/", status=404)
     pilots = re.findall(r'href="/pilots/(\d+)/"', home.text)
     if smoke.check(bool(pilots), "the home page links to a published pilot"):
