@@ -1,21 +1,8 @@
 from django.contrib import admin
 
-from pilotbook.web.admin_site import ModeratorModelAdmin
+from pilotbook.web.admin_site import ReadOnlyModelAdmin
 
 from .models import SentEmail, WorkerHeartbeat
-
-
-class ReadOnlyAdmin(ModeratorModelAdmin):
-    """Moderators may look; the records are written only by the workers, so they stay true."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class Confirmed(admin.SimpleListFilter):
@@ -32,12 +19,12 @@ class Confirmed(admin.SimpleListFilter):
 
 
 @admin.register(SentEmail)
-class SentEmailAdmin(ReadOnlyAdmin):
+class SentEmailAdmin(ReadOnlyModelAdmin):
     list_display = ("subject", "key", "claimed_at", "sent_at")
     list_filter = (Confirmed,)
     search_fields = ("key", "subject", "recipients")
 
 
 @admin.register(WorkerHeartbeat)
-class WorkerHeartbeatAdmin(ReadOnlyAdmin):
+class WorkerHeartbeatAdmin(ReadOnlyModelAdmin):
     list_display = ("worker_id", "host", "pid", "started_at", "last_seen")

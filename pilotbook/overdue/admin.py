@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from pilotbook.web.admin_site import ReadOnlyModelAdmin
+
 from .models import Correction, Flag, Reminder, ReportedElsewhere
 
 
@@ -12,34 +14,21 @@ class FlagAdmin(admin.ModelAdmin):
     readonly_fields = ("raised_by", "raised_at", "resolved_by", "resolved_at")
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Logs are written only by pilotbook.overdue.services, so they stay true."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Correction)
-class CorrectionAdmin(ReadOnlyAdmin):
+class CorrectionAdmin(ReadOnlyModelAdmin):
     list_display = ("pilot", "action", "made_by", "made_at")
     list_filter = ("action",)
     search_fields = ("pilot__title", "reason")
 
 
 @admin.register(Reminder)
-class ReminderAdmin(ReadOnlyAdmin):
+class ReminderAdmin(ReadOnlyModelAdmin):
     list_display = ("pilot", "kind", "due_date", "queued_at", "sent_at", "skipped")
     list_filter = ("kind",)
     search_fields = ("pilot__title",)
 
 
 @admin.register(ReportedElsewhere)
-class ReportedElsewhereAdmin(ReadOnlyAdmin):
+class ReportedElsewhereAdmin(ReadOnlyModelAdmin):
     list_display = ("pilot", "url", "reported_on", "marked_by", "marked_at")
     search_fields = ("pilot__title", "url")

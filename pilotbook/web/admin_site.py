@@ -71,6 +71,20 @@ class ModeratorModelAdmin(admin.ModelAdmin):
         return is_moderator(request) or super().has_module_permission(request)
 
 
+
+class ReadOnlyModelAdmin(ModeratorModelAdmin):
+    """Records written only by the code (logs, sent emails, worker heartbeats): moderators may look, nobody may
+    add, change or delete them here, so they stay true."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
 def _is_superuser(request) -> bool:
     return request.user.is_active and request.user.is_superuser
 
