@@ -126,6 +126,7 @@ class Parsed:
     records: list[PartnerRecord] = field(default_factory=list)
     errors: list[RecordError] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the person importing should know, such as "page 1 of 3"
 
     def error(self, label: str, message: str) -> None:
         self.errors.append(RecordError(label, message))
