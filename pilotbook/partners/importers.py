@@ -1,6 +1,6 @@
 """Reading partner files: Open Referral UK v3 JSON (organizations, services, services at locations, or an API
 page of them), Pilotbook's CSV template, and OpenStreetMap data (GeoJSON from overpass turbo or osmtogeojson, or
-Overpass API JSON). Nothing here writes to the database.
+Overpass API JSON with `out center`, `out bb` or `out geom`). Nothing here writes to the database.
 
 `parse(data, filename)` recognises the format from the content and returns a Parsed: records, per-record
 errors and skipped features. The file is read by pilotbook.reading (UTF-8, no NUL, JSON nested at most 64 deep,
@@ -386,6 +386,7 @@ def _csv_record(row: dict, label: str) -> PartnerRecord:
         touchpoints=_csv_touchpoints(row.get("resident_groups", ""), row.get("contact_frequency", "")),
         visits_homes=_yes_no(row.get("visits_homes", ""), "visits_homes"),
         can_refer=_yes_no(row.get("can_refer", ""), "can_refer"), referral_route=row.get("referral_route", ""),
+        attribution=OSM_NOTICE if row.get("osm_id", "").strip() else "",  # a place from OpenStreetMap stays ODbL
     )
 
 
@@ -420,12 +421,35 @@ def _yes_no(value: str, column: str) -> bool:
 
 # OpenStreetMap ---------------------------------------------------------------------------------------------
 
+# OpenStreetMap data is under the Open Database Licence: whoever shows it must say so. Overpass API output
+# carries this notice in osm3s.copyright and overpass turbo's GeoJSON in copyright; a file without one (from
+# osmtogeojson) gets the same words, since every record in it came from OpenStreetMap.
+OSM_NOTICE = ("The data included in this document is from www.openstreetmap.org. The data is made available "
+              "under ODbL.")
+MAX_NOTICE = 500
+
+
+def _osm_notice(container: dict, key: str, where: str = "") -> str:
+    try:
+        notice = _text(container, key, where)
+    except ValueError as exc:
+        raise UnreadableFile(_("The file cannot be read: %(problem)s.") % {"problem": exc}) from None
+    if len(notice) > MAX_NOTICE:
+        raise UnreadableFile(_("The file cannot be read: its copyright notice is longer than %(n)s characters.")
+                             % {"n": MAX_NOTICE})
+    return notice or OSM_NOTICE
+
+
 def parse_overpass(document: dict) -> Parsed:
+    """Overpass API JSON: nodes with their position; ways and relations with `out center` (a centre), `out bb`
+    (bounds) or `out geom` (their geometry), each reduced to the centre of its bounds as `out center` gives."""
     parsed = Parsed(format="osm")
     elements = document["elements"]
     if not isinstance(elements, list):
         raise UnreadableFile(_("The file cannot be read: elements must be a list of OpenStreetMap elements, not "
                                "%(kind)s.") % {"kind": _kind(elements)})
+    osm3s = document.get("osm3s")
+    notice = _osm_notice(osm3s, "copyright", "osm3s") if isinstance(osm3s, dict) else OSM_NOTICE
     for number, element in enumerate(elements):
         where = f"elements[{number}]"
         if not isinstance(element, dict):
@@ -444,15 +468,59 @@ def parse_overpass(document: dict) -> Parsed:
             tags = _object(element, "tags")
             if not tags:
                 continue  # untagged nodes are the corners of ways, not places
-            centre = element if "lat" in element else _object(element, "center")
-            if "lat" not in centre or "lon" not in centre:
-                parsed.error(osm_id, _("it has no position: ask Overpass for `out center;` so ways have a centre"))
+            position = _osm_position(element)
+            if position is None:
+                parsed.error(osm_id, _("it has no position: ask Overpass for `out center;` (or `out geom;`) so "
+                                       "ways and relations have one"))
                 continue
-            _osm_add(parsed, osm_id, _osm_tags(tags, "tags"), _number(centre["lat"], "lat"),
-                     _number(centre["lon"], "lon"))
+            _osm_add(parsed, osm_id, _osm_tags(tags, "tags"), *position, notice=notice)
         except ValueError as exc:
             parsed.error(label, str(exc))
     return parsed
+
+
+def _osm_position(element: dict) -> tuple[float, float] | None:
+    """A node's position, or the centre of a way's or relation's bounds: given by Overpass (`out center`),
+    from its bounds (`out bb`), or from the bounds of its geometry (`out geom`)."""
+    if "lat" in element or "lon" in element:
+        return _number(element.get("lat"), "lat"), _number(element.get("lon"), "lon")
+    if element.get("center") is not None:
+        centre = _object(element, "center")
+        return _number(centre.get("lat"), "center.lat"), _number(centre.get("lon"), "center.lon")
+    if element.get("bounds") is not None:
+        bounds = _object(element, "bounds")
+        south, west, north, east = (_number(bounds.get(key), f"bounds.{key}")
+                                    for key in ("minlat", "minlon", "maxlat", "maxlon"))
+        return (south + north) / 2, (west + east) / 2
+    points = _geometry_points(element, "")
+    if not points:
+        return None
+    latitudes, longitudes = [lat for lat, _lon in points], [lon for _lat, lon in points]
+    return (min(latitudes) + max(latitudes)) / 2, (min(longitudes) + max(longitudes)) / 2
+
+
+def _geometry_points(element: dict, where: str) -> list[tuple[float, float]]:
+    """Every point of an `out geom` way (geometry) or relation (its members' geometry, or a member node's
+    position). A point Overpass leaves null (outside the query's bounding box) is not a point."""
+    field = f"{where}.geometry" if where else "geometry"
+    geometry = element.get("geometry")
+    if geometry is not None and not isinstance(geometry, list):
+        raise _wrong(where, "geometry", _("a list"), geometry)
+    points = []
+    for number, point in enumerate(geometry or []):
+        if point is None:
+            continue
+        if not isinstance(point, dict):
+            raise _wrong("", f"{field}[{number}]", _("an object"), point)
+        points.append((_number(point.get("lat"), f"{field}[{number}].lat"),
+                       _number(point.get("lon"), f"{field}[{number}].lon")))
+    for member_where, member in _objects(element, "members", where):
+        if "lat" in member or "lon" in member:
+            points.append((_number(member.get("lat"), f"{member_where}.lat"),
+                           _number(member.get("lon"), f"{member_where}.lon")))
+        else:
+            points += _geometry_points(member, member_where)
+    return points
 
 
 def parse_geojson(document: dict) -> Parsed:
@@ -461,6 +529,7 @@ def parse_geojson(document: dict) -> Parsed:
     if features is not None and not isinstance(features, list):
         raise UnreadableFile(_("The file cannot be read: features must be a list of GeoJSON features, not "
                                "%(kind)s.") % {"kind": _kind(features)})
+    notice = _osm_notice(document, "copyright")
     for number, feature in enumerate(features or []):
         where = f"features[{number}]"
         if not isinstance(feature, dict):
@@ -487,7 +556,7 @@ def parse_geojson(document: dict) -> Parsed:
         except (ValueError, TypeError, IndexError, KeyError, ZeroDivisionError):
             parsed.error(osm_id, _("its geometry has no usable coordinates"))
             continue
-        _osm_add(parsed, osm_id, tags, lat, lon)
+        _osm_add(parsed, osm_id, tags, lat, lon, notice=notice)
     return parsed
 
 
@@ -514,7 +583,7 @@ def _osm_tags(tags: dict, where: str) -> dict[str, str]:
     return {str(key): _text(tags, key, where) for key in tags}
 
 
-def _osm_add(parsed: Parsed, osm_id: str, tags: dict[str, str], lat: float, lon: float) -> None:
+def _osm_add(parsed: Parsed, osm_id: str, tags: dict[str, str], lat: float, lon: float, *, notice: str) -> None:
     sector = osm_sector(tags)
     if not sector:
         what = ", ".join(f"{k}={v}" for k, v in list(tags.items())[:3])
@@ -532,7 +601,7 @@ def _osm_add(parsed: Parsed, osm_id: str, tags: dict[str, str], lat: float, lon:
                                 tags.get("website") or tags.get("contact:website", "")),
         email=_valid_or_blank(EmailValidator(), tags.get("email") or tags.get("contact:email", "")),
         locations=[location],
-        description=tags.get("description", ""),
+        description=tags.get("description", ""), attribution=notice,
     ))
 
 
@@ -546,11 +615,18 @@ def _valid_or_blank(check, value: str) -> str:
 
 
 def _osm_name(tags: dict, osm_id: str) -> str:
-    name = tags.get("name") or tags.get("brand") or tags.get("operator")
+    if tags.get("name"):
+        return tags["name"][:200]
+    if tags.get("highway") == "bus_stop":
+        # A stop mapped from NaPTAN often has its name only in naptan:CommonName; naptan:Indicator ("opp",
+        # "Stop A") tells apart the stops that share one. An operator's or brand's name is not the stop's.
+        common, indicator = tags.get("naptan:CommonName"), tags.get("naptan:Indicator")
+        if common:
+            return (f"{common} ({indicator})" if indicator else common)[:200]
+        return _("Bus stop %(ref)s") % {"ref": tags.get("naptan:AtcoCode") or tags.get("ref") or osm_id}
+    name = tags.get("brand") or tags.get("operator")
     if name:
         return name[:200]
-    if tags.get("highway") == "bus_stop":
-        return _("Bus stop %(ref)s") % {"ref": tags.get("naptan:AtcoCode") or tags.get("ref") or osm_id}
     kind = next((f"{k}={v}" for k, v in tags.items() if k in ("amenity", "shop", "office", "healthcare")), "")
     return f"{kind or _('Unnamed place')} ({osm_id})"
 

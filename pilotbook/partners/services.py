@@ -111,7 +111,7 @@ def _write(council: Council, record: PartnerRecord, sector: Sector, source: str)
         partner = Partner(council=council, source=source)
     partner.name, partner.sector = record.name.strip(), sector
     for name in ("identifier", "osm_id", "oruk_id", "alternate_name", "description", "email", "website",
-                 "visits_homes", "can_refer", "referral_route"):
+                 "visits_homes", "can_refer", "referral_route", "attribution"):
         value = getattr(record, name)
         if value not in (None, "") or created:
             setattr(partner, name, value if value is not None else Partner._meta.get_field(name).get_default())
