@@ -91,6 +91,10 @@ class Partner(models.Model):
         help_text=_("The route, such as 'calls the council's adult social care front door'. "
                     "Never write about individual residents."))
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.MANUAL, editable=False)
+    attribution = models.CharField(
+        _("licence notice"), max_length=500, blank=True, editable=False,
+        help_text=_("The notice the data's licence requires wherever it is shown, such as OpenStreetMap's ODbL "
+                    "notice for places imported from OpenStreetMap."))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

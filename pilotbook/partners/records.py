@@ -50,6 +50,7 @@ class PartnerRecord:
     visits_homes: bool | None = None
     can_refer: bool | None = None
     referral_route: str | None = None
+    attribution: str = ""  # the licence notice its source requires shown with it (OpenStreetMap's ODbL notice)
 
     def problems(self) -> list[str]:
         """What is wrong with this record, in words for the person who made the file."""
@@ -62,7 +63,8 @@ class PartnerRecord:
                 validate_org_id(self.identifier)
             except ValidationError as exc:
                 found.append(_("identifier %(id)s: %(why)s") % {"id": _short(self.identifier), "why": exc.messages[0]})
-        found += _too_long(self, "Partner", ("name", "alternate_name", "identifier", "osm_id", "email", "website"))
+        found += _too_long(self, "Partner", ("name", "alternate_name", "identifier", "osm_id", "email", "website",
+                                             "attribution"))
         for value, check, what in ((self.email, EmailValidator(), _("email address")),
                                    (self.website, URLValidator(schemes=["http", "https"]), _("website"))):
             if value:
@@ -126,6 +128,7 @@ class Parsed:
     records: list[PartnerRecord] = field(default_factory=list)
     errors: list[RecordError] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the person importing should know, such as "page 1 of 3"
 
     def error(self, label: str, message: str) -> None:
         self.errors.append(RecordError(label, message))

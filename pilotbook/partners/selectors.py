@@ -42,6 +42,12 @@ def map_data(council, *, sector: Sector | None = None, group: str = "", q: str =
     }
 
 
+def data_notices(partners) -> list[str]:
+    """The licence notices (OpenStreetMap's ODbL notice) of these partners' data, each once, to show with them."""
+    return list(partners.exclude(attribution="").order_by("attribution").values_list("attribution", flat=True)
+                .distinct())
+
+
 # Coverage ---------------------------------------------------------------------------------------------------
 
 @dataclass

@@ -34,6 +34,7 @@ class ImportReport:
     updated: int = 0
     errors: list[RecordError] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -52,7 +53,8 @@ def sectors_load() -> None:
 def partners_import(*, council: Council, parsed: Parsed, default_sector: Sector | None = None) -> ImportReport:
     """Write parsed records for a council: match on identifier, OpenStreetMap id or Open Referral id (or the
     name when a record has none of them), update what matches, create the rest. Any error: nothing changes."""
-    report = ImportReport(format=parsed.format, errors=list(parsed.errors), skipped=list(parsed.skipped))
+    report = ImportReport(format=parsed.format, errors=list(parsed.errors), skipped=list(parsed.skipped),
+                          notes=list(parsed.notes))
     sectors = _sector_lookup(council)
     resolved = []
     seen: dict[tuple, str] = {}
@@ -109,7 +111,7 @@ def _write(council: Council, record: PartnerRecord, sector: Sector, source: str)
         partner = Partner(council=council, source=source)
     partner.name, partner.sector = record.name.strip(), sector
     for name in ("identifier", "osm_id", "oruk_id", "alternate_name", "description", "email", "website",
-                 "visits_homes", "can_refer", "referral_route"):
+                 "visits_homes", "can_refer", "referral_route", "attribution"):
         value = getattr(record, name)
         if value not in (None, "") or created:
             setattr(partner, name, value if value is not None else Partner._meta.get_field(name).get_default())

@@ -21,7 +21,9 @@ KEYS = ["name", "alternate_name", "description", "email", "website", "url", "id"
         "taxonomy", "code", "value", "locations", "location_type", "latitude", "longitude", "addresses",
         "address_1", "city", "postal_code", "organization_identifiers", "identifier_scheme", "identifier",
         "contents", "type", "features", "properties", "tags", "geometry", "coordinates", "elements", "lat", "lon",
-        "center", "@id", "amenity", "shop", "addr:postcode", "ref:GB:nhs"]
+        "center", "@id", "amenity", "shop", "addr:postcode", "ref:GB:nhs", "term", "services", "service_at_locations",
+        "location", "service", "organization", "status", "address_type", "bounds", "geometry", "members", "minlat",
+        "maxlon", "osm3s", "copyright", "naptan:CommonName", "total_pages", "last_page"]
 WORDS = ["pilotbook:sector", "pilotbook:resident-group", "pilotbook:touchpoint", "pharmacies", "older_people",
          "weekly", "visits_homes", "can_refer", "yes", "FeatureCollection", "Feature", "Point", "Polygon",
          "LineString", "node", "way", "relation", "node/1", "virtual", "GB-CHC", "pharmacy", "50.97", "0.098",
@@ -52,7 +54,10 @@ texts = st.text(min_size=1, max_size=12) | st.sampled_from(WORDS)
 sector_term = st.fixed_dictionaries({"taxonomy": st.just("pilotbook:sector"),
                                      "code": st.sampled_from(["pharmacies", "libraries", "no-such-sector"])})
 attribute = shape({"taxonomy_term": sector_term | shape({"taxonomy": st.sampled_from(WORDS[:3]),
-                                                          "code": st.sampled_from(WORDS[3:8])})},
+                                                          "code": st.sampled_from(WORDS[3:8])})
+                   | shape({"taxonomy": st.sampled_from(WORDS[:3]),
+                            "term": st.sampled_from(["older_people:weekly", "visits_homes:yes", "can_refer:maybe",
+                                                     "referral_route", "pharmacies"])})},
                   value=st.sampled_from(["yes", "no", "weekly", "Calls the helpline"]))
 location = shape({"latitude": latitude, "longitude": longitude}, name=texts,
                  location_type=st.sampled_from(["physical", "virtual"]),
@@ -62,6 +67,14 @@ organization = shape({"name": texts, "attributes": st.lists(attribute, min_size=
                      id=st.uuids().map(str), email=st.emails(), website=texts, description=texts,
                      organization_identifiers=st.lists(shape({"identifier_scheme": st.sampled_from(["GB-CHC", "XY"]),
                                                               "identifier": st.integers(1, 10**8)}), max_size=2))
+# Open Referral UK v3 as published: places through services; services and services at locations on their own.
+at_location = shape({"location": location}, id=st.uuids().map(str))
+service = shape({"name": texts, "status": st.just("active")}, id=st.uuids().map(str), organization=organization,
+                service_at_locations=st.lists(at_location, max_size=2))
+organization_v3 = shape({"name": texts, "services": st.lists(service, min_size=1, max_size=2)},
+                        id=st.uuids().map(str), attributes=st.lists(attribute, max_size=2))
+service_at_location = shape({"location": location, "service": service}, id=st.uuids().map(str))
+oruk_v3 = organization_v3 | service | service_at_location
 tag_values = st.sampled_from(["pharmacy", "library", "bus_stop", "Boots", "TN22 1AA", "https://boots.example"])
 tags = st.fixed_dictionaries({"amenity": maybe(tag_values)}, optional={
     key: maybe(tag_values) for key in ("shop", "name", "highway", "website", "addr:postcode", "ref:GB:nhs")})
@@ -71,15 +84,24 @@ geometry = shape({"type": st.sampled_from(["Point", "LineString", "Polygon", "Mu
                                                                                 max_size=2)})
 feature = shape({"id": st.sampled_from(["node/1", "way/2", "relation/3", "4"]),
                  "properties": tags | shape({"tags": tags}), "geometry": geometry}, type=st.just("Feature"))
+osm_point = shape({"lat": latitude, "lon": longitude})
 element = shape({"type": st.sampled_from(["node", "way", "relation", "area"]), "id": st.integers(1, 10**9),
-                 "tags": tags}, lat=latitude, lon=longitude, center=shape({"lat": latitude, "lon": longitude}))
+                 "tags": tags}, lat=latitude, lon=longitude, center=osm_point,
+                bounds=shape({"minlat": latitude, "minlon": longitude, "maxlat": latitude, "maxlon": longitude}),
+                geometry=st.lists(osm_point | st.none(), max_size=3),
+                members=st.lists(shape({"type": st.just("way")}, geometry=st.lists(osm_point, max_size=2),
+                                       lat=latitude, lon=longitude), max_size=2))
 documents = st.one_of(
     json_values,
     st.lists(organization, max_size=3),
     st.builds(lambda orgs: {"contents": orgs}, maybe(st.lists(organization, max_size=3))),
+    st.lists(oruk_v3, max_size=3),
+    st.builds(lambda items, last: {"total_pages": 2, "last_page": last, "contents": items},
+              maybe(st.lists(oruk_v3, max_size=3)), st.booleans()),
     st.builds(lambda features: {"type": "FeatureCollection", "features": features}, maybe(st.lists(feature,
                                                                                                    max_size=3))),
-    st.builds(lambda elements: {"elements": elements}, maybe(st.lists(element, max_size=3))),
+    st.builds(lambda elements, osm3s: {"osm3s": osm3s, "elements": elements}, maybe(st.lists(element, max_size=3)),
+              maybe(shape({"copyright": st.just("The data is made available under ODbL.")}))),
 )
 json_files = documents.map(lambda d: json.dumps(d, allow_nan=True).encode("utf-8", "surrogatepass"))
 

@@ -1,6 +1,8 @@
 """Imports and exports: Open Referral UK v3, the CSV template and OpenStreetMap, with round trips.
 
-Samples in tests/partners/data are written from the published Open Referral UK v3 schema and OSM tags.
+open_referral.json is in the form Pilotbook exported before ADR 0012 (HSDS 3.0: organization.locations,
+taxonomy_term.code, attribute.value), which it still reads; the OSM samples use real OSM tags. Open Referral UK
+as the ORUK project publishes it is tested in test_open_referral_uk.py, with the project's own files.
 """
 
 import csv

@@ -40,7 +40,7 @@ def partner_map(request, code: str):
         "query": query.urlencode(), "can_change": can_change_council(request.user, council.code),
         "legend": [{"sector": s, "symbol": presenters.sector_symbol(s)} for s in sectors],
         "data_url": reverse("partner-map-data", args=[council.code]) + (f"?{query.urlencode()}" if query else ""),
-        "tile_url": settings.PILOTBOOK_MAP_TILE_URL,
+        "tile_url": settings.PILOTBOOK_MAP_TILE_URL, "data_notices": selectors.data_notices(partners),
     })
 
 
