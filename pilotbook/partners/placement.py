@@ -21,6 +21,7 @@ from .models import Location, Partner
 from .records import RecordError
 
 MARGIN_M = 500.0
+OUTSIDE_LISTED = 100  # the map page lists this many locations outside the area, and counts the rest
 
 
 def outside_area(council, points: Sequence[tuple[float, float]]) -> list[bool] | None:
@@ -90,7 +91,8 @@ class LocationProblems:
     """What the map page says about the council's partners' locations (all of them, whatever the filters)."""
 
     checked: bool  # False: Pilotbook has no outline for the council, so nothing could be checked
-    outside: list[OutsideLocation] = field(default_factory=list)
+    outside: list[OutsideLocation] = field(default_factory=list)  # the first OUTSIDE_LISTED, by partner name
+    outside_count: int = 0
     without_location: int = 0
 
 
@@ -103,7 +105,9 @@ def location_problems(council) -> LocationProblems:
                                  .exclude(Exists(Location.objects.filter(partner=OuterRef("pk")))).count())
     for (partner_id, partner_name, name, postcode, city, lat, lon), out in zip(rows, outside or [], strict=False):
         if out:
-            problems.outside.append(OutsideLocation(partner_id, partner_name, name or postcode or city, lat, lon))
+            problems.outside_count += 1
+            if len(problems.outside) < OUTSIDE_LISTED:
+                problems.outside.append(OutsideLocation(partner_id, partner_name, name or postcode or city, lat, lon))
     return problems
 
 

@@ -243,3 +243,14 @@ def test_the_demo_partners_are_all_inside_their_councils(db):
     for council in (wealden, leeds):
         problems = placement.location_problems(council)
         assert problems.checked and problems.outside == [] and problems.without_location == 0
+
+
+def test_a_long_list_of_locations_outside_is_counted_and_the_first_hundred_listed(wealden_client, wealden, monkeypatch):
+    monkeypatch.setattr(placement, "OUTSIDE_LISTED", 2)
+    for number in range(3):
+        make_partner(wealden, name=f"Misplaced {number}", lat=EDINBURGH[0], lon=EDINBURGH[1])
+    page = wealden_client.get(reverse("partner-map", args=["WEA"])).content.decode()
+    assert "These 3 locations are more than 500 metres outside Wealden" in page
+    assert "The first 2 are listed here, by name; as you fix them, the rest appear." in page
+    section = page[page.index('id="outside-area"'):page.index('id="partner-table"')]
+    assert "Misplaced 1" in section and "Misplaced 2" not in section
