@@ -308,6 +308,7 @@ EXEMPT = {
     "council-team": "a council's members and invitations, for its members",
     "hackday-ics": "a hack day's date", "hackday-council-ics": "hack day dates, signed per person",
     "partner-template-csv": "an empty template", "discussion-preferences": "email settings",
+    "council-outline": "a council's ONS boundary, from a vendored file; no pilot",
     "discussion-unsubscribe": "email settings", "discussion-comment-history": "one comment's own versions",
     "material-download": "the material's own file, behind the material's access",
     # Writes and the forms for them.

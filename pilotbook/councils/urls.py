@@ -8,6 +8,7 @@ from . import forms, views
 urlpatterns = [
     path("councils/", views.council_list, name="council-list"),
     path("councils/<str:code>/", views.council_detail, name="council-detail"),
+    path("councils/<str:code>/outline.geojson", views.council_outline, name="council-outline"),
     path("councils/<str:code>/team/", views.council_team, name="council-team"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),
     path("sign-in/", auth_views.LoginView.as_view(template_name="councils/sign_in.html",

@@ -1,4 +1,5 @@
-"""Council pages, the council team (members and invitations) and accepting an invitation."""
+"""Council pages, council outlines for maps, the council team (members and invitations) and accepting an
+invitation."""
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -6,13 +7,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+from django.views.decorators.http import condition, require_safe
 
 from pilotbook.pilots.models import Pilot
 from pilotbook.pilots.presenters import status_tag_class
 
-from . import services
+from . import boundaries, services
 from .forms import AcceptInvitationForm, CouncilFilterForm, InvitationForm
 from .models import Council, Invitation
 
@@ -40,6 +44,30 @@ def council_list(request):
     query.pop("page", None)
     return render(request, "councils/list.html",
                   {"form": form, "error_forms": [form], "page": page, "query": query.urlencode()})
+
+
+OUTLINE_MAX_AGE = 24 * 60 * 60  # a day; then the browser asks again with the ETag and gets a 304 if unchanged
+NO_OUTLINE_MAX_AGE = 5 * 60
+
+
+def _outline_etag(request, code: str) -> str | None:
+    return f"{boundaries.load().version}-{code.upper()}" if boundaries.has_outline(code) else None
+
+
+@require_safe
+@condition(etag_func=_outline_etag)
+def council_outline(request, code: str):
+    """The council's outline as a GeoJSON Feature (public ONS boundaries, with their attribution), for maps.
+    Read from the vendored file, never the database; the same for everyone, so shared caches may keep it."""
+    found = boundaries.boundary(code)
+    if found is None:
+        response = JsonResponse({"error": _("Pilotbook has no outline for a council with the code %(code)s.")
+                                 % {"code": code.upper()[:10]}}, status=404)
+        patch_cache_control(response, public=True, max_age=NO_OUTLINE_MAX_AGE)
+        return response
+    response = HttpResponse(found.feature_json, content_type="application/geo+json")
+    patch_cache_control(response, public=True, max_age=OUTLINE_MAX_AGE)
+    return response
 
 
 def council_detail(request, code: str):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from pilotbook.councils.models import Council
 
+from . import placement
 from .choices import STAGE_ORDER, Source, Stage
 from .models import Arrangement, Location, Partner, Partnership, PartnershipReview, Sector, Shape, Touchpoint
 from .records import LocationRecord, Parsed, PartnerRecord, RecordError
@@ -35,6 +36,8 @@ class ImportReport:
     errors: list[RecordError] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    warnings: list[RecordError] = field(default_factory=list)  # written anyway: outside the area, or no location
+    area_checked: bool = True  # False: Pilotbook has no outline for the council, so locations were not checked
 
     @property
     def ok(self) -> bool:
@@ -77,15 +80,20 @@ def partners_import(*, council: Council, parsed: Parsed, default_sector: Sector 
         resolved.append((record, sector))
     if report.errors:
         return report
+    written = []
     try:
         with transaction.atomic():
             for record, sector in resolved:
-                created = _write(council, record, sector, SOURCES[parsed.format])
+                partner, created = _write(council, record, sector, SOURCES[parsed.format])
+                written.append((record.label, partner))
                 report.created += created
                 report.updated += not created
     except ValidationError as error:  # a rule the checks above missed: named, and nothing was written
         report.created = report.updated = 0
         report.errors.append(RecordError(record.label, "; ".join(error.messages)))
+        return report
+    report.warnings = placement.import_warnings(council=council, written=written)
+    report.area_checked = placement.area_checked(council)
     return report
 
 
@@ -104,7 +112,7 @@ def _find(council: Council, record: PartnerRecord) -> Partner | None:
     return None
 
 
-def _write(council: Council, record: PartnerRecord, sector: Sector, source: str) -> bool:
+def _write(council: Council, record: PartnerRecord, sector: Sector, source: str) -> tuple[Partner, bool]:
     partner = _find(council, record)
     created = partner is None
     if created:
@@ -121,7 +129,7 @@ def _write(council: Council, record: PartnerRecord, sector: Sector, source: str)
         _replace_locations(partner, record.locations)
     if record.touchpoints is not None:
         touchpoints_set(partner=partner, touchpoints=record.touchpoints)
-    return created
+    return partner, created
 
 
 def _replace_locations(partner: Partner, locations: list[LocationRecord]) -> None:

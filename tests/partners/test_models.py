@@ -50,5 +50,5 @@ def test_demo_partners_load_twice_without_duplicates(db):
     CouncilFactory(code="LDS", name="Leeds")
     call_command("load_demo_partners")
     call_command("load_demo_partners")
-    assert Partner.objects.count() == 7
+    assert Partner.objects.count() == 9
     assert Partnership.objects.count() == 3

@@ -7,8 +7,9 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from pilotbook.councils import boundaries
 from pilotbook.councils.models import Council
-from pilotbook.partners import presenters, selectors
+from pilotbook.partners import placement, presenters, selectors
 from pilotbook.partners.access import readable_council
 from pilotbook.partners.forms import PartnerFilterForm, UnlikelyForm
 from pilotbook.partners.models import Partner, Sector, can_change_council
@@ -41,6 +42,9 @@ def partner_map(request, code: str):
         "legend": [{"sector": s, "symbol": presenters.sector_symbol(s)} for s in sectors],
         "data_url": reverse("partner-map-data", args=[council.code]) + (f"?{query.urlencode()}" if query else ""),
         "tile_url": settings.PILOTBOOK_MAP_TILE_URL, "data_notices": selectors.data_notices(partners),
+        "outline_url": reverse("council-outline", args=[council.code]) if boundaries.has_outline(council.code) else "",
+        "attribution": boundaries.ATTRIBUTION, "problems": placement.location_problems(council),
+        "margin_m": int(placement.MARGIN_M),
     })
 
 

@@ -32,6 +32,13 @@ DEMO = {
         ("", "Rural Bus Routes 31 and 54 (demo)", "bus-transport", "Drivers on the rural routes",
          "older_people:daily; young_people:daily; public_spaces:daily", "no", "no", "", "Uckfield", "TN22 5AA",
          50.9650, 0.1010),
+        # Two partners at one place: the map spreads their markers so each can be reached (ADR 0013).
+        ("", "Uckfield Food Bank (demo)", "voluntary-community", "Weekly food bank at the community hall",
+         "people_in_debt:weekly; families_children:weekly", "no", "yes", "Volunteers pass on the council's "
+         "cost-of-living helpline number", "Uckfield", "TN22 1AE", 50.9688, 0.0944),
+        ("", "Uckfield Debt Advice Drop-in (demo)", "voluntary-community", "Debt advice sessions at the community "
+         "hall", "people_in_debt:weekly", "no", "yes", "Advisers refer to the council's money advice team",
+         "Uckfield", "TN22 1AE", 50.9688, 0.0944),
     ],
     "LDS": [
         ("", "Leeds Kirkgate Post Office (demo)", "post-delivery", "Post office counter", "older_people:weekly",
