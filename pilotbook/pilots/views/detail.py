@@ -9,6 +9,17 @@ from pilotbook.pilots.access import visible_pilot_or_404
 from pilotbook.pilots.choices import Status
 
 
+def similar_elsewhere(pilot, user) -> list:
+    """"Similar pilots elsewhere": the pilots closest to this one's title, problem and change, as "before you start"
+    would suggest them to `user`. Its own council's pilots are left out only when `user` may know which council
+    that is (leaving them out of a name-withheld pilot's list would hint at its council)."""
+    from pilotbook.evidence.suggestions import suggestions_for_idea
+
+    text = "\n".join(filter(None, (pilot.title, pilot.problem, pilot.change)))
+    exclude = pilot.council_id if pilot.council_shown_to(user) else None
+    return suggestions_for_idea(text, viewer=user, exclude_council=exclude, exclude_pilot=pilot.pk)[0]
+
+
 def pilot_detail(request, pk: int):
     pilot = visible_pilot_or_404(request, pk)
     amendments = [
@@ -29,6 +40,7 @@ def pilot_detail(request, pk: int):
         "verdict_tag": presenters.verdict_tag_class(result.verdict) if result else "",
         "Status": Status,
         "plan_fields_missing": plan_module.missing_fields(pilot) if pilot.status == Status.DRAFT else [],
+        "similar": similar_elsewhere(pilot, request.user),
     }
     return render(request, "pilots/detail.html", context)
 
