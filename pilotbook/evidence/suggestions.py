@@ -47,13 +47,17 @@ def effect_text(pilot: Pilot, result) -> str:
     return presenters.effect_sentence(pilot, result) or (result.summary or "").strip()
 
 
-def suggestions_for_idea(text: str, *, viewer, exclude_council=None, exclude_pilot: int | None = None,
-                         dismissed=frozenset(), limit: int = MAX_SUGGESTIONS) -> tuple[list[Suggestion], int]:
+def suggestions_for_idea(text: str, *, viewer, exclude_council=None, exclude=None, dismissed=frozenset(),
+                         limit: int = MAX_SUGGESTIONS) -> tuple[list[Suggestion], int]:
     """The closest published pilots to an idea that `viewer` may see, minus the ones they dismissed; and how many
-    of those closest were left out because they were dismissed."""
+    of those closest were left out because they were dismissed.
+
+    `exclude_council` leaves out a council's pilots (the viewer's own: "others" have tried it); `exclude`, a
+    queryset of pilots, leaves those out too.
+    """
     pilots = Pilot.objects.visible_to(viewer).results_released().select_related("council", "result")
-    if exclude_pilot is not None:
-        pilots = pilots.exclude(pk=exclude_pilot)
+    if exclude is not None:
+        pilots = pilots.exclude(pk__in=exclude.values("pk"))
     dismissed = set(dismissed)
     hits = similar_pilots(text, exclude_council=exclude_council, limit=limit + len(dismissed), queryset=pilots)
     by_id = pilots.in_bulk([hit.pilot_id for hit in hits])

@@ -7,17 +7,21 @@ from pilotbook.pilots import charts, presenters
 from pilotbook.pilots import plan as plan_module
 from pilotbook.pilots.access import visible_pilot_or_404
 from pilotbook.pilots.choices import Status
+from pilotbook.pilots.models import Pilot
 
 
 def similar_elsewhere(pilot, user) -> list:
-    """"Similar pilots elsewhere": the pilots closest to this one's title, problem and change, as "before you start"
-    would suggest them to `user`. Its own council's pilots are left out only when `user` may know which council
-    that is (leaving them out of a name-withheld pilot's list would hint at its council)."""
+    """"Similar pilots elsewhere": the published pilots closest to this one's title, problem and change, as "before
+    you start" would suggest them to `user`, leaving out this pilot and the other pilots `user` may know are its
+    council's. A pilot whose council is withheld from `user` is never left out for being its council's, and when
+    this pilot's council is withheld from them none is: which pilots are missing must not hint at a council."""
     from pilotbook.evidence.suggestions import suggestions_for_idea
 
     text = "\n".join(filter(None, (pilot.title, pilot.problem, pilot.change)))
-    exclude = pilot.council_id if pilot.council_shown_to(user) else None
-    return suggestions_for_idea(text, viewer=user, exclude_council=exclude, exclude_pilot=pilot.pk)[0]
+    same = Pilot.objects.filter(pk=pilot.pk)
+    if pilot.council_shown_to(user):
+        same = same | Pilot.objects.identifiable_by(user).filter(council=pilot.council_id)
+    return suggestions_for_idea(text, viewer=user, exclude=same)[0]
 
 
 def pilot_detail(request, pk: int):
