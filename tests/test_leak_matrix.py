@@ -106,6 +106,22 @@ class World:
     group: PooledGroup | None = None
 
 
+# One plan for them all, so each is among the "similar pilots elsewhere" on the others' pages.
+PROBLEM = "Council tenants in rent arrears contact the income team late, when the debt has grown."
+CHANGE = "A shorter, clearer first arrears letter with the balance at the top and a named income officer to call."
+
+
+BACKGROUND = [
+    ("Texts before bin day", "Residents forget which bin goes out.", "A text the evening before collection."),
+    ("Crews report concerns", "Frontline staff do not know how to raise a safeguarding concern.",
+     "Training for waste crews with a phone line to the safeguarding hub."),
+    ("Library fines removed", "Families stay away from libraries over small fines.", "Stop charging late fees."),
+    ("Cameras at fly-tipping hotspots", "Rubbish is dumped in back lanes.", "Redeployable cameras and signs."),
+    ("Parking by phone", "Cash collection from car park machines is costly.", "Pay by phone beside the machines."),
+    ("Walking football", "Older men are inactive and lonely.", "Weekly walking football at leisure centres."),
+]
+
+
 def lessons(tag: str) -> dict[str, str]:
     return {name: f"{tag}{name.replace('_', '')}marker" for name in LESSONS}
 
@@ -114,7 +130,7 @@ def shared_pilot(state: str, council, user, *, tag: str, visibility: str, estima
                  publish: bool, embargo_until=None, failure_reason: str = "") -> Shared:
     title = f"{state.capitalize()} pilot {tag}title"
     pilot = make_pilot(council, user, status=Status.RUNNING, visibility=visibility, title=title,
-                       partners="Local community pharmacies")
+                       partners="Local community pharmacies", problem=PROBLEM, change=CHANGE)
     markers = [f"{tag}summarymarker", f"{tag}methodmarker"]
     services.result_record(pilot=pilot, user=user, estimate=Decimal(estimate), ci_low=Decimal(low),
                            ci_high=Decimal(high), sample_size=412, method=markers[1], summary=markers[0])
@@ -160,6 +176,10 @@ def world(home_council, other_council, quiet_council, officer, champion, other_o
     assert not Pilot.objects.results_released().filter(pk=shared[EMBARGOED].pilot.pk).exists()
     control = shared_pilot("control", home_council, officer, tag="ctl", visibility="public", estimate="-1",
                            low="-3", high="1", publish=True, failure_reason="idea_did_not_work").pilot
+    # Published pilots on other subjects, so that words all the shared pilots use say something about them.
+    for title, problem, change in BACKGROUND:
+        make_pilot(home_council, officer, Status.PUBLISHED, visibility="public", title=title, problem=problem,
+                   change=change, service_area="waste", intervention_type="nudge")
     w = World(pilots=shared, control=control)
     owners = {state: quiet_officer if state == WITHHELD else other_officer for state in STATES}
     pharmacies = Sector.objects.get(council=None, slug="pharmacies")
@@ -467,6 +487,10 @@ def test_no_page_shows_a_persona_what_its_sharing_choices_hold_back(persona, wor
     assert not problems, "\n".join(problems)
 
 
+def w_url(pilot) -> str:
+    return pilot.get_absolute_url()
+
+
 def test_every_shared_pilot_is_reachable_from_each_place_the_matrix_renders(world, persona_client, moderator,
                                                                              officer):
     """The matrix is only as good as its links: a moderator, who may see everything, finds each pilot there."""
@@ -477,6 +501,10 @@ def test_every_shared_pilot_is_reachable_from_each_place_the_matrix_renders(worl
         if s.state in (WITHHELD, COUNCILS_ONLY):
             assert s.title.lower() in run(moderator, "search", s.title).lower()
             assert s.title.lower() in run(moderator, "similar", idea(s)).lower()
+    # "Similar pilots elsewhere" on a pilot's page lists the released ones (their plans are alike).
+    control_page = render(client, w_url(world.control)).lower()
+    for s in world.pilots.values():
+        assert (s.title.lower() in control_page) == (s.state in (WITHHELD, COUNCILS_ONLY)), s.state
     places = ["partnership-detail", "hackday-detail", "material-detail", "material-library", "pilot-list",
               "api-pilots", "discussion-notifications"]
     released = ["pooled-group", "partner-unlikely", "evidence-search", "before-you-start", "feed-results",

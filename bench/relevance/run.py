@@ -1,15 +1,19 @@
-"""Relevance bench for evidence search: nDCG@10 and recall@5 for Pilotbook's ranking and a plain BM25 baseline.
+"""Relevance bench: "before you start" and evidence search on the starter base, and search on the fictional pilots.
 
-    .venv/bin/python bench/relevance/run.py            # all, dev and held-out (test) queries
+    .venv/bin/python bench/relevance/run.py                        # both collections, dev and held-out
+    .venv/bin/python bench/relevance/run.py --collection starter   # the 452 real case studies and 98 ideas
+    .venv/bin/python bench/relevance/run.py --collection fictional # the 158 fictional pilots (figures before 0016)
     .venv/bin/python bench/relevance/run.py --json
 
-The collection (pilots.jsonl, queries.jsonl) is described in README.md. Pilotbook's ranking here is
-pilotbook.evidence.ranking.MemoryIndex, the same core that re-ranks database candidates in the app.
+The collections are described in README.md. Pilotbook's ranking here is pilotbook.evidence.ranking.MemoryIndex,
+the same core that re-ranks database candidates in the app; "before you start" is MemoryIndex.similar, the same
+closeness model (ranking.Closeness) as pilotbook.evidence.search.similar_pilots.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import math
 import os
@@ -28,8 +32,13 @@ import django  # noqa: E402
 
 django.setup()
 
+from pilotbook.evidence import ranking  # noqa: E402
 from pilotbook.evidence.documents import search_fields  # noqa: E402
-from pilotbook.evidence.ranking import SIMILAR_THRESHOLD, STOP_WORDS, MemoryIndex  # noqa: E402
+from pilotbook.evidence.ranking import CLOSENESS, SAME, STOP_WORDS, Closeness, MemoryIndex  # noqa: E402
+
+STARTER = ROOT / "pilotbook" / "evidence" / "data" / "starter" / "case-studies.jsonl"
+COUNCILS = ROOT / "pilotbook" / "councils" / "data" / "uk_local_authorities.csv"
+SPLITS = ("dev", "held_out")
 
 
 def load_pilots(path: Path = HERE / "pilots.jsonl") -> list[dict]:
@@ -161,53 +170,254 @@ def bench() -> dict:
     return report
 
 
-def _precision_recall(pairs: list[tuple[float, bool]], threshold: float, positives: int) -> dict:
-    shown = [good for sim, good in pairs if sim >= threshold]
-    return {"threshold": threshold, "shown": len(shown), "precision": sum(shown) / len(shown) if shown else 1.0,
-            "recall": sum(shown) / positives if positives else 0.0}
+# The starter base: real case studies and officers' ideas -------------------------------------------------
+
+def load_records(path: Path = STARTER) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def similar_calibration(threshold: float = SIMILAR_THRESHOLD) -> dict:
-    """How often a "before you start" match shown at `threshold` is right, on dev and held-out data.
+def load_ideas(path: Path = HERE / "ideas.jsonl") -> list[dict]:
+    """98 ideas worded as officers write them, judged against the starter base before any system ranked them."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
-    Two kinds of idea text: each query (right = judged highly relevant), and each pilot's title, problem and
-    change (right = a pilot of the same idea at another council; pilots with odd numbers are dev).
-    Candidates are the top ten the search ranks; similarity is the cosine the app uses.
-    """
-    pilots, queries = load_pilots(), load_queries()
-    judged = qrels(queries, pilots)
-    by_id = {p["id"]: p for p in pilots}
-    index = MemoryIndex({p["id"]: fields_of(p) for p in pilots})
-    out: dict = {"queries": {}, "pilots": {}}
-    for split in ("dev", "test"):
-        pairs, positives = [], 0
-        for q in (q for q in queries if split_of(q["id"]) == split):
-            found = dict(index.similar(q["text"], threshold=0.0))
-            top = [key for key, _ in index.search(q["text"], limit=10)]
-            pairs += [(found.get(key, 0.0), judged[q["id"]].get(key, 0) == 2) for key in top]
-            positives += sum(1 for key in top if judged[q["id"]].get(key, 0) == 2)
-        out["queries"][split] = _precision_recall(pairs, threshold, positives)
-        pairs, positives = [], 0
-        for p in (p for p in pilots if (int(p["id"][1:]) % 2 == 1) == (split == "dev")):
-            text = f"{p['title']}. {p['problem']} {p['change']}"
-            found = dict(index.similar(text, threshold=0.0))
-            top = [key for key, _ in index.search(text) if by_id[key]["council"] != p["council"]][:10]
-            same = [by_id[key]["idea"] == p["idea"] for key in top]
-            pairs += [(found.get(key, 0.0), good) for key, good in zip(top, same, strict=True)]
-            positives += sum(same)
-        out["pilots"][split] = _precision_recall(pairs, threshold, positives)
+
+def council_names(path: Path = COUNCILS) -> dict[str, str]:
+    """Council code -> the name the app gives the council (pilotbook.councils.services loads the same file)."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        return {row["local-authority-code"]: row["nice-name"] or row["official-name"] for row in csv.DictReader(fh)}
+
+
+def record_fields(record: dict, names: dict[str, str]) -> dict[str, str]:
+    """What the app indexes for an imported case study: the title; the summary, stored as the change tried
+    (pilotbook import); the reported effect, kept in the result's summary (indexed as lessons); its councils'
+    names (or the organisation that ran it) and its service area and type of change."""
+    council = ", ".join(names.get(code, code) for code in record.get("council_codes") or ())
+    return search_fields(title=record["title"], change=record.get("summary") or "",
+                         lessons=record.get("effect") or "", council=council or record.get("organisation") or "",
+                         service_area=record.get("service_area") or "",
+                         intervention_type=record.get("intervention_type") or "")
+
+
+def starter_index(records: list[dict] | None = None) -> MemoryIndex:
+    names = council_names()
+    return MemoryIndex({r["external_id"]: record_fields(r, names) for r in records or load_records()})
+
+
+class OldCosine:
+    """The "before you start" model before ADR 0016 (the baseline): cosine similarity of field-weighted, log-scaled
+    tf-idf vectors of the idea and the whole record, shown from 0.35, among search's best 50."""
+
+    threshold = 0.35
+
+    def __init__(self, index: MemoryIndex):
+        self.index = index
+
+    def _vector(self, counts: dict[str, Counter]) -> dict[str, float]:
+        tf: Counter = Counter()
+        for name, c in counts.items():
+            for feature, n in c.items():
+                tf[feature] += self.index.params.weight(name) * n
+        return {f: (1 + math.log(x)) * self.index.stats.idf(f) for f, x in tf.items() if x >= 1}
+
+    def similar(self, text: str, limit: int = 5, exclude=()) -> list[tuple[str, float, str]]:
+        idea = self._vector({"text": Counter(ranking.features(text, self.index.thesaurus))})
+        found = []
+        for key in [k for k, _ in self.index.search(text) if k not in set(exclude)][:50]:
+            doc = self._vector(self.index.docs[key])
+            dot = sum(w * doc.get(f, 0.0) for f, w in idea.items())
+            norm = math.sqrt(sum(w * w for w in idea.values()) * sum(w * w for w in doc.values()))
+            if norm and dot / norm >= self.threshold:
+                found.append((key, dot / norm, SAME))
+        found.sort(key=lambda row: (-row[1], row[0]))
+        return found[:limit]
+
+
+def _share(hits: int, n: int) -> float | None:
+    return hits / n if n else None
+
+
+def before_you_start(similar, ideas: list[dict]) -> dict:
+    """What "before you start" shows for each idea (`similar(text, exclude=...)` -> [(key, closeness, label)]),
+    against the judgments: 2 the same idea, 1 a related idea."""
+    n = Counter()
+    got = Counter()
+    ndcgs = []
+    for idea in ideas:
+        grades, kind = idea["judgments"], idea["kind"]
+        shown = similar(idea["text"])
+        n[kind] += 1
+        if kind == "same":
+            got["same_top3"] += any(grades.get(key) == 2 for key, _, _ in shown[:3])
+            got["same_top3_labelled"] += any(grades.get(key) == 2 and label == SAME for key, _, label in shown[:3])
+        elif kind == "none":
+            got["none_empty"] += not shown
+        else:
+            got["near_miss_shown"] += bool(shown)
+            got["near_miss_labelled_same"] += any(label == SAME for _, _, label in shown)
+        for key, _, label in shown:
+            n[f"shown_{label}"] += 1
+            got[f"right_{label}"] += grades.get(key, 0) >= (2 if label == SAME else 1)
+        if grades:
+            ndcgs.append(ndcg([key for key, _, _ in shown], grades))
+            # The same idea with every judged record taken out of the base: nothing related is left to show.
+            n["left_out"] += 1
+            got["left_out_empty"] += not similar(idea["text"], exclude=grades)
+    return {
+        "ideas": len(ideas), "same_ideas": n["same"], "none_ideas": n["none"], "near_miss_ideas": n["near_miss"],
+        "same_in_top3": _share(got["same_top3"], n["same"]),
+        "same_in_top3_labelled_same": _share(got["same_top3_labelled"], n["same"]),
+        "none_empty": _share(got["none_empty"], n["none"]),
+        "left_out_empty": _share(got["left_out_empty"], n["left_out"]),
+        "near_miss_shown": _share(got["near_miss_shown"], n["near_miss"]),
+        "near_miss_labelled_same": _share(got["near_miss_labelled_same"], n["near_miss"]),
+        "shown_same": n["shown_same"], "precision_same": _share(got["right_same"], n["shown_same"]),
+        "shown_related": n["shown_related"], "precision_related": _share(got["right_related"], n["shown_related"]),
+        "ndcg@10": sum(ndcgs) / len(ndcgs) if ndcgs else None,
+    }
+
+
+def _similar_of(system, **kwargs):
+    return lambda text, exclude=(): system.similar(text, exclude=exclude, **kwargs)
+
+
+def by_record_length(index: MemoryIndex, records: list[dict], ideas: list[dict], model: Closeness = CLOSENESS) -> list:
+    """Calibration across record lengths: each judged (idea, record) pair's label, by the record's summary length
+    in words (thirds of the base). A length-dependent model would label long records' pairs lower."""
+    lengths = {r["external_id"]: len((r.get("summary") or "").split()) for r in records}
+    cuts = sorted(lengths.values())
+    bounds = [cuts[len(cuts) // 3], cuts[2 * len(cuts) // 3]]
+    bins = [{"words": f"up to {bounds[0] - 1}"}, {"words": f"{bounds[0]} to {bounds[1] - 1}"},
+            {"words": f"{bounds[1]} or more"}]
+    for b in bins:
+        b.update(same_pairs=0, same_labelled_same=0, same_shown=0, related_pairs=0, related_shown=0,
+                 unjudged_shown=0, unjudged_pairs=0)
+    for idea in ideas:
+        pieces = ranking.Idea(idea["text"], index.thesaurus, index.params)
+        for key, _ in index.search(idea["text"], limit=50):
+            b = bins[sum(lengths[key] >= cut for cut in bounds)]
+            label = model.label(ranking.closeness(pieces, index.features[key], index.stats, model))
+            grade = idea["judgments"].get(key, 0)
+            kind = {2: "same", 1: "related", 0: "unjudged"}[grade]
+            b[f"{kind}_pairs"] += 1
+            b[f"{kind}_shown"] += label is not None
+            if grade == 2:
+                b["same_labelled_same"] += label == SAME
+    return bins
+
+
+def idea_search(index: MemoryIndex, baseline, ideas: list[dict]) -> dict:
+    judged = [i for i in ideas if i["judgments"]]
+    out = {}
+    for name, system in (("pilotbook", index), ("bm25", baseline)):
+        scores, started = [], time.perf_counter()
+        for idea in judged:
+            scores.append(ndcg([k for k, _ in system.search(idea["text"], limit=10)], idea["judgments"]))
+        out[name] = {"queries": len(judged), "ndcg@10": sum(scores) / len(scores),
+                     "ms_per_query": 1000 * (time.perf_counter() - started) / len(judged)}
+    out["ndcg_gain"] = out["pilotbook"]["ndcg@10"] - out["bm25"]["ndcg@10"]
     return out
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args(argv)
-    report = bench()
-    if args.json:
-        print(json.dumps(report, indent=2))
-        return 0
-    print(f"{report['pilots']} pilots, {report['queries']} queries "
+def starter_bench(model: Closeness = CLOSENESS) -> dict:
+    records, ideas = load_records(), load_ideas()
+    started = time.perf_counter()
+    index = starter_index(records)
+    index_ms = 1000 * (time.perf_counter() - started)
+    baseline = PlainBM25({key: " ".join(fields.values()) for key, fields in
+                          ((r["external_id"], record_fields(r, council_names())) for r in records)})
+    old = OldCosine(index)
+    report = {"records": len(records), "ideas": len(ideas), "index_ms": index_ms,
+              "model": {k: getattr(model, k) for k in model.__dataclass_fields__}, "splits": {}}
+    for split in SPLITS:
+        chosen = [i for i in ideas if i["split"] == split]
+        started = time.perf_counter()
+        ours = before_you_start(_similar_of(index, model=model), chosen)
+        ours["ms_per_idea"] = 1000 * (time.perf_counter() - started) / (len(chosen) + ours["same_ideas"]
+                                                                           + ours["near_miss_ideas"])
+        report["splits"][split] = {"before_you_start": ours, "before_you_start_old": before_you_start(
+            _similar_of(old), chosen), "search": idea_search(index, baseline, chosen),
+            "by_record_length": by_record_length(index, records, chosen, model)}
+    return report
+
+
+def fictional_similar(model: Closeness = CLOSENESS) -> dict:
+    """"Before you start" on the fictional collection: how often a shown match is right, per label."""
+    pilots, queries = load_pilots(), load_queries()
+    judged = qrels(queries, pilots)
+    index = MemoryIndex({p["id"]: fields_of(p) for p in pilots})
+    out = {}
+    for split in ("dev", "test"):
+        shown = Counter()
+        right = Counter()
+        for q in (q for q in queries if split_of(q["id"]) == split):
+            for key, _, label in index.similar(q["text"], model=model):
+                shown[label] += 1
+                right[label] += judged[q["id"]].get(key, 0) >= (2 if label == SAME else 1)
+        out[split] = {label: {"shown": shown[label], "precision": _share(right[label], shown[label])}
+                      for label in ("same", "related")}
+    return out
+
+
+# Printing ----------------------------------------------------------------------------------------------------
+
+def _pct(x) -> str:
+    return "   -" if x is None else f"{100 * x:3.0f}%"
+
+
+def print_starter(report: dict) -> None:
+    m = report["model"]
+    print(f"Starter base: {report['records']} real case studies, {report['ideas']} officers' ideas "
+          f"(indexed in {report['index_ms']:.0f} ms)")
+    print(f"Closeness model: cap {m['cap']}, title weight {m['title_weight']}, BM25F weight {m['bm25_weight']}; "
+          f"'a related idea' from {m['related']}, 'the same idea' from {m['same']}")
+    print("\nBefore you start (up to 5 shown)           " + "  ".join(f"{s:>17}" for s in SPLITS))
+    print(f"{'':43}" + "  ".join(f"{'ours':>8} {'old':>8}" for _ in SPLITS))
+    rows = [
+        ("same-idea record in the top 3 (goal 90%)", "same_in_top3"),
+        ("  ... and labelled 'the same idea'", "same_in_top3_labelled_same"),
+        ("no-match ideas: empty list (goal 80%)", "none_empty"),
+        ("judged records taken out: empty list", "left_out_empty"),
+        ("near misses: something shown", "near_miss_shown"),
+        ("near misses labelled 'the same idea'", "near_miss_labelled_same"),
+        ("'the same idea' labels judged same", "precision_same"),
+        ("'a related idea' labels judged related", "precision_related"),
+    ]
+    for text, key in rows:
+        cells = []
+        for split in SPLITS:
+            r = report["splits"][split]
+            cells.append(f"{_pct(r['before_you_start'][key]):>8} {_pct(r['before_you_start_old'][key]):>8}")
+        print(f"{text:43}" + "  ".join(cells))
+    cells = [f"{r['before_you_start']['ndcg@10']:8.3f} {r['before_you_start_old']['ndcg@10']:8.3f}"
+             for r in report["splits"].values()]
+    print(f"{'nDCG@10 of the list shown':43}" + "  ".join(cells))
+    cells = [f"{r['before_you_start']['shown_same']:>4}/{r['before_you_start']['shown_related']:<3} "
+             f"{r['before_you_start_old']['shown_same']:>8}" for r in report["splits"].values()]
+    print(f"{'labels shown (same/related)':43}" + "  ".join(cells))
+    n = {s: report["splits"][s]["before_you_start"] for s in SPLITS}
+    print("  ideas: " + "; ".join(f"{s} {n[s]['same_ideas']} same, {n[s]['near_miss_ideas']} near misses, "
+                                  f"{n[s]['none_ideas']} with no match" for s in SPLITS))
+    print("\nEvidence search with the ideas as queries (ideas with a judged record)")
+    print(f"{'split':10} {'system':10} {'nDCG@10':>8} {'ms/query':>9}")
+    for split in SPLITS:
+        r = report["splits"][split]["search"]
+        for name in ("bm25", "pilotbook"):
+            print(f"{split:10} {name:10} {r[name]['ndcg@10']:8.3f} {r[name]['ms_per_query']:9.2f}")
+        print(f"{'':10} {'gain':10} {r['ndcg_gain']:+8.3f}")
+    print("\nLabels by record length (summary words), judged pairs among search's best 50 per idea")
+    print(f"{'split':9} {'summary':14} {'same pairs':>10} {'-> same':>8} {'-> shown':>8} "
+          f"{'related':>8} {'-> shown':>8} {'unjudged':>8} {'-> shown':>8}")
+    for split in SPLITS:
+        for b in report["splits"][split]["by_record_length"]:
+            same = _pct(_share(b["same_labelled_same"], b["same_pairs"]))
+            print(f"{split:9} {b['words']:14} {b['same_pairs']:10} {same:>8} "
+                  f"{_pct(_share(b['same_shown'], b['same_pairs'])):>8} {b['related_pairs']:8} "
+                  f"{_pct(_share(b['related_shown'], b['related_pairs'])):>8} {b['unjudged_pairs']:8} "
+                  f"{_pct(_share(b['unjudged_shown'], b['unjudged_pairs'])):>8}")
+
+
+def print_fictional(report: dict, similar: dict) -> None:
+    print(f"Fictional collection: {report['pilots']} pilots, {report['queries']} queries "
           f"({report['judged_relevant_per_query']:.1f} judged relevant pilots per query) and "
           f"{report['independent_queries']} independently written queries")
     print(f"{'split':6} {'system':10} {'nDCG@10':>8} {'recall@5':>9} {'ms/query':>9}")
@@ -217,11 +427,33 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{split + ' (' + str(m['queries']) + ')':6} {name:10} {m['ndcg@10']:8.3f} {m['recall@5']:9.3f} "
                   f"{m['ms_per_query']:9.2f}")
         print(f"{'':6} {'gain':10} {r['ndcg_gain']:+8.3f} {r['recall_gain']:+9.3f}")
-    print(f"\nBefore you start (similar_pilots), threshold {SIMILAR_THRESHOLD}: share of shown matches that are right")
-    for kind, splits in similar_calibration().items():
-        for split, m in splits.items():
-            print(f"  {kind:8} {split:5} shown {m['shown']:4}  precision {m['precision']:.2f}  "
-                  f"recall {m['recall']:.2f}")
+    print("\nBefore you start on the fictional queries: shown matches judged right, per label")
+    for split, labels in similar.items():
+        print("  " + f"{split:5}" + "  ".join(f"'{label}' shown {m['shown']:3} right {_pct(m['precision'])}"
+                                           for label, m in labels.items()))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--collection", choices=("both", "starter", "fictional"), default="both")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    out = {}
+    if args.collection in ("both", "starter"):
+        out["starter"] = starter_bench()
+    if args.collection in ("both", "fictional"):
+        out["fictional"] = bench()
+        out["fictional_similar"] = fictional_similar()
+    if args.json:
+        print(json.dumps(out, indent=2))
+        return 0
+    print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f}\n")
+    if "starter" in out:
+        print_starter(out["starter"])
+    if "fictional" in out:
+        if "starter" in out:
+            print()
+        print_fictional(out["fictional"], out["fictional_similar"])
     return 0
 
 

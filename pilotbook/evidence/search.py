@@ -28,7 +28,7 @@ CANDIDATES = 200  # how many database matches the core re-ranks; beyond this the
 SNIPPET_CHARS = 240
 RANKED = 400  # PostgreSQL: the best matches ranked before visibility is checked (see _candidates_postgres)
 MATCH_BUDGET = 5000  # PostgreSQL: rank at most about this many matching documents per query (see _selective)
-SIMILAR_CANDIDATES = 50  # the best-scoring candidates whose similarity to an idea is worked out
+SIMILAR_CANDIDATES = 50  # the best-scoring candidates whose closeness to an idea is worked out
 NEAR_DUPLICATE = 0.6  # Jaccard resemblance of title, problem and change above which a hit repeats an earlier one
 MAX_QUERY_LENGTH = 300  # characters in any search box, the API's `q` and the exports' alike
 QUERY_TOO_LONG = "Search with at most %(limit_value)d characters (this has %(show_value)d): use the main words."
@@ -40,7 +40,8 @@ class Hit:
     score: float
     highlights: dict[str, SafeString] = field(default_factory=dict)  # field -> escaped HTML with <mark>s
     duplicate_of: int | None = None  # an earlier hit this one nearly repeats (same text, e.g. a second cohort)
-    similarity: float | None = None  # similar_pilots only: cosine similarity, 0 to 1
+    closeness: float | None = None  # similar_pilots only: ranking.closeness to the idea, 0 to 1
+    label: str | None = None  # similar_pilots only: ranking.SAME or ranking.RELATED
 
 
 def _published(queryset: QuerySet | None) -> QuerySet:
@@ -182,7 +183,7 @@ def _highlights(pilot: Pilot, matched: set[str], feats: dict[str, list[str]]) ->
     return out
 
 
-def _hits(rows, weights, limit: int | None, similarity=None) -> list[Hit]:
+def _hits(rows, weights, limit: int | None, closeness=None) -> list[Hit]:
     rows = rows[:limit] if limit else rows
     pilots = (Pilot.objects.select_related("council", "result").only(*HIGHLIGHT_FIELDS)
               .in_bulk([found.pilot_id for _, found in rows]))
@@ -192,8 +193,9 @@ def _hits(rows, weights, limit: int | None, similarity=None) -> list[Hit]:
                              if ranking.resemblance(found.features, other) >= NEAR_DUPLICATE), None)
         kept.append((found.pilot_id, found.features))
         matched = {f for f in weights if any(f in feats for feats in found.features.values())}
+        close, label = closeness(found) if closeness else (None, None)
         hits.append(Hit(found.pilot_id, round(score, 6), _highlights(pilots[found.pilot_id], matched, found.features),
-                        duplicate_of, similarity(found) if similarity else None))
+                        duplicate_of, close, label))
     return hits
 
 
@@ -207,11 +209,13 @@ def search_pilots(query: str, *, queryset: QuerySet | None = None, limit: int | 
 
 
 def similar_pilots(text: str, *, exclude_council=None, limit: int = 5, queryset: QuerySet | None = None,
-                   threshold: float = ranking.SIMILAR_THRESHOLD) -> list[Hit]:
-    """Only the confident matches for a plain description of an idea, most similar first; often none.
+                   model: ranking.Closeness = ranking.CLOSENESS) -> list[Hit]:
+    """The published pilots closest to a plain description of an idea, closest first: at most `limit`, each at
+    least "a related idea" (Hit.label says which); none when nothing comes that close.
 
-    Confidence is the cosine similarity of the idea and the pilot (field-weighted tf-idf over stems and synonym
-    concepts); the threshold was calibrated on the relevance bench (bench/relevance/README.md).
+    Candidates are search's best SIMILAR_CANDIDATES; closeness is ranking.closeness (ADR 0016), calibrated on the
+    relevance bench's dev ideas (bench/relevance/README.md). The same model as MemoryIndex.similar, so the bench
+    measures what the pages show.
     """
     pilots = _published(queryset)
     if exclude_council is not None:
@@ -220,12 +224,12 @@ def similar_pilots(text: str, *, exclude_council=None, limit: int = 5, queryset:
     rows = rows[:SIMILAR_CANDIDATES]
     if not rows:
         return []
-    # Cosine needs every feature's document frequency, not only the query's.
-    features = {f for _, found in rows for feats in found.features.values() for f in feats} - set(stats.df)
-    stats.df = {**stats.df, **_document_frequencies(features)}
-    idea = ranking.text_vector(text, stats)
-    similarity = {found.pilot_id: ranking.cosine(idea, ranking.weighted_vector(ranking.counters(found.features), stats))
-                  for _, found in rows}
-    confident = [row for row in rows if similarity[row[1].pilot_id] >= threshold]
-    confident.sort(key=lambda row: (-similarity[row[1].pilot_id], row[1].pilot_id))
-    return _hits(confident, weights, limit, similarity=lambda found: round(similarity[found.pilot_id], 4))
+    # Title coverage needs the candidates' title words' document frequencies, not only the query's.
+    missing = ranking.title_words_of(found.features for _, found in rows) - set(stats.df)
+    stats.df = {**stats.df, **_document_frequencies(missing)}
+    idea = ranking.Idea(text)
+    close = {found.pilot_id: ranking.closeness(idea, found.features, stats, model) for _, found in rows}
+    shown = [row for row in rows if model.label(close[row[1].pilot_id])]
+    shown.sort(key=lambda row: (-close[row[1].pilot_id], row[1].pilot_id))
+    return _hits(shown, weights, limit,
+                 closeness=lambda found: (round(close[found.pilot_id], 4), model.label(close[found.pilot_id])))

@@ -24,7 +24,8 @@ from pilotbook.pilots.choices import Design, FailureReason, InterventionType, Se
 from pilotbook.pilots.models import Pilot, own_council_id
 from pilotbook.web.forms import GovukFormMixin, LinkParametersMixin
 
-from .search import MAX_QUERY_LENGTH, QUERY_TOO_LONG, search_pilots, similar_pilots
+from .search import MAX_QUERY_LENGTH, QUERY_TOO_LONG, search_pilots
+from .suggestions import suggestions_for_idea
 
 PAGE_SIZE = 20
 FACETS = {
@@ -174,24 +175,11 @@ class IdeaForm(GovukFormMixin, forms.Form):
     )
 
 
-def suggestions_for(request, text: str, *, exclude_council=None) -> tuple[list[dict], int]:
-    """Confident matches at other councils, minus the ones this person dismissed, with what they found; and how
-    many confident matches were left out because this person dismissed them."""
-    dismissed = set(request.session.get(DISMISSED, []))
-    pilots = released(request.user)
-    hits = similar_pilots(text, exclude_council=exclude_council, limit=5 + len(dismissed), queryset=pilots)
-    by_id = pilots.in_bulk([hit.pilot_id for hit in hits])
-    rows = []
-    hidden = 0
-    for hit in hits:
-        pilot = by_id.get(hit.pilot_id)
-        if pilot is not None and pilot.pk in dismissed:
-            hidden += 1
-        if pilot is None or pilot.pk in dismissed:
-            continue
-        rows.append({"pilot": pilot, "hit": hit, "verdict_tag": presenters.verdict_tag_class(pilot.result.verdict),
-                     "sentence": presenters.effect_sentence(pilot, pilot.result)})
-    return rows[:5], hidden
+def suggestions_for(request, text: str, *, exclude_council=None) -> tuple[list, int]:
+    """The closest published pilots at other councils (suggestions.Suggestion), minus the ones this person
+    dismissed; and how many of the closest were left out because this person dismissed them."""
+    return suggestions_for_idea(text, viewer=request.user, exclude_council=exclude_council,
+                                dismissed=request.session.get(DISMISSED, []))
 
 
 def pooled_for(request, rows) -> list[dict]:
@@ -199,8 +187,8 @@ def pooled_for(request, rows) -> list[dict]:
     from . import pooling
     from .models import PooledGroup
 
-    pilots = {row["pilot"].pk for row in rows}
-    kinds = {row["pilot"].intervention_type for row in rows} - {""}
+    pilots = {row.pilot.pk for row in rows}
+    kinds = {row.pilot.intervention_type for row in rows} - {""}
     if not pilots:
         return []
     groups = (PooledGroup.objects.filter(Q(pilots__in=pilots) | Q(intervention_type__in=kinds))

@@ -163,17 +163,20 @@ def test_similar_as_a_person_leaves_out_their_own_council(home_council, officer,
     assert {r["id"] for r in found} == {mine.pk, theirs.pk}
 
 
-def test_similar_shows_only_confident_matches(home_council, officer, other_council, other_officer):
+def test_similar_lists_the_closest_pilots_with_how_close_they_are(home_council, officer, other_council,
+                                                                  other_officer):
     every_kind(home_council, officer)
     pilot = published(other_council, other_officer, title="Text reminders before bin collection day",
                       service_area="waste", problem="Residents miss bin collection day and bins are not put out.",
                       change="Send a text message reminder the evening before bin collection day.")
     data = json.loads(run("similar", "text residents the night before bin collection day", "--json")[0])
     assert [r["id"] for r in data["results"]] == [pilot.pk]
-    assert data["results"][0]["similarity"] > 0 and data["results"][0]["effect"]["estimate"] == -20
-    assert "No confident matches" in run("similar", "zebra crossings near schools")[0]
+    row = data["results"][0]
+    assert row["closeness"] == "the same idea" and row["closeness_label"] == "same" and row["closeness_score"] > 0
+    assert row["effect_interval"]["estimate"] == -20 and row["effect"].startswith("The change probably reduced")
+    assert "Nothing published comes close to this idea" in run("similar", "zebra crossings near schools")[0]
     readable = run("similar", "text residents the night before bin collection day")[0]
-    assert readable.startswith("1. ") and "Otherborough" in readable
+    assert readable.startswith("1. the same idea (closeness ") and "Otherborough" in readable
 
 
 def test_record_round_trip_keeps_the_plan(home_council, officer):

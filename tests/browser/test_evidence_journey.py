@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from pilotbook.pilots import services
 from pilotbook.pilots.choices import Status
+from pilotbook.pilots.models import Pilot
 from tests.evidence.test_search import ARREARS, BIN_TEXTS
 from tests.factories import LESSONS, make_pilot
 
@@ -41,4 +42,43 @@ def test_visitor_checks_an_idea_searches_and_reads_what_did_not_work(page, weald
 
     page.get_by_role("link", name="See what didn't work").click()
     expect(page.get_by_test_id("failure")).to_contain_text("SMS alerts ahead of collection day")
+    assert_accessible(page)
+
+
+# A real published case study (pilotbook/evidence/data/starter/) and an idea an officer might type about it.
+GLASGOW = "r1-glasgow-pregnancy-smoking-voucher-incentives-rct"
+STARTER_FEW = (GLASGOW, "r1-havering-two-bag-challenge", "r1-kent-domestic-abuse-support-uptake",
+               "r1-warwickshire-dsl-mash-calls", "r1-halton-library-fines-trial", "r1-craven-cctv-switch-off",
+               "r1-liverpool-city-bike-closed", "r1-drive-domestic-abuse-perpetrator-pilot",
+               "r1-falkirk-attendance-text-alerts", "r2-fnp-building-blocks-rct")
+
+
+def test_an_officer_sees_the_case_study_that_tried_their_idea_first_labelled_the_same_idea(page, wealden,
+                                                                                            wealden_officer):
+    from tests.evidence.collection import bench_module, load_starter
+
+    from .conftest import sign_in
+
+    pilots = load_starter(bench_module(), STARTER_FEW)
+    glasgow = Pilot.objects.get(pk=pilots[GLASGOW])
+
+    sign_in(page, wealden_officer.email)
+    page.goto("/evidence/before-you-start/")
+    page.get_by_label("Describe your idea").fill(
+        "Incentive scheme for pregnant smokers - shopping vouchers if they quit and it's confirmed by CO test.")
+    page.get_by_role("button", name="Check").click()
+    top = page.get_by_test_id("suggestion").first
+    expect(top).to_contain_text(glasgow.title)
+    expect(top.get_by_test_id("closeness")).to_contain_text("The same idea")
+    expect(top).to_contain_text(glasgow.result.get_verdict_display())
+    assert page.get_by_test_id("suggestion").count() <= 5
+    assert_accessible(page)
+
+    top.get_by_role("button", name="Dismiss").click()
+    expect(page.get_by_test_id("dismissed-notice")).to_contain_text("You dismissed 1 suggestion.")
+    expect(page.get_by_text(glasgow.title)).to_have_count(0)
+    assert_accessible(page)
+
+    page.goto(glasgow.get_absolute_url())
+    expect(page.get_by_role("heading", name="Similar pilots elsewhere")).to_be_visible()
     assert_accessible(page)

@@ -45,3 +45,30 @@ def load_collection(bench) -> dict[str, int]:
         set_lessons(pilot, record["lessons"])
         pilot_ids[record["id"]] = pilot.pk
     return pilot_ids
+
+
+def load_starter(bench, keys, *, visibility: str = "public") -> dict[str, int]:
+    """Publish these starter case studies (pilotbook/evidence/data/starter/) with their real text, as `pilotbook
+    import` stores one: the title, the summary as the change tried, the reported effect as what happened, at its
+    council (or a council named after the organisation that ran it). Returns external_id -> pilot id.
+
+    The verdict and interval are the factory's, not the record's: only the text matters to "before you start".
+    """
+    names = bench.council_names()
+    records = {r["external_id"]: r for r in bench.load_records()}
+    councils, people, pilot_ids = {}, {}, {}
+    for key in keys:
+        record = records[key]
+        codes = record.get("council_codes") or []
+        name = ", ".join(names.get(code, code) for code in codes) or record.get("organisation") or "Elsewhere"
+        if name not in councils:
+            councils[name] = CouncilFactory(code=f"S{len(councils):03d}", name=name)
+            people[name] = member(councils[name], Role.OFFICER)
+        pilot = make_pilot(councils[name], people[name], Status.PUBLISHED, visibility=visibility,
+                           title=record["title"], problem=record["title"], change=record["summary"], partners="",
+                           service_area=record.get("service_area") or "",
+                           intervention_type=record.get("intervention_type") or "")
+        pilot.problem = ""  # an imported case study has none; registering needed one (saved and indexed below)
+        set_lessons(pilot, record.get("effect") or "")
+        pilot_ids[key] = pilot.pk
+    return pilot_ids

@@ -1,13 +1,12 @@
-"""The relevance bench: the margin over plain BM25, and proof that the app ranks exactly as the bench measures."""
+"""The relevance bench: the margin over plain BM25, "before you start" on the starter base, and proof that the app
+ranks and suggests exactly as the bench measures."""
 
 import pytest
 
-from pilotbook.evidence.ranking import SIMILAR_THRESHOLD
+from pilotbook.evidence.ranking import CLOSENESS, SAME
 from pilotbook.evidence.search import search_pilots, similar_pilots
 
 from .collection import bench_module, load_collection
-
-GOAL = 0.15  # issue 4: nDCG@10 at least 0.15 above the baseline
 
 
 @pytest.fixture(scope="module")
@@ -33,17 +32,46 @@ def test_search_beats_plain_bm25_on_all_and_on_held_out_queries(report, split):
     assert r["recall_gain"] >= 0.10
 
 
-@pytest.mark.xfail(strict=True, reason="Goal not met on this collection: plain BM25 already scores 0.82 nDCG@10")
-def test_search_reaches_the_goal_of_015_over_bm25(report):
-    assert report["splits"]["all"]["ndcg_gain"] >= GOAL
+@pytest.fixture(scope="module")
+def starter(bench):
+    return bench.starter_bench()
 
 
-def test_similar_threshold_keeps_nine_in_ten_shown_matches_right_on_held_out_data(bench):
-    calibration = bench.similar_calibration()
-    for kind in ("queries", "pilots"):
-        held_out = calibration[kind]["test"]
-        assert held_out["threshold"] == SIMILAR_THRESHOLD
-        assert held_out["precision"] >= 0.85, (kind, held_out)
+def test_the_starter_bench_has_real_records_and_ideas_of_every_kind_in_both_halves(starter):
+    assert starter["records"] == 452 and starter["ideas"] >= 80
+    for split in ("dev", "held_out"):
+        r = starter["splits"][split]["before_you_start"]
+        assert r["same_ideas"] >= 20 and r["none_ideas"] >= 5 and r["near_miss_ideas"] >= 5
+
+
+def test_before_you_start_reaches_its_goals_on_the_dev_ideas_it_was_tuned_on(starter):
+    dev = starter["splits"]["dev"]["before_you_start"]
+    assert dev["same_in_top3"] >= 0.9 and dev["none_empty"] >= 0.8 and dev["left_out_empty"] >= 0.8
+    assert dev["near_miss_labelled_same"] <= 0.1 and dev["precision_same"] >= 0.9
+
+
+def test_before_you_start_on_held_out_ideas_is_no_worse_than_measured(starter):
+    # Measured (bench/relevance/README.md): a same-idea record in the top 3 for 25 of 30 held-out ideas (83%, short
+    # of the 90% goal), an empty list for 8 of 8 no-match ideas; the model before ADR 0016 had 5 of 30 and 8 of 8.
+    held_out = starter["splits"]["held_out"]
+    ours, old = held_out["before_you_start"], held_out["before_you_start_old"]
+    assert ours["same_in_top3"] >= 0.8 and ours["none_empty"] >= 0.8 and ours["left_out_empty"] >= 0.8
+    assert ours["same_in_top3"] >= old["same_in_top3"] + 0.5
+    assert ours["precision_same"] >= 0.85 and ours["ndcg@10"] > 2 * old["ndcg@10"]
+
+
+def test_search_with_the_ideas_as_queries_beats_plain_bm25(starter):
+    for split in ("dev", "held_out"):
+        assert starter["splits"][split]["search"]["ndcg_gain"] > 0
+
+
+def test_the_calibration_script_chooses_the_model_the_app_uses(bench):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("relevance_calibrate", bench.HERE / "calibrate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.calibrate(verbose=False) == CLOSENESS
 
 
 @pytest.mark.django_db
@@ -57,8 +85,10 @@ def test_the_database_search_ranks_exactly_as_the_bench_measures(bench):
         got = [to_bench[h.pilot_id] for h in search_pilots(query["text"], limit=10)]
         assert got == expected, query["text"]
     # "Before you start" on the loaded collection: only pilots of the same idea, never the officer's own council.
-    hits = similar_pilots("We want to text residents the night before bin day to say which bin to put out",
-                          limit=10)
-    assert hits and all(to_bench[h.pilot_id] in {"p001", "p002", "p003", "p004", "p147", "p158"} for h in hits)
+    idea = "We want to text residents the night before bin day to say which bin to put out"
+    hits = similar_pilots(idea, limit=10)
+    assert [(to_bench[h.pilot_id], h.closeness, h.label) for h in hits] == [
+        (key, round(c, 4), label) for key, c, label in memory.similar(idea, limit=10)]
+    assert hits[0].label == SAME and to_bench[hits[0].pilot_id] in {"p001", "p002", "p003", "p004", "p147", "p158"}
     weak = similar_pilots("A new approach to improving things for residents")
     assert weak == []

@@ -78,7 +78,7 @@ def test_a_withheld_name_cannot_be_found_by_filtering_on_nation(client, home_cou
     assert home_council.name in client.get(pilot.get_absolute_url()).content.decode()
 
 
-def test_before_you_start_shows_confident_matches_elsewhere_and_they_can_be_dismissed(
+def test_before_you_start_shows_the_closest_pilots_elsewhere_and_they_can_be_dismissed(
         client, home_council, other_council, officer, other_officer):
     elsewhere = failed(other_council, other_officer, "idea_did_not_work", **BIN_TEXTS)
     publish(home_council, officer, Status.PUBLISHED, title="Our own SMS pilot", **{
@@ -88,12 +88,13 @@ def test_before_you_start_shows_confident_matches_elsewhere_and_they_can_be_dism
     idea = {"idea": "Send residents an SMS the evening before collection day about which bin to put out"}
     page = client.get(url, idea).content.decode()
     assert elsewhere.title in page and "No worthwhile effect" in page and "The idea did not work" in page
+    assert 'data-closeness="same"' in page and "The same idea" in page
     assert "Our own SMS pilot" not in page  # your own council's pilots are not "others"
     response = client.post(reverse("dismiss-suggestion", args=[elsewhere.pk]), {"next": url})
     assert response.status_code == 302
     page = client.get(url, idea).content.decode()
     assert elsewhere.title not in page and 'data-testid="no-suggestions"' in page
-    assert "You dismissed 1 close match." in page and "No other published pilot is a close match" in page
+    assert "You dismissed 1 suggestion." in page and "No other published pilot comes close to this idea" in page
     client.post(reverse("restore-suggestions"), {"next": url})
     page = client.get(url, idea).content.decode()
     assert elsewhere.title in page and "You dismissed" not in page

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from pilotbook.evidence.models import SearchDocument, SearchIndexState, SearchTerm
-from pilotbook.evidence.ranking import SIMILAR_THRESHOLD
+from pilotbook.evidence.ranking import CLOSENESS, SAME, Closeness
 from pilotbook.evidence.search import search_pilots, similar_pilots
 from pilotbook.pilots.choices import Status, Visibility
 from pilotbook.pilots.models import Pilot
@@ -167,8 +167,8 @@ def test_near_duplicates_are_marked(home_council, officer):
                      {second.pk: None, first.pk: second.pk, other.pk: None})
 
 
-def test_similar_pilots_shows_only_confident_matches_at_other_councils(home_council, other_council, officer,
-                                                                      other_officer):
+def test_similar_pilots_shows_the_closest_at_other_councils_with_how_close_they_are(home_council, other_council,
+                                                                                     officer, other_officer):
     elsewhere = publish(other_council, other_officer, Status.PUBLISHED, **BIN_TEXTS)
     publish(home_council, officer, Status.PUBLISHED, **BIN_TEXTS)
     weak = publish(other_council, other_officer, Status.PUBLISHED, **ARREARS)
@@ -176,11 +176,11 @@ def test_similar_pilots_shows_only_confident_matches_at_other_councils(home_coun
     idea = "Send residents an SMS the evening before collection day about which bin to put out"
     hits = similar_pilots(idea, exclude_council=home_council)
     assert ids(hits) == [elsewhere.pk]
-    assert hits[0].similarity >= SIMILAR_THRESHOLD
-    # The arrears pilot shares words with this idea, so search finds it, but it is not a confident match.
+    assert hits[0].label == SAME and hits[0].closeness >= CLOSENESS.same
+    # The arrears pilot shares words with this idea, so search finds it, but it is not even a related idea.
     letter_idea = "A summer garden competition for tenants"
     assert weak.pk in ids(search_pilots(letter_idea))
-    assert weak.pk in ids(similar_pilots(letter_idea, threshold=0.0))
+    assert weak.pk in ids(similar_pilots(letter_idea, model=Closeness(related=0.0)))
     assert weak.pk not in ids(similar_pilots(letter_idea))
 
 

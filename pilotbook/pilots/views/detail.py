@@ -7,6 +7,21 @@ from pilotbook.pilots import charts, presenters
 from pilotbook.pilots import plan as plan_module
 from pilotbook.pilots.access import visible_pilot_or_404
 from pilotbook.pilots.choices import Status
+from pilotbook.pilots.models import Pilot
+
+
+def similar_elsewhere(pilot, user) -> list:
+    """"Similar pilots elsewhere": the published pilots closest to this one's title, problem and change, as "before
+    you start" would suggest them to `user`, leaving out this pilot and the other pilots `user` may know are its
+    council's. A pilot whose council is withheld from `user` is never left out for being its council's, and when
+    this pilot's council is withheld from them none is: which pilots are missing must not hint at a council."""
+    from pilotbook.evidence.suggestions import suggestions_for_idea
+
+    text = "\n".join(filter(None, (pilot.title, pilot.problem, pilot.change)))
+    same = Pilot.objects.filter(pk=pilot.pk)
+    if pilot.council_shown_to(user):
+        same = same | Pilot.objects.identifiable_by(user).filter(council=pilot.council_id)
+    return suggestions_for_idea(text, viewer=user, exclude=same)[0]
 
 
 def pilot_detail(request, pk: int):
@@ -29,6 +44,7 @@ def pilot_detail(request, pk: int):
         "verdict_tag": presenters.verdict_tag_class(result.verdict) if result else "",
         "Status": Status,
         "plan_fields_missing": plan_module.missing_fields(pilot) if pilot.status == Status.DRAFT else [],
+        "similar": similar_elsewhere(pilot, request.user),
     }
     return render(request, "pilots/detail.html", context)
 

@@ -26,7 +26,6 @@ def hit_rows(hits, reader) -> list[dict]:
             "council": pilot.council.name if council_shown else None,
             "verdict": result.verdict if result else None,
             "score": hit.score,
-            "similarity": hit.similarity,
             "effect": {"estimate": float(result.estimate), "ci_low": float(result.ci_low),
                        "ci_high": float(result.ci_high), "unit": pilot.outcome_unit}
             if result and result.has_interval else None,

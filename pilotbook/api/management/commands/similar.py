@@ -1,6 +1,9 @@
-"""`pilotbook similar "idea text" [--json] [--user EMAIL]`: the confident "before you start" matches, often none.
+"""`pilotbook similar "idea text" [--json] [--user EMAIL]`: "before you start" for an idea, as its page shows it.
 
-With --user, as that person's "before you start" page: what they may see, at councils other than their own.
+Lists the closest published pilots (up to 5), each with how close it is in words ("the same idea", "a related
+idea") and its closeness score, verdict, effect and failure reason: exactly the pilots, order, labels and scores
+of the "before you start" page (pilotbook.evidence.suggestions). Without --user, what the public may see; with
+it, that person's page: what they may see, at councils other than their own.
 """
 
 import json
@@ -8,18 +11,20 @@ import json
 from django.core.management.base import CommandError
 
 from pilotbook.api.management.base import AnalystCommand, add_user_argument, viewer
-from pilotbook.evidence.search import similar_pilots
-from pilotbook.pilots.models import Pilot, own_council_id
+from pilotbook.evidence.suggestions import MAX_SUGGESTIONS, suggestion_rows, suggestions_for_idea
+from pilotbook.pilots.models import own_council_id
 
-from .search import hit_rows
+EMPTY = ("Nothing published comes close to this idea: nobody seems to have published a pilot of it yet, or it was "
+         "described in other words (try `pilotbook search`).")
 
 
 class Command(AnalystCommand):
-    help = "Published pilots confidently similar to an idea, most similar first (often none)."
+    help = "The published pilots closest to an idea (up to 5), labelled 'the same idea' or 'a related idea'."
 
     def add_arguments(self, parser):
         parser.add_argument("text")
-        parser.add_argument("--limit", type=int, default=5)
+        parser.add_argument("--limit", type=int, default=MAX_SUGGESTIONS,
+                            help=f"at most this many (the page shows {MAX_SUGGESTIONS})")
         parser.add_argument("--json", action="store_true", help="print one JSON object")
         add_user_argument(parser)
 
@@ -29,23 +34,20 @@ class Command(AnalystCommand):
         if limit < 1:
             raise CommandError("--limit must be 1 or more.", returncode=2)
         reader = viewer(user)
-        hits = similar_pilots(text, exclude_council=own_council_id(reader), queryset=Pilot.objects.visible_to(reader),
-                              limit=limit)
-        rows = hit_rows(hits, reader)
+        found, _ = suggestions_for_idea(text, viewer=reader, exclude_council=own_council_id(reader), limit=limit)
+        rows = suggestion_rows(found, reader)
         if json:
             self.stdout.write(_dumps({"idea": text, "count": len(rows), "results": rows}))
             return
         if not rows:
-            self.stdout.write("No confident matches: nobody seems to have published a pilot of this idea yet.")
-        for rank, row in enumerate(rows, start=1):
-            verdict = (row["verdict"] or "no result").replace("_", " ")
-            line = (f"{rank}. [{row['id']}] {row['title']} - {row['council'] or 'council withheld'} - {verdict}"
-                    f" (similarity {row['similarity']:.2f})")
+            self.stdout.write(EMPTY)
+        for row in rows:
+            line = (f"{row['rank']}. {row['closeness']} (closeness {row['closeness_score']:.2f}): [{row['id']}] "
+                    f"{row['title']} - {row['council'] or 'council withheld'} - {row['verdict_display']}")
             if row["effect"]:
-                e = row["effect"]
-                line += f"; effect {e['estimate']:g} {e['unit']} (95% CI {e['ci_low']:g} to {e['ci_high']:g})"
+                line += f"; {row['effect']}"
             if row["failure_reason"]:
-                line += f"; main reason it did not work: {row['failure_reason'].replace('_', ' ')}"
+                line += f"; main reason it did not work: {row['failure_reason_display']}"
             self.stdout.write(line)
 
 
