@@ -108,7 +108,7 @@ def export_evidence(request, fmt: str):
 
 
 def _export_file(request, fmt: str, pilots, name: str) -> HttpResponse:
-    base = base_url(request)
+    base = base_url()
     records = [pilot_record(pilot, request.user, base=base) for pilot in pilots]
     source = request.build_absolute_uri()
     generated = timezone.now().replace(microsecond=0).isoformat()
@@ -121,9 +121,35 @@ def _export_file(request, fmt: str, pilots, name: str) -> HttpResponse:
     response = HttpResponse(body, content_type=content_type)
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="pilotbook-{name}-{stamp}.{fmt}"'
-    response["Link"] = f'<{LICENCE_URL}>; rel="license"'
+    links = [f'<{LICENCE_URL}>; rel="license"']
+    if fmt == "csv":  # the CSV holds only data: its licence and column types are in the CSV on the Web metadata
+        links.append(f'<{_metadata_address(request, name)}>; rel="describedby"; type="application/csvm+json"')
+    response["Link"] = ", ".join(links)
     response["Cache-Control"] = "private, no-store"  # what it holds depends on who asked
     return response
+
+
+def _metadata_address(request, name: str) -> str:
+    query = request.META.get("QUERY_STRING", "")
+    return base_url() + reverse(f"export-{name}-metadata") + (f"?{query}" if query else "")
+
+
+def _csv_metadata(request, name: str, title: str) -> JsonResponse:
+    query = request.META.get("QUERY_STRING", "")
+    csv_url = base_url() + reverse(f"export-{name}", args=["csv"]) + (f"?{query}" if query else "")
+    response = _json(exports.csv_metadata(csv_url, title), content_type="application/csvm+json")
+    response["Link"] = f'<{LICENCE_URL}>; rel="license"'
+    return response
+
+
+def export_metadata(request):
+    """The CSV on the Web metadata of /export/pilots.csv with the same parameters: licence and column types."""
+    return _csv_metadata(request, "pilots", "Pilots in Pilotbook")
+
+
+def export_evidence_metadata(request):
+    """The CSV on the Web metadata of /export/evidence.csv with the same parameters."""
+    return _csv_metadata(request, "evidence", "Published pilot results in Pilotbook's evidence base")
 
 
 # The read API.

@@ -144,8 +144,8 @@ def test_records_of_case_studies_match_the_published_schema(tmp_path, client, ho
         record = pilot_record(pilot, AnonymousUser())
         assert not [e.message for e in validator.iter_errors(record)]
         assert record["result"]["source"] == "reported" and record["external_id"].startswith("lga-")
-    exported = client.get("/export/pilots.csv").content.decode()
-    header = next(row for row in csv.reader(io.StringIO(exported)) if row and row[0] == "id")
+    exported = client.get("/export/pilots.csv").content.decode("utf-8-sig")
+    header = next(csv.reader(io.StringIO(exported)))
     assert {"verdict_source", "external_id", "source_url"} <= set(header)
 
 

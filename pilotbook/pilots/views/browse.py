@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pilotbook.api.records import LICENCE_NAME, LICENCE_URL
 from pilotbook.councils.models import Council
 from pilotbook.evidence.search import MAX_QUERY_LENGTH, QUERY_TOO_LONG
 from pilotbook.pilots import presenters
@@ -76,6 +77,7 @@ def pilot_list(request):
     return render(request, "pilots/list.html", {
         "form": form, "error_forms": [form] if form.is_bound else [], "page": page,
         "rows": [_row(pilot, request.user) for pilot in page], "query": query.urlencode(),
+        "licence_name": LICENCE_NAME, "licence_url": LICENCE_URL,
     })
 
 
