@@ -11,7 +11,14 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from pilotbook.api.importing import CSV_COLUMNS, IGNORED, ImportFailed, import_records, read_records
+from pilotbook.api.importing import (
+    CSV_COLUMNS,
+    IGNORED,
+    UNPUBLISHED_WORK,
+    ImportFailed,
+    import_records,
+    read_records,
+)
 from pilotbook.api.management.base import AnalystCommand
 from pilotbook.councils.models import Council, User
 
@@ -51,3 +58,7 @@ class Command(AnalystCommand):
         if report.ignored:
             fields = ", ".join(key for key in IGNORED if key in report.ignored)
             self.stdout.write(f"Not imported (history in the source system, not part of a plan): {fields}.")
+        if report.unpublished:
+            fields = ", ".join(key for key in UNPUBLISHED_WORK if key in report.unpublished)
+            self.stdout.write(f"Not imported, from pilots not published where they came from (imported as drafts, "
+                              f"so nothing is published that their council has not): {fields}.")
