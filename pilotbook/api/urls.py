@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import feeds, views
 
@@ -20,4 +20,5 @@ urlpatterns = [
     path("api/pooled-groups/", views.api_pooled_groups, name="api-pooled-groups"),
     path("api/pooled-groups/<slug:slug>/", views.api_pooled_group, name="api-pooled-group"),
     path("api/overdue/", views.api_overdue, name="api-overdue"),
+    re_path(r"^api/", views.api_not_found),  # last: any other address under /api/ is a problem+json 404
 ]

@@ -158,7 +158,8 @@ def evidence_search(request):
     for row in page:
         row["verdict_tag"] = presenters.verdict_tag_class(row["pilot"].result.verdict)
     params = request.GET.copy()
-    params.pop("page", None)
+    for name in [name for name in params if name not in form.fields]:  # the page number, and any stray parameter
+        del params[name]  # the exports refuse a parameter that is not a filter, so the links carry only filters
     return render(request, "evidence/search.html", {
         "form": form, "query": query, "page": page, "params": params.urlencode(),
         "error_forms": [form] if form.is_bound else [],

@@ -73,7 +73,8 @@ def pilot_list(request):
         pilots = form.filter(pilots, request.user)
     page = Paginator(pilots, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
-    query.pop("page", None)
+    for name in [name for name in query if name not in form.fields]:  # the page number, and any stray parameter
+        del query[name]  # the exports refuse a parameter that is not a filter, so the links carry only filters
     return render(request, "pilots/list.html", {
         "form": form, "error_forms": [form] if form.is_bound else [], "page": page,
         "rows": [_row(pilot, request.user) for pilot in page], "query": query.urlencode(),
