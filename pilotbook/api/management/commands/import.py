@@ -1,7 +1,8 @@
 """`pilotbook import FILE [--council CODE] [--user EMAIL]`: pilots and case studies from JSON Lines, JSON or CSV.
 
 All or nothing: every record is checked against the schema, the import rules and the model, and one bad record
-means nothing is imported. Each problem is printed on its own line ("line 3 ('Title'): verdict: ..."); exit 2.
+means nothing is imported. Each problem is printed on its own line ("pilotbook import: line 3 ('Title'): verdict:
+..."); exit 2.
 A file that cannot be read at all (not UTF-8, binary, nested too deep, a CSV cell past the csv module's limit) is
 one line saying why; exit 2.
 See pilotbook.api.importing for the fields.
@@ -47,7 +48,7 @@ class Command(AnalystCommand):
             if failure.whole_file:  # the file could not be read at all: one line saying why
                 raise CommandError(f"{failure.errors[0]}; nothing was imported.", returncode=2) from None
             for line in failure.errors:
-                self.stderr.write(line)
+                self.stderr.write(f"{self.prog}: {line}")
             raise CommandError(f"{len(failure.errors)} problem(s) in {file}; nothing was imported.",
                                returncode=2) from None
         self.stdout.write(f"Imported {len(report.created)} pilot(s): {len(report.drafts)} draft(s), "

@@ -11,11 +11,24 @@ from pilotbook.api.management.base import AnalystCommand, add_user_argument, vie
 from pilotbook.evidence.search import similar_pilots
 from pilotbook.pilots.models import Pilot, own_council_id
 
-from .search import hit_rows
+from .search import RESULT_KEYS, hit_rows
 
 
 class Command(AnalystCommand):
     help = "Published pilots confidently similar to an idea, most similar first (often none)."
+    json_keys = [
+        ("idea", "the idea described"),
+        ("count", "how many matches"),
+        ("results", "published pilots confidently like the idea, most similar first; often none"),
+        *RESULT_KEYS,
+        ("results[].score", "the search's score for the idea's words"),
+        ("results[].similarity", "how alike the idea and the pilot are, from 0 to 1"),
+        ("results[].effect", "the effect with its 95% interval; null when the result has none shown"),
+        ("results[].effect.*", "estimate, ci_low, ci_high and unit (the outcome's)"),
+        ("results[].failure_reason", "the main reason it did not work; null when none"),
+        ("results[].duplicate_of", "the id of an earlier result this one nearly repeats (the same text, such as a "
+                                   "second cohort), or null"),
+    ]
 
     def add_arguments(self, parser):
         parser.add_argument("text")
