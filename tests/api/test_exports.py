@@ -50,17 +50,22 @@ def ods_root(response):
 
 
 def ods_text(cell) -> str:
-    """A cell's text as a spreadsheet shows it: each text:p a line, text:s spaces, text:tab a tab."""
+    """A cell's text as an ODF reader shows it: each text:p a line, in which runs of white space in the text are one
+    space and white space at either end goes; text:s is that many spaces and text:tab a tab (ODF 1.2, 6.1.2)."""
+
+    def plain(text):
+        return re.sub(r"[ \t\r\n]+", " ", text or "")
+
     lines = []
     for paragraph in cell.iter(f"{ODS_TEXT}p"):
-        parts = [paragraph.text or ""]
+        pieces = [plain(paragraph.text).lstrip()]
         for child in paragraph:
             if child.tag == f"{ODS_TEXT}s":
-                parts.append(" " * int(child.get(f"{ODS_TEXT}c", "1")))
+                pieces.append("\0" * int(child.get(f"{ODS_TEXT}c", "1")))
             elif child.tag == f"{ODS_TEXT}tab":
-                parts.append("\t")
-            parts.append(child.tail or "")
-        lines.append("".join(parts))
+                pieces.append("\1")
+            pieces.append(plain(child.tail))
+        lines.append("".join(pieces).rstrip(" ").replace("\0", " ").replace("\1", "\t"))
     return "\n".join(lines)
 
 
