@@ -1,7 +1,8 @@
 """``pilotbook analyse FILE``: the evaluation engine on a CSV or XLSX file, for analysts.
 
 Plain argparse on the Django-free engine (``pilotbook.stats``), so it starts fast and never touches the
-database. Bad input exits with status 2 and one line on stderr, never a traceback.
+database. Bad input exits with status 2 and one line on stderr (``pilotbook analyse: ...``), never a traceback.
+``--help`` lists the keys of the ``--json`` output (JSON_KEYS).
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
+
+from pilotbook.cli_support import OneLineParser, estimate_keys, mistake
 
 PROG = "pilotbook analyse"
 KINDS = ("binary", "continuous", "count", "time-to-event")
@@ -28,13 +31,64 @@ class UsageError(Exception):
     """Input the analyst must fix; shown as one line."""
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(message)
+_SUMMARY = "the same keys as the group's (n, mean, sd, events...), for the period before and for the one after"
+JSON_KEYS: list[tuple[str, str]] = [
+    ("kind", "the outcome's kind: binary, continuous, count or time-to-event"),
+    ("design", "individual, cluster, did (difference in differences) or before_after"),
+    ("design_label", "the design in words"),
+    ("msms_level", "evidence level of the design on the Maryland Scientific Methods Scale, 1 to 5"),
+    ("alpha", "two-sided significance level; intervals are at level 1 - alpha"),
+    ("arms", "one summary per group, the comparison group included"),
+    ("arms[].label", "the group's label in the --arm column"),
+    ("arms[].n", "rows (people or units) in the group; null when the file gives only totals"),
+    ("arms[].events", "binary, count, time-to-event: events in the group"),
+    ("arms[].proportion", "binary: events / n, a fraction from 0 to 1"),
+    ("arms[].exposure", "count: the group's total exposure (--exposure)"),
+    ("arms[].rate", "count: events per unit of exposure"),
+    ("arms[].mean", "continuous: the mean outcome"),
+    ("arms[].sd", "continuous: the outcome's standard deviation"),
+    ("arms[].baseline_mean", "continuous with --baseline: the mean baseline"),
+    ("arms[].median", "time-to-event: median time (Kaplan-Meier); null when not reached"),
+    ("arms[].median_ci_low", "time-to-event: lower end of the median's interval"),
+    ("arms[].median_ci_high", "time-to-event: upper end of the median's interval"),
+    ("arms[].clusters", "cluster designs: clusters in the group"),
+    ("arms[].periods", "before-and-after designs (--period): the group before, then after"),
+    ("arms[].periods[].*", _SUMMARY),
+    ("comparisons", "one per group other than the comparison group"),
+    ("comparisons[].arm", "the group compared"),
+    ("comparisons[].control", "the comparison group (--control)"),
+    *estimate_keys("comparisons[].difference", "the effect: the group minus the comparison group, in the outcome's "
+                                                "units (binary: a difference of fractions); null when not available"),
+    *estimate_keys("comparisons[].ratio", "risk, rate or hazard ratio, group over comparison group; null when it "
+                                           "does not apply"),
+    ("comparisons[].other_measures", "further measures by name (odds_ratio, hedges_g, unadjusted_difference...)"),
+    ("comparisons[].other_measures.*", "each an estimate with ci_low, ci_high and method"),
+    ("comparisons[].p_value", "p-value of the test"),
+    ("comparisons[].p_value_adjusted", "Holm-adjusted across the comparisons (the same with one)"),
+    ("comparisons[].test", "the test, in words"),
+    ("comparisons[].verdict", "worked, no_worthwhile_effect, made_worse or inconclusive; null without --worthwhile"),
+    ("comparisons[].reaches_worthwhile", "whether the estimate reaches --worthwhile in the better direction"),
+    ("comparisons[].oriented", "the difference turned so that more is better (--better): estimate, ci_low, ci_high"),
+    ("comparisons[].oriented.*", "estimate, ci_low, ci_high"),
+    ("comparisons[].settling_sample", "about how many per group would settle an inconclusive result"),
+    ("icc", "cluster designs: the intracluster correlation"),
+    ("design_effect", "cluster designs: how much clustering inflates the variance"),
+    ("clusters", "cluster designs: clusters in all"),
+    ("survival", "time-to-event: the Kaplan-Meier curves"),
+    ("survival.curves", "one per group"),
+    ("survival.curves[].label", "the group"),
+    ("survival.curves[].steps", "[time, survival, lower, upper] at each event time, from [0, 1, 1, 1]"),
+    ("survival.curves[].median", "median time; null when not reached"),
+    ("survival.curves[].median_ci_low", "lower end of the median's interval"),
+    ("survival.curves[].median_ci_high", "upper end of the median's interval"),
+    ("warnings", "sentences about the data or the method to heed"),
+    ("assumptions", "sentences stating what the method assumes"),
+]
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog=PROG, description="Compare each group with the comparison group and give a verdict.")
+    p = OneLineParser(prog=PROG, description="Compare each group with the comparison group and give a verdict.",
+                      json_keys=JSON_KEYS)
     p.add_argument("file", help="a CSV or XLSX file, one row per person or unit, headings in row 1")
     p.add_argument("--outcome", help="column holding the outcome (not needed for time-to-event)")
     p.add_argument("--arm", required=True, help="column saying which group each row is in")
@@ -64,12 +118,10 @@ def main(argv: Sequence[str]) -> int:
         args = _parser().parse_args(list(argv))
         result = run(args)
     except (UsageError, DataError, AnalysisError) as error:
-        print(f"{PROG}: {_one_line(error)}", file=sys.stderr)
-        return 2
+        return mistake(PROG, _one_line(error))
     except (ValueError, ArithmeticError):  # as the web page says: the numbers defeat the arithmetic
-        print(f"{PROG}: these figures are too large or too extreme to analyse; check they are in the outcome's "
-              "unit and that no cell holds a typing error.", file=sys.stderr)
-        return 2
+        return mistake(PROG, "these figures are too large or too extreme to analyse; check they are in the "
+                             "outcome's unit and that no cell holds a typing error.")
     if args.json:
         print(json.dumps(result, allow_nan=False))
     else:

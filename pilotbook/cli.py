@@ -2,16 +2,18 @@
 
 ``pilotbook serve`` runs the web app; any other word is a Django management command
 (``pilotbook migrate``, ``pilotbook load_demo``...). Later features add their own subcommands to
-SUBCOMMANDS, each a function taking the remaining arguments and returning an exit code.
+SUBCOMMANDS, each a function taking the remaining arguments and returning an exit code. Every mistake is one line,
+``pilotbook COMMAND: message``, exit 2 (pilotbook.cli_support, docs/cli.md).
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
 from importlib import import_module
+
+from pilotbook.cli_support import OneLineParser, mistake
 
 
 def _setup_django() -> None:
@@ -19,7 +21,7 @@ def _setup_django() -> None:
 
 
 def serve(argv: Sequence[str]) -> int:
-    parser = argparse.ArgumentParser(prog="pilotbook serve", description="Serve the Pilotbook web app.")
+    parser = OneLineParser(prog="pilotbook serve", description="Serve the Pilotbook web app.")
     parser.add_argument("--host", default=os.environ.get("PILOTBOOK_HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
@@ -57,8 +59,17 @@ def serve(argv: Sequence[str]) -> int:
 
 def manage(argv: Sequence[str]) -> int:
     _setup_django()
-    from django.core.management import execute_from_command_line
+    import django
+    from django.core.management import execute_from_command_line, get_commands
 
+    if argv and not argv[0].startswith("-") and argv[0] not in ("help", "version"):
+        django.setup()
+        if argv[0] not in get_commands():
+            from difflib import get_close_matches
+
+            near = get_close_matches(argv[0], [*get_commands(), *SUBCOMMANDS], n=1)
+            hint = f"did you mean {near[0]}? " if near else ""
+            return mistake("pilotbook", f"there is no command {argv[0]!r}; {hint}pilotbook help lists them")
     execute_from_command_line(["pilotbook", *argv])
     return 0
 

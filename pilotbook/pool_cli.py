@@ -14,8 +14,9 @@ ci_high, pi_low, pi_high}``), and ``measure, method, hksj, notes`` and ``studies
 ci_low, ci_high, weight}]`` (each with its own ``exp`` for ratios). ``i2`` and ``weight`` are percentages
 (``units`` says so). ``pi_low``/``pi_high`` are null for FE and for fewer than three studies.
 
-Bad input exits with status 2 and one line on stderr naming the row and column to fix. This module must
-not import Django; the statistics are imported only once the file has been read, so mistakes are fast.
+Bad input exits with status 2 and one line on stderr naming the row and column to fix (``pilotbook pool: ...``).
+``--help`` lists every key of the ``--json`` output (JSON_KEYS). This module must not import Django; the statistics
+are imported only once the file has been read, so mistakes are fast.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from pilotbook.cli_support import OneLineParser, mistake
 
 COUNT_COLUMNS = ("events_t", "n_t", "events_c", "n_c")
 MEAN_COLUMNS = ("mean_t", "sd_t", "n_t", "mean_c", "sd_c", "n_c")
@@ -54,15 +57,54 @@ class Table:
     rows: tuple[tuple[int, dict[str, str]], ...]
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, not argparse's usage block
-        self.exit(2, f"pilotbook pool: {message} (see pilotbook pool --help)\n")
+_RATIO = "(log scale for RR and OR)"
+JSON_KEYS: list[tuple[str, str]] = [
+    ("measure", "RR, OR, RD, MD, SMD or GENERIC"),
+    ("method", "REML, DL, PM or FE (fixed effect)"),
+    ("hksj", "whether the Hartung-Knapp-Sidik-Jonkman adjustment was used"),
+    ("level", "the confidence level, 0.95"),
+    ("k", "studies pooled"),
+    ("scale", "log for RR and OR, natural otherwise: the scale of the numbers below"),
+    ("estimate", f"the pooled effect {_RATIO}"),
+    ("se", "its standard error"),
+    ("ci_low", "lower end of its confidence interval"),
+    ("ci_high", "upper end of its confidence interval"),
+    ("statistic", "the test statistic of no effect"),
+    ("statistic_name", "z, or t with --hksj"),
+    ("df", "degrees of freedom of t; null for z"),
+    ("p_value", "p-value of no effect"),
+    ("tau2", "between-study variance"),
+    ("tau", "its square root"),
+    ("i2", "I², percent of the variation that is between studies"),
+    ("h2", "H²"),
+    ("q", "Cochran's Q"),
+    ("q_df", "Q's degrees of freedom"),
+    ("q_p", "p-value of Q (no variation between studies)"),
+    ("pi_low", "lower end of the prediction interval; null for FE and fewer than three studies"),
+    ("pi_high", "upper end of the prediction interval"),
+    ("notes", "sentences about the data or the method to heed"),
+    ("exp", "RR and OR only: estimate, ci_low, ci_high, pi_low, pi_high back on the ratio scale"),
+    ("exp.*", "as named, exponentiated"),
+    ("units", "the units of i2 and weight"),
+    ("units.*", "percent"),
+    ("studies", "one per row of the file"),
+    ("studies[].label", "the row's label (or study) column, or Study N for the Nth study"),
+    ("studies[].yi", f"the study's effect {_RATIO}"),
+    ("studies[].vi", "its variance"),
+    ("studies[].se", "its standard error"),
+    ("studies[].ci_low", "lower end of its confidence interval"),
+    ("studies[].ci_high", "upper end of its confidence interval"),
+    ("studies[].weight", "its weight in the pooled effect, percent"),
+    ("studies[].exp", "RR and OR only: estimate, ci_low, ci_high on the ratio scale"),
+    ("studies[].exp.*", "as named"),
+]
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = OneLineParser(
         prog="pilotbook pool",
         description="Pool the results of several pilots (random-effects meta-analysis) from a CSV file.",
+        json_keys=JSON_KEYS,
     )
     parser.add_argument("file", help="CSV with one row per study: counts, means, or yi and vi")
     parser.add_argument("--measure", type=str.upper, choices=sorted(MEASURE_LAYOUT), help="default: from the columns")
@@ -352,8 +394,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         studies = read_studies(table, layout)
         result = analyse(studies, measure, method=args.method, hksj=args.hksj)
     except InputError as exc:
-        print(f"pilotbook pool: {exc}", file=sys.stderr)
-        return 2
+        return mistake("pilotbook pool", exc)
     try:
         print(json.dumps(as_json(result), indent=2, allow_nan=False) if args.json else report(result))
         sys.stdout.flush()

@@ -8,7 +8,8 @@ councils would need to run the pilot together.
 
 Plain argparse on the Django-free engine (``pilotbook.stats.power``), so it starts fast and never touches the
 database; the engine is imported inside :func:`power` so other ``pilotbook`` commands do not load scipy.
-Bad input exits with status 2 and one line on stderr, never a traceback.
+Bad input exits with status 2 and one line on stderr (``pilotbook power: ...``), never a traceback. ``--help`` lists
+the keys of the ``--json`` output (JSON_KEYS).
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ import argparse
 import dataclasses
 import json
 import math
-import sys
 from collections.abc import Sequence
-from typing import NoReturn
+
+from pilotbook.cli_support import OneLineParser, mistake
 
 PROG = "pilotbook power"
 KINDS = ("binary", "continuous", "count", "time-to-event")
@@ -29,11 +30,34 @@ class UsageError(Exception):
     """Input the officer must fix; shown as one line."""
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse, but its errors are one line (no usage dump), as every pilotbook command's are."""
-
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(message)
+JSON_KEYS: list[tuple[str, str]] = [
+    ("answer", "which question is answered: sample_size, minimum_detectable_effect (with --sample) or "
+               "councils_needed (with --people-per-council); the keys below say which answers have them"),
+    ("kind", "the outcome's kind"),
+    ("alpha", "two-sided significance level"),
+    ("power", "sample_size, minimum_detectable_effect: the power asked for"),
+    ("worthwhile", "the smallest worthwhile effect (--worthwhile, --rate-ratio or --hazard-ratio)"),
+    ("per_group", "people in the comparison group (sample_size: rounded up; minimum_detectable_effect: --sample)"),
+    ("change_group", "people getting the change (--ratio times per_group)"),
+    ("total", "sample_size: per_group + change_group"),
+    ("per_group_exact", "sample_size: per_group before rounding up, after the design effect"),
+    ("clusters_per_group", "sample_size, cluster designs (--icc, --cluster-size): clusters in the comparison group"),
+    ("clusters_change_group", "sample_size, cluster designs: clusters getting the change"),
+    ("design_effect", "how much clustering inflates the sample (1 when individuals are randomised)"),
+    ("events_needed", "sample_size, time-to-event: events needed in all"),
+    ("effect", "minimum_detectable_effect: the smallest true effect the sample would show with that power"),
+    ("unit", "minimum_detectable_effect: the unit of effect"),
+    ("power_at_worthwhile", "minimum_detectable_effect with --worthwhile: the power to show that effect"),
+    ("power_explanation", "minimum_detectable_effect with --worthwhile: that power in words"),
+    ("councils", "councils_needed: councils needed in all"),
+    ("people_per_council", "councils_needed: --people-per-council"),
+    ("icc", "councils_needed: the correlation between councils (--council-icc)"),
+    ("people_needed", "councils_needed: people needed in all, after the design effect"),
+    ("councils_per_group", "councils_needed, whole councils randomised: councils in the comparison group"),
+    ("councils_change_group", "councils_needed, whole councils randomised: councils getting the change"),
+    ("method", "the formula used, in words"),
+    ("explanation", "the answer in a sentence"),
+]
 
 
 def _number(text: str) -> float:
@@ -48,7 +72,8 @@ def _number(text: str) -> float:
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog=PROG, description="Sample size, minimum detectable effect or councils needed for a pilot.")
+    p = OneLineParser(prog=PROG, description="Sample size, minimum detectable effect or councils needed for a pilot.",
+                      json_keys=JSON_KEYS)
     p.add_argument("--kind", required=True, choices=[*KINDS, "time_to_event"], help="the primary outcome's kind")
     p.add_argument("--worthwhile", type=_number, help="smallest worthwhile difference, in the outcome's units")
     p.add_argument("--better", choices=("higher", "lower"), help="which direction is better (default: size for both)")
@@ -87,11 +112,9 @@ def power(argv: Sequence[str]) -> int:
         args = _parser().parse_args(list(argv))
         result = _run(args)
     except (UsageError, PowerInputError) as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
-        return 2
+        return mistake(PROG, exc)
     except (ValueError, ArithmeticError, RuntimeError) as exc:  # a calculation that cannot be done
-        print(f"{PROG}: error: cannot compute this: {exc}", file=sys.stderr)
-        return 2
+        return mistake(PROG, f"cannot compute this: {exc}")
     print(json.dumps(result) if args.json else _text(result))
     return 0
 

@@ -30,9 +30,10 @@ def test_help_lists_pilotbook_commands():
     assert "load_demo" in result.stdout and "load_councils" in result.stdout
 
 
-def test_unknown_command_fails_with_a_message():
-    result = run("no-such-command")
-    assert result.returncode != 0 and "Unknown command" in result.stderr
+def test_unknown_command_fails_with_one_line_in_the_common_format():
+    result = run("serach", "bins")
+    assert result.returncode == 2
+    assert result.stderr == "pilotbook: there is no command 'serach'; did you mean search? pilotbook help lists them\n"
 
 
 def test_output_piped_into_a_closed_reader_is_not_a_traceback():
@@ -58,3 +59,33 @@ def test_importing_json_nested_100000_deep_is_one_line_and_exit_2_not_a_tracebac
     result = run("import", str(path))
     assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
     assert result.stderr.count("\n") == 1 and "deep.json: nested more than 64 levels deep" in result.stderr
+
+
+MISTAKES = [
+    # (arguments, how the one line starts): a mistake in the options, then a mistake in what the command was given.
+    (("analyse", "x.csv", "--arm"),
+     "pilotbook analyse: argument --arm: expected one argument (pilotbook analyse --help"),
+    (("analyse", "missing.csv", "--arm", "g", "--control", "a", "--outcome", "y"),
+     "pilotbook analyse: There is no file 'missing.csv'."),
+    (("power", "--kind", "binary", "--alpha", "x"), "pilotbook power: argument --alpha: expected a number"),
+    (("power", "--kind", "binary"), "pilotbook power: --control-rate is required"),
+    (("pool", "--method", "XX", "f.csv"), "pilotbook pool: argument --method: invalid choice"),
+    (("pool", "missing.csv"), "pilotbook pool: cannot find the file 'missing.csv'."),
+    (("import", "missing.json"), "pilotbook import: missing.json: no such file; nothing was imported."),
+    (("import", "--colour", "x"), "pilotbook import: unrecognized arguments: --colour (pilotbook import --help"),
+    (("search", "  "), "pilotbook search: Give some words to search for."),
+    (("search", "bins", "--limit", "0"), "pilotbook search: --limit must be 1 or more."),
+    (("similar", " "), "pilotbook similar: Describe the idea in a few words."),
+    (("serve", "--port", "x"), "pilotbook serve: argument --port: invalid int value: 'x' (pilotbook serve --help"),
+    (("worker", "--colour"), "pilotbook worker: unrecognized arguments: --colour (pilotbook worker --help"),
+    (("load_demo", "extra"), "pilotbook load_demo: unrecognized arguments: extra (pilotbook load_demo --help"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("args", "start"), MISTAKES, ids=[" ".join(args) for args, _ in MISTAKES])
+def test_every_command_says_a_mistake_in_one_line_in_one_format_and_exits_2(args, start, tmp_path):
+    result = run(*args, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith(start), result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr and "usage:" not in result.stderr

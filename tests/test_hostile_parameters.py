@@ -40,6 +40,7 @@ _GET_NAME = re.compile(r"""(?:request\.GET|params)(?:\.get\(|\.getlist\(|\[)\s*[
 _IN_GET = re.compile(r"""["'](\w+)["']\s+in\s+request\.GET""")
 _INT_PARAM = re.compile(r"""_int_param\(request,\s*["'](\w+)["']""")
 _HANDED_GET = re.compile(r"""(\w+)\(\s*(?:request\.GET|params)\b""")
+_CHECKED_WITH = re.compile(r"""checked\(\s*request\.GET\s*,\s*(\w+)""")  # pilotbook.api.parameters.checked
 
 
 def _routes(patterns=None, prefix=""):
@@ -63,7 +64,7 @@ def _source_parameters(function, depth: int = 0) -> set[str]:
         return set()
     names = set(_GET_NAME.findall(source)) | set(_IN_GET.findall(source)) | set(_INT_PARAM.findall(source))
     namespace = getattr(inspect.unwrap(target), "__globals__", None) or vars(inspect.getmodule(target))
-    for called in _HANDED_GET.findall(source):
+    for called in [*_HANDED_GET.findall(source), *_CHECKED_WITH.findall(source)]:
         thing = namespace.get(called) or _imported_inside(source, called)
         if inspect.isclass(thing) and issubclass(thing, BaseForm):
             names |= set(thing.base_fields) | set(_source_parameters(thing.__init__, depth + 1))
@@ -206,10 +207,11 @@ def test_a_nul_byte_in_the_path_is_a_400_not_a_lookup(client, world):
         assert response.status_code == 400 and b"The address contains a NUL character (%00)" in response.content
 
 
-def test_the_api_answers_a_nul_byte_in_json_in_its_own_error_shape(client, db):
+def test_the_api_answers_a_nul_byte_as_problem_details(client, db):
     response = client.get("/api/councils/", {"nation": "\x00"})
-    assert response.status_code == 400
-    assert response.json()["error"]["fields"]["nation"][0].startswith("The nation parameter contains a NUL")
+    assert response.status_code == 400 and response["Content-Type"] == "application/problem+json"
+    [error] = response.json()["errors"]
+    assert error["parameter"] == "nation" and error["detail"].startswith("The nation parameter contains a NUL")
 
 
 # Another control character; a value too long for any field and no field's choice; a number too big for any column.

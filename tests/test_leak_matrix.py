@@ -323,6 +323,8 @@ EXEMPT = {
     # Pages about no pilot.
     "about": "static", "accessibility": "static", "power-calculator": "a calculator",
     "schema-pilot": "the record's JSON Schema", "api-index": "links", "api-openapi": "the API description",
+    "export-pilots-metadata": "a CSV export's licence and column types",
+    "export-evidence-metadata": "a CSV export's licence and column types",
     "login": "sign-in", "logout": "sign-out", "password_reset": "account", "password_reset_done": "account",
     "password_reset_confirm": "account", "password_reset_complete": "account", "invitation-accept": "account",
     "council-team": "a council's members and invitations, for its members",

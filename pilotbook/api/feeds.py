@@ -3,6 +3,10 @@
 Feeds are public and cached by readers, so they hold only what an anonymous visitor may see: public pilots whose
 results are released (Pilot.objects.visible_to(AnonymousUser()).results_released()). A council's feed never lists
 pilots it published with its name withheld, or the feed would reveal the name.
+
+Every id and link is on the site's configured address (PILOTBOOK_SITE_URL), never on the Host header a request came
+with (Django's feeds would otherwise use it), so an entry keeps its id however the feed was fetched. Summaries are
+plain text and say so (type="text"): a lesson that mentions <b> is shown as written, not read as HTML.
 """
 
 from __future__ import annotations
@@ -21,9 +25,24 @@ from pilotbook.councils.models import Council
 from pilotbook.pilots.choices import ServiceArea, Verdict
 from pilotbook.pilots.models import Pilot
 
-from .records import LICENCE_LINE
+from .records import LICENCE_LINE, base_url
 
 FEED_SIZE = 50
+
+
+def _tag(path: str) -> str:
+    """An Atom id that never changes: a tag URI (RFC 4151) on the site's own host name."""
+    host = urlsplit(settings.PILOTBOOK_SITE_URL).hostname or "pilotbook.invalid"
+    return f"tag:{host},2026:{path.strip('/')}"
+
+
+class PlainTextAtomFeed(Atom1Feed):
+    """Atom whose entry summaries are declared as the plain text they are (Django declares them type="html")."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
 
 
 def released_public_pilots():
@@ -32,8 +51,17 @@ def released_public_pilots():
 
 
 class NewResultsFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtomFeed
     feed_copyright = LICENCE_LINE
+
+    def feed_path(self, obj=None) -> str:
+        return reverse("feed-results")
+
+    def feed_url(self, obj=None):
+        return base_url() + self.feed_path(obj)
+
+    def feed_guid(self, obj=None):
+        return _tag(self.feed_path(obj))
 
     def title(self, obj=None):
         return "Pilotbook: new results"
@@ -42,7 +70,7 @@ class NewResultsFeed(Feed):
         return "Published pilot results from UK councils, including those that did not work."
 
     def link(self, obj=None):
-        return reverse("evidence-search")
+        return base_url() + reverse("evidence-search")
 
     def pilots(self, obj):
         return released_public_pilots()
@@ -71,12 +99,10 @@ class NewResultsFeed(Feed):
         return " ".join(parts)
 
     def item_link(self, item: Pilot):
-        return item.get_absolute_url()
+        return base_url() + item.get_absolute_url()
 
     def item_guid(self, item: Pilot):
-        # Atom ids must be IRIs that never change: a tag URI (RFC 4151) on the site's own host name.
-        host = urlsplit(settings.PILOTBOOK_SITE_URL).hostname or "pilotbook.invalid"
-        return f"tag:{host},2026:pilots/{item.pk}/result"
+        return _tag(f"pilots/{item.pk}/result")
 
     item_guid_is_permalink = False
 
@@ -102,8 +128,11 @@ class ServiceAreaResultsFeed(NewResultsFeed):
     def title(self, obj=None):
         return f"Pilotbook: new results in {obj.label.lower()}"
 
+    def feed_path(self, obj=None) -> str:
+        return reverse("feed-results-service-area", args=[obj.value])
+
     def link(self, obj=None):
-        return reverse("pilot-list") + f"?service_area={obj.value}"
+        return base_url() + reverse("pilot-list") + f"?service_area={obj.value}"
 
     def pilots(self, obj):
         return released_public_pilots().filter(service_area=obj.value)
@@ -116,8 +145,11 @@ class CouncilResultsFeed(NewResultsFeed):
     def title(self, obj=None):
         return f"Pilotbook: new results from {obj.name}"
 
+    def feed_path(self, obj=None) -> str:
+        return reverse("feed-results-council", args=[obj.code])
+
     def link(self, obj=None):
-        return obj.get_absolute_url()
+        return base_url() + obj.get_absolute_url()
 
     def pilots(self, obj):
         # identifiable_by(anonymous) drops pilots published with the council's name withheld.

@@ -9,7 +9,12 @@ before anything is written; one problem anywhere and nothing is imported, with e
 
 Import fields, beyond the pilot record's: ``council_code``, ``summary`` (stored as the change tried),
 ``verdict``, ``effect`` (a number, a sentence, or {estimate, ci_low, ci_high}), ``lessons`` (a sentence, or the
-record's four-part object), ``source_url`` and ``external_id`` (unique; `pilotbook search` prints it).
+record's four-part object), ``source_url`` and ``external_id`` (unique; `pilotbook search` prints it). A record
+from a Pilotbook export without an ``external_id`` gets its ``url`` (the pilot's page) as one.
+
+A CSV file has the import columns (CSV_COLUMNS) or is a Pilotbook CSV export: its rows are read back into the
+records the export was written from, each column to its place in the record (pilotbook.api.exports.columns), with
+the quote that neutralised a formula-like text taken off again.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from pilotbook.pilots.choices import Status, Verdict, Visibility
 from pilotbook.pilots.models import LESSON_MAX_LENGTH, Pilot, Result, member_council_ids
 from pilotbook.reading import NotJSON, Unreadable, csv_rows, decode_text, load_json
 
+from .exports import LIST_SEPARATOR, Column, columns, unneutralise
 from .schema import import_schema, validate
 
 # Record keys that describe a pilot's history in Pilotbook, not its plan or result: read, checked, not imported.
@@ -69,6 +75,7 @@ class ImportReport:
     drafts: list[int] = field(default_factory=list)
     published: list[int] = field(default_factory=list)
     ignored: set[str] = field(default_factory=set)
+    unpublished: set[str] = field(default_factory=set)  # fields of records not published where they came from
 
     @property
     def created(self) -> list[int]:
@@ -131,10 +138,14 @@ def _whole_file(path: Path, problem: str) -> ImportFailed:
 
 
 def _read_csv(text: str, path: Path) -> list[tuple[str, object]]:
+    """Rows of a CSV file: the import columns (CSV_COLUMNS), or a Pilotbook CSV export's columns, read back into
+    the record the export was written from (`_exported_record`)."""
     reader = csv.reader(io.StringIO(text, newline=""))
     rows = csv_rows(reader)
     header = [name.strip().lower() for name in next(rows, [])]
-    unknown = [name for name in header if name not in CSV_COLUMNS]
+    exported = _export_layout(header)
+    known = set(exported) if exported else set(CSV_COLUMNS)
+    unknown = [name for name in header if name not in known]
     repeated = sorted({name for name in header if header.count(name) > 1})
     if repeated or "title" not in header:
         problems = []
@@ -147,7 +158,8 @@ def _read_csv(text: str, path: Path) -> list[tuple[str, object]]:
     records = []
     if unknown:  # named first; the rows are still checked on their known columns, so one run finds every problem
         records.append(("line 1", _BadRow(f"unknown column(s) {', '.join(repr(n) for n in unknown)}; the columns "
-                                          "are: " + ", ".join(CSV_COLUMNS))))
+                                          "are: " + ", ".join(CSV_COLUMNS) + " (or those of a Pilotbook CSV "
+                                          "export)")))
     line = reader.line_num
     for row in rows:
         label, line = f"line {line + 1}", reader.line_num
@@ -156,9 +168,60 @@ def _read_csv(text: str, path: Path) -> list[tuple[str, object]]:
         if len(row) != len(header):
             records.append((label, _BadRow(f"{len(row)} cells but {len(header)} columns")))
             continue
-        known = {name: cell for name, cell in zip(header, row, strict=True) if name in CSV_COLUMNS}
-        records.append((label, _csv_record(known)))
+        cells = {name: unneutralise(cell) for name, cell in zip(header, row, strict=True) if name in known}
+        records.append((label, _exported_record(cells, exported) if exported else _csv_record(cells)))
     return records
+
+
+def _export_layout(header: list[str]) -> dict[str, Column] | None:
+    """The export's columns by name when the header is a Pilotbook CSV export's (every column one of the export's,
+    and some column only an export has), else None: the file uses the import columns."""
+    exported = {column.name: column for column in columns()}
+    if set(header) <= set(exported) and set(header) - set(CSV_COLUMNS):
+        return exported
+    return None
+
+
+def _exported_value(cell: str, column: Column):
+    """A cell of an export as the JSON value it was written from; text that is not of the column's kind stays text,
+    and the record's check names it."""
+    try:
+        if column.kind == "integer":
+            return int(cell)
+        if column.kind == "number":
+            return float(cell.replace(",", ""))
+    except ValueError:
+        return cell
+    if column.kind == "boolean":
+        return {"true": True, "false": False}.get(cell.lower(), cell)
+    if column.kind == "list":
+        return [part.strip() for part in cell.split(LIST_SEPARATOR.strip()) if part.strip()]
+    return cell
+
+
+def _exported_record(cells: dict[str, str], exported: dict[str, Column]) -> dict:
+    """The record an export's row was written from, as far as its columns hold it (an empty cell is a value not
+    given); columns computed from several values are left out. Each part (council, outcome, result, lessons) is
+    filled in as the record schema requires it, with nothing where the export has no column for a value."""
+    record: dict = {}
+    for name, cell in cells.items():
+        column = exported[name]
+        if column.path is None or not cell.strip():
+            continue
+        place = record
+        for key in column.path[:-1]:
+            place = place.setdefault(key, {})
+        place[column.path[-1]] = _exported_value(cell.strip(), column)
+    properties = record_schema()["properties"]
+    for name, part in record.items():
+        schema = properties.get(name, {})
+        if isinstance(part, dict) and "properties" in schema:
+            for key in schema.get("required", []):
+                if key not in part:
+                    kinds = schema["properties"][key].get("type", [])
+                    if "null" in kinds or "string" in kinds:  # anything else is named by the record's check
+                        part[key] = None if "null" in kinds else ""
+    return record
 
 
 @dataclass(frozen=True)
@@ -289,11 +352,40 @@ def _plan_fields(record: dict) -> dict:
         "end_date": _date(record.get("end_date")),
         "results_due_date": _date(record.get("results_due_date")),
         "visibility": record.get("visibility") or Visibility.COUNCILS,
-        "external_id": (record.get("external_id") or "").strip(),
+        "external_id": _external_id(record),
         "source_url": (record.get("source_url") or "").strip(),
         "failure_reason": record.get("failure_reason") or "",
         "failure_detail": record.get("failure_detail", ""),
     }
+
+
+def _external_id(record: dict) -> str:
+    """The record's own identifier; for a record from a Pilotbook export that has none, the address of the pilot's
+    page, so the copy says where it came from and importing the same export twice is refused, naming the pilot."""
+    own = (record.get("external_id") or "").strip()
+    return own or (record.get("url") or "").strip()
+
+
+def _ignored(record: dict) -> set[str]:
+    """The history fields a record gives that are not imported (its url is, as the external_id, when it has none)."""
+    used = set() if record.get("external_id") else {"url"}
+    return {key for key in IGNORED if key not in used and record.get(key) not in (None, "", False)}
+
+
+# What a pilot that was not published (registered, running, with its result recorded, withdrawn, stopped early)
+# holds beyond its plan, in an export by one of its council's members or a moderator.
+UNPUBLISHED_WORK = ("result", "verdict", "effect", "sample_size", "method", "lessons", "failure_reason",
+                    "failure_detail")
+
+
+def _as_draft(record) -> tuple[object, set[str]]:
+    """A record from an export whose pilot was not published (its `status` says so) is its plan, imported as a
+    draft: its result, lessons and failure reason are left out (named in the report), since importing them would
+    publish what its council has not. Any other record as it is."""
+    if not isinstance(record, dict) or record.get("status") in (None, "", Status.PUBLISHED):
+        return record, set()
+    left_out = {key for key in UNPUBLISHED_WORK if record.get(key) not in (None, "", {})}
+    return {key: value for key, value in record.items() if key not in UNPUBLISHED_WORK}, left_out
 
 
 def _lessons(record: dict) -> dict:
@@ -485,13 +577,15 @@ def import_records(records: list[tuple[str, object]], *, user=None, default_coun
     councils = {c.code: c for c in Council.objects.all()}
     now = timezone.now()
     rows, errors, report = [], [], ImportReport()
-    for label, record in records:
+    for label, given in records:
+        record, unpublished = _as_draft(given)
         row, problems = _row(label, record, councils, default_council, user, now)
         errors.extend(problems)
         if row is not None:
             rows.append(row)
             if isinstance(record, dict):
-                report.ignored.update(key for key in IGNORED if record.get(key) not in (None, "", False))
+                report.ignored.update(_ignored(record))
+                report.unpublished.update(unpublished)
     errors.extend(_unique_external_ids(rows))
     if errors:
         raise ImportFailed(errors)

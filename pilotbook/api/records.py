@@ -35,10 +35,9 @@ def _blank_to_none(value: str) -> str | None:
     return value or None
 
 
-def base_url(request=None) -> str:
-    """The site's address: the request's own when there is one, else PILOTBOOK_SITE_URL."""
-    if request is not None:
-        return request.build_absolute_uri("/").rstrip("/")
+def base_url() -> str:
+    """The site's configured address (PILOTBOOK_SITE_URL), for every link and id in open data: never the Host
+    header a request came with, so they are the same however the site was reached."""
     return settings.PILOTBOOK_SITE_URL.rstrip("/")
 
 

@@ -58,7 +58,7 @@ def _datetime(description: str) -> dict:
 
 
 @cache
-def pilot_schema() -> dict:
+def _schema() -> dict:
     """The published schema. Every property is always present in a record (null when not known or not shown)."""
     site = settings.PILOTBOOK_SITE_URL.rstrip("/")
     properties = {
@@ -171,6 +171,12 @@ def pilot_schema() -> dict:
         "required": list(properties),
         "additionalProperties": False,
     }
+
+
+def pilot_schema() -> dict:
+    """The published schema, its $id on the site's configured address (PILOTBOOK_SITE_URL, never a request's Host)
+    as it is set now."""
+    return {**_schema(), "$id": settings.PILOTBOOK_SITE_URL.rstrip("/") + SCHEMA_PATH}
 
 
 def import_schema() -> dict:

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import feeds, views
 
@@ -7,6 +7,8 @@ urlpatterns = [
     path("feeds/results/", feeds.NewResultsFeed(), name="feed-results"),
     path("feeds/results/service-area/<slug:code>/", feeds.ServiceAreaResultsFeed(), name="feed-results-service-area"),
     path("feeds/results/council/<str:code>/", feeds.CouncilResultsFeed(), name="feed-results-council"),
+    path("export/pilots.csv-metadata.json", views.export_metadata, name="export-pilots-metadata"),
+    path("export/evidence.csv-metadata.json", views.export_evidence_metadata, name="export-evidence-metadata"),
     path("export/pilots.<str:fmt>", views.export, name="export-pilots"),
     path("export/evidence.<str:fmt>", views.export_evidence, name="export-evidence"),
     path("api/", views.api_index, name="api-index"),
@@ -18,4 +20,5 @@ urlpatterns = [
     path("api/pooled-groups/", views.api_pooled_groups, name="api-pooled-groups"),
     path("api/pooled-groups/<slug:slug>/", views.api_pooled_group, name="api-pooled-group"),
     path("api/overdue/", views.api_overdue, name="api-overdue"),
+    re_path(r"^api/", views.api_not_found),  # last: any other address under /api/ is a problem+json 404
 ]

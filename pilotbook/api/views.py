@@ -2,7 +2,11 @@
 
 Access is the pages' own: pilots come only from PilotQuerySet.visible_to(request.user) (session sign-in, so a
 signed-in member sees what the web shows them), and pilot_record applies Pilot.result_shown_to and
-council_shown_to. A pilot the person may not see is a JSON 404, as on the pages.
+council_shown_to. A pilot the person may not see is a 404, as on the pages.
+
+Every endpoint and export checks its query parameters the same way (pilotbook.api.parameters), and every error
+under /api/ is application/problem+json (pilotbook.api.problems). Links and ids in what these views return are
+built on PILOTBOOK_SITE_URL, never on the Host header a request came with.
 """
 
 from __future__ import annotations
@@ -10,27 +14,34 @@ from __future__ import annotations
 import functools
 import math
 
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.paginator import EmptyPage, Paginator
-from django.http import Http404, HttpResponse, JsonResponse
-from django.urls import reverse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
-from pilotbook.councils.forms import CouncilFilterForm
-from pilotbook.councils.models import Council, nation_values
+from pilotbook.councils.models import Council
 from pilotbook.evidence import pooling
 from pilotbook.evidence.models import PooledGroup
 from pilotbook.pilots.models import Pilot
 
 from . import exports
 from .openapi import openapi_document
+from .parameters import (
+    BadParameters,
+    CouncilListParameters,
+    EvidenceParameters,
+    NoParameters,
+    PilotListParameters,
+    PilotParameters,
+    checked,
+)
+from .problems import bad_parameters, not_found, problem
 from .records import LICENCE_NAME, LICENCE_URL, base_url, pilot_record
 from .schema import SCHEMA_PATH, pilot_schema
-from .selectors import BadParameters, filtered_pilots
+from .selectors import filtered_pilots
 
-DEFAULT_PAGE_SIZE = 20
-MAX_PAGE_SIZE = 100
 JSON_OPTIONS = {"ensure_ascii": False}
 
 
@@ -41,31 +52,42 @@ def _json(data, status: int = 200, **headers) -> JsonResponse:
     return response
 
 
-def api_error(status: int, message: str, errors: dict | None = None) -> JsonResponse:
-    body = {"error": {"status": status, "message": message}}
-    if errors:
-        body["error"]["fields"] = errors
-    return _json(body, status=status)
+def json_api(parameters=NoParameters):
+    """An API view: GET and HEAD only; its query parameters checked by the `parameters` form, which the view is
+    given valid; bad parameters and not-found answered as problem+json."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.method not in ("GET", "HEAD"):
+                return problem(405, "This API is read-only: use GET.", Allow="GET, HEAD, OPTIONS")
+            try:
+                return view(request, checked(request.GET, parameters), *args, **kwargs)
+            except BadParameters as error:
+                return bad_parameters(error.errors)
+            except Http404 as error:
+                return not_found(request, str(error) or None)
+
+        wrapped.csrf_exempt = True  # nothing here changes state, so a POST gets the JSON 405, not a CSRF page
+        wrapped.parameters = parameters
+        return wrapped
+
+    return decorate
 
 
-def json_api(view):
-    """GET only; bad parameters and not-found become JSON errors."""
-
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD"):
-            response = api_error(405, "This API is read-only: use GET.")
-            response["Allow"] = "GET, HEAD"
-            return response
+@csrf_exempt
+def api_not_found(request):
+    """Any other address under /api/ (such as /api/pilots/abc/): a problem+json 404. An address that only lacks
+    its final slash is sent on to it, as Django does for pages (APPEND_SLASH)."""
+    if request.method in ("GET", "HEAD") and not request.path_info.endswith("/"):
         try:
-            return view(request, *args, **kwargs)
-        except BadParameters as error:
-            return api_error(400, "Some parameters are not valid.", error.errors)
-        except Http404 as error:
-            return api_error(404, str(error) or "Not found.")
-
-    wrapped.csrf_exempt = True  # nothing here changes state, so a POST gets the JSON 405, not a CSRF page
-    return wrapped
+            match = resolve(request.path_info + "/")
+        except Resolver404:
+            match = None
+        if match is not None and match.func is not api_not_found:
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(request.path + "/" + (f"?{query}" if query else ""))
+    return not_found(request)
 
 
 @require_GET
@@ -78,20 +100,15 @@ def schema_view(request):
 EXPORT_FORMATS = ("csv", "ods", "xlsx", "json")
 
 
-def _bad_parameters(message: str) -> HttpResponse:
-    return HttpResponse(f"Some parameters are not valid: {message}\n", status=400,
-                        content_type="text/plain; charset=utf-8")
-
-
 def export(request, fmt: str):
     """The pilots a browse (or, with `q`, a search) would list for this person, in one file."""
     if fmt not in EXPORT_FORMATS:
         raise Http404
     try:
-        pilots = filtered_pilots(request.GET, request.user)
+        form = checked(request.GET, PilotParameters)
     except BadParameters as error:
-        return _bad_parameters(str(error))
-    return _export_file(request, fmt, pilots, "pilots")
+        return bad_parameters(error.errors)
+    return _export_file(request, fmt, filtered_pilots(form, request.user), "pilots")
 
 
 def export_evidence(request, fmt: str):
@@ -100,17 +117,18 @@ def export_evidence(request, fmt: str):
 
     if fmt not in EXPORT_FORMATS:
         raise Http404
-    form, _query, _filters, rows, _matched = evidence_results(request.GET, request.user)
-    if form.is_bound and not form.is_valid():
-        return _bad_parameters("; ".join(" ".join(v) if k == NON_FIELD_ERRORS else f"{k}: {' '.join(v)}"
-                                         for k, v in form.errors.items()))
+    try:
+        form = checked(request.GET, EvidenceParameters)
+    except BadParameters as error:
+        return bad_parameters(error.errors)
+    _form, _query, _filters, rows, _matched = evidence_results(form.data, request.user)
     return _export_file(request, fmt, [row["pilot"] for row in rows], "evidence")
 
 
 def _export_file(request, fmt: str, pilots, name: str) -> HttpResponse:
-    base = base_url(request)
+    base = base_url()
     records = [pilot_record(pilot, request.user, base=base) for pilot in pilots]
-    source = request.build_absolute_uri()
+    source = base + request.get_full_path()
     generated = timezone.now().replace(microsecond=0).isoformat()
     if fmt == "json":
         body = exports.to_json(records, source, generated, base + SCHEMA_PATH)
@@ -121,36 +139,56 @@ def _export_file(request, fmt: str, pilots, name: str) -> HttpResponse:
     response = HttpResponse(body, content_type=content_type)
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="pilotbook-{name}-{stamp}.{fmt}"'
-    response["Link"] = f'<{LICENCE_URL}>; rel="license"'
+    links = [f'<{LICENCE_URL}>; rel="license"']
+    if fmt == "csv":  # the CSV holds only data: its licence and column types are in the CSV on the Web metadata
+        links.append(f'<{_with_query(request, reverse(f"export-{name}-metadata"))}>; rel="describedby"; '
+                     'type="application/csvm+json"')
+    response["Link"] = ", ".join(links)
     response["Cache-Control"] = "private, no-store"  # what it holds depends on who asked
     return response
 
 
-# The read API.
+def _with_query(request, path: str) -> str:
+    query = request.META.get("QUERY_STRING", "")
+    return base_url() + path + (f"?{query}" if query else "")
 
-def _int_param(request, name: str, default: int, low: int, high: int | None = None) -> int:
-    raw = request.GET.get(name)
-    if raw in (None, ""):
-        return default
+
+def _csv_metadata(request, name: str, title: str) -> JsonResponse:
+    csv_url = _with_query(request, reverse(f"export-{name}", args=["csv"]))
+    response = _json(exports.csv_metadata(csv_url, title), content_type="application/csvm+json")
+    response["Link"] = f'<{LICENCE_URL}>; rel="license"'
+    return response
+
+
+def export_metadata(request):
+    """The CSV on the Web metadata of /export/pilots.csv with the same parameters: licence and column types."""
     try:
-        value = int(raw)
-    except ValueError:
-        raise BadParameters({name: ["Enter a whole number."]}) from None
-    if value < low or (high is not None and value > high):
-        limit = f"from {low} to {high}" if high is not None else f"{low} or more"
-        raise BadParameters({name: [f"Enter a number {limit}."]})
-    return value
+        checked(request.GET, PilotParameters)
+    except BadParameters as error:
+        return bad_parameters(error.errors)
+    return _csv_metadata(request, "pilots", "Pilots in Pilotbook")
 
+
+def export_evidence_metadata(request):
+    """The CSV on the Web metadata of /export/evidence.csv with the same parameters."""
+    try:
+        checked(request.GET, EvidenceParameters)
+    except BadParameters as error:
+        return bad_parameters(error.errors)
+    return _csv_metadata(request, "evidence", "Published pilot results in Pilotbook's evidence base")
+
+
+# The read API.
 
 def _page_link(request, number: int) -> str:
     query = request.GET.copy()
     query["page"] = str(number)
-    return request.build_absolute_uri(request.path) + "?" + query.urlencode()
+    return base_url() + request.path + "?" + query.urlencode()
 
 
-@json_api
-def api_index(request):
-    base = base_url(request)
+@json_api()
+def api_index(request, form):
+    base = base_url()
     return _json({
         "openapi": base + reverse("api-openapi"),
         "pilots": base + reverse("api-pilots"),
@@ -162,28 +200,24 @@ def api_index(request):
     })
 
 
-@json_api
-def api_openapi(request):
-    return _json(openapi_document(base_url(request)))
+@json_api()
+def api_openapi(request, form):
+    return _json(openapi_document(base_url()))
 
 
-@json_api
-def api_pilots(request):
-    page_size = _int_param(request, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
-    number = _int_param(request, "page", 1, 1)
-    unknown = set(request.GET) - {"page", "page_size", *PILOT_FILTERS}
-    if unknown:
-        raise BadParameters({name: ["Not a parameter of this endpoint."] for name in sorted(unknown)})
-    pilots = filtered_pilots(request.GET, request.user)
-    paginator = Paginator(pilots, page_size)
+@json_api(PilotListParameters)
+def api_pilots(request, form):
+    number = form.cleaned_data["page"] or form.fields["page"].initial
+    page_size = form.cleaned_data["page_size"] or form.fields["page_size"].initial
+    paginator = Paginator(filtered_pilots(form, request.user), page_size)
     try:
         page = paginator.page(number)
     except EmptyPage:
         if number == 1:
             page = paginator.page(1)  # Paginator allows an empty first page
         else:
-            return api_error(404, f"There is no page {number}; the last is {paginator.num_pages}.")
-    base = base_url(request)
+            return not_found(request, f"There is no page {number}; the last is {paginator.num_pages}.")
+    base = base_url()
     return _json({
         "count": paginator.count,
         "page": page.number,
@@ -195,15 +229,12 @@ def api_pilots(request):
     })
 
 
-PILOT_FILTERS = ("q", "service_area", "intervention_type", "design", "status", "nation", "council")
-
-
-@json_api
-def api_pilot(request, pk: int):
+@json_api()
+def api_pilot(request, form, pk: int):
     pilot = Pilot.objects.visible_to(request.user).select_related("council", "result").filter(pk=pk).first()
     if pilot is None:
         raise Http404("No pilot with that number that you may see.")
-    return _json(pilot_record(pilot, request.user, base=base_url(request)))
+    return _json(pilot_record(pilot, request.user))
 
 
 def _council(council: Council, count: int, base: str) -> dict:
@@ -225,28 +256,22 @@ def _pilot_counts(user) -> dict[str, int]:
     return counts
 
 
-@json_api
-def api_councils(request):
-    unknown = set(request.GET) - {"nation"}
-    if unknown:
-        raise BadParameters({name: ["Not a parameter of this endpoint."] for name in sorted(unknown)})
-    form = CouncilFilterForm(request.GET, nations=nation_values())
-    if not form.is_valid():
-        raise BadParameters({name: [str(e) for e in errors] for name, errors in form.errors.items()})
+@json_api(CouncilListParameters)
+def api_councils(request, form):
     councils = Council.objects.order_by("name")
     if form.cleaned_data["nation"]:
         councils = councils.filter(nation=form.cleaned_data["nation"])
-    counts, base = _pilot_counts(request.user), base_url(request)
+    counts, base = _pilot_counts(request.user), base_url()
     results = [_council(c, counts.get(c.code, 0), base) for c in councils]
     return _json({"count": len(results), "results": results})
 
 
-@json_api
-def api_council(request, code: str):
+@json_api()
+def api_council(request, form, code: str):
     council = Council.objects.filter(code=code.upper()).first()
     if council is None:
-        raise Http404("No council with that code.")
-    return _json(_council(council, _pilot_counts(request.user).get(council.code, 0), base_url(request)))
+        raise Http404("No council with that code; /api/councils/ lists them.")
+    return _json(_council(council, _pilot_counts(request.user).get(council.code, 0), base_url()))
 
 
 def _finite(value):
@@ -256,7 +281,7 @@ def _finite(value):
 def _group(group: PooledGroup, request, *, detail: bool) -> dict:
     analysis = pooling.analyse_group(group, request.user)
     pooled = analysis.pooled
-    base = base_url(request)
+    base = base_url()
     out = {
         "slug": group.slug, "title": group.title, "description": group.description,
         "service_area": group.service_area or None, "intervention_type": group.intervention_type or None,
@@ -286,30 +311,30 @@ def _group(group: PooledGroup, request, *, detail: bool) -> dict:
     return out
 
 
-@json_api
-def api_pooled_groups(request):
+@json_api()
+def api_pooled_groups(request, form):
     results = [_group(group, request, detail=False) for group in PooledGroup.objects.all()]
     return _json({"count": len(results), "results": results})
 
 
-@json_api
-def api_pooled_group(request, slug: str):
+@json_api()
+def api_pooled_group(request, form, slug: str):
     group = PooledGroup.objects.filter(slug=slug).first()
     if group is None:
-        raise Http404("No pooled group with that name.")
+        raise Http404("No pooled group with that name; /api/pooled-groups/ lists them.")
     return _json(_group(group, request, detail=True))
 
 
-@json_api
-def api_overdue(request):
+@json_api()
+def api_overdue(request, form):
     """Overdue pilots the person may see, with the reporting rates, by the rules of the overdue pages."""
     from pilotbook.overdue import selectors as overdue
 
-    today = timezone.localdate()
+    today, base = timezone.localdate(), base_url()
     pilots = [{
         "id": pilot.pk,
         "title": pilot.title,
-        "url": request.build_absolute_uri(pilot.get_absolute_url()),
+        "url": base + pilot.get_absolute_url(),
         "council": pilot.council_id if pilot.council_shown_to(request.user) else None,
         "council_withheld": not pilot.council_shown_to(request.user),
         "status": pilot.status,

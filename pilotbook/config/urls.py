@@ -14,3 +14,9 @@ urlpatterns = [
     path("", include("pilotbook.discussion.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Under /api/ errors are problem+json (pilotbook.api.problems); elsewhere the HTML pages.
+handler400 = "pilotbook.api.problems.bad_request"
+handler403 = "pilotbook.api.problems.permission_denied"
+handler404 = "pilotbook.api.problems.page_not_found"
+handler500 = "pilotbook.api.problems.server_error"

@@ -76,15 +76,19 @@ def suggestions_for_idea(text: str, *, viewer, exclude_council=None, exclude=Non
 
 def suggestion_rows(suggestions: list[Suggestion], viewer) -> list[dict]:
     """Suggestions as `pilotbook similar --json` lists them: what the page shows, field by field."""
-    out = []
+    from pilotbook.api.records import base_url  # the record's address on PILOTBOOK_SITE_URL, as exports give it
+
+    out, base = [], base_url()
     for rank, s in enumerate(suggestions, start=1):
         pilot, result = s.pilot, s.pilot.result
         council_shown = pilot.council_shown_to(viewer)
         out.append({
             "rank": rank,
             "id": pilot.pk,
+            "url": base + pilot.get_absolute_url(),
             "external_id": (pilot.external_id or None) if council_shown else None,
             "title": pilot.title,
+            "council_code": pilot.council.code if council_shown else None,
             "council": pilot.council.name if council_shown else None,
             "closeness": s.closeness_words,
             "closeness_label": s.label,

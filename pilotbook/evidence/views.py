@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from pilotbook.api.records import LICENCE_NAME, LICENCE_URL
 from pilotbook.councils.models import Council, nation_values
 from pilotbook.pilots import presenters
 from pilotbook.pilots.choices import Design, FailureReason, InterventionType, ServiceArea, Status, Verdict
@@ -158,11 +159,13 @@ def evidence_search(request):
     for row in page:
         row["verdict_tag"] = presenters.verdict_tag_class(row["pilot"].result.verdict)
     params = request.GET.copy()
-    params.pop("page", None)
+    for name in [name for name in params if name not in form.fields]:  # the page number, and any stray parameter
+        del params[name]  # the exports refuse a parameter that is not a filter, so the links carry only filters
     return render(request, "evidence/search.html", {
         "form": form, "query": query, "page": page, "params": params.urlencode(),
         "error_forms": [form] if form.is_bound else [],
         "facets": _facet_counts(matched, filters, request.user, request), "filters": filters,
+        "licence_name": LICENCE_NAME, "licence_url": LICENCE_URL,
     })
 
 

@@ -44,7 +44,8 @@ def address_problem(path: str, query) -> tuple[str | None, str] | None:
 
 
 class RejectControlCharactersMiddleware:
-    """A 400 naming the parameter for an address holding NUL or another control character (JSON under /api/)."""
+    """A 400 naming the parameter for an address holding NUL or another control character (problem+json under
+    /api/ and /export/)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -54,8 +55,8 @@ class RejectControlCharactersMiddleware:
         if problem is None:
             return self.get_response(request)
         name, message = problem
-        if request.path.startswith("/api/"):
-            from pilotbook.api.views import api_error
+        if request.path.startswith(("/api/", "/export/")):
+            from pilotbook.api.problems import bad_parameters
 
-            return api_error(400, "Some parameters are not valid.", {name or "path": [message]})
+            return bad_parameters({name or "path": [message]})
         return render(request, "400.html", {"message": message}, status=400)

@@ -34,3 +34,10 @@ def every_kind(home_council, officer):
         "running": make_pilot(home_council, officer, status=Status.RUNNING, visibility="public",
                               title="Running arrears letter"),
     }
+
+
+def import_problems(stderr: str) -> list[str]:
+    """The problems `pilotbook import` printed, each on its own line as `pilotbook import: problem`."""
+    lines = stderr.strip().splitlines()
+    assert all(line.startswith("pilotbook import: ") for line in lines), lines
+    return [line.removeprefix("pilotbook import: ") for line in lines]

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from pilotbook.api.records import pilot_record
 from pilotbook.pilots.models import Pilot
 
-from .helpers import every_kind, published
+from .helpers import every_kind, import_problems, published
 
 
 def run(*args):
@@ -24,7 +24,7 @@ def fails(*args):
     with pytest.raises(CommandError) as info:
         call_command(*args, stdout=io.StringIO(), stderr=err)
     assert info.value.returncode == 2
-    return str(info.value), err.getvalue()
+    return str(info.value), "\n".join(import_problems(err.getvalue()))
 
 
 CASE_STUDY = {
@@ -117,14 +117,19 @@ def test_import_needs_a_member_of_a_real_council(tmp_path, home_council, officer
                                    "--user", officer.email)[0]
 
 
-def test_search_lists_public_published_pilots_only(home_council, officer):
+def test_search_lists_public_published_pilots_only(home_council, officer, settings):
+    settings.PILOTBOOK_SITE_URL = "https://pilotbook.example.org"
     kinds = every_kind(home_council, officer)
     out, _ = run("search", "arrears letter", "--json")
     data = json.loads(out)
     assert {r["id"] for r in data["results"]} == {kinds["public"].pk, kinds["anonymous"].pk}
-    assert set(data["results"][0]) == {"external_id", "id", "title", "council", "verdict", "score"}
+    assert set(data["results"][0]) == {"external_id", "id", "url", "title", "council_code", "council", "verdict",
+                                       "score"}
     withheld = next(r for r in data["results"] if r["id"] == kinds["anonymous"].pk)
-    assert withheld["council"] is None and withheld["verdict"] == "worked"
+    assert withheld["council"] is None and withheld["council_code"] is None and withheld["verdict"] == "worked"
+    public = next(r for r in data["results"] if r["id"] == kinds["public"].pk)
+    assert public["council_code"] == "HOM" and public["council"] == "Homeshire"
+    assert public["url"] == f"https://pilotbook.example.org/pilots/{kinds['public'].pk}/"
     out, _ = run("search", "arrears letter", "--limit", "1")
     assert out.count("\n") == 1 and "score" in out
     assert "No published public pilots match" in run("search", "zebra crossings")[0]
@@ -164,7 +169,8 @@ def test_similar_as_a_person_leaves_out_their_own_council(home_council, officer,
 
 
 def test_similar_lists_the_closest_pilots_with_how_close_they_are(home_council, officer, other_council,
-                                                                  other_officer):
+                                                                  other_officer, settings):
+    settings.PILOTBOOK_SITE_URL = "https://pilotbook.example.org"
     every_kind(home_council, officer)
     pilot = published(other_council, other_officer, title="Text reminders before bin collection day",
                       service_area="waste", problem="Residents miss bin collection day and bins are not put out.",
@@ -174,6 +180,7 @@ def test_similar_lists_the_closest_pilots_with_how_close_they_are(home_council, 
     row = data["results"][0]
     assert row["closeness"] == "the same idea" and row["closeness_label"] == "same" and row["closeness_score"] > 0
     assert row["effect_interval"]["estimate"] == -20 and row["effect"].startswith("The change probably reduced")
+    assert row["council_code"] == "OTH" and row["url"] == f"https://pilotbook.example.org/pilots/{pilot.pk}/"
     assert "Nothing published comes close to this idea" in run("similar", "zebra crossings near schools")[0]
     readable = run("similar", "text residents the night before bin collection day")[0]
     assert readable.startswith("1. the same idea (closeness ") and "Otherborough" in readable

@@ -76,3 +76,28 @@ def test_a_result_without_a_service_area_has_no_empty_one_in_its_summary(client,
     Pilot.objects.filter(pk=pilot.pk).update(service_area="")  # as an imported case study may have
     (entry,) = entries(client, "/feeds/results/")
     assert entry[2].startswith("Homeshire. Effect") and ". ." not in entry[2]
+
+
+def test_a_summary_is_plain_text_and_says_so_so_a_lesson_mentioning_tags_keeps_them(client, home_council, officer):
+    from pilotbook.pilots.models import Pilot
+
+    pilot = published(home_council, officer)
+    Pilot.objects.filter(pk=pilot.pk).update(lessons_happened="We put <b>Pay now</b> in bold & it worked.")
+    feed = ElementTree.fromstring(client.get("/feeds/results/").content)  # noqa: S314 - our own output
+    [summary] = feed.iter(f"{ATOM}summary")
+    assert summary.get("type") == "text"
+    assert summary.text.endswith("We put <b>Pay now</b> in bold & it worked.")
+
+
+@pytest.mark.parametrize("address", ["/feeds/results/", "/feeds/results/council/hom/",
+                                     "/feeds/results/service-area/housing/"])
+def test_feed_ids_and_links_use_the_configured_site_address_not_the_host_header(address, client, kinds, settings):
+    settings.PILOTBOOK_SITE_URL = "https://pilotbook.example.gov.uk"
+    body = client.get(address, HTTP_HOST="localhost").content
+    assert b"localhost" not in body and b"testserver" not in body
+    feed = ElementTree.fromstring(body)  # noqa: S314 - our own output
+    assert feed.findtext(f"{ATOM}id").startswith("tag:pilotbook.example.gov.uk,2026:feeds/results")
+    links = [link.get("href") for link in feed.iter(f"{ATOM}link")]
+    assert links and all(href.startswith("https://pilotbook.example.gov.uk/") for href in links)
+    self_link = next(link.get("href") for link in feed.iter(f"{ATOM}link") if link.get("rel") == "self")
+    assert self_link == "https://pilotbook.example.gov.uk" + address.replace("hom", "HOM")

@@ -16,7 +16,7 @@ from pilotbook.evidence.models import SearchIndexState, SearchTerm
 from pilotbook.evidence.pooling import effect_of
 from pilotbook.pilots.models import Pilot, Result
 
-from .helpers import published
+from .helpers import import_problems, published
 
 HEADER = ["external_id", "title", "summary", "council_code", "service_area", "intervention_type", "verdict",
           "effect", "effect_ci_low", "effect_ci_high", "lessons", "source_url", "visibility"]
@@ -52,7 +52,7 @@ def fails(*args):
     with pytest.raises(CommandError) as info:
         call_command(*args, stdout=io.StringIO(), stderr=err)
     assert info.value.returncode == 2
-    return str(info.value), err.getvalue().strip().splitlines()
+    return str(info.value), import_problems(err.getvalue())
 
 
 def test_csv_case_studies_are_published_with_the_reported_verdict(tmp_path, home_council, other_council, moderator):
@@ -144,8 +144,8 @@ def test_records_of_case_studies_match_the_published_schema(tmp_path, client, ho
         record = pilot_record(pilot, AnonymousUser())
         assert not [e.message for e in validator.iter_errors(record)]
         assert record["result"]["source"] == "reported" and record["external_id"].startswith("lga-")
-    exported = client.get("/export/pilots.csv").content.decode()
-    header = next(row for row in csv.reader(io.StringIO(exported)) if row and row[0] == "id")
+    exported = client.get("/export/pilots.csv").content.decode("utf-8-sig")
+    header = next(csv.reader(io.StringIO(exported)))
     assert {"verdict_source", "external_id", "source_url"} <= set(header)
 
 

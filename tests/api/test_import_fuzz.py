@@ -18,6 +18,8 @@ from hypothesis import strategies as st
 from pilotbook.api.importing import CSV_COLUMNS
 from pilotbook.pilots.models import Pilot, Result
 
+from .helpers import import_problems
+
 WORDS = ["HOM", "OTH", "ZZZ", "worked", "no_worthwhile_effect", "made_worse", "public", "councils", "waste",
          "binary", "higher", "2026-01-05", "2026-02-30", "https://example.org/case", "1e400", "NaN", "\x00", "\ud800",
          "x" * 2001]
@@ -112,7 +114,7 @@ def import_file(name: str, content: bytes, user) -> tuple[str | None, list[str]]
                          stderr=err)
         except CommandError as failure:  # anything else is a traceback, and fails the test
             assert failure.returncode == 2
-            return str(failure), err.getvalue().splitlines()
+            return str(failure), import_problems(err.getvalue())
     return None, []
 
 

@@ -84,5 +84,6 @@ def test_bad_input_exits_2_with_one_line_and_no_traceback(args, message):
     assert done.returncode == 2
     assert done.stdout == ""
     lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1 and message in lines[0] and lines[0].startswith("pilotbook power: error:")
+    assert len(lines) == 1 and message in lines[0] and lines[0].startswith("pilotbook power: ")
+    assert not lines[0].startswith("pilotbook power: error")  # one format for every command: no "error:"
     assert "Traceback" not in done.stderr

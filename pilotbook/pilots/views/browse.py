@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pilotbook.api.records import LICENCE_NAME, LICENCE_URL
 from pilotbook.councils.models import Council
 from pilotbook.evidence.search import MAX_QUERY_LENGTH, QUERY_TOO_LONG
 from pilotbook.pilots import presenters
@@ -72,10 +73,12 @@ def pilot_list(request):
         pilots = form.filter(pilots, request.user)
     page = Paginator(pilots, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
-    query.pop("page", None)
+    for name in [name for name in query if name not in form.fields]:  # the page number, and any stray parameter
+        del query[name]  # the exports refuse a parameter that is not a filter, so the links carry only filters
     return render(request, "pilots/list.html", {
         "form": form, "error_forms": [form] if form.is_bound else [], "page": page,
         "rows": [_row(pilot, request.user) for pilot in page], "query": query.urlencode(),
+        "licence_name": LICENCE_NAME, "licence_url": LICENCE_URL,
     })
 
 

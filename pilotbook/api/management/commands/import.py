@@ -1,7 +1,8 @@
 """`pilotbook import FILE [--council CODE] [--user EMAIL]`: pilots and case studies from JSON Lines, JSON or CSV.
 
 All or nothing: every record is checked against the schema, the import rules and the model, and one bad record
-means nothing is imported. Each problem is printed on its own line ("line 3 ('Title'): verdict: ..."); exit 2.
+means nothing is imported. Each problem is printed on its own line ("pilotbook import: line 3 ('Title'): verdict:
+..."); exit 2.
 A file that cannot be read at all (not UTF-8, binary, nested too deep, a CSV cell past the csv module's limit) is
 one line saying why; exit 2.
 See pilotbook.api.importing for the fields.
@@ -11,7 +12,14 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from pilotbook.api.importing import CSV_COLUMNS, IGNORED, ImportFailed, import_records, read_records
+from pilotbook.api.importing import (
+    CSV_COLUMNS,
+    IGNORED,
+    UNPUBLISHED_WORK,
+    ImportFailed,
+    import_records,
+    read_records,
+)
 from pilotbook.api.management.base import AnalystCommand
 from pilotbook.councils.models import Council, User
 
@@ -40,7 +48,7 @@ class Command(AnalystCommand):
             if failure.whole_file:  # the file could not be read at all: one line saying why
                 raise CommandError(f"{failure.errors[0]}; nothing was imported.", returncode=2) from None
             for line in failure.errors:
-                self.stderr.write(line)
+                self.stderr.write(f"{self.prog}: {line}")
             raise CommandError(f"{len(failure.errors)} problem(s) in {file}; nothing was imported.",
                                returncode=2) from None
         self.stdout.write(f"Imported {len(report.created)} pilot(s): {len(report.drafts)} draft(s), "
@@ -51,3 +59,7 @@ class Command(AnalystCommand):
         if report.ignored:
             fields = ", ".join(key for key in IGNORED if key in report.ignored)
             self.stdout.write(f"Not imported (history in the source system, not part of a plan): {fields}.")
+        if report.unpublished:
+            fields = ", ".join(key for key in UNPUBLISHED_WORK if key in report.unpublished)
+            self.stdout.write(f"Not imported, from pilots not published where they came from (imported as drafts, "
+                              f"so nothing is published that their council has not): {fields}.")

@@ -8,13 +8,25 @@ import json
 from django.core.management.base import CommandError
 
 from pilotbook.api.management.base import AnalystCommand, add_user_argument, viewer
+from pilotbook.api.records import base_url
 from pilotbook.evidence.search import search_pilots
 from pilotbook.pilots.models import Pilot
+
+# The keys of each result, as `search` and `similar` print them with --json.
+RESULT_KEYS: list[tuple[str, str]] = [
+    ("results[].id", "Pilotbook's number for the pilot"),
+    ("results[].url", "the pilot's page (on PILOTBOOK_SITE_URL)"),
+    ("results[].title", "the pilot's title"),
+    ("results[].council_code", "the council's three-letter code; null when its name is withheld from you"),
+    ("results[].council", "the council's name; null when withheld from you"),
+    ("results[].external_id", "its identifier where it was imported from; null when none, or the council is withheld"),
+    ("results[].verdict", "worked, no_worthwhile_effect, made_worse or inconclusive; null when no result is shown"),
+]
 
 
 def hit_rows(hits, reader) -> list[dict]:
     pilots = Pilot.objects.select_related("council", "result").in_bulk([hit.pilot_id for hit in hits])
-    rows = []
+    rows, base = [], base_url()
     for hit in hits:
         pilot = pilots[hit.pilot_id]
         result = getattr(pilot, "result", None) if pilot.result_shown_to(reader) else None
@@ -22,7 +34,9 @@ def hit_rows(hits, reader) -> list[dict]:
         rows.append({
             "external_id": (pilot.external_id or None) if council_shown else None,
             "id": pilot.pk,
+            "url": base + pilot.get_absolute_url(),
             "title": pilot.title,
+            "council_code": pilot.council.code if council_shown else None,
             "council": pilot.council.name if council_shown else None,
             "verdict": result.verdict if result else None,
             "score": hit.score,
@@ -35,8 +49,18 @@ def hit_rows(hits, reader) -> list[dict]:
     return rows
 
 
+SEARCH_KEYS = ("external_id", "id", "url", "title", "council_code", "council", "verdict", "score")
+
+
 class Command(AnalystCommand):
     help = "Search published pilots (those the public may see, or --user's), best first."
+    json_keys = [
+        ("query", "the words searched for"),
+        ("count", "how many results"),
+        ("results", "the published pilots found, best first"),
+        *RESULT_KEYS,
+        ("results[].score", "how well it matches the words (higher is better)"),
+    ]
 
     def add_arguments(self, parser):
         parser.add_argument("text")
@@ -51,8 +75,7 @@ class Command(AnalystCommand):
             raise CommandError("--limit must be 1 or more.", returncode=2)
         reader = viewer(user)
         hits = search_pilots(text, queryset=Pilot.objects.visible_to(reader), limit=limit)
-        rows = [{k: row[k] for k in ("external_id", "id", "title", "council", "verdict", "score")}
-                for row in hit_rows(hits, reader)]
+        rows = [{k: row[k] for k in SEARCH_KEYS} for row in hit_rows(hits, reader)]
         if json:
             self.stdout.write(_dumps({"query": text, "count": len(rows), "results": rows}))
             return

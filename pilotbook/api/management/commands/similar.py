@@ -14,12 +14,30 @@ from pilotbook.api.management.base import AnalystCommand, add_user_argument, vie
 from pilotbook.evidence.suggestions import MAX_SUGGESTIONS, suggestion_rows, suggestions_for_idea
 from pilotbook.pilots.models import own_council_id
 
+from .search import RESULT_KEYS
+
 EMPTY = ("Nothing published comes close to this idea: nobody seems to have published a pilot of it yet, or it was "
          "described in other words (try `pilotbook search`).")
 
 
 class Command(AnalystCommand):
     help = "The published pilots closest to an idea (up to 5), labelled 'the same idea' or 'a related idea'."
+    json_keys = [
+        ("idea", "the idea described"),
+        ("count", "how many pilots are shown (0 when nothing published comes close)"),
+        ("results", "the closest published pilots, closest first, exactly as the 'before you start' page lists them"),
+        ("results[].rank", "its place in the list, from 1"),
+        *RESULT_KEYS,
+        ("results[].closeness", "how close it is, in the page's words: 'the same idea' or 'a related idea'"),
+        ("results[].closeness_label", "the same, as a code: same or related"),
+        ("results[].closeness_score", "the closeness model's score, from 0 to 1 (ADR 0016)"),
+        ("results[].verdict_display", "the verdict as the page words it"),
+        ("results[].effect", "the effect as the page words it; null when none is shown"),
+        ("results[].effect_interval", "the effect with its 95% interval; null when the result has none"),
+        ("results[].effect_interval.*", "estimate, ci_low, ci_high and unit (the outcome's)"),
+        ("results[].failure_reason", "the main reason it did not work; null when none"),
+        ("results[].failure_reason_display", "that reason in words; null when none"),
+    ]
 
     def add_arguments(self, parser):
         parser.add_argument("text")

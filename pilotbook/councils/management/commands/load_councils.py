@@ -1,9 +1,8 @@
-from django.core.management.base import BaseCommand
-
+from pilotbook.commands import PilotbookCommand
 from pilotbook.councils.services import councils_load
 
 
-class Command(BaseCommand):
+class Command(PilotbookCommand):
     help = "Load or update every UK local authority from the vendored mySociety list (CC BY 4.0)."
 
     def handle(self, *args, **options):

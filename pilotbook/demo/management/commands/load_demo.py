@@ -7,10 +7,10 @@ only the timestamps are moved back afterwards to match each pilot's dates.
 from datetime import timedelta
 from decimal import Decimal
 
-from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from pilotbook.commands import PilotbookCommand
 from pilotbook.councils.models import Council, Membership, Role, User
 from pilotbook.councils.services import councils_load
 from pilotbook.demo.community import load_demo_community
@@ -34,7 +34,7 @@ DEMO_PEOPLE = [
 ]
 
 
-class Command(BaseCommand):
+class Command(PilotbookCommand):
     help = "Load demo people and fictional demo pilots (safe to run again: existing demo data is replaced)."
 
     def handle(self, *args, **options):

@@ -1,11 +1,10 @@
 """Rebuild the evidence search index from the published pilots (needed after editing data/synonyms.txt)."""
 
-from django.core.management.base import BaseCommand
-
+from pilotbook.commands import PilotbookCommand
 from pilotbook.evidence.index import search_reindex_all
 
 
-class Command(BaseCommand):
+class Command(PilotbookCommand):
     help = "Rebuild the evidence search index from the published pilots."
 
     def handle(self, *args, **options):

@@ -9,10 +9,10 @@ import logging
 import os
 import threading
 
-from django.core.management.base import BaseCommand
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
+from pilotbook.commands import PilotbookCommand
 from pilotbook.jobs import leases, supervisor
 from pilotbook.jobs.schedule import enqueue_due
 
@@ -28,7 +28,7 @@ class LeasedWorker(Worker):
         super().run_task(db_task_result)
 
 
-class Command(BaseCommand):
+class Command(PilotbookCommand):
     help = "Run background jobs and queue periodic ones (reminders, digests)."
 
     def add_arguments(self, parser):

@@ -6,9 +6,9 @@ councils are real.
 
 from decimal import Decimal
 
-from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from pilotbook.commands import PilotbookCommand
 from pilotbook.councils.models import Council, User
 from pilotbook.partners import importers, services
 from pilotbook.partners.models import Arrangement, Partner, Partnership
@@ -59,7 +59,7 @@ def _csv(rows) -> str:
     return "\n".join(lines) + "\n"
 
 
-class Command(BaseCommand):
+class Command(PilotbookCommand):
     help = "Load fictional demo partners, partnerships and arrangements for Wealden and Leeds."
 
     @transaction.atomic
