@@ -116,7 +116,7 @@ def test_every_key_of_search_and_similar_json_is_documented(home_council, office
     out = io.StringIO()
     call_command("similar", "text residents the night before bin collection day", "--json", stdout=out)
     found = paths(json.loads(out.getvalue()))
-    assert "results[].effect.estimate" in found
+    assert "results[].effect_interval.estimate" in found
     assert undocumented(found, similar.Command.json_keys) == set()
 
 
