@@ -2,6 +2,9 @@
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from pilotbook.web.tables import stack
 
 register = template.Library()
 
@@ -46,3 +49,20 @@ def error_items(forms):
         for field in form:
             items += [(f"#{field.id_for_label}", error) for error in field.errors]
     return items
+
+
+class StackedTableNode(template.Node):
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+
+    def render(self, context):
+        return mark_safe(stack(self.nodelist.render(context)))  # noqa: S308 - rendered template output, escaped
+
+
+@register.tag
+def stacked_table(parser, token):
+    """{% stacked_table %}<table>...</table>{% endstacked_table %}: the table shows as stacked, labelled rows
+    on a narrow screen instead of making the page scroll sideways (pilotbook.web.tables)."""
+    nodelist = parser.parse(("endstacked_table",))
+    parser.delete_first_token()
+    return StackedTableNode(nodelist)
