@@ -1,8 +1,10 @@
 """Small template helpers for rendering GOV.UK Frontend components."""
 
 from django import template
+from django.db.models.fields import BLANK_CHOICE_DASH
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from pilotbook.web.tables import stack
 
@@ -27,6 +29,30 @@ def input_type_attrs(bound_field):
         mode = "numeric" if bound_field.field.__class__.__name__ == "IntegerField" else "decimal"
         return format_html('type="text" inputmode="{}" spellcheck="false"', mode)
     return format_html('type="{}"', input_type)
+
+
+# The blank choice Django adds to a model field's choices and to a model choice field ("---------").
+BLANK_LABEL = BLANK_CHOICE_DASH[0][1]
+
+
+@register.simple_tag
+def choice_options(bound_field):
+    """The options of a radios, checkboxes or select field, as the design system wants them.
+
+    Django's "---------" blank choice is never shown as an answer: radios and checkboxes leave it out (nothing is
+    chosen until the person chooses), and a select shows it as a prompt that is not an answer, such as "Choose a
+    service area" (the widget's `prompt`, set through GovukFormMixin.select_prompts; "Choose one" otherwise).
+    A required field left on the prompt or with nothing chosen gets the field's own "Select ..." message.
+    """
+    options = []
+    for option in bound_field.subwidgets:
+        blank = option.data["value"] in ("", None) and str(option.data["label"]) == BLANK_LABEL
+        if blank and bound_field.widget_type != "select":
+            continue
+        if blank:
+            option.data["label"] = bound_field.field.widget.attrs.get("prompt") or _("Choose one")
+        options.append(option)
+    return options
 
 
 @register.filter
