@@ -2,18 +2,20 @@
 an anonymous visitor.
 
 The pages are not a hand-kept list. On the demo data (`load_demo`, `load_demo_partners`) plus what the demo lacks
-(a file waiting for its columns to be named, an overdue flag, a reported comment, an invitation, a notification),
-each persona's pages are found by following every link from the home page and a few start pages with Django's
-test client, and `test_the_crawl_reaches_every_url_pattern` checks that every URL pattern was reached (as a page,
-a file, or the target of a form) or says here why not. Then, for each URL pattern, the largest page found is
-opened in Chromium in a 320 x 640 window and must:
+(a file waiting for its columns to be named, an analysis, overdue entries and a flag, a reported comment in
+Markdown, hack days at each stage, an invitation), each persona's pages are found by following every link from
+the home page and a few start pages with Django's test client. Every URL pattern must be reached by someone (as a
+page, a file, or the target of a form) or be in NOT_CRAWLED with the reason, so a new page cannot be missed.
+Then, for each URL pattern, the largest page each persona reached is opened in Chromium in a 320 x 640 window
+(one browser context per persona) and must:
 
 - not scroll sideways: the document is no wider than the window (1 px allowed for rounding); otherwise the
   widest elements that stick out are named;
 - scroll only inside a labelled, focusable region: a container that scrolls sideways (a wide data table, which
   WCAG allows to scroll in two dimensions) must be role="region" with tabindex="0" and a label, so a keyboard
   user can reach it and a screen reader says what it is;
-- keep chart text readable: no SVG text drawn smaller than 12 CSS px.
+- keep chart text readable: no SVG text drawn smaller than 12 CSS px;
+- and, for the pages whose narrow layout differs most (AXE_AT_320), pass axe's WCAG 2.2 AA rules at that width.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ from pilotbook.pilots.models import Pilot
 from tests.factories import make_pilot
 from tests.overdue.helpers import pilot_due
 
-from .conftest import CSP_LISTENER, CspViolations, _only_local
+from .conftest import CSP_LISTENER, CspViolations, _only_local, assert_accessible
 
 WIDTH, HEIGHT = 320, 640
 MIN_CHART_TEXT_PX = 12
@@ -56,6 +58,11 @@ MIN_CHART_TEXT_PX = 12
 FETCH_PER_NAME, FETCH_PER_ADMIN_NAME = 10, 1
 MARKDOWN_COMMENT = "Could you send the **large-print** version? <script>alert(1)</script> [Our letters](https://example.org/letters)"
 PERSONAS = {"anonymous": None, "officer": "officer@wealden.example", "moderator": "moderator@pilotbook.example"}
+# Pages whose narrow layout differs most from the wide one (stacked tables, the phone drawing of a chart, the board,
+# the map, the admin's scrolling regions): axe checks them at 320 px too, as the other journeys do at full width.
+AXE_AT_320 = {"pilot-detail", "analysis-detail", "pooled-group", "partner-map", "partner-pipeline",
+              "arrangement-comparison", "dashboard", "discussion-notifications", "power-calculator",
+              "admin:pilots_pilot_changelist"}
 
 # URL patterns the crawl does not reach through a link or a form, and why that is right.
 NOT_CRAWLED = {
@@ -339,12 +346,18 @@ def check_pages(browser, live_server, settings, persona: str, pages: dict[str, l
         context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
     page = context.new_page()
     page.set_default_timeout(30_000)
+    page.csp_violations = violations
     problems = []
     try:
         for name, candidates in sorted(pages.items()):
             url = max(candidates)[1]
             page.goto(url)
             problems += [f"{persona} on {name} {url}: {problem}" for problem in reflow_problems(page)]
+            if name in AXE_AT_320:
+                try:
+                    assert_accessible(page)
+                except AssertionError as failure:
+                    problems.append(f"{persona} on {name} {url}: {failure}")
         page.evaluate("() => new Promise(resolve => setTimeout(resolve, 50))")  # let CSP reports arrive
     finally:
         context.close()
