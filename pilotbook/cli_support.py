@@ -42,7 +42,9 @@ class OneLineParser(argparse.ArgumentParser):
 
     def __init__(self, *args, json_keys: Sequence[tuple[str, str]] = (), **kwargs):
         if json_keys:
-            kwargs.setdefault("epilog", json_help(json_keys))
+            # The command's own epilog (wrapped, as argparse would) comes first, then the JSON keys' table.
+            own = textwrap.fill(kwargs["epilog"], 100) + "\n\n" if kwargs.get("epilog") else ""
+            kwargs["epilog"] = own + json_help(json_keys)
             kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
         super().__init__(*args, **kwargs)
 

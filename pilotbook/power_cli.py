@@ -1,10 +1,13 @@
 """``pilotbook power``: the sample a pilot needs, the smallest effect a given sample can show, or how many
 councils would need to run the pilot together.
 
-    pilotbook power --kind binary --control-rate 0.30 --worthwhile 0.05
+    pilotbook power --kind binary --control-rate 0.30 --worthwhile 0.05      (or 30 and 5, or 30% and 5)
     pilotbook power --kind continuous --sd 12 --worthwhile 3 --icc 0.05 --cluster-size 20 --json
     pilotbook power --kind binary --control-rate 0.30 --sample 500            (minimum detectable effect)
     pilotbook power --kind binary --control-rate 0.30 --worthwhile 0.05 --people-per-council 400
+
+Rates, power and significance levels may be typed as percentages or fractions, read by the rule in
+``pilotbook.stats.shares`` (the page's rule too), and what was read is printed with the answer.
 
 Plain argparse on the Django-free engine (``pilotbook.stats.power``), so it starts fast and never touches the
 database; the engine is imported inside :func:`power` so other ``pilotbook`` commands do not load scipy.
@@ -21,6 +24,7 @@ import math
 from collections.abc import Sequence
 
 from pilotbook.cli_support import OneLineParser, mistake
+from pilotbook.stats import shares
 
 PROG = "pilotbook power"
 KINDS = ("binary", "continuous", "count", "time-to-event")
@@ -71,16 +75,26 @@ def _number(text: str) -> float:
     return value
 
 
+EPILOG = (
+    "Percentages and fractions: for --control-rate of a binary outcome, --alpha and --power, "
+    + shares.RULE + ". Half of one percent is 0.5%. "
+    "What was read is printed with the answer, with a warning for a worthwhile effect under "
+    f"{shares.SMALLEST_SENSIBLE_POINTS:g} percentage points or a sample over {shares.LARGEST_SENSIBLE_GROUP:,} "
+    "people in each group."
+)
+
+
 def _parser() -> argparse.ArgumentParser:
     p = OneLineParser(prog=PROG, description="Sample size, minimum detectable effect or councils needed for a pilot.",
-                      json_keys=JSON_KEYS)
+                      json_keys=JSON_KEYS, epilog=EPILOG)
     p.add_argument("--kind", required=True, choices=[*KINDS, "time_to_event"], help="the primary outcome's kind")
-    p.add_argument("--worthwhile", type=_number, help="smallest worthwhile difference, in the outcome's units")
+    p.add_argument("--worthwhile", help="smallest worthwhile difference: binary, in percentage points (5, or 0.05 "
+                                        "with a fractional --control-rate); otherwise in the outcome's units")
     p.add_argument("--better", choices=("higher", "lower"), help="which direction is better (default: size for both)")
-    p.add_argument("--alpha", type=_number, default=0.05, help="two-sided significance level (default 0.05)")
-    p.add_argument("--power", type=_number, default=0.8, help="power (default 0.8)")
+    p.add_argument("--alpha", default="0.05", help="two-sided significance level: 0.05 or 5%% (default 0.05)")
+    p.add_argument("--power", default="0.8", help="power: 0.8 or 80%% (default 0.8)")
     p.add_argument("--ratio", type=_number, default=1.0, help="people getting the change per comparison person")
-    p.add_argument("--control-rate", type=_number, help="binary: comparison rate, a fraction; count: rate")
+    p.add_argument("--control-rate", help="binary: comparison rate, 30 or 30%% or 0.30 (see below); count: rate")
     p.add_argument("--sd", type=_number, help="continuous: standard deviation of the outcome")
     p.add_argument("--control-mean", type=_number, help="continuous: comparison group's mean (for the wording)")
     p.add_argument("--baseline-correlation", type=_number, default=0.0, help="continuous: r with a baseline")
@@ -122,57 +136,92 @@ def power(argv: Sequence[str]) -> int:
 def _run(args: argparse.Namespace) -> dict:
     from pilotbook.stats import power as pw
 
-    outcome, worthwhile = _outcome(args)
-    settings = {"alpha": args.alpha, "ratio": args.ratio}
+    read_as: list[str] = []
+    alpha, power = (_setting(args, name, low, high, read_as) for name, low, high in (
+        ("alpha", 0.001, 0.2), ("power", 0.5, 0.99)))
+    outcome, worthwhile, effect = _outcome(args, read_as)
+    found = {"read_as": read_as, "warnings": shares.warnings(effect=effect)}
+    settings = {"alpha": alpha, "ratio": args.ratio}
     if args.sample is not None:
         design = _design(args)
         result = {"answer": "minimum_detectable_effect"}
-        result |= _public(pw.minimum_detectable_effect(outcome, args.sample, power=args.power, design=design,
+        result |= _public(pw.minimum_detectable_effect(outcome, args.sample, power=power, design=design,
                                                        **settings))
         if worthwhile is not None:
             achieved = pw.power_for_sample(outcome, worthwhile, args.sample, design=design, **settings)
             result |= {"worthwhile": worthwhile, "power_at_worthwhile": achieved.power,
                        "power_explanation": achieved.explanation}
-        return result
+        return result | found
     _need(worthwhile, "--worthwhile is required: the smallest difference worth having (or give --sample)")
     if args.people_per_council is not None:
         if args.icc is not None or args.cluster_size is not None:
             raise UsageError("with --people-per-council, give --council-icc rather than --icc and --cluster-size")
         councils = pw.councils_needed(outcome, worthwhile, people_per_council=args.people_per_council,
-                                      icc=args.council_icc, power=args.power, **settings)
-        return {"answer": "councils_needed", "kind": outcome.kind, "worthwhile": worthwhile} | _public(councils)
-    sized = pw.sample_size(outcome, worthwhile, power=args.power, design=_design(args), **settings)
-    return {"answer": "sample_size"} | _public(sized)
+                                      icc=args.council_icc, power=power, **settings)
+        return {"answer": "councils_needed", "kind": outcome.kind, "worthwhile": worthwhile} | _public(councils) | found
+    sized = pw.sample_size(outcome, worthwhile, power=power, design=_design(args), **settings)
+    found["warnings"] += shares.warnings(per_group=sized.per_group)
+    return {"answer": "sample_size"} | _public(sized) | found
+
+
+def _setting(args: argparse.Namespace, name: str, low: float, high: float, read_as: list[str]) -> float:
+    """--alpha or --power, as a fraction or a percentage (shares.RULE)."""
+    share = _read(shares.read_share, getattr(args, name), f"--{name}")
+    if not low <= share.value <= high:
+        raise UsageError(f"--{name} must be between {shares.percent(low)}% and {shares.percent(high)}% "
+                         f"({low:g} and {high:g}); {share.typed} was taken as {share.percent}")
+    if share.how == "percent":
+        read_as.append(f"{'Significance level' if name == 'alpha' else 'Power'} taken as {share.percent} "
+                       f"(you typed {share.typed}).")
+    return share.value
+
+
+def _read(reader, text: str, what: str, **kwargs):
+    try:
+        return reader(text, what, **kwargs)
+    except shares.ShareError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _public(result: object) -> dict:
     return {k: (str(v) if isinstance(v, str) else v) for k, v in dataclasses.asdict(result).items()}
 
 
-def _outcome(args: argparse.Namespace):
-    """The engine's outcome object and the worthwhile effect, from the flags for the chosen kind."""
+def _outcome(args: argparse.Namespace, read_as: list[str]):
+    """The engine's outcome object, the worthwhile effect and (binary) how it was read, from the flags."""
     from pilotbook.stats import power as pw
 
     kind = args.kind.replace("_", "-")
     if kind == "binary":
-        _need(args.control_rate, "--control-rate is required for a binary outcome (a fraction such as 0.30)")
-        if not 0 < args.control_rate < 1:
-            raise UsageError(f"--control-rate must be a fraction from 0 to 1, such as 0.30, not {args.control_rate}")
-        return pw.Binary(args.control_rate, better=args.better), args.worthwhile
+        _need(args.control_rate, "--control-rate is required for a binary outcome (such as 30, 30% or 0.30)")
+        rate = _read(shares.read_share, args.control_rate, "--control-rate")
+        effect = None
+        if args.worthwhile is not None:
+            effect = _read(shares.read_difference, args.worthwhile, "--worthwhile", like=rate)
+            if effect.value <= 0:
+                raise UsageError("--worthwhile must be greater than 0")
+        problem = shares.rate_and_effect(rate, effect, args.better)
+        if problem:
+            raise UsageError(problem[1])
+        read_as.insert(0, shares.read_back(rate, effect))
+        return pw.Binary(rate.value, better=args.better), effect.value if effect else None, effect
+    worthwhile = None if args.worthwhile is None else _read(shares.plain_number, args.worthwhile, "--worthwhile")
     if kind == "continuous":
         _need(args.sd, "--sd is required for a continuous outcome (the outcome's standard deviation)")
         outcome = pw.Continuous(args.sd, control_mean=args.control_mean, baseline_correlation=args.baseline_correlation)
-        return outcome, args.worthwhile
+        return outcome, worthwhile, None
     if kind == "count":
-        rate = args.rate if args.rate is not None else args.control_rate
+        rate = args.rate if args.rate is not None else (
+            None if args.control_rate is None else _read(shares.plain_number, args.control_rate, "--control-rate"))
         _need(rate, "--rate is required for a count outcome (events per unit of exposure)")
-        if args.rate_ratio is not None and args.worthwhile is not None:
+        if args.rate_ratio is not None and worthwhile is not None:
             raise UsageError("give --rate-ratio or --worthwhile (a difference in rates), not both")
         as_ratio = args.rate_ratio is not None
         outcome = pw.Count(rate, exposure=args.exposure, dispersion=args.dispersion, better=args.better,
                            effect="ratio" if as_ratio else "difference")
-        return outcome, args.rate_ratio if as_ratio else args.worthwhile
-    return _time_to_event(args)
+        return outcome, args.rate_ratio if as_ratio else worthwhile, None
+    args.worthwhile = worthwhile
+    return (*_time_to_event(args), None)
 
 
 def _time_to_event(args: argparse.Namespace):
@@ -221,6 +270,7 @@ def _text(result: dict) -> str:
         lines = _text_councils(result)
     else:
         lines = _text_sample(result)
+    lines += result.get("read_as", []) + [f"Warning: {warning}" for warning in result.get("warnings", [])]
     return "\n".join([*lines, "", f"Method: {result['method']}"])
 
 

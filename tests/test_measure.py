@@ -433,3 +433,56 @@ def test_the_upload_limits_are_settings_and_the_message_names_them(client, offic
     page = upload(client, running_binary, binary_csv(n=5)).content.decode()
     assert "The file has 3 columns, more than the 2 Pilotbook reads." in page
     assert not PendingUpload.objects.exists()
+
+
+def _upload_of(pilot, officer, header: str, rows: list[str]) -> PendingUpload:
+    content = ("\n".join([header, *rows]) + "\n").encode()
+    return measure.upload_receive(pilot=pilot, user=officer, filename="rows.csv", content=content)
+
+
+def test_the_mapping_page_pre_selects_the_group_column_and_the_outcome_the_plan_names(client, officer,
+                                                                                       running_binary):
+    client.force_login(officer)
+    upload_ = _upload_of(running_binary, officer, "Reference,Group,Paid_On_Time",
+                         [f"R{i},{'new' if i % 2 else 'old'},{i % 3 == 0}" for i in range(20)])
+    page = client.get(reverse("measure-columns", args=[running_binary.pk, upload_.token])).content.decode()
+    assert '<option value="Group" selected>' in page and '<option value="Paid_On_Time" selected>' in page
+    assert '<option value="Reference" selected>' not in page
+
+
+@pytest.mark.parametrize(("header", "expected"), [
+    ("id,ARM,outcome", {"arm": "ARM", "outcome": "outcome"}),  # any case; a column called "outcome"
+    ("id,treatment group,paid on time", {"arm": "treatment group", "outcome": "paid on time"}),  # the plan's words
+    ("id,group,arm,paid", {}),  # two columns could be the group: neither is chosen; "paid" is not the plan's name
+    ("id,group,paid-on-time,Paid on time", {"arm": "group"}),  # two columns are the plan's outcome: neither
+    ("id,letter,result", {}),  # nothing obvious: nothing chosen
+])
+def test_only_an_obvious_column_is_suggested(officer, running_binary, header, expected):
+    names = header.split(",")
+    rows = [",".join([f"R{i}", *(["new" if i % 2 else "old"] * (len(names) - 2)), str(i % 2)]) for i in range(20)]
+    assert measure.suggested_columns(_upload_of(running_binary, officer, header, rows), running_binary) == expected
+
+
+def test_a_group_like_column_with_one_value_or_hundreds_is_not_suggested(officer, running_binary):
+    rows = [f"R{i},same,{i},{i % 2}" for i in range(40)]
+    suggested = measure.suggested_columns(_upload_of(running_binary, officer, "id,group,arm_id,paid", rows),
+                                          running_binary)
+    assert "arm" not in suggested
+
+
+def test_time_event_and_cluster_columns_are_suggested_for_the_plans_that_need_them(officer, home_council):
+    pilot = make_pilot(home_council, officer, status=Status.RUNNING, outcome_kind="time_to_event",
+                       design="randomised_cluster", planned_clusters=10, title="Time to contact")
+    rows = [f"{'new' if i % 2 else 'old'},{i + 1},{i % 2},W{i % 10}" for i in range(40)]
+    suggested = measure.suggested_columns(_upload_of(pilot, officer, "Group,Days,Event,Ward", rows), pilot)
+    assert suggested == {"arm": "Group", "time": "Days", "event": "Event", "cluster": "Ward"}
+
+
+def test_the_persons_own_earlier_answers_win_over_suggestions(client, officer, running_binary):
+    client.force_login(officer)
+    upload_ = _upload_of(running_binary, officer, "group,cohort,paid on time",
+                         [f"{'new' if i % 2 else 'old'},{'a' if i % 3 else 'b'},{i % 2}" for i in range(20)])
+    upload_.mapping = {"arm": "cohort"}
+    upload_.save(update_fields=["mapping"])
+    page = client.get(reverse("measure-columns", args=[running_binary.pk, upload_.token])).content.decode()
+    assert '<option value="cohort" selected>' in page and '<option value="group" selected>' not in page

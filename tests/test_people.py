@@ -17,6 +17,32 @@ def test_sign_in_with_email_and_password(client, officer):
     assert "Homeshire" in client.get(reverse("dashboard")).content.decode()
 
 
+def test_a_moderator_signing_in_lands_on_their_moderation_work(client, moderator, officer, home_council):
+    from pilotbook.discussion import services as discussion
+    from pilotbook.pilots.choices import Status
+    from tests.factories import make_pilot
+
+    pilot = make_pilot(home_council, officer, status=Status.PUBLISHED)
+    comment = discussion.comment_post(target=pilot, author=officer, body="A comment.")
+    discussion.comment_report(comment=comment, user=officer, reason="Rude.")
+    moderator.set_password("correct-horse-battery")
+    moderator.save()
+    response = client.post(reverse("login"), {"username": moderator.email, "password": "correct-horse-battery"},
+                           follow=True)
+    page = response.content.decode()
+    assert "Your moderation work" in page and "not a member of any council" not in page
+    assert f'href="{reverse("discussion-moderation")}">1 reported comment to review' in page
+    assert f'href="{reverse("overdue-moderation")}">0 flagged overdue entries to review' in page
+
+
+def test_someone_in_no_council_who_is_not_a_moderator_is_told_to_ask_for_an_invitation(client, db):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(email="nobody@home.example"))
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "You are not a member of any council yet" in page and "moderation work" not in page
+
+
 def test_a_wrong_password_gets_a_clear_message(client, officer):
     page = client.post(reverse("login"), {"username": "officer@home.example", "password": "nope"}).content.decode()
     assert "Enter a correct email address and password" in page and "There is a problem" in page

@@ -74,5 +74,76 @@ def test_a_planned_sample_shows_its_power_and_percentages_are_checked(client):
                             "power": "0.8", "planned": "300"}).content.decode()
     assert "the chance of showing the smallest worthwhile effect is 0." in page
     page = client.get(URL, {"kind": "binary", "worthwhile": "10", "control_rate": "140", "alpha": "0.05",
-                            "power": "80"}).content.decode()
-    assert "as a percentage between 0 and 100" in page and "not 80" in page
+                            "power": "180"}).content.decode()
+    assert "The comparison rate must be between 0% and 100%: 140 was taken as 140%" in page
+    assert "Power must be between 50% and 99%" in page
+
+
+def answer(client, **params) -> str:
+    base = {"kind": "binary", "alpha": "0.05", "power": "0.8", "design": "individual"}
+    return client.get(URL, {**base, **params}).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("rate", "worthwhile"), [("0.30", "0.05"), ("30", "5"), ("30%", "5"), ("0.30", "5"),
+                                                  ("30%", "5pp"), ("0.3", "5%")])
+def test_rates_typed_as_fractions_or_percentages_give_the_same_answer_and_say_how_they_were_read(
+        client, rate, worthwhile):
+    # The README's 0.30 and 0.05 used to mean 0.30% and 0.05 points on the page: 203,407 people in each group.
+    page = answer(client, control_rate=rate, worthwhile=worthwhile)
+    assert "1,377 people in each group (2,754 in all)" in page  # as `pilotbook power` says for 0.30 and 0.05
+    assert (f"Comparison rate taken as 30% and the smallest worthwhile effect as 5 percentage points "
+            f"(you typed {rate} and {worthwhile})") in page
+    assert 'data-testid="power-warning"' not in page
+
+
+@pytest.mark.django_db
+def test_a_tiny_worthwhile_effect_and_a_huge_sample_are_warned_about_with_thousands_separators(client):
+    page = answer(client, control_rate="30", worthwhile="0.05")
+    assert "Comparison rate taken as 30% and the smallest worthwhile effect as 0.05 percentage points" in page
+    assert "people in each group" in page and "If you meant 5 percentage points, type 5." in page
+    per_group = engine.sample_size(engine.Binary(0.30), 0.0005).per_group
+    assert per_group > 200_000 and f"This needs {per_group:,} people in each group" in page
+    assert f"{per_group:,} people in each group ({2 * per_group:,} in all)" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("params", "message"), [
+    ({"control_rate": "0", "worthwhile": "5"}, "The comparison rate must be between 0% and 100%: 0 was taken as 0%"),
+    ({"control_rate": "100%", "worthwhile": "5"}, "between 0% and 100%: 100% was taken as 100%"),
+    ({"control_rate": "0.30", "worthwhile": "0.8", "better": "higher"},
+     "larger than possible: a rise of 80 percentage points from 30% leaves 0% to 100%"),
+    ({"control_rate": "90", "worthwhile": "20", "better": "higher"}, "For a fraction, type the rate as a fraction"),
+    ({"control_rate": "thirty", "worthwhile": "5"}, "must be a number, such as 30 or 0.30 or 30%"),
+    ({"control_rate": "30", "worthwhile": "-5"}, "The smallest effect worth having must be greater than 0"),
+])
+def test_impossible_rates_and_effects_say_how_they_were_read_and_what_to_type(client, params, message):
+    page = answer(client, **params)
+    assert "There is a problem" in page and message in page
+
+
+@pytest.mark.django_db
+def test_power_and_significance_may_be_typed_as_percentages(client):
+    page = answer(client, kind="continuous", worthwhile="5", sd="10", alpha="5%", power="80")
+    assert "64 people in each group (128 in all)" in page
+    assert "Power taken as 80% (you typed 80)." in page and "Significance level taken as 5% (you typed 5%)." in page
+
+
+@pytest.mark.django_db
+def test_a_percent_sign_on_a_measurement_is_refused_not_silently_dropped(client):
+    page = answer(client, kind="continuous", worthwhile="5%", sd="10")
+    assert "There is a problem" in page and "own unit: give a number without %" in page
+
+
+@pytest.mark.django_db
+def test_a_plans_half_point_effect_is_prefilled_in_points_so_a_fractional_rate_cannot_turn_it_into_50(
+        client, officer, home_council):
+    from decimal import Decimal
+
+    pilot = make_pilot(home_council, officer, status=Status.DRAFT, outcome_kind="binary", outcome_unit="points",
+                       worthwhile_effect=Decimal("0.5"))
+    client.force_login(officer)
+    page = client.get(URL, {"pilot": pilot.pk}).content.decode()
+    assert 'value="0.5 pp"' in page
+    page = answer(client, control_rate="0.30", worthwhile="0.5 pp")
+    assert "smallest worthwhile effect as 0.5 percentage points" in page

@@ -163,3 +163,30 @@ def test_unknown_question_page_is_not_found(client, home_council, officer):
 
     pilot = make_pilot(home_council, officer)
     assert client.get(f"/pilots/{pilot.pk}/plan/nonsense/").status_code == 404
+
+
+@pytest.mark.parametrize("slug", ["category", "outcome"])
+def test_question_pages_show_no_blank_dashes_and_no_answer_chosen_until_one_is(client, slug):
+    client.post(reverse("pilot-create"), ANSWERS["idea"])
+    pilot = Pilot.objects.get()
+    page = client.get(reverse("pilot-step", args=[pilot.pk, slug])).content.decode()
+    assert "---------" not in page
+    assert 'type="radio" value=""' not in page and " checked" not in page  # radios start with none chosen
+
+
+def test_the_service_area_starts_on_a_prompt_that_is_not_an_answer(client):
+    client.post(reverse("pilot-create"), ANSWERS["idea"])
+    pilot = Pilot.objects.get()
+    page = client.get(reverse("pilot-step", args=[pilot.pk, "category"])).content.decode()
+    assert '<option value="" selected>Choose a service area</option>' in page
+    page = client.post(reverse("pilot-step", args=[pilot.pk, "category"]), {"service_area": ""}).content.decode()
+    assert "Select service area" in page and "Select intervention type" in page
+    assert '<option value="" selected>Choose a service area</option>' in page
+
+
+def test_an_answer_already_given_is_chosen_when_the_page_comes_back(client):
+    pilot = walk(client)
+    page = client.get(reverse("pilot-step", args=[pilot.pk, "outcome"])).content.decode()
+    assert 'value="count" checked' in page and 'value="lower" checked' in page and "---------" not in page
+    page = client.get(reverse("pilot-step", args=[pilot.pk, "category"])).content.decode()
+    assert '<option value="waste" selected>' in page and "Choose a service area" in page

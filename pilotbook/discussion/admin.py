@@ -1,11 +1,11 @@
 from django.contrib import admin
 
-from pilotbook.web.admin_site import ModeratorModelAdmin
+from pilotbook.web.admin_site import ModeratorModelAdmin, ModeratorTabularInline
 
 from .models import Comment, CommentVersion, EmailPreference, Follow, ModerationAction, Notification, Report
 
 
-class VersionInline(admin.TabularInline):
+class VersionInline(ModeratorTabularInline):
     model = CommentVersion
     extra = 0
     can_delete = False
@@ -15,7 +15,7 @@ class VersionInline(admin.TabularInline):
         return False
 
 
-class ModerationInline(admin.TabularInline):
+class ModerationInline(ModeratorTabularInline):
     model = ModerationAction
     extra = 0
     can_delete = False

@@ -23,7 +23,7 @@ from pilotbook.jobs.outbox import send_once
 from pilotbook.pilots.choices import Status
 from pilotbook.pilots.models import Pilot
 
-from . import presenters, targets
+from . import markdown, presenters, targets
 from .models import EmailPreference, Follow, Notification
 from .services import preference_for
 
@@ -74,14 +74,21 @@ def _send(user: User, *, key: str, subject: str, template: str, context: dict, m
     return send_once(key, message)
 
 
+EXCERPT_LENGTH = 300
+
+
 def notification_item(notification: Notification, viewer: User) -> dict:
+    """One notification as an email shows it; the comment as its page renders it (pilotbook.discussion.markdown):
+    `excerpt` as plain text for the text part, `excerpt_html` as sanitised HTML for the HTML part."""
     comment = notification.comment
     target = comment.target
+    site = settings.PILOTBOOK_SITE_URL
     return {
         "who": presenters.author_label(comment, viewer, target),
         "what": notification.get_reason_display(),
         "title": targets.for_object(target).title(target),
-        "excerpt": comment.body if len(comment.body) <= 300 else comment.body[:300].rstrip() + "…",
+        "excerpt": markdown.to_text(comment.body, EXCERPT_LENGTH, site=site),
+        "excerpt_html": markdown.excerpt_html(comment.body, EXCERPT_LENGTH, site=site),
         "url": absolute(f"{target.get_absolute_url()}#comment-{comment.pk}"),
     }
 

@@ -17,7 +17,7 @@ from pilotbook.councils.models import Council
 from pilotbook.pilots.choices import InterventionType, ServiceArea
 from pilotbook.pilots.models import Pilot
 
-from . import access, mail, presenters, services, targets
+from . import access, mail, markdown, presenters, services, targets
 from .forms import CommentForm, EditForm, ModerateForm, PreferenceForm, ReplyForm, ReportForm
 from .models import Comment, Follow, ModerationAction, Notification, Report
 
@@ -199,7 +199,9 @@ def notification_list(request):
             continue
         items.append({"notification": n, "who": presenters.author_label(n.comment, request.user, target),
                       "title": targets.for_object(target).title(target), "url": _comment_url(n.comment),
-                      "hidden": n.comment.is_hidden})
+                      "hidden": n.comment.is_hidden,
+                      # As the comment's own page renders it (sanitised Markdown), cut short.
+                      "excerpt_html": "" if n.comment.is_hidden else markdown.excerpt_html(n.comment.body, 200)})
     return render(request, "discussion/notifications.html", {
         "items": items, "unread": sum(1 for i in items if i["notification"].read_at is None),
     })

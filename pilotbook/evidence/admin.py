@@ -1,11 +1,11 @@
 from django.contrib import admin
 
-from pilotbook.web.admin_site import ModeratorModelAdmin
+from pilotbook.web.admin_site import ModeratorModelAdmin, ModeratorTabularInline
 
 from .models import PooledGroup, PooledMembership
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ModeratorTabularInline):
     """Moderators choose a group's pilots here as on the group's own pages, removing included."""
 
     model = PooledMembership

@@ -1,11 +1,11 @@
 from django.contrib import admin
 
-from pilotbook.web.admin_site import ModeratorModelAdmin
+from pilotbook.web.admin_site import ModeratorModelAdmin, ModeratorTabularInline
 
 from .models import Challenge, HackDay, Idea, Team
 
 
-class ChallengeInline(admin.TabularInline):
+class ChallengeInline(ModeratorTabularInline):
     model = Challenge
     extra = 0
 

@@ -1,11 +1,11 @@
 from django.contrib import admin
 
-from pilotbook.web.admin_site import ModeratorModelAdmin
+from pilotbook.web.admin_site import ModeratorModelAdmin, ModeratorTabularInline
 
 from .models import Material, MaterialUse
 
 
-class MaterialUseInline(admin.TabularInline):
+class MaterialUseInline(ModeratorTabularInline):
     model = MaterialUse
     extra = 0
     raw_id_fields = ["pilot", "recorded_by"]

@@ -1,17 +1,17 @@
 from django.contrib import admin
 
-from pilotbook.web.admin_site import ModeratorModelAdmin
+from pilotbook.web.admin_site import ModeratorModelAdmin, ModeratorTabularInline
 
 from .models import Arrangement, Location, Partner, Partnership, PartnershipReview, Sector, Touchpoint
 
 
-class LocationInline(admin.TabularInline):
+class LocationInline(ModeratorTabularInline):
     model = Location
     extra = 0
     fields = ["name", "address_1", "city", "postal_code", "latitude", "longitude"]
 
 
-class TouchpointInline(admin.TabularInline):
+class TouchpointInline(ModeratorTabularInline):
     model = Touchpoint
     extra = 0
 

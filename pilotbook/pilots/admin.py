@@ -1,12 +1,12 @@
 from django.contrib import admin
 
-from pilotbook.web.admin_site import ModeratorModelAdmin
+from pilotbook.web.admin_site import ModeratorModelAdmin, ModeratorTabularInline
 
 from . import plan as plan_module
 from .models import Amendment, Pilot, Result
 
 
-class AmendmentInline(admin.TabularInline):
+class AmendmentInline(ModeratorTabularInline):
     model = Amendment
     extra = 0
     can_delete = False

@@ -9,10 +9,11 @@ words them.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from types import SimpleNamespace
 
+from django.template.defaultfilters import truncatechars
 from django.utils.translation import gettext as _
 
 from pilotbook.stats import cost
@@ -23,6 +24,9 @@ from .choices import BetterDirection, OutcomeKind, Verdict
 WIDTH, LEFT, RIGHT = 640, 150, 20
 EFFECT_LEFT = 200  # room for comparison labels such as "new letter − old letter"
 ROW_HEIGHT, TOP, AXIS = 44, 40, 36
+# The narrow drawing, shown on phones in place of the wide one: 320 units wide, so that at 320 CSS px its 14-unit
+# text is drawn at about 12.7 px; each row's label sits above its line instead of to the left of it.
+NARROW_WIDTH, NARROW_SIDE, NARROW_ROW_HEIGHT = 320, 12, 52
 # Line styles that differ by more than colour, for Kaplan-Meier curves.
 CURVE_STYLES = [("#1d70b8", ""), ("#d4351c", "8 4"), ("#00703c", "2 3"), ("#6f72af", "12 3 2 3")]
 
@@ -65,6 +69,7 @@ class EffectRow:
     x_box: float = 0
     y_box: float = 0
     verdict: str = ""
+    label_short: str = ""
 
 
 @dataclass
@@ -73,42 +78,39 @@ class EffectChart:
     unit: str
     worthwhile: float  # signed: on the side of the axis that is better
     height: int = 0
+    width: int = WIDTH
     ticks: list[tuple[float, str]] = field(default_factory=list)
     x_zero: float = 0
     x_worthwhile: float = 0
+    zero_anchor: str = "middle"
+    worthwhile_anchor: str = "middle"
     axis_y: float = 0
     left: float = EFFECT_LEFT
+    right: float = WIDTH - RIGHT
     label_x: float = EFFECT_LEFT - 10
+    label_anchor: str = "end"
     tick_label_y: float = 0
     worthwhile_label_y: float = 0
     title: str = ""
     description: str = ""
+    narrow: EffectChart | None = None  # the same chart drawn for a phone
+
+
+def anchor(x: float, left: float, right: float) -> str:
+    """Where a label centred on x would run past the drawing's edge, start or end it at x instead."""
+    if x - left < 40:
+        return "start"
+    return "end" if right - x < 40 else "middle"
 
 
 def effect_chart(rows: list[EffectRow], *, unit: str, worthwhile: float, better: str, level: float = 95) -> EffectChart:
-    """Place each effect and its CI on one axis with zero and the smallest worthwhile effect marked."""
-    signed_worthwhile = worthwhile if better == BetterDirection.HIGHER else -worthwhile
-    values = [0.0, signed_worthwhile] + [v for r in rows for v in (r.ci_low, r.ci_high)]
-    low, high = min(values), max(values)
-    pad = (high - low) * 0.08 or 1.0
-    ticks = nice_ticks(low - pad, high + pad)
-    lo, hi = min(ticks[0], low - pad), max(ticks[-1], high + pad)
-    scale = (WIDTH - EFFECT_LEFT - RIGHT) / (hi - lo)
-
-    def x(value: float) -> float:
-        return round(EFFECT_LEFT + (value - lo) * scale, 1)
-
-    for index, row in enumerate(rows):
-        row.x_est, row.x_low, row.x_high = x(row.estimate), x(row.ci_low), x(row.ci_high)
-        row.y = TOP + index * ROW_HEIGHT + ROW_HEIGHT / 2
-        row.y_text, row.x_box, row.y_box = row.y + 5, row.x_est - 7, row.y - 7
-    chart = EffectChart(rows=rows, unit=unit, worthwhile=signed_worthwhile)
-    chart.height = TOP + len(rows) * ROW_HEIGHT + AXIS
-    chart.axis_y, chart.tick_label_y, chart.worthwhile_label_y = chart.height - AXIS, chart.height - 14, 30
-    chart.ticks = [(x(t), number(t)) for t in ticks if lo <= t <= hi]
-    chart.x_zero, chart.x_worthwhile = x(0.0), x(signed_worthwhile)
-    chart.title = _("Effect with its %(level)s%% confidence interval, in %(unit)s") % {"unit": unit,
-                                                                                     "level": number(level, 1)}
+    """Place each effect and its CI on one axis with zero and the smallest worthwhile effect marked, drawn wide
+    and, as `.narrow`, for a phone."""
+    chart = _effect_layout(rows, unit=unit, worthwhile=worthwhile, better=better, narrow=False)
+    chart.narrow = _effect_layout([replace(row) for row in rows], unit=unit, worthwhile=worthwhile, better=better,
+                                  narrow=True)
+    chart.title = chart.narrow.title = _("Effect with its %(level)s%% confidence interval, in %(unit)s") % {
+        "unit": unit, "level": number(level, 1)}
     parts = [
         _("%(label)s: %(estimate)s %(unit)s, %(level)s%% confidence interval %(low)s to %(high)s.")
         % {"label": r.label, "estimate": number(r.estimate), "low": number(r.ci_low), "high": number(r.ci_high),
@@ -116,8 +118,47 @@ def effect_chart(rows: list[EffectRow], *, unit: str, worthwhile: float, better:
         for r in rows
     ]
     parts.append(_("No effect is at 0; the smallest effect worth having is at %(w)s %(unit)s.")
-                 % {"w": number(signed_worthwhile), "unit": unit})
-    chart.description = " ".join(parts)
+                 % {"w": number(chart.worthwhile), "unit": unit})
+    chart.description = chart.narrow.description = " ".join(parts)
+    return chart
+
+
+def _effect_layout(rows: list[EffectRow], *, unit: str, worthwhile: float, better: str,
+                   narrow: bool) -> EffectChart:
+    signed_worthwhile = worthwhile if better == BetterDirection.HIGHER else -worthwhile
+    values = [0.0, signed_worthwhile] + [v for r in rows for v in (r.ci_low, r.ci_high)]
+    low, high = min(values), max(values)
+    pad = (high - low) * 0.08 or 1.0
+    ticks = nice_ticks(low - pad, high + pad, count=4 if narrow else 6)
+    lo, hi = min(ticks[0], low - pad), max(ticks[-1], high + pad)
+    width = NARROW_WIDTH if narrow else WIDTH
+    left, right = (NARROW_SIDE, NARROW_WIDTH - NARROW_SIDE) if narrow else (EFFECT_LEFT, WIDTH - RIGHT)
+    row_height = NARROW_ROW_HEIGHT if narrow else ROW_HEIGHT
+    scale = (right - left) / (hi - lo)
+
+    def x(value: float) -> float:
+        return round(left + (value - lo) * scale, 1)
+
+    for index, row in enumerate(rows):
+        row.x_est, row.x_low, row.x_high = x(row.estimate), x(row.ci_low), x(row.ci_high)
+        if narrow:  # the label on its own line above the interval
+            row.y_text = TOP + index * row_height + 16
+            row.y = row.y_text + 20
+            row.label_short = truncatechars(row.label, 40)
+        else:
+            row.y = TOP + index * row_height + row_height / 2
+            row.y_text = row.y + 5
+            row.label_short = truncatechars(row.label, 27)
+        row.x_box, row.y_box = row.x_est - 7, row.y - 7
+    chart = EffectChart(rows=rows, unit=unit, worthwhile=signed_worthwhile, width=width, left=left, right=right)
+    if narrow:
+        chart.label_x, chart.label_anchor = left, "start"
+    chart.height = TOP + len(rows) * row_height + AXIS
+    chart.axis_y, chart.tick_label_y, chart.worthwhile_label_y = chart.height - AXIS, chart.height - 14, 30
+    chart.ticks = [(x(t), number(t)) for t in ticks if lo <= t <= hi]
+    chart.x_zero, chart.x_worthwhile = x(0.0), x(signed_worthwhile)
+    chart.zero_anchor = anchor(chart.x_zero, 0, width)
+    chart.worthwhile_anchor = anchor(chart.x_worthwhile, 0, width)
     return chart
 
 
@@ -135,19 +176,45 @@ class KMChart:
     table: list[dict]
     title: str
     description: str
+    width: int = WIDTH
+    left: float = LEFT
+    right: float = WIDTH - RIGHT
+    narrow: KMChart | None = None  # the same curves drawn for a phone
+
+    @property
+    def y_label_x(self) -> float:
+        return self.left - 10
+
+    @property
+    def unit_label_x(self) -> float:
+        return round((self.left + self.right) / 2, 1)
 
 
 def km_chart(curves: list[dict], *, time_unit: str) -> KMChart | None:
-    """Kaplan-Meier step curves, one per group, with survival at a few times for the table alternative."""
+    """Kaplan-Meier step curves, one per group, with survival at a few times for the table alternative; drawn
+    wide and, as `.narrow`, for a phone."""
     if not curves:
         return None
-    height, top, bottom = 300, 16, 40
+    chart = _km_layout(curves, time_unit=time_unit, narrow=False)
+    chart.narrow = _km_layout(curves, time_unit=time_unit, narrow=True)
+    return chart
+
+
+def _km_layout(curves: list[dict], *, time_unit: str, narrow: bool) -> KMChart:
+    height, top, bottom = (240 if narrow else 300), 16, 40
+    width = NARROW_WIDTH if narrow else WIDTH
+    left, right = (48, NARROW_WIDTH - NARROW_SIDE) if narrow else (LEFT, WIDTH - RIGHT)
     t_max = max((step[0] for c in curves for step in c["steps"]), default=0) or 1.0
     x_ticks_values = nice_ticks(0, t_max)
     x_hi = max(x_ticks_values[-1], t_max)
+    # The table's times come from the wide axis, so both drawings describe the same table.
+    table_times = [t for t in x_ticks_values if 0 < t <= t_max][:6]
+    if narrow:
+        x_ticks_values = nice_ticks(0, t_max, count=4)
+        x_hi = max(x_ticks_values[-1], t_max)
 
     def x(t):
-        return round(LEFT + t / x_hi * (WIDTH - LEFT - RIGHT), 1)
+        return round(left + t / x_hi * (right - left), 1)
 
     def y(s):
         return round(top + (1 - s) * (height - top - bottom), 1)
@@ -163,7 +230,6 @@ def km_chart(curves: list[dict], *, time_unit: str) -> KMChart | None:
             previous = s
         points.append(f"{x(x_hi)},{y(previous if previous is not None else 1)}")
         drawn.append({**curve, "colour": colour, "dash": dash, "points": " ".join(points)})
-    table_times = [t for t in x_ticks_values if 0 < t <= t_max][:6]
     table = []
     for curve in curves:
         at = []
@@ -187,6 +253,7 @@ def km_chart(curves: list[dict], *, time_unit: str) -> KMChart | None:
         height=height, plot_bottom=height - bottom, x_label_y=height - 20, unit_label_y=height - 2,
         time_unit=time_unit, table_times=[number(t) for t in table_times], table=table,
         title=_("Share still waiting for the event over time (Kaplan-Meier)"), description=description,
+        width=width, left=left, right=right,
     )
 
 

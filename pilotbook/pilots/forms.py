@@ -51,6 +51,7 @@ class IdeaForm(PlanStepForm):
 
 class CategoryForm(PlanStepForm):
     required_fields = ("service_area", "intervention_type")
+    select_prompts = {"service_area": _("Choose a service area")}
 
     class Meta:
         model = Pilot

@@ -7,6 +7,7 @@ writes in one transaction each, so a failure leaves nothing half-written.
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import replace
 from datetime import timedelta
@@ -110,6 +111,54 @@ def needed_roles(pilot: Pilot) -> dict[str, bool]:
     if design in ("did", "before_after"):
         roles["period"] = True
     return roles
+
+
+# Column names that plainly say what a column holds, compared as words (lower case, any punctuation a space):
+# a column is suggested for a question when one of its words is one of these, and no other column's is.
+ROLE_WORDS = {
+    "arm": {"group", "arm", "treatment", "allocation", "condition"},
+    "time": {"time", "days", "duration"},
+    "event": {"event"},
+    "cluster": {"cluster", "ward"},
+    "baseline": {"baseline"},
+    "period": {"period"},
+    "exposure": {"exposure"},
+}
+
+
+SUGGEST_GROUPS = 8
+
+
+def _words(name: str) -> tuple[str, ...]:
+    return tuple(re.sub(r"[^0-9a-z]+", " ", str(name).lower()).split())
+
+
+def suggested_columns(upload: PendingUpload, pilot: Pilot) -> dict[str, str]:
+    """The column for each question of the mapping page where the headings make it obvious; nothing where not.
+
+    The outcome is the column named as the plan names it (ignoring case and punctuation: "Paid on time",
+    "paid_on_time"), or else the only column called "outcome". The group column is the only one with a word such
+    as group, arm or treatment in its name that holds two to eight groups (from what was kept at upload). A
+    question two or more columns could answer, or a column that would answer two questions, gets no suggestion:
+    a wrong pre-selection is worse than none."""
+    roles = {"arm": True, **needed_roles(pilot)}
+    facts = upload.facts or {}
+    found: dict[str, list[str]] = {}
+    for role in roles:
+        if role == "outcome":
+            if not roles[role]:  # asked only in passing (a time-to-event plan): no guess
+                continue
+            plan = _words(pilot.outcome_name)
+            found[role] = [c for c in upload.columns if plan and _words(c) == plan] or [
+                c for c in upload.columns if _words(c) == ("outcome",)]
+            continue
+        words = ROLE_WORDS.get(role, set())
+        found[role] = [c for c in upload.columns if words & set(_words(c))]
+        if role == "arm" and facts:  # a pilot compares two to a few groups, not one, not dozens
+            found[role] = [c for c in found[role] if 2 <= len(facts.get(c, {}).get("groups", [])) <= SUGGEST_GROUPS]
+    chosen = {role: columns[0] for role, columns in found.items() if len(columns) == 1}
+    taken = list(chosen.values())
+    return {role: column for role, column in chosen.items() if taken.count(column) == 1}
 
 
 # Uploads ----------------------------------------------------------------------------------------------------

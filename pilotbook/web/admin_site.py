@@ -50,6 +50,9 @@ def is_moderator(request) -> bool:
 class ModeratorModelAdmin(admin.ModelAdmin):
     """Moderators may view and correct every record; only superusers may delete."""
 
+    # The list of records scrolls sideways inside a focusable, labelled region, not the page (WCAG 1.4.10).
+    change_list_template = "admin/pilotbook/change_list.html"
+
     # The admin's split date/time widget has two inputs and no <label> for either (axe: "label"), so a
     # date-time is one labelled box instead, in the format Django parses ("2026-11-22 14:30").
     # A web address typed without a scheme is taken as https (Django 6's default, and what the app's forms do).
@@ -114,9 +117,15 @@ class SuperuserOnlyPermissions:
         return _is_superuser(request)
 
 
+class ModeratorTabularInline(admin.TabularInline):
+    """A table of related records that scrolls sideways inside a focusable, labelled region (WCAG 1.4.10)."""
+
+    template = "admin/pilotbook/tabular.html"
+
+
 class SuperuserOnlyModelAdmin(SuperuserOnlyPermissions, ModeratorModelAdmin):
     """A model admin only superusers may use (see SuperuserOnlyPermissions), with the admin's accessible widgets."""
 
 
-class SuperuserOnlyInline(SuperuserOnlyPermissions, admin.TabularInline):
+class SuperuserOnlyInline(SuperuserOnlyPermissions, ModeratorTabularInline):
     """An inline only superusers may see or change (see SuperuserOnlyPermissions)."""

@@ -62,15 +62,21 @@ class GovukFormMixin:
 
     # Field name -> GOV.UK width class, for inputs whose answer is short (numbers, codes).
     input_widths: dict[str, str] = {}
+    # Field name -> what a select says before anything is chosen ("Choose a service area"); "Choose one" otherwise.
+    # It is not an answer: a required select left on it gets the field's "Select ..." message.
+    select_prompts: dict[str, str] = {}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             if name in self.input_widths:
                 field.widget.attrs["width_class"] = self.input_widths[name]
+            if name in self.select_prompts:
+                field.widget.attrs["prompt"] = self.select_prompts[name]
             if isinstance(field.widget, forms.Select) and field.required and field.choices:
                 # A required select starts on a prompt, not on the first real answer.
-                field.choices = [("", _("Choose one")), *[c for c in field.choices if c[0] != ""]]
+                prompt = self.select_prompts.get(name, _("Choose one"))
+                field.choices = [("", prompt), *[c for c in field.choices if c[0] != ""]]
 
     def full_clean(self):
         super().full_clean()

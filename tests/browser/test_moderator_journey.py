@@ -15,9 +15,15 @@ def test_moderator_finds_and_opens_any_pilot_in_the_admin(page, wealden, wealden
     make_pilot(wealden, wealden_officer, status=Status.DRAFT, title="Draft at Wealden")
     UserFactory(email="moderator@pilotbook.example", full_name="Mo Moderator", is_moderator=True, password=PASSWORD)
 
-    # When the moderator signs in and opens Moderation
+    # When the moderator signs in, they land on their moderation work (not "You are not a member of any council")
     sign_in(page, "moderator@pilotbook.example")
-    page.get_by_role("link", name="Moderation").click()
+    expect(page.get_by_role("heading", name="Your moderation work", level=1)).to_be_visible()
+    expect(page.get_by_role("link", name="0 reported comments to review")).to_be_visible()
+    expect(page.get_by_text("You are not a member of any council")).to_have_count(0)
+    assert_accessible(page)
+
+    # When they open Moderation
+    page.get_by_role("link", name="Moderation", exact=True).click()
 
     # Then they can search the pilots and open the draft
     page.get_by_role("row", name=re.compile("^Pilots Add")).get_by_role("link", name="Pilots").click()

@@ -45,11 +45,11 @@ def test_a_question_on_your_councils_pilot_is_emailed_at_once_by_the_worker(
     assert sorted(m.to[0] for m in outbox.outbox) == [champion.email, officer.email]
     message = next(m for m in outbox.outbox if m.to == [officer.email])
     assert "Clearer arrears letter" in message.subject
-    assert "How did you *measure* contact?" in message.body
+    assert "How did you measure contact?" in message.body  # plain text: the Markdown marks are gone
     assert f"https://pilotbook.example/pilots/{published_pilot.pk}/#comment-{question.pk}" in message.body
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     html, mimetype = message.alternatives[0]
-    assert mimetype == "text/html" and "<em>" not in html  # the HTML email shows text, never rendered input
+    assert mimetype == "text/html" and "How did you <em>measure</em> contact?" in html  # rendered as on the page
     assert Notification.objects.filter(emailed_at__isnull=False).count() == 2
     # Running the worker again sends nothing twice.
     call_command("worker", batch=True)
@@ -103,6 +103,56 @@ def test_a_digest_holds_only_followed_things_since_the_last_digest(home_council,
     # Sent once: a second digest straight away has nothing new to say.
     with LOCMEM:
         assert not mail.send_digest(follower)
+
+
+MARKDOWN = ("Could you send the **large-print** version? <script>alert('x')</script> "
+            "[Our letters](https://example.org/letters) & [the pilot](/pilots/1/)\n\n- one\n- two")
+
+
+@pytest.mark.parametrize("kind", ["question", "comment"])
+def test_emails_render_a_comment_as_its_page_does_html_safely_and_text_readably(
+        published_pilot, officer, follower, kind):
+    services.follow_add(user=follower, subject="pilot", value=str(published_pilot.pk))
+    comment = services.comment_post(target=published_pilot, author=follower, kind=kind, body=MARKDOWN)
+    recipient = officer if kind == "question" else follower
+    with LOCMEM:
+        if kind == "question":
+            assert mail.email_question(comment.pk) == 1
+        else:
+            services.comment_post(target=published_pilot, author=officer, body=MARKDOWN)
+            assert mail.send_digest(follower)
+        message = outbox.outbox[-1]
+    assert message.to == [recipient.email]
+    text, (html, _mimetype) = message.body, message.alternatives[0]
+    # Text: Markdown stripped, nothing escaped, links written out in full.
+    assert ("Could you send the large-print version? Our letters (https://example.org/letters) & the pilot "
+            "(https://pilotbook.example/pilots/1/)") in text
+    assert "- one\n- two" in text
+    for raw in ("**", "&amp;", "&lt;", "<script", "alert("):
+        assert raw not in text
+    # HTML: rendered and sanitised as on the comment's page, links absolute.
+    assert "Could you send the <strong>large-print</strong> version?" in html
+    assert '<a href="https://example.org/letters" class="govuk-link" rel="nofollow noopener noreferrer">' in html
+    assert 'href="https://pilotbook.example/pilots/1/"' in html and "<li>one</li>" in html
+    assert "<script" not in html and "alert(" not in html and "**" not in html and "&amp;lt;" not in html
+
+
+def test_the_notifications_page_renders_comments_as_their_page_does(client, published_pilot, officer, follower):
+    services.comment_post(target=published_pilot, author=follower, kind="question", body=MARKDOWN)
+    client.force_login(officer)
+    page = client.get(reverse("discussion-notifications")).content.decode()
+    text = page.split('data-testid="notification-text">', 1)[1].split("</div>", 1)[0]
+    assert "<strong>large-print</strong>" in text and "**" not in text and "&lt;script" not in text
+    assert "<script" not in text and '<a href="https://example.org/letters"' in text
+
+
+def test_a_long_comment_is_cut_short_with_its_markup_closed():
+    from pilotbook.discussion.markdown import excerpt_html, to_text
+
+    body = "**" + " ".join(["word"] * 100) + "** end"
+    html = excerpt_html(body, 50)
+    assert html.count("<strong>") == html.count("</strong>") == 1 and html.endswith("</p>") and "…" in html
+    assert to_text(body, 50).endswith("…") and "**" not in to_text(body, 50)
 
 
 def test_a_digest_sent_by_a_worker_that_died_before_recording_it_is_not_sent_again(

@@ -29,6 +29,30 @@ def test_binary_sample_size_as_in_the_issue_prints_people_per_group():
     assert "Method: Two proportions" in done.stdout
 
 
+@pytest.mark.parametrize(("rate", "worthwhile"), [("0.30", "0.05"), ("30", "5"), ("30%", "5"), ("0.30", "5pp")])
+def test_rates_as_fractions_or_percentages_give_the_same_answer_and_say_how_they_were_read(rate, worthwhile):
+    done = run("--kind", "binary", "--control-rate", rate, "--worthwhile", worthwhile)
+    assert done.returncode == 0, done.stderr
+    assert "People per group: 1,377" in done.stdout and "Warning" not in done.stdout
+    assert (f"Comparison rate taken as 30% and the smallest worthwhile effect as 5 percentage points (you typed "
+            f"{rate} and {worthwhile}).") in done.stdout
+
+
+def test_a_tiny_effect_and_a_huge_sample_are_warned_about_in_text_and_json():
+    done = run("--kind", "binary", "--control-rate", "30", "--worthwhile", "0.05")
+    assert done.returncode == 0 and "People per group: 13,192,392" in done.stdout
+    assert "Warning: A smallest worthwhile effect of 0.05 percentage points is very small" in done.stdout
+    assert "Warning: This needs 13,192,392 people in each group" in done.stdout
+    result = run_json("--kind", "binary", "--control-rate", "30", "--worthwhile", "0.05")
+    assert len(result["warnings"]) == 2 and result["read_as"][0].startswith("Comparison rate taken as 30%")
+
+
+def test_power_and_alpha_may_be_percentages_and_help_states_the_rule():
+    result = run_json("--kind", "continuous", "--sd", "1", "--worthwhile", "0.5", "--power", "80", "--alpha", "5%")
+    assert result["per_group"] == 64 and "Power taken as 80% (you typed 80)." in result["read_as"]
+    assert "a number below 1 without a % sign is a fraction" in " ".join(run("--help").stdout.split())
+
+
 def test_continuous_cluster_design_in_json_gives_clusters_per_group():
     result = run_json("--kind", "continuous", "--sd", "1", "--worthwhile", "0.5", "--icc", "0.05",
                       "--cluster-size", "20")
@@ -69,11 +93,17 @@ def test_councils_needed_pooled_and_as_clusters():
     ("args", "message"),
     [
         (["--kind", "binary", "--worthwhile", "0.05"], "--control-rate is required"),
-        (["--kind", "binary", "--control-rate", "thirty", "--worthwhile", "0.05"], "expected a number"),
-        (["--kind", "binary", "--control-rate", "30", "--worthwhile", "0.05"], "fraction from 0 to 1"),
+        (["--kind", "binary", "--control-rate", "thirty", "--worthwhile", "0.05"],
+         "--control-rate must be a number, such as 30 or 0.30 or 30%, not 'thirty'"),
+        (["--kind", "binary", "--control-rate", "150", "--worthwhile", "5"], "between 0% and 100%: 150 was taken"),
+        (["--kind", "binary", "--control-rate", "0", "--worthwhile", "5"], "between 0% and 100%: 0 was taken as 0%"),
         (["--kind", "binary", "--control-rate", "0.3"], "--worthwhile is required"),
-        (["--kind", "binary", "--control-rate", "0.98", "--worthwhile", "0.05", "--better", "higher"], "between 0"),
-        (["--kind", "continuous", "--sd", "1", "--worthwhile", "nan"], "finite number"),
+        (["--kind", "binary", "--control-rate", "0.98", "--worthwhile", "0.05", "--better", "higher"],
+         "larger than possible: a rise of 5 percentage points from 98%"),
+        (["--kind", "continuous", "--sd", "1", "--worthwhile", "5%"], "give a number without %"),
+        (["--kind", "continuous", "--sd", "1", "--worthwhile", "0.5", "--alpha", "50%"], "--alpha must be between"),
+        (["--kind", "continuous", "--sd", "1", "--worthwhile", "nan"], "--worthwhile must be a number"),
+        (["--kind", "continuous", "--sd", "nan", "--worthwhile", "1"], "finite number"),
         (["--kind", "continuous", "--sd", "1", "--worthwhile", "0.5", "--icc", "0.05"], "--cluster-size"),
         (["--kind", "continuous", "--sd", "1", "--worthwhile", "0.5", "--power", "1.5"], "power"),
         (["--kind", "wishes"], "invalid choice"),

@@ -92,9 +92,19 @@ def _row(pilot, user):
     }
 
 
+def moderation_work() -> dict:
+    """What waits for a platform moderator, most urgent first: reported comments (they stay on the page until a
+    moderator looks) and overdue entries councils have flagged as wrong."""
+    from pilotbook.discussion.models import Report
+    from pilotbook.overdue.selectors import open_flags
+
+    return {"reports": Report.objects.filter(closed_at__isnull=True).count(), "flags": open_flags().count()}
+
+
 @login_required
 def dashboard(request):
-    """Your council's pilots and what each needs next, soonest first."""
+    """Your council's pilots and what each needs next, soonest first; for a moderator, their moderation work
+    first (where a moderator lands after signing in, as everyone does)."""
     memberships = request.user.memberships.select_related("council")
     today = timezone.localdate()
     councils = []
@@ -105,7 +115,8 @@ def dashboard(request):
             "rows": [_row(pilot, request.user) for pilot in pilots],
             "due": sorted(_due_items(pilots, today), key=lambda item: item["date"]),
         })
-    return render(request, "pilots/dashboard.html", {"councils": councils, "today": today})
+    work = moderation_work() if request.user.is_moderator else None
+    return render(request, "pilots/dashboard.html", {"councils": councils, "today": today, "moderation": work})
 
 
 def _due_items(pilots, today):

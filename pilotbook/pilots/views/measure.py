@@ -83,7 +83,9 @@ def measure_columns(request, pk: int, token: str):
     upload = _upload_or_restart(request, pilot, token)
     if upload is None:
         return redirect("measure-upload", pk=pilot.pk)
-    initial = {role: column for role, column in upload.mapping.items() if column in upload.columns}
+    # The person's own earlier answers (back from the comparison page) over what the headings suggest.
+    initial = {**measure.suggested_columns(upload, pilot),
+               **{role: column for role, column in upload.mapping.items() if column in upload.columns}}
     form = ColumnsForm(request.POST or None, initial=initial or None, columns=upload.columns,
                        roles=measure.needed_roles(pilot))
     if request.method == "POST" and form.is_valid():

@@ -8,6 +8,7 @@ from pilotbook.pilots.choices import Design, OutcomeKind
 from pilotbook.pilots.models import Pilot
 from pilotbook.pilots.power_forms import PowerForm
 from pilotbook.stats import power as engine
+from pilotbook.stats import shares
 
 
 def _initial_from_pilot(request) -> dict:
@@ -19,8 +20,11 @@ def _initial_from_pilot(request) -> dict:
     pilot = Pilot.objects.visible_to(request.user).filter(pk=pk).first()
     if pilot is None:
         return {}
-    initial = {"kind": pilot.outcome_kind, "better": pilot.better_direction,
-               "worthwhile": pilot.worthwhile_effect.normalize() if pilot.worthwhile_effect else None,
+    worthwhile = pilot.worthwhile_effect.normalize() if pilot.worthwhile_effect else None
+    if worthwhile is not None and pilot.outcome_kind == OutcomeKind.BINARY and worthwhile < 1:
+        # The plan's effect is in percentage points: said so, it is not read as a fraction beside a rate of 0.30.
+        worthwhile = f"{worthwhile} pp"
+    initial = {"kind": pilot.outcome_kind, "better": pilot.better_direction, "worthwhile": worthwhile,
                "alpha": 0.05, "power": 0.8,
                "design": "cluster" if pilot.design == Design.RANDOMISED_CLUSTER else "individual"}
     return {k: v for k, v in initial.items() if v not in (None, "")}
@@ -34,10 +38,12 @@ def power_calculator(request):
     if asked and form.is_valid():
         data = form.cleaned_data
         outcome, worthwhile, design = data["outcome"], data["engine_worthwhile"], data["engine_design"]
-        settings = {"alpha": data.get("alpha") or 0.05}
-        target_power = data.get("power") or 0.8
+        settings = {"alpha": data.get("engine_alpha") or 0.05}
+        target_power = data.get("engine_power") or 0.8
         try:
-            answer = {"sample": engine.sample_size(outcome, worthwhile, power=target_power, design=design, **settings)}
+            answer = {"sample": engine.sample_size(outcome, worthwhile, power=target_power, design=design, **settings),
+                      "read_as": data["read_as"]}
+            answer["warnings"] = data["warnings"] + shares.warnings(per_group=answer["sample"].per_group)
             if data.get("planned"):
                 mde = engine.minimum_detectable_effect(outcome, data["planned"], power=target_power, design=design,
                                                        **settings)
