@@ -38,6 +38,9 @@ JSON_KEYS: list[tuple[str, str]] = [
     ("answer", "which question is answered: sample_size, minimum_detectable_effect (with --sample) or "
                "councils_needed (with --people-per-council); the keys below say which answers have them"),
     ("kind", "the outcome's kind"),
+    ("read_as", "how each rate, effect, significance level and power typed was read, as sentences (for example "
+                "'Comparison rate taken as 30%'); empty when nothing needed reading"),
+    ("warnings", "figures that look unlikely (a tiny worthwhile effect, a huge sample), as sentences; often empty"),
     ("alpha", "two-sided significance level"),
     ("power", "sample_size, minimum_detectable_effect: the power asked for"),
     ("worthwhile", "the smallest worthwhile effect (--worthwhile, --rate-ratio or --hazard-ratio)"),

@@ -67,7 +67,7 @@ MISTAKES = [
      "pilotbook analyse: argument --arm: expected one argument (pilotbook analyse --help"),
     (("analyse", "missing.csv", "--arm", "g", "--control", "a", "--outcome", "y"),
      "pilotbook analyse: There is no file 'missing.csv'."),
-    (("power", "--kind", "binary", "--alpha", "x"), "pilotbook power: argument --alpha: expected a number"),
+    (("power", "--kind", "binary", "--alpha", "x"), "pilotbook power: --alpha must be a number"),
     (("power", "--kind", "binary"), "pilotbook power: --control-rate is required"),
     (("pool", "--method", "XX", "f.csv"), "pilotbook pool: argument --method: invalid choice"),
     (("pool", "missing.csv"), "pilotbook pool: cannot find the file 'missing.csv'."),

@@ -72,6 +72,7 @@ NOT_CRAWLED = {
     **dict.fromkeys(("feed-results-service-area", "feed-results-council"),
                     "Atom feeds for feed readers, named in the README: no page to reflow"),
     "partner-map-data": "JSON the partner map's script reads: no page to reflow",
+    "council-outline": "GeoJSON of the council's boundary that the partner map's script reads: no page to reflow",
     "restore-suggestions": "a form shown once a suggestion is dismissed in the session (tests/evidence)",
 }
 
