@@ -51,7 +51,8 @@ def _council_component() -> dict:
             "authority_type": text, "authority_type_name": text, "is_current": {"type": "boolean"},
             "url": {"type": "string", "format": "uri"},
             "pilots": {"type": "integer", "minimum": 0,
-                       "description": "Pilots you may see whose council you may know."},
+                       "description": "Pilots you may see whose council you may know, with the case studies it ran "
+                                      "together with other councils."},
             "pilots_url": {"type": "string", "format": "uri"},
         },
         "required": ["code", "name", "official_name", "nation", "region", "gss_code", "authority_type",
@@ -129,10 +130,10 @@ def openapi_document(base: str) -> dict:
         _query("intervention_type", "Intervention type.", {"type": "string", "enum": list(InterventionType.values)}),
         _query("design", "Design.", {"type": "string", "enum": list(Design.values)}),
         _query("status", "Lifecycle status.", {"type": "string", "enum": list(Status.values)}),
-        _query("nation", "Nation of the council (pilots whose council is withheld from you are left out).",
-               {"type": "string"}),
-        _query("council", "Three-letter council code (pilots whose council is withheld from you are left out).",
-               {"type": "string"}),
+        _query("nation", "Nation of the council, or of any of the councils of a case study several ran (pilots "
+                         "whose council is withheld from you are left out).", {"type": "string"}),
+        _query("council", "Three-letter council code: its pilots and the case studies it ran with other councils "
+                          "(pilots whose council is withheld from you are left out).", {"type": "string"}),
     ]
     return {
         "openapi": "3.1.0",

@@ -11,6 +11,8 @@ from pilotbook.evidence.search import search_pilots
 from pilotbook.pilots.models import Pilot
 from pilotbook.pilots.views.browse import PilotFilterForm
 
+from .records import for_records
+
 
 class BadParameters(Exception):
     def __init__(self, errors: dict[str, list[str]]):
@@ -25,9 +27,7 @@ def filtered_pilots(params, user) -> list[Pilot] | object:
         raise BadParameters({name: [str(e) for e in errors] for name, errors in form.errors.items()})
     q = form.cleaned_data.get("q", "").strip()
     form.cleaned_data = {**form.cleaned_data, "q": ""}  # the form's own word filter gives way to the search
-    pilots = form.filter(
-        Pilot.objects.visible_to(user).select_related("council", "result").order_by("-updated_at", "-pk"), user
-    )
+    pilots = form.filter(for_records(Pilot.objects.visible_to(user)).order_by("-updated_at", "-pk"), user)
     if not q:
         return pilots
     hits = search_pilots(q, queryset=pilots)

@@ -13,7 +13,8 @@ from pilotbook.pilots.models import Pilot
 
 
 def hit_rows(hits, reader) -> list[dict]:
-    pilots = Pilot.objects.select_related("council", "result").in_bulk([hit.pilot_id for hit in hits])
+    pilots = (Pilot.objects.select_related("council", "result").prefetch_related("joint_councils")
+              .in_bulk([hit.pilot_id for hit in hits]))
     rows = []
     for hit in hits:
         pilot = pilots[hit.pilot_id]
@@ -23,7 +24,7 @@ def hit_rows(hits, reader) -> list[dict]:
             "external_id": (pilot.external_id or None) if council_shown else None,
             "id": pilot.pk,
             "title": pilot.title,
-            "council": pilot.council.name if council_shown else None,
+            "council": pilot.ran_by() if council_shown else None,  # its councils, or the organisation
             "verdict": result.verdict if result else None,
             "score": hit.score,
             "similarity": hit.similarity,
