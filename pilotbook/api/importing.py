@@ -476,8 +476,10 @@ def _row(label: str, record, councils: dict[str, Council], default_council: str 
         problems = _who_ran_it_problems(record, codes, verdict) + _user_problems(user, codes, councils)
     if problems:
         return None, [f"{name}: {p}" for p in problems]
-    plan = {**_plan_fields(record, case_study=verdict is not None), "council_id": codes[0] if codes else None}
-    pilot = Pilot(created_by=user, **plan)
+    plan = _plan_fields(record, case_study=verdict is not None)
+    # The council object itself, not its code, so indexing and naming who ran it ask the database nothing more.
+    pilot = Pilot(created_by=user, council=councils[codes[0]] if codes else None, **plan)
+    plan["council_id"] = pilot.council_id  # compared with a case study imported before
     result = None
     if verdict is not None:
         lessons = _lessons(record)

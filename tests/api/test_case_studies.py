@@ -98,6 +98,27 @@ def test_every_key_of_the_starter_collection_is_stored(collection, home_council,
     assert collection["charity"].result.stopped_early is True
 
 
+def test_importing_more_case_studies_asks_the_database_no_more_questions(tmp_path, home_council, other_council,
+                                                                        welsh_council):
+    """Naming who ran each case study to index it must not query per record (100,000 records in bench/search.py)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from pilotbook.api.importing import import_records, read_records
+
+    def queries(n: int, start: int) -> int:
+        records = [{**JOINT, "external_id": f"q-{start + i}", "council_codes": [["HOM"], ["OTH", "WLS"]][i % 2]}
+                   for i in range(n)] + [{**ABROAD, "external_id": f"q-{start + i}-abroad"} for i in range(n)]
+        path = jsonl(tmp_path, *records, name=f"q{start}.jsonl")
+        with CaptureQueriesContext(connection) as captured:
+            import_records(read_records(Path(path)))
+        return len(captured)
+
+    queries(1, 0)  # the first import also makes the search index's totals
+    # 40 more records (20 of them with a council): only SQLite's insert batches may add a few queries.
+    assert queries(25, 200) - queries(5, 100) < 10
+
+
 def test_the_csv_columns_match_the_json_lines_keys(tmp_path, home_council, other_council, welsh_council, moderator):
     header = ["external_id", "title", "summary", "council_codes", "organisation", "country", "year", "verdict",
               "stopped", "effect", "sample", "source_url", "further_sources", "source_name", "licence", "design"]
@@ -336,6 +357,12 @@ def test_the_home_page_names_the_organisation_and_counts_councils_not_organisati
     page = client.get(reverse("home")).content.decode()
     assert "Keep Britain Tidy (United Kingdom)" in page and "Outcome not reported by the source" in page
     assert "3 pilots you can see, from 3 councils." in page
+
+
+def test_case_studies_are_never_overdue_nor_counted_in_reporting_rates(client, collection, moderator):
+    client.force_login(moderator)
+    overdue = client.get("/api/overdue/").json()
+    assert overdue["results"] == [] and overdue["reporting_rates"] == []
 
 
 # Open data -----------------------------------------------------------------------------------------------------
