@@ -33,7 +33,6 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import connection, connections, transaction
-from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from pilotbook.councils.models import Council
@@ -673,8 +672,8 @@ def import_records(records: list[tuple[str, object]], *, user=None, default_coun
         through = Pilot.joint_councils.through
         _insert(through, [through(pilot_id=row.pilot.pk, council_id=council.pk)
                           for row in new for council in row.joint], batch_size)
-        for start in range(0, len(pilots), 500):  # what indexing reads of who ran each, in one query per 500
-            prefetch_related_objects(pilots[start:start + 500], "joint_councils")
+        for row in new:  # what indexing reads of who ran each, known without asking
+            row.pilot.know_joint_councils(row.joint)
         report.published = [p.pk for p in pilots if p.status == Status.PUBLISHED]
         report.drafts = [p.pk for p in pilots if p.status != Status.PUBLISHED]
         search_index_new(pilots)

@@ -301,8 +301,15 @@ class Pilot(models.Model):
     def all_councils(self) -> list[Council]:
         """The councils that ran it: its council first, then any that ran it together (by name). Lists of pilots
         prefetch_related("joint_councils") so this asks nothing more of the database."""
-        joint = sorted(self.joint_councils.all(), key=lambda c: c.name) if self.pk else []
-        return [*([self.council] if self.council_id else []), *joint]
+        joint = getattr(self, "_known_joint_councils", None)
+        if joint is None:
+            joint = self.joint_councils.all() if self.pk else []
+        return [*([self.council] if self.council_id else []), *sorted(joint, key=lambda c: c.name)]
+
+    def know_joint_councils(self, councils) -> None:
+        """Tell a pilot just created with these joint councils (pilotbook import, 100,000 at a time) what
+        all_councils would ask the database; only for that object, only until it is thrown away."""
+        self._known_joint_councils = list(councils)
 
     @property
     def organisation_text(self) -> str:
