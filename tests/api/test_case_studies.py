@@ -441,6 +441,9 @@ def test_feeds_name_the_organisation_and_a_council_feed_lists_its_joint_case_stu
     assert "Lessons not recorded by the source." in summary
     author, summary = everything["Shared debt advice line: Worked"]
     assert author == "Homeshire, Otherborough and Walesby" and "Licence or attribution: Contains LGA text" in summary
+    assert "Homeshire, Otherborough and Walesby. 2021." in summary
+    assert "Source: Local Government Association https://www.local.gov.uk/case-studies/debt-line " \
+           "https://example.org/debt-line-evaluation https://example.org/debt-line-minutes." in summary
     assert "Stopped early, as its source reported." in everything["Litter bins that talk back: No worthwhile effect"][1]
     assert list(entries("/feeds/results/council/WLS/")) == ["Shared debt advice line: Worked"]
 
