@@ -278,9 +278,8 @@ MAX_COUNCILS = 50  # councils named by one case study
 class _Row:
     label: str
     codes: list[str]  # the councils that ran it, its council first; none when an organisation ran it alone
-    pilot: Pilot  # unsaved, with every field the record sets
+    pilot: Pilot  # unsaved, with every field the record sets (IMPORTED_FIELDS)
     result: Result | None
-    fields: dict  # the pilot's fields the record sets, by name, to compare with a case study imported before
     joint: list[Council] = field(default_factory=list)
     existing: Pilot | None = None  # the case study this record updates (the same external_id, imported before)
 
@@ -475,15 +474,12 @@ def _row(label: str, record, councils: dict[str, Council], default_council: str 
         problems = _who_ran_it_problems(record, codes, verdict) + _user_problems(user, codes, councils)
     if problems:
         return None, [f"{name}: {p}" for p in problems]
-    plan = _plan_fields(record, case_study=verdict is not None)
     # The council object itself, not its code, so indexing and naming who ran it ask the database nothing more.
-    pilot = Pilot(created_by=user, council=councils[codes[0]] if codes else None, **plan)
-    plan["council_id"] = pilot.council_id  # compared with a case study imported before
+    pilot = Pilot(created_by=user, council=councils[codes[0]] if codes else None,
+                  **_plan_fields(record, case_study=verdict is not None))
     result = None
     if verdict is not None:
-        lessons = _lessons(record)
-        plan.update(lessons)
-        for field_name, text in lessons.items():
+        for field_name, text in _lessons(record).items():
             setattr(pilot, field_name, text)
         pilot.status, pilot.published_at = Status.PUBLISHED, now
         result = Result(pilot=pilot, verdict=verdict, source=Result.Source.REPORTED, recorded_by=user, **fields)
@@ -498,7 +494,7 @@ def _row(label: str, record, councils: dict[str, Council], default_council: str 
     except ValidationError as error:
         return None, [f"{name}: {_field_name(key)}: {m}" for key, messages in error.message_dict.items()
                       for m in messages]
-    return _Row(name, codes, pilot, result, plan, joint=[councils[code] for code in codes[1:]]), []
+    return _Row(name, codes, pilot, result, joint=[councils[code] for code in codes[1:]]), []
 
 
 def _field_name(model_field: str) -> str:
@@ -683,6 +679,10 @@ def import_records(records: list[tuple[str, object]], *, user=None, default_coun
     return report
 
 
+# What a record sets, and so what importing it again may change: the pilot's plan and case-study fields, its council
+# and lessons (joint councils apart), and its result's.
+IMPORTED_FIELDS = (*_plan_fields({"title": ""}), "council_id", "lessons_aim", "lessons_happened", "lessons_why",
+                   "lessons_differently")
 RESULT_FIELDS = ("verdict", "source", "estimate", "ci_low", "ci_high", "sample_size", "method", "summary", "sample",
                  "stopped_early")
 
@@ -695,14 +695,14 @@ def _update(row: _Row, user) -> bool:
     if pilot is None or result is None:
         raise ImportFailed([f"{row.label}: the case study imported before (pilot {row.existing.pk}) was deleted or "
                             "changed while this file was imported; nothing was imported, run it again"])
-    changed = [name for name, value in row.fields.items() if getattr(pilot, name) != value]
+    changed = [name for name in IMPORTED_FIELDS if getattr(pilot, name) != getattr(row.pilot, name)]
     result_changed = [name for name in RESULT_FIELDS if getattr(result, name) != getattr(row.result, name)]
     joint = {council.pk for council in row.joint}
     joint_changed = set(pilot.joint_councils.values_list("pk", flat=True)) != joint
     if not (changed or result_changed or joint_changed):
         return False
     for name in changed:
-        setattr(pilot, name, row.fields[name])
+        setattr(pilot, name, getattr(row.pilot, name))
     pilot.save(update_fields=[*changed, "updated_at"])
     if joint_changed:
         pilot.joint_councils.set(joint)
