@@ -47,12 +47,12 @@ def fresh_database() -> None:
 def write_case_studies(n: int, path: Path, seed: int = 7) -> None:
     """N case-study records (JSON Lines, the `pilotbook import` format) recombining the bench's descriptions."""
     from pilotbook.councils.models import Council
-    from pilotbook.pilots.choices import Verdict
+    from pilotbook.pilots.choices import MEASURED_VERDICTS
 
     templates = [json.loads(line) for line in (HERE / "relevance" / "pilots.jsonl").read_text().splitlines() if line]
     councils = list(Council.objects.values_list("code", "name"))
     rng = random.Random(seed)
-    verdicts = list(Verdict.values)
+    verdicts = [verdict.value for verdict in MEASURED_VERDICTS]  # not_reported has no effect to give
     with path.open("w", encoding="utf-8") as out:
         for i in range(n):
             t = templates[i % len(templates)]

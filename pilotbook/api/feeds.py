@@ -2,7 +2,8 @@
 
 Feeds are public and cached by readers, so they hold only what an anonymous visitor may see: public pilots whose
 results are released (Pilot.objects.visible_to(AnonymousUser()).results_released()). A council's feed never lists
-pilots it published with its name withheld, or the feed would reveal the name.
+pilots it published with its name withheld, or the feed would reveal the name; it lists the case studies the council
+ran together with others. An entry names who ran it: its councils, or the organisation when no council did.
 
 Every id and link is on the site's configured address (PILOTBOOK_SITE_URL), never on the Host header a request came
 with (Django's feeds would otherwise use it), so an entry keeps its id however the feed was fetched. Summaries are
@@ -47,7 +48,7 @@ class PlainTextAtomFeed(Atom1Feed):
 
 def released_public_pilots():
     return (Pilot.objects.visible_to(AnonymousUser()).results_released()
-            .select_related("council", "result").order_by("-published_at", "-pk"))
+            .select_related("council", "result").prefetch_related("joint_councils").order_by("-published_at", "-pk"))
 
 
 class NewResultsFeed(Feed):
@@ -67,7 +68,8 @@ class NewResultsFeed(Feed):
         return "Pilotbook: new results"
 
     def subtitle(self, obj=None):
-        return "Published pilot results from UK councils, including those that did not work."
+        return ("Published pilot results from UK councils, including those that did not work, and case studies from "
+                "their sources.")
 
     def link(self, obj=None):
         return base_url() + reverse("evidence-search")
@@ -85,17 +87,30 @@ class NewResultsFeed(Feed):
 
     def item_description(self, item: Pilot):
         anonymous = AnonymousUser()
-        who = item.council.name if item.council_shown_to(anonymous) else "A council (name withheld)"
-        parts = [f"{who}." + (f" {item.get_service_area_display()}." if item.service_area else "")]
+        shown = item.council_shown_to(anonymous)
+        who = item.ran_by() if shown else "A council (name withheld)"
+        parts = [f"{who}." + (f" {item.year}." if item.year else "")
+                 + (f" {item.get_service_area_display()}." if item.service_area else "")]
         result = getattr(item, "result", None)
-        if result and result.is_reported:
+        if result and result.verdict == Verdict.NOT_REPORTED:
+            parts.append(f"Outcome not reported by the source. {result.summary}".strip())
+        elif result and result.is_reported:
             parts.append(f"Verdict as reported by its source, not checked by Pilotbook. {result.summary}".strip())
+        if result and result.stopped_early:
+            parts.append("Stopped early, as its source reported.")
         if result and result.has_interval:
             parts.append(f"Effect {result.estimate.normalize():f} {item.outcome_unit} "
                          f"(95% CI {result.ci_low.normalize():f} to {result.ci_high.normalize():f}) "
                          f"on {item.outcome_name.lower() or 'the primary outcome'}.")
         if item.lessons_happened:
             parts.append(item.lessons_happened)
+        elif item.is_case_study and not item.lessons:
+            parts.append("Lessons not recorded by the source.")
+        if item.is_case_study and shown:  # where it came from, and the attribution its text may need
+            source = " ".join(filter(None, (item.source_name, item.source_url, *item.further_sources)))
+            parts.append(f"Source: {source}." if source else "Source not recorded.")
+            if item.source_licence:
+                parts.append(f"Licence or attribution: {item.source_licence}.")
         return " ".join(parts)
 
     def item_link(self, item: Pilot):
@@ -113,7 +128,7 @@ class NewResultsFeed(Feed):
         return item.published_at
 
     def item_author_name(self, item: Pilot):
-        return item.council.name if item.council_shown_to(AnonymousUser()) else "Name withheld"
+        return item.ran_by() if item.council_shown_to(AnonymousUser()) else "Name withheld"
 
     def item_categories(self, item: Pilot):
         return [c for c in (item.service_area, item.intervention_type) if c]
@@ -153,4 +168,4 @@ class CouncilResultsFeed(NewResultsFeed):
 
     def pilots(self, obj):
         # identifiable_by(anonymous) drops pilots published with the council's name withheld.
-        return released_public_pilots().identifiable_by(AnonymousUser()).filter(council=obj)
+        return released_public_pilots().identifiable_by(AnonymousUser()).of_councils(Council.objects.filter(pk=obj.pk))

@@ -1,20 +1,27 @@
 """`pilotbook import`: pilots and existing case studies from JSON Lines, JSON or CSV, all or nothing.
 
 A record without a verdict becomes a draft pilot of its council. A record with a verdict (a case study done
-elsewhere, or a result in a Pilotbook export) becomes a published pilot whose result is marked as reported by its
-source: Pilotbook shows the source's verdict as the source's, never as one it judged (docs/adr/0007-imports.md).
+elsewhere, or a result in a Pilotbook export) becomes a published case study whose result is marked as reported by
+its source: Pilotbook shows the source's verdict as the source's, never as one it judged (docs/adr/0007). A case
+study needs only a title, a summary, the verdict (``not_reported`` when the source reports no measured outcome) and
+who ran it: one council, several councils, or an organisation (docs/adr/0011).
 
 Every record is checked (the /schema/pilot.json shape plus the import fields below, then the model's own rules)
-before anything is written; one problem anywhere and nothing is imported, with every problem named by record.
+before anything is written; one problem anywhere and nothing is imported, with every problem named by record. A
+case study whose ``external_id`` was imported before is updated in place (same pilot, same address) in the same
+transaction, so a curated collection can be refreshed by importing it again.
 
-Import fields, beyond the pilot record's: ``council_code``, ``summary`` (stored as the change tried),
-``verdict``, ``effect`` (a number, a sentence, or {estimate, ci_low, ci_high}), ``lessons`` (a sentence, or the
-record's four-part object), ``source_url`` and ``external_id`` (unique; `pilotbook search` prints it). A record
-from a Pilotbook export without an ``external_id`` gets its ``url`` (the pilot's page) as one.
+Import fields, beyond the pilot record's: ``council_code`` or ``council_codes`` (a list; `;`-separated in CSV),
+``summary`` (stored as the change tried), ``verdict``, ``stopped``, ``effect`` (a number, a sentence, or
+{estimate, ci_low, ci_high}), ``sample`` (words) and ``sample_size``, ``method``, ``lessons`` (a sentence, or the
+record's four-part object), and ``external_id`` (unique; `pilotbook search` prints it). The record's own
+``organisation``, ``country``, ``year``, ``source_url``, ``source_name``, ``further_sources`` (`;`-separated in CSV)
+and ``licence`` are read as they are.
 
-A CSV file has the import columns (CSV_COLUMNS) or is a Pilotbook CSV export: its rows are read back into the
-records the export was written from, each column to its place in the record (pilotbook.api.exports.columns), with
-the quote that neutralised a formula-like text taken off again.
+A record from a Pilotbook export without an ``external_id`` gets its ``url`` (the pilot's page) as one. A CSV
+file has the import columns (CSV_COLUMNS) or is a Pilotbook CSV export: its rows are read back into the records the
+export was written from, each column to its place in the record (pilotbook.api.exports.columns), with the quote
+that neutralised a formula-like text taken off again.
 """
 
 from __future__ import annotations
@@ -34,8 +41,9 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from pilotbook.councils.models import Council
-from pilotbook.evidence.index import search_index_new
+from pilotbook.evidence.index import search_index_new, search_index_pilot
 from pilotbook.pilots.choices import Status, Verdict, Visibility
+from pilotbook.pilots.countries import countries
 from pilotbook.pilots.models import LESSON_MAX_LENGTH, Pilot, Result, member_council_ids
 from pilotbook.reading import NotJSON, Unreadable, csv_rows, decode_text, load_json
 
@@ -48,15 +56,18 @@ IGNORED = ("id", "url", "api_url", "status", "council_withheld", "evidence_level
 
 # CSV columns: the import fields, then plan fields by their model names (flat, unlike the JSON record).
 CSV_COLUMNS = (
-    "external_id", "title", "summary", "council_code", "service_area", "intervention_type", "verdict", "effect",
-    "effect_ci_low", "effect_ci_high", "lessons", "source_url",
+    "external_id", "title", "summary", "council_code", "council_codes", "organisation", "country", "year",
+    "service_area", "intervention_type", "verdict", "stopped", "effect", "effect_ci_low", "effect_ci_high", "sample",
+    "lessons", "source_url", "further_sources", "source_name", "licence",
     "problem", "change", "partners", "hypothesis", "design", "outcome_name", "outcome_unit", "outcome_kind",
     "better_direction", "worthwhile_effect", "planned_sample", "planned_clusters", "start_date", "end_date",
     "results_due_date", "visibility", "failure_reason", "failure_detail", "sample_size", "method",
     "lessons_aim", "lessons_happened", "lessons_why", "lessons_differently",
 )
-_CSV_INTEGERS = {"planned_sample", "planned_clusters", "sample_size"}
+_CSV_INTEGERS = {"planned_sample", "planned_clusters", "sample_size", "year"}
 _CSV_NUMBERS = {"worthwhile_effect", "effect_ci_low", "effect_ci_high"}
+_CSV_LISTS = {"council_codes", "further_sources"}  # several values in one cell, separated by semicolons
+_CSV_BOOLEANS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 MAX_FILE_BYTES = 200 * 1024 * 1024
 
 
@@ -72,8 +83,10 @@ class ImportFailed(Exception):
 
 @dataclass
 class ImportReport:
-    drafts: list[int] = field(default_factory=list)
-    published: list[int] = field(default_factory=list)
+    drafts: list[int] = field(default_factory=list)  # added as drafts
+    published: list[int] = field(default_factory=list)  # added as published case studies
+    updated: list[int] = field(default_factory=list)  # case studies imported before, changed by this file
+    unchanged: list[int] = field(default_factory=list)  # case studies imported before, the same in this file
     ignored: set[str] = field(default_factory=set)
     unpublished: set[str] = field(default_factory=set)  # fields of records not published where they came from
 
@@ -230,7 +243,12 @@ class _BadRow:
 
 
 def _csv_value(name: str, cell: str):
-    """A CSV cell as the JSON value the schema expects; a cell that is not a number stays text (and fails)."""
+    """A CSV cell as the JSON value the schema expects; a cell that is not a number (or, for stopped, not true or
+    false) stays text and fails with the schema's message."""
+    if name in _CSV_LISTS:
+        return [part.strip() for part in cell.split(";") if part.strip()]
+    if name == "stopped":
+        return _CSV_BOOLEANS.get(cell.lower(), cell)
     if name in _CSV_INTEGERS or name in _CSV_NUMBERS:
         try:
             number = float(cell.replace(",", ""))
@@ -287,6 +305,18 @@ def record_schema() -> dict:
     props = schema["properties"]
     props["council_code"] = {"type": "string", "minLength": 1, "maxLength": 5,
                              "description": "Three-letter local authority code (mySociety)."}
+    props["council_codes"] = {"type": ["array", "null"], "maxItems": MAX_COUNCILS,
+                              "items": {"type": "string", "minLength": 1, "maxLength": 5},
+                              "description": "The codes of the councils that ran it together."}
+    # A council in a record given by hand need only have its code (an export's has its name and nation too).
+    props["council"]["required"] = props["councils"]["items"]["required"] = ["code"]
+    props["further_sources"] = {**props["further_sources"], "type": ["array", "null"]}
+    props["country"] = {"type": ["string", "null"], "maxLength": 2,  # checked against the list by _check
+                        "description": props["country"]["description"]}
+    props["stopped"] = {"type": ["boolean", "null"],
+                        "description": "The source reports the trial was stopped or abandoned early."}
+    props["sample"] = {"type": ["string", "null"], "maxLength": 200,
+                       "description": "The sample as the source described it (stored on the result)."}
     props["summary"] = {"type": "string", "description": "What was tried; stored as the change tried."}
     props["verdict"] = {"type": ["string", "null"], "enum": [*Verdict.values, None],
                         "description": "The verdict the source reported; makes the record a published case study."}
@@ -304,12 +334,17 @@ def record_schema() -> dict:
     return schema
 
 
+MAX_COUNCILS = 50  # councils named by one case study
+
+
 @dataclass
 class _Row:
     label: str
-    council_code: str
-    pilot: Pilot
+    codes: list[str]  # the councils that ran it, its council first; none when an organisation ran it alone
+    pilot: Pilot  # unsaved, with every field the record sets (IMPORTED_FIELDS)
     result: Result | None
+    joint: list[Council] = field(default_factory=list)
+    existing: Pilot | None = None  # the case study this record updates (the same external_id, imported before)
 
 
 STORED_PLACES = Decimal("0.0001")  # results and worthwhile effects keep 4 decimal places, as the web forms do
@@ -329,8 +364,11 @@ def _date(value) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
-def _plan_fields(record: dict) -> dict:
+def _plan_fields(record: dict, *, case_study: bool = False) -> dict:
     outcome = record.get("outcome") or {}
+    # An imported case study is a public record of a published source unless the record says otherwise; a draft is
+    # its council's own until it chooses to share it.
+    default_visibility = Visibility.PUBLIC if case_study else Visibility.COUNCILS
     return {
         "title": record["title"].strip(),
         "problem": record.get("problem", ""),
@@ -351,17 +389,23 @@ def _plan_fields(record: dict) -> dict:
         "start_date": _date(record.get("start_date")),
         "end_date": _date(record.get("end_date")),
         "results_due_date": _date(record.get("results_due_date")),
-        "visibility": record.get("visibility") or Visibility.COUNCILS,
+        "visibility": record.get("visibility") or default_visibility,
         "external_id": _external_id(record),
         "source_url": (record.get("source_url") or "").strip(),
         "failure_reason": record.get("failure_reason") or "",
         "failure_detail": record.get("failure_detail", ""),
+        "organisation": (record.get("organisation") or "").strip(),
+        "country": (record.get("country") or "").strip().upper(),
+        "year": record.get("year"),
+        "source_name": (record.get("source_name") or "").strip(),
+        "further_sources": [address.strip() for address in record.get("further_sources") or []],
+        "source_licence": (record.get("licence") or "").strip(),
     }
 
 
 def _external_id(record: dict) -> str:
     """The record's own identifier; for a record from a Pilotbook export that has none, the address of the pilot's
-    page, so the copy says where it came from and importing the same export twice is refused, naming the pilot."""
+    page, so the copy says where it came from and importing the same export again updates that copy (ADR 0011)."""
     own = (record.get("external_id") or "").strip()
     return own or (record.get("url") or "").strip()
 
@@ -401,9 +445,12 @@ def _reported(record: dict) -> tuple[str | None, dict]:
     exported = record.get("result") or {}
     verdict = record.get("verdict") or exported.get("verdict")
     effect = record.get("effect")
+    stopped = record.get("stopped")
     fields = {"sample_size": record.get("sample_size", exported.get("sample_size")),
               "method": record.get("method") or exported.get("method") or "",
-              "summary": exported.get("summary") or ""}
+              "summary": exported.get("summary") or "",
+              "sample": (record.get("sample") or exported.get("sample") or "").strip(),
+              "stopped_early": bool(exported.get("stopped") if stopped is None else stopped)}
     if exported and effect is None:
         effect = {"estimate": exported.get("estimate"), "ci_low": exported.get("ci_low"),
                   "ci_high": exported.get("ci_high")}
@@ -460,6 +507,10 @@ def _check(record: dict) -> list[str]:
     url = record.get("source_url")
     if url and not url.strip().lower().startswith(("http://", "https://")):  # the model checks the rest of it
         problems.append(f"source_url: {url!r} is not a web address (http:// or https://)")
+    country = (record.get("country") or "").strip().upper()
+    if country and country not in countries():
+        problems.append(f"country: {record['country']!r} is not an ISO 3166-1 alpha-2 country code; give two "
+                        "letters such as GB or AU")
     end, due = record.get("end_date"), record.get("results_due_date")
     if isinstance(end, str) and isinstance(due, str) and end and due and due < end:  # ISO dates sort as text
         problems.append("results_due_date: results are due on or after the end date, not before it")
@@ -472,11 +523,20 @@ def _check(record: dict) -> list[str]:
         if record.get("failure_reason"):
             problems.append("failure_reason: only a record with a verdict has a reason it did not work")
         problems += [f"{key}: only a record with a verdict has a result to store it on (add verdict)"
-                     for key in ("sample_size", "method") if record.get(key) not in (None, "")]
+                     for key in ("sample_size", "method", "sample", "stopped")
+                     if record.get(key) not in (None, "", False)]
         return problems
-    if not any(_lessons(record).values()):
-        problems.append("lessons: a case study with a verdict is published, and publishing needs its lessons")
+    # Lessons are optional for a case study: sources often record none, and the page says so.
+    if not (record.get("summary") or record.get("change") or "").strip():
+        problems.append("summary: a case study needs a summary of what was done")
     low, estimate, high = result.get("ci_low"), result.get("estimate"), result.get("ci_high")
+    if verdict == Verdict.NOT_REPORTED:
+        if any(value is not None for value in (low, estimate, high)):
+            problems.append("effect: the verdict not_reported means the source reports no measured outcome, so it "
+                            "has no effect to give; give the effect in words, or the verdict the source reached")
+        if record.get("failure_reason"):
+            problems.append("failure_reason: the source reports no outcome, so there is no reason it did not work")
+        return problems
     if (low is None) != (high is None):
         problems.append("effect: give both ends of the confidence interval, or neither")
     elif low is not None and (estimate is None or not low <= estimate <= high):
@@ -498,16 +558,17 @@ def _row(label: str, record, councils: dict[str, Council], default_council: str 
         return None, [f"{name}: {p}" for p in problems]
     if not record["title"].strip():
         return None, [f"{name}: title: must not be empty"]
-    code = (record.get("council_code") or (record.get("council") or {}).get("code") or default_council or "").upper()
-    if not code:
-        return None, [f"{name}: no council: add council_code, or give --council for every record"]
-    if code not in councils:
-        return None, [f"{name}: council_code: no council with the code {code!r}"]
-    if user is not None and not user.is_moderator and code not in member_council_ids(user):
-        return None, [f"{name}: {user.email} is not a member of {councils[code].name}; only a moderator imports "
-                      "for other councils"]
-    pilot = Pilot(council=councils[code], created_by=user, **_plan_fields(record))
     verdict, fields = _reported(record)
+    codes, problems = _council_codes(record, default_council)
+    key = "council_codes" if record.get("council_codes") else "council_code"
+    problems += [f"{key}: no council with the code {code!r}" for code in codes if code not in councils]
+    if not problems:
+        problems = _who_ran_it_problems(record, codes, verdict) + _user_problems(user, codes, councils)
+    if problems:
+        return None, [f"{name}: {p}" for p in problems]
+    # The council object itself, not its code, so indexing and naming who ran it ask the database nothing more.
+    pilot = Pilot(created_by=user, council=councils[codes[0]] if codes else None,
+                  **_plan_fields(record, case_study=verdict is not None))
     result = None
     if verdict is not None:
         for field_name, text in _lessons(record).items():
@@ -523,8 +584,84 @@ def _row(label: str, record, councils: dict[str, Council], default_council: str 
             result.full_clean(exclude=["pilot", "recorded_by", "analysis"], validate_unique=False,
                               validate_constraints=False)
     except ValidationError as error:
-        return None, [f"{name}: {key}: {m}" for key, messages in error.message_dict.items() for m in messages]
-    return _Row(name, code, pilot, result), []
+        return None, [f"{name}: {_field_name(key)}: {m}" for key, messages in error.message_dict.items()
+                      for m in messages]
+    return _Row(name, codes, pilot, result, joint=[councils[code] for code in codes[1:]]), []
+
+
+def _field_name(model_field: str) -> str:
+    """The record's name for a model field named in a model's message."""
+    return {"source_licence": "licence", "stopped_early": "stopped"}.get(model_field, model_field)
+
+
+def _council_codes(record: dict, default_council: str | None) -> tuple[list[str], list[str]]:
+    """The codes of the councils that ran it, its council first, each once; and any problem naming them.
+
+    From council_code or council_codes, or an exported record's councils (or council); --council only for a record
+    that names neither a council nor an organisation (an organisation's case study is not the council's)."""
+    one, several = record.get("council_code"), record.get("council_codes")
+    if one and several:
+        return [], ["give council_code or council_codes, not both"]
+    if several:
+        given = several
+    elif one:
+        given = [one]
+    elif record.get("councils"):
+        given = [council["code"] for council in record["councils"]]
+    elif isinstance(record.get("council"), dict):
+        given = [record["council"]["code"]]
+    elif default_council and not (record.get("organisation") or "").strip():
+        given = [default_council]
+    else:
+        given = []
+    codes: list[str] = []
+    for code in given:
+        code = code.strip().upper()
+        if code not in codes:
+            codes.append(code)
+    return codes, []
+
+
+def _who_ran_it_problems(record: dict, codes: list[str], verdict: str | None) -> list[str]:
+    """Rules about who ran it that the schema cannot say: a council or an organisation; a draft is one council's;
+    only one council's name can be withheld."""
+    organisation = (record.get("organisation") or "").strip()
+    if not codes and not organisation:
+        return ["no council: add council_code, council_codes or the organisation that ran it, or give --council "
+                "for every record"]
+    problems = []
+    if verdict is None:
+        if not codes:
+            return ["organisation: a record without a verdict becomes a draft pilot of its council; add its "
+                    "council_code, or the verdict the source reported"]
+        if len(codes) > 1:
+            problems.append("council_codes: a record without a verdict becomes a draft pilot of one council; name "
+                            "one, or add the verdict the source reported")
+        problems += [f"{key}: only a case study (a record with a verdict) names the {what}"
+                     for key, what in (("organisation", "organisation that ran it"), ("country", "country"))
+                     if record.get(key)]
+    country = (record.get("country") or "").strip().upper()
+    if codes and country and country != "GB":
+        problems.append(f"country: the councils named are in the UK (GB), not {country}; give the country only for "
+                        "a case study an organisation ran elsewhere")
+    if record.get("visibility") == Visibility.PUBLIC_ANONYMOUS and len(codes) != 1:
+        problems.append("visibility: public_anonymous withholds one council's name, and this case study has "
+                        + ("no council" if not codes else "several, each found under its own name")
+                        + "; make it public, or councils for signed-in council members only")
+    return problems
+
+
+def _user_problems(user, codes: list[str], councils: dict[str, Council], *, pilot: Pilot | None = None) -> list[str]:
+    """Who may import (or, with `pilot`, update) a record: a moderator, or a member of each council that ran it.
+    A case study no council ran is a moderator's to import."""
+    if user is None or user.is_moderator:
+        return []
+    what = "import a case study" if pilot is None else f"update pilot {pilot.pk}, a case study"
+    if not codes:
+        return [f"{user.email} may not {what} that no council ran; only a moderator imports those"]
+    mine = member_council_ids(user)
+    return [f"{user.email} is not a member of {councils[code].name}; only a moderator imports for other councils"
+            for code in codes if code not in mine]
 
 
 def _unique_external_ids(rows: list[_Row]) -> list[str]:
@@ -536,12 +673,37 @@ def _unique_external_ids(rows: list[_Row]) -> list[str]:
         if key in seen:
             errors.append(f"{row.label}: external_id {key!r} is also used by {seen[key]}")
         seen[key] = row.label
-    taken: dict[str, int] = {}
-    keys = list(seen)
+    return errors
+
+
+def _imported_before(rows: list[_Row], user, councils: dict[str, Council]) -> list[str]:
+    """Find each record whose external_id was imported before; it updates that case study (row.existing), or is
+    named with why it cannot: only a published case study with a reported verdict is updated by a record with a
+    verdict, and only by a moderator or a member of each council of both the case study and the record."""
+    keys = [row.pilot.external_id for row in rows if row.pilot.external_id]
+    found: dict[str, Pilot] = {}
     for start in range(0, len(keys), 500):
-        taken.update(Pilot.objects.filter(external_id__in=keys[start:start + 500]).values_list("external_id", "pk"))
-    errors.extend(f"{row.label}: external_id {row.pilot.external_id!r} is already imported (pilot "
-                  f"{taken[row.pilot.external_id]})" for row in rows if row.pilot.external_id in taken)
+        found.update((pilot.external_id, pilot) for pilot in Pilot.objects.filter(
+            external_id__in=keys[start:start + 500]).select_related("council", "result").prefetch_related(
+            "joint_councils"))
+    errors = []
+    for row in rows:
+        key = row.pilot.external_id
+        old = found.get(key) if key else None
+        if old is None:
+            continue
+        if not (old.status == Status.PUBLISHED and old.is_case_study):
+            errors.append(f"{row.label}: external_id {key!r} is already imported (pilot {old.pk}) and is not a "
+                          "published case study, so importing it again cannot update it: only case studies "
+                          "published with the verdict their source reported are updated that way")
+        elif row.result is None:
+            errors.append(f"{row.label}: external_id {key!r} is a published case study (pilot {old.pk}); a record "
+                          "without a verdict cannot update it: add the verdict its source reported")
+        else:
+            old_codes = [council.code for council in old.all_councils()]
+            problems = _user_problems(user, old_codes, {c.code: c for c in old.all_councils()}, pilot=old)
+            errors += [f"{row.label}: {problem}" for problem in problems]
+            row.existing = old
     return errors
 
 
@@ -587,16 +749,63 @@ def import_records(records: list[tuple[str, object]], *, user=None, default_coun
                 report.ignored.update(_ignored(record))
                 report.unpublished.update(unpublished)
     errors.extend(_unique_external_ids(rows))
+    errors.extend(_imported_before(rows, user, councils))
     if errors:
         raise ImportFailed(errors)
     with transaction.atomic():
-        pilots = _insert(Pilot, [row.pilot for row in rows], batch_size)
-        results = [row.result for row in rows if row.result is not None]
+        new = [row for row in rows if row.existing is None]
+        pilots = _insert(Pilot, [row.pilot for row in new], batch_size)
+        results = [row.result for row in new if row.result is not None]
         for result in results:
             result.pilot_id = result.pilot.pk
         _insert(Result, results, batch_size)
+        through = Pilot.joint_councils.through
+        _insert(through, [through(pilot_id=row.pilot.pk, council_id=council.pk)
+                          for row in new for council in row.joint], batch_size)
+        for row in new:  # what indexing reads of who ran each, known without asking
+            row.pilot.know_joint_councils(row.joint)
         report.published = [p.pk for p in pilots if p.status == Status.PUBLISHED]
         report.drafts = [p.pk for p in pilots if p.status != Status.PUBLISHED]
         search_index_new(pilots)
+        for row in rows:
+            if row.existing is not None:
+                (report.updated if _update(row, user) else report.unchanged).append(row.existing.pk)
     return report
+
+
+# What a record sets, and so what importing it again may change: the pilot's plan and case-study fields, its council
+# and lessons (joint councils apart), and its result's.
+IMPORTED_FIELDS = (*_plan_fields({"title": ""}), "council_id", "lessons_aim", "lessons_happened", "lessons_why",
+                   "lessons_differently")
+RESULT_FIELDS = ("verdict", "source", "estimate", "ci_low", "ci_high", "sample_size", "method", "summary", "sample",
+                 "stopped_early")
+
+
+def _update(row: _Row, user) -> bool:
+    """Make the case study imported before what the record says now (its address, id, publication date, discussion
+    and pooled-group places stay); re-index it. False when the record changes nothing."""
+    pilot = Pilot.objects.select_for_update().filter(pk=row.existing.pk).first()
+    result = Result.objects.select_for_update().filter(pilot_id=row.existing.pk).first()
+    if pilot is None or result is None:
+        raise ImportFailed([f"{row.label}: the case study imported before (pilot {row.existing.pk}) was deleted or "
+                            "changed while this file was imported; nothing was imported, run it again"])
+    changed = [name for name in IMPORTED_FIELDS if getattr(pilot, name) != getattr(row.pilot, name)]
+    result_changed = [name for name in RESULT_FIELDS if getattr(result, name) != getattr(row.result, name)]
+    joint = {council.pk for council in row.joint}
+    joint_changed = set(pilot.joint_councils.values_list("pk", flat=True)) != joint
+    if not (changed or result_changed or joint_changed):
+        return False
+    for name in changed:
+        setattr(pilot, name, getattr(row.pilot, name))
+    pilot.save(update_fields=[*changed, "updated_at"])
+    if joint_changed:
+        pilot.joint_councils.set(joint)
+    if result_changed:
+        for name in result_changed:
+            setattr(result, name, getattr(row.result, name))
+        result.recorded_by = user or result.recorded_by
+        result.pilot = pilot
+        result.save(update_fields=[*result_changed, "recorded_by", "recorded_at"])
+    search_index_pilot(pilot=Pilot.objects.select_related("council", "result").get(pk=pilot.pk))
+    return True
 

@@ -86,7 +86,8 @@ def _council_component() -> dict:
             "authority_type": text, "authority_type_name": text, "is_current": {"type": "boolean"},
             "url": {"type": "string", "format": "uri"},
             "pilots": {"type": "integer", "minimum": 0,
-                       "description": "Pilots you may see whose council you may know."},
+                       "description": "Pilots you may see whose council you may know, with the case studies it ran "
+                                      "together with other councils."},
             "pilots_url": {"type": "string", "format": "uri"},
         },
         "required": ["code", "name", "official_name", "nation", "region", "gss_code", "authority_type",

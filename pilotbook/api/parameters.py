@@ -49,9 +49,10 @@ class PilotParameters(PilotFilterForm):
 
     descriptions = {
         "q": "Words to search for, as on the evidence page: ranked best first, published results only.",
-        "nation": "Nation of the council (pilots whose council is withheld from you are left out).",
-        "council": "Three-letter council code, as /api/councils/ lists them (pilots whose council is withheld "
-                   "from you are left out).",
+        "nation": "Nation of the council, or of any of the councils of a case study several ran (pilots whose "
+                  "council is withheld from you are left out).",
+        "council": "Three-letter council code, as /api/councils/ lists them: its pilots and the case studies it ran "
+                   "with other councils (pilots whose council is withheld from you are left out).",
     }
 
     def __init__(self, *args, **kwargs):

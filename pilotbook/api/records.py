@@ -2,7 +2,8 @@
 
 `pilot_record(pilot, user)` gives the record described by pilotbook.api.schema; what it shows follows the same
 rules as the pilot page: the result (and the lessons that explain it) only when Pilot.result_shown_to(user), the
-council only when Pilot.council_shown_to(user). Callers pass only pilots from PilotQuerySet.visible_to(user).
+council only when Pilot.council_shown_to(user). Callers pass only pilots from PilotQuerySet.visible_to(user), with
+select_related("council", "result") and prefetch_related("joint_councils") when there are many (RECORD_RELATED).
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from pilotbook.pilots.models import Pilot
 
 LICENCE_NAME = "Open Government Licence v3.0"
 LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
-LICENCE_LINE = (f"Pilotbook data, published under the {LICENCE_NAME} ({LICENCE_URL}). "
-                "Demo pilots are fictional.")
+LICENCE_LINE = (f"Pilotbook data, published under the {LICENCE_NAME} ({LICENCE_URL}). Imported case studies "
+                "come from the source each names; where its text needs a licence or attribution, the record's licence "
+                "says so. Demo pilots are fictional.")
 
 
 def _number(value: Decimal | None) -> float | int | None:
@@ -35,6 +37,20 @@ def _blank_to_none(value: str) -> str | None:
     return value or None
 
 
+def _council(council) -> dict:
+    return {"code": council.code, "name": council.name, "nation": council.nation, "gss_code": council.gss_code}
+
+
+# What a list of pilots needs loaded with it for pilot_record (and pages naming who ran each) to ask nothing more.
+RECORD_SELECTED = ("council", "result")
+RECORD_PREFETCHED = ("joint_councils",)
+
+
+def for_records(queryset):
+    """`queryset` with what pilot_record reads loaded in as few queries as possible."""
+    return queryset.select_related(*RECORD_SELECTED).prefetch_related(*RECORD_PREFETCHED)
+
+
 def base_url() -> str:
     """The site's configured address (PILOTBOOK_SITE_URL), for every link and id in open data: never the Host
     header a request came with, so they are the same however the site was reached."""
@@ -43,7 +59,7 @@ def base_url() -> str:
 
 def pilot_record(pilot: Pilot, user, *, base: str | None = None) -> dict:
     """A pilot as an open-data record (pilotbook.api.schema.pilot_schema()). `pilot` must be visible to `user`;
-    select_related("council", "result") avoids a query per pilot."""
+    for_records() avoids queries per pilot."""
     base = base_url() if base is None else base
     council_shown = pilot.council_shown_to(user)
     result_shown = pilot.result_shown_to(user)
@@ -57,13 +73,13 @@ def pilot_record(pilot: Pilot, user, *, base: str | None = None) -> dict:
         "title": pilot.title,
         "status": pilot.status,
         "visibility": pilot.visibility,
-        "council": {
-            "code": pilot.council.code,
-            "name": pilot.council.name,
-            "nation": pilot.council.nation,
-            "gss_code": pilot.council.gss_code,
-        } if council_shown else None,
+        "council": _council(pilot.council) if council_shown and pilot.council_id else None,
+        "councils": [_council(council) for council in pilot.all_councils()] if council_shown else [],
         "council_withheld": not council_shown,
+        # Withheld with the council's name: an organisation beside a council can name it.
+        "organisation": (pilot.organisation or None) if council_shown else None,
+        "country": (pilot.country or None) if council_shown else None,
+        "year": pilot.year,
         "service_area": _blank_to_none(pilot.service_area),
         "intervention_type": _blank_to_none(pilot.intervention_type),
         "design": _blank_to_none(pilot.design),
@@ -98,7 +114,9 @@ def pilot_record(pilot: Pilot, user, *, base: str | None = None) -> dict:
             "reaches_worthwhile": result.reaches_worthwhile,
             "method": result.method,
             "sample_size": result.sample_size,
+            "sample": result.sample,
             "summary": result.summary,
+            "stopped": result.stopped_early,
         } if result is not None else None,
         "lessons": {
             "aim": pilot.lessons_aim,
@@ -113,6 +131,9 @@ def pilot_record(pilot: Pilot, user, *, base: str | None = None) -> dict:
         # Where a case study came from can name its council: withheld with the name.
         "external_id": (pilot.external_id or None) if council_shown else None,
         "source_url": (pilot.source_url or None) if council_shown else None,
+        "source_name": (pilot.source_name or None) if council_shown else None,
+        "further_sources": list(pilot.further_sources or []) if council_shown else [],
+        "licence": (pilot.source_licence or None) if council_shown else None,
     }
 
 
@@ -123,7 +144,12 @@ COLUMNS: list[tuple[str, callable]] = [
     ("url", lambda r: r["url"]),
     ("council_code", lambda r: r["council"]["code"] if r["council"] else None),
     ("council_name", lambda r: r["council"]["name"] if r["council"] else None),
+    ("council_codes", lambda r: ";".join(c["code"] for c in r["councils"]) or None),
+    ("council_names", lambda r: "; ".join(c["name"] for c in r["councils"]) or None),
     ("council_withheld", lambda r: r["council_withheld"]),
+    ("organisation", lambda r: r["organisation"]),
+    ("country", lambda r: r["country"]),
+    ("year", lambda r: r["year"]),
     ("status", lambda r: r["status"]),
     ("service_area", lambda r: r["service_area"]),
     ("intervention_type", lambda r: r["intervention_type"]),
@@ -146,6 +172,8 @@ COLUMNS: list[tuple[str, callable]] = [
     ("ci_low", lambda r: r["result"]["ci_low"] if r["result"] else None),
     ("ci_high", lambda r: r["result"]["ci_high"] if r["result"] else None),
     ("sample_size", lambda r: r["result"]["sample_size"] if r["result"] else None),
+    ("sample", lambda r: (r["result"]["sample"] or None) if r["result"] else None),
+    ("stopped", lambda r: r["result"]["stopped"] if r["result"] else None),
     ("method", lambda r: r["result"]["method"] if r["result"] else None),
     ("lessons_aim", lambda r: r["lessons"]["aim"] if r["lessons"] else None),
     ("lessons_happened", lambda r: r["lessons"]["happened"] if r["lessons"] else None),
@@ -156,6 +184,9 @@ COLUMNS: list[tuple[str, callable]] = [
     ("is_demo", lambda r: r["is_demo"]),
     ("external_id", lambda r: r["external_id"]),
     ("source_url", lambda r: r["source_url"]),
+    ("source_name", lambda r: r["source_name"]),
+    ("further_sources", lambda r: ";".join(r["further_sources"]) or None),
+    ("licence", lambda r: r["licence"]),
 ]
 
 

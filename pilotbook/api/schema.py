@@ -1,9 +1,9 @@
 """The JSON Schema (draft 2020-12) of a pilot record, published at /schema/pilot.json, and a small validator.
 
 The record is what pilotbook.api.records.pilot_record() produces and what `pilotbook import` reads. The validator
-implements only the keywords this schema uses (type, enum, properties, required, additionalProperties, minimum,
-maximum, minLength, maxLength, pattern, format date/date-time), so imports are checked without a runtime
-dependency; tests/api/test_schema.py checks that it agrees with the reference `jsonschema` implementation.
+implements only the keywords this schema uses (type, enum, properties, required, additionalProperties, items,
+maxItems, minimum, maximum, minLength, maxLength, pattern, format date/date-time), so imports are checked without a
+runtime dependency; tests/api/test_schema.py checks that it agrees with the reference `jsonschema` implementation.
 """
 
 from __future__ import annotations
@@ -28,10 +28,13 @@ from pilotbook.pilots.choices import (
     Verdict,
     Visibility,
 )
-from pilotbook.pilots.models import LESSON_MAX_LENGTH
+from pilotbook.pilots.models import EARLIEST_YEAR, LESSON_MAX_LENGTH, MAX_FURTHER_SOURCES, SOURCE_URL_MAX_LENGTH
 
 SCHEMA_PATH = "/schema/pilot.json"
-SCHEMA_VERSION = "1.2"  # 1.2: lessons and failure_detail have a maxLength
+# 1.2: lessons and failure_detail have a maxLength. 1.3: case studies that fit real sources (docs/adr/0011):
+# councils, organisation, country, year, source_name, further_sources, licence; result.sample and result.stopped;
+# the verdict not_reported; council is null also when an organisation ran it without a council.
+SCHEMA_VERSION = "1.3"
 
 
 def _nullable_enum(values, description: str) -> dict:
@@ -57,6 +60,22 @@ def _datetime(description: str) -> dict:
     return {"type": ["string", "null"], "format": "date-time", "description": description}
 
 
+def council_object(description: str) -> dict:
+    return {
+        "type": ["object", "null"],
+        "description": description,
+        "properties": {
+            "code": {"type": "string", "minLength": 1, "maxLength": 5,
+                     "description": "Three-letter local authority code (mySociety)."},
+            "name": {"type": "string"},
+            "nation": {"type": "string"},
+            "gss_code": {"type": "string", "description": "GSS code; empty when unknown."},
+        },
+        "required": ["code", "name", "nation", "gss_code"],
+        "additionalProperties": False,
+    }
+
+
 @cache
 def _schema() -> dict:
     """The published schema. Every property is always present in a record (null when not known or not shown)."""
@@ -70,21 +89,20 @@ def _schema() -> dict:
         "visibility": {"type": "string", "enum": list(Visibility.values),
                        "description": "councils: signed-in council members only; public; public_anonymous: "
                                       "public with the council's name withheld."},
-        "council": {
-            "type": ["object", "null"],
-            "description": "The council that ran the pilot; null when its name is withheld from the reader.",
-            "properties": {
-                "code": {"type": "string", "minLength": 1, "maxLength": 5,
-                         "description": "Three-letter local authority code (mySociety)."},
-                "name": {"type": "string"},
-                "nation": {"type": "string"},
-                "gss_code": {"type": "string", "description": "GSS code; empty when unknown."},
-            },
-            "required": ["code", "name", "nation", "gss_code"],
-            "additionalProperties": False,
-        },
+        "council": council_object("The council that ran the pilot (for a case study several councils ran, the "
+                                  "first its source named); null when its name is withheld from the reader, or when "
+                                  "an organisation ran it without a council."),
+        "councils": {"type": "array", "items": {**council_object("A council that ran it."), "type": "object"},
+                     "description": "Every council that ran it, `council` first; empty when none did or when the "
+                                    "name is withheld from the reader."},
         "council_withheld": {"type": "boolean",
                              "description": "True when the council published the pilot with its name withheld."},
+        "organisation": {"type": ["string", "null"], "maxLength": 200,
+                         "description": "The organisation that ran an imported case study, when not (only) UK "
+                                        "councils: a charity, a council abroad."},
+        "country": {"type": ["string", "null"], "pattern": "^[A-Z]{2}$",
+                    "description": "ISO 3166-1 alpha-2 code of the country where the organisation ran it."},
+        "year": _nullable("integer", "The year an imported case study ran or was reported.", minimum=EARLIEST_YEAR),
         "service_area": _nullable_enum(ServiceArea.values, "Service area."),
         "intervention_type": _nullable_enum(InterventionType.values, "Kind of change tried."),
         "design": _nullable_enum(Design.values, "How the pilot was evaluated."),
@@ -127,7 +145,9 @@ def _schema() -> dict:
                              "description": "Null only for a reported result whose source gave no number."},
                 "ci_low": {"type": ["number", "null"]},
                 "ci_high": {"type": ["number", "null"]},
-                "verdict": {"type": "string", "enum": list(Verdict.values)},
+                "verdict": {"type": "string", "enum": list(Verdict.values),
+                            "description": "not_reported: the source describes what was done but reports no "
+                                           "measured outcome (only from a source; no verdict on the outcome)."},
                 "source": {"type": "string", "enum": ["pilotbook", "reported"],
                            "description": "pilotbook: judged by Pilotbook from the confidence interval; reported: "
                                           "the verdict an imported case study's source reported, not checked."},
@@ -135,10 +155,14 @@ def _schema() -> dict:
                                        "description": "Whether the estimate reaches the smallest worthwhile effect."},
                 "method": {"type": "string"},
                 "sample_size": {"type": ["integer", "null"], "minimum": 0},
+                "sample": {"type": "string", "maxLength": 200,
+                           "description": "The sample as the source described it, such as \"705 care users\"."},
                 "summary": {"type": "string"},
+                "stopped": {"type": "boolean",
+                            "description": "The source reports the trial was stopped or abandoned early."},
             },
             "required": ["estimate", "ci_low", "ci_high", "verdict", "source", "reaches_worthwhile", "method",
-                         "sample_size", "summary"],
+                         "sample_size", "sample", "summary", "stopped"],
             "additionalProperties": False,
         },
         "lessons": {
@@ -158,8 +182,15 @@ def _schema() -> dict:
         "is_demo": {"type": "boolean", "description": "Fictional demo data."},
         "external_id": {"type": ["string", "null"], "maxLength": 200,
                         "description": "The identifier the record had where it was imported from (pilotbook import)."},
-        "source_url": {"type": ["string", "null"], "format": "uri", "maxLength": 500,
+        "source_url": {"type": ["string", "null"], "format": "uri", "maxLength": SOURCE_URL_MAX_LENGTH,
                        "description": "The page an imported case study came from."},
+        "source_name": {"type": ["string", "null"], "maxLength": 200,
+                        "description": "Who published the source, such as the Local Government Association."},
+        "further_sources": {"type": "array", "maxItems": MAX_FURTHER_SOURCES,
+                            "items": {"type": "string", "format": "uri", "maxLength": SOURCE_URL_MAX_LENGTH},
+                            "description": "Other addresses where the case study is reported."},
+        "licence": {"type": ["string", "null"], "maxLength": 300,
+                    "description": "The licence of the source's text, or the attribution it needs."},
     }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -248,6 +279,12 @@ def validate(instance: Any, schema: dict | None = None, path: str = "") -> list[
             errors.append(f"{where}: {_show(instance)} is less than {schema['minimum']}")
         if "maximum" in schema and instance > schema["maximum"]:
             errors.append(f"{where}: {_show(instance)} is more than {schema['maximum']}")
+    if isinstance(instance, list):
+        if "maxItems" in schema and len(instance) > schema["maxItems"]:
+            errors.append(f"{where}: more than {schema['maxItems']} items")
+        if "items" in schema:
+            for number, item in enumerate(instance):
+                errors.extend(validate(item, schema["items"], f"{path}[{number}]"))
     if isinstance(instance, dict):
         properties = schema.get("properties", {})
         for name in schema.get("required", []):

@@ -11,15 +11,15 @@ from __future__ import annotations
 from pilotbook.evidence.search import search_pilots
 from pilotbook.pilots.models import Pilot
 
+from .records import for_records
+
 
 def filtered_pilots(form, user) -> list[Pilot] | object:
     """A queryset (no `q`) or a ranked list (with `q`) of pilots visible to `user` matching a valid PilotParameters
     form (pilotbook.api.parameters.checked gives one)."""
     q = form.cleaned_data.get("q", "").strip()
     form.cleaned_data = {**form.cleaned_data, "q": ""}  # the form's own word filter gives way to the search
-    pilots = form.filter(
-        Pilot.objects.visible_to(user).select_related("council", "result").order_by("-updated_at", "-pk"), user
-    )
+    pilots = form.filter(for_records(Pilot.objects.visible_to(user)).order_by("-updated_at", "-pk"), user)
     if not q:
         return pilots
     hits = search_pilots(q, queryset=pilots)

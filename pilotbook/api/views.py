@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections import Counter
 
 from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
@@ -38,7 +39,7 @@ from .parameters import (
     checked,
 )
 from .problems import bad_parameters, not_found, problem
-from .records import LICENCE_NAME, LICENCE_URL, base_url, pilot_record
+from .records import LICENCE_NAME, LICENCE_URL, base_url, for_records, pilot_record
 from .schema import SCHEMA_PATH, pilot_schema
 from .selectors import filtered_pilots
 
@@ -231,7 +232,7 @@ def api_pilots(request, form):
 
 @json_api()
 def api_pilot(request, form, pk: int):
-    pilot = Pilot.objects.visible_to(request.user).select_related("council", "result").filter(pk=pk).first()
+    pilot = for_records(Pilot.objects.visible_to(request.user)).filter(pk=pk).first()
     if pilot is None:
         raise Http404("No pilot with that number that you may see.")
     return _json(pilot_record(pilot, request.user))
@@ -249,11 +250,13 @@ def _council(council: Council, count: int, base: str) -> dict:
 
 
 def _pilot_counts(user) -> dict[str, int]:
-    """Pilots per council that this person may see and may know the council of."""
-    counts: dict[str, int] = {}
-    for code in Pilot.objects.visible_to(user).identifiable_by(user).values_list("council_id", flat=True):
-        counts[code] = counts.get(code, 0) + 1
-    return counts
+    """Pilots per council that this person may see and may know the council of, with the case studies each ran
+    together with other councils."""
+    known = Pilot.objects.visible_to(user).identifiable_by(user)
+    codes = list(known.exclude(council=None).values_list("council_id", flat=True))
+    codes += Pilot.joint_councils.through.objects.filter(pilot__in=known.values("pk")).values_list("council_id",
+                                                                                                 flat=True)
+    return dict(Counter(codes))
 
 
 @json_api(CouncilListParameters)

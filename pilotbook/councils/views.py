@@ -6,7 +6,8 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
@@ -38,7 +39,13 @@ def council_list(request):
     if not include_former:
         councils = councils.filter(end_date__isnull=True)
     visible = Pilot.objects.visible_to(request.user).identifiable_by(request.user).values("pk")
-    councils = councils.annotate(pilot_count=Count("pilots", filter=Q(pilots__in=visible))).order_by("name")
+    # Its own pilots and the case studies it ran together with other councils (a pilot is never both).
+    own = (Pilot.objects.filter(pk__in=visible, council=OuterRef("pk")).order_by().values("council")
+           .annotate(n=Count("pk")).values("n"))
+    joint = (Pilot.joint_councils.through.objects.filter(pilot__in=visible, council=OuterRef("pk")).order_by()
+             .values("council").annotate(n=Count("pk")).values("n"))
+    councils = councils.annotate(pilot_count=Coalesce(Subquery(own), 0) + Coalesce(Subquery(joint), 0)).order_by(
+        "name")
     page = Paginator(councils, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -70,14 +77,22 @@ def council_outline(request, code: str):
     return response
 
 
+def _ran_with(pilot: Pilot, council: Council) -> list[str]:
+    """Who else ran a case study this council ran with other councils or an organisation."""
+    others = [other.name for other in pilot.all_councils() if other.pk != council.pk]
+    return [*others, pilot.organisation_text] if pilot.organisation else others
+
+
 def council_detail(request, code: str):
     council = get_object_or_404(Council, pk=code.upper())
-    pilots = Pilot.objects.visible_to(request.user).identifiable_by(request.user).filter(council=council)
-    pilots = pilots.select_related("result")
+    pilots = (Pilot.objects.visible_to(request.user).identifiable_by(request.user)
+              .of_councils(Council.objects.filter(pk=council.pk)))
+    pilots = pilots.select_related("council", "result").prefetch_related("joint_councils")
     is_member = request.user.is_authenticated and request.user.memberships.filter(council=council).exists()
     return render(request, "councils/detail.html", {
         "council": council,
         "pilots": [{"pilot": p, "status_tag": status_tag_class(p.status),
+                    "others": _ran_with(p, council),
                     "verdict": p.result.get_verdict_display() if hasattr(p, "result") and p.result_shown_to(
                         request.user) else ""} for p in pilots],
         "is_member": is_member,

@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from pilotbook.councils.models import User
+from pilotbook.councils.models import Council, User
 from pilotbook.jobs.outbox import send_once
 from pilotbook.pilots.choices import Status
 from pilotbook.pilots.models import Pilot
@@ -148,14 +148,15 @@ def followed_pilot_news(user: User, *, since, until) -> list[dict]:
     matches |= Q(intervention_type__in=by_subject.get("intervention_type", []))
     ids = set(base.filter(matches).values_list("pk", flat=True))
     # Following a council must not reveal which pilots are its name-withheld ones.
-    ids |= set(base.identifiable_by(user).filter(council_id__in=by_subject.get("council", []))
+    ids |= set(base.identifiable_by(user).of_councils(Council.objects.filter(pk__in=by_subject.get("council", [])))
                .values_list("pk", flat=True))
     news = []
-    for pilot in Pilot.objects.filter(pk__in=ids).select_related("council").order_by("title"):
+    for pilot in (Pilot.objects.filter(pk__in=ids).select_related("council").prefetch_related("joint_councils")
+                  .order_by("title")):
         was_published = pilot.status == Status.PUBLISHED and pilot.published_at and since < pilot.published_at <= until
         news.append({
             "title": pilot.title,
-            "council": pilot.council.name if pilot.council_shown_to(user) else "",
+            "council": pilot.ran_by() if pilot.council_shown_to(user) else "",
             "event": "published its result" if was_published else "was registered",
             "url": absolute(pilot.get_absolute_url()),
         })

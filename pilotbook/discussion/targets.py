@@ -72,8 +72,9 @@ class PilotTarget(TargetType):
             keys.append(("intervention_type", target.intervention_type))
         # A council that withheld its name is not revealed to those following it (its own members are the
         # pilot's team and hear anyway).
+        # A case study several councils ran is followed through each of them; one an organisation ran, through none.
         if target.visibility != Visibility.PUBLIC_ANONYMOUS:
-            keys.append(("council", target.council_id))
+            keys += [("council", council.pk) for council in target.all_councils()]
         return keys
 
 

@@ -36,14 +36,21 @@ def pilot_search_fields(pilot) -> dict[str, str]:
     """A pilot's searchable text: the only place that says what of a pilot is searched.
 
     Lessons are the published lessons learned (when the pilot has those fields), the failure detail and the
-    result's "what happened". A council that published with its name withheld is not searchable by name.
+    result's "what happened". Who ran it is every council that did, and an organisation with its country. A council
+    that published with its name withheld is not searchable by name.
     """
     result = getattr(pilot, "result", None)  # a missing one-to-one raises an AttributeError subclass
     lessons = [getattr(pilot, name, "") for name in LESSON_FIELDS] + [getattr(result, "summary", "")]
     withheld = pilot.visibility == getattr(Visibility, "PUBLIC_ANONYMOUS", object())
+    if withheld:
+        who = ""
+    elif hasattr(pilot, "ran_by"):
+        who = pilot.ran_by()
+    else:  # a historical model in a migration: one council, as pilots had then
+        who = pilot.council.name
     return search_fields(
         title=pilot.title, problem=pilot.problem, change=pilot.change,
         lessons="\n".join(text for text in lessons if isinstance(text, str) and text),
-        partners=pilot.partners, council="" if withheld else pilot.council.name, service_area=pilot.service_area,
+        partners=pilot.partners, council=who, service_area=pilot.service_area,
         intervention_type=pilot.intervention_type,
     )

@@ -93,7 +93,8 @@ def search_reindex_all(*, batch_size: int = 1000) -> int:
         cursor.execute(f"DELETE FROM {SearchDocument._meta.db_table}")  # noqa: S608 (a constant table name)
     SearchTerm.objects.all().delete()
     thesaurus = ranking.default_thesaurus()
-    pilots = (Pilot.objects.filter(status=Status.PUBLISHED).select_related("council", "result").order_by("pk"))
+    pilots = (Pilot.objects.filter(status=Status.PUBLISHED).select_related("council", "result")
+              .prefetch_related("joint_councils").order_by("pk"))
     count, df, totals = _index_documents(pilots.iterator(chunk_size=batch_size), thesaurus, batch_size)
     SearchTerm.objects.bulk_create([SearchTerm(term=t, doc_count=n) for t, n in df.items()], batch_size=batch_size)
     SearchIndexState.objects.update_or_create(pk=1, defaults={
@@ -170,7 +171,8 @@ def _insert_documents(rows, batch_size: int) -> None:
 def search_index_new(pilots, *, batch_size: int = 2000) -> int:
     """Index many newly published pilots at once (pilotbook import); returns how many were indexed.
 
-    `pilots` are saved Pilot objects not yet in the index, with their council (and result, if any) attached.
+    `pilots` are saved Pilot objects not yet in the index, with their council (and result, if any) attached and
+    their joint councils prefetched.
     Term counts and totals are added to, not rebuilt, so the rest of the index is untouched.
     """
     count, df, totals = _index_documents(pilots, ranking.default_thesaurus(), batch_size)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from pilotbook.pilots.choices import Verdict
 from pilotbook.pilots.models import Pilot
 from pilotbook.pilots.templatetags.pilots_tags import council_name
 from pilotbook.stats import meta
@@ -160,13 +161,17 @@ class AddPilotForm(GovukFormMixin, forms.Form):
 
     def __init__(self, *args, group: PooledGroup, **kwargs):
         super().__init__(*args, **kwargs)
-        pilots = Pilot.objects.results_released().exclude(pooled_memberships__group=group).select_related("council")
+        # A case study whose source reported no outcome has nothing to pool, so it is not offered.
+        pilots = (Pilot.objects.results_released().exclude(pooled_memberships__group=group)
+                  .exclude(result__verdict=Verdict.NOT_REPORTED).select_related("council")
+                  .prefetch_related("joint_councils"))
         if group.intervention_type:
             pilots = pilots.filter(intervention_type=group.intervention_type)
         if group.service_area:
             pilots = pilots.filter(service_area=group.service_area)
         self.fields["pilot"].choices = [("", _("Choose one"))] + [
-            (p.pk, f"{p.title} ({p.council.name}, {p.get_outcome_kind_display()})") for p in pilots.order_by("title")]
+            (p.pk, f"{p.title} ({', '.join(filter(None, (p.ran_by(), p.get_outcome_kind_display())))})")
+            for p in pilots.order_by("title")]
 
 
 def group_pilots(request, slug: str):
@@ -185,7 +190,8 @@ def group_pilots(request, slug: str):
         else:
             messages.success(request, _("Pilot added."))
             return redirect("pooled-group-pilots", slug=group.slug)
-    memberships = group.memberships.select_related("pilot", "pilot__council", "added_by")
+    memberships = (group.memberships.select_related("pilot", "pilot__council", "added_by")
+                   .prefetch_related("pilot__joint_councils"))
     return render(request, "evidence/pooled_pilots.html", {"group": group, "form": form, "error_forms": [form],
                                                            "memberships": memberships})
 

@@ -37,7 +37,7 @@ def members_visible_to(group: PooledGroup, user):
     """The group's pilots this person may see, with results released (published, past any embargo)."""
     amended = Amendment.objects.filter(pilot=OuterRef("pk"), after_results_seen=True)
     return (Pilot.objects.visible_to(user).results_released().filter(pooled_memberships__group=group)
-            .select_related("council", "result", "result__analysis")
+            .select_related("council", "result", "result__analysis").prefetch_related("joint_councils")
             .annotate(amended_after_results=Exists(amended)).order_by("published_at", "pk"))
 
 
@@ -59,6 +59,8 @@ def _arms(pilot: Pilot):
 def effect_of(pilot: Pilot, measure: str) -> tuple[float, float] | str:
     """(yi, vi) on the analysis scale for the group's measure, or the plain reason it cannot be given."""
     result = pilot.result
+    if not result.is_measured:
+        return "Its source reported no measured outcome, so it has no effect to pool."
     if not result.has_interval:
         return "Its source reported a verdict without an effect and confidence interval, so it cannot be pooled."
     if measure == "GENERIC":
@@ -158,7 +160,9 @@ def count_councils(members: list[Member], user) -> tuple[int, int]:
     who may not see it the count is the fewest there can be; counting it exactly would give the council away.
     """
     shown = [m.pilot.council_shown_to(user) for m in members]
-    named = {m.pilot.council_id for m, is_shown in zip(members, shown, strict=True) if is_shown}
+    # Every council of a case study several ran together; none for one an organisation ran without a council.
+    named = {council.pk for m, is_shown in zip(members, shown, strict=True) if is_shown
+             for council in m.pilot.all_councils()}
     withheld = shown.count(False)
     return max(len(named), 1 if withheld else 0), withheld
 
@@ -188,7 +192,8 @@ def analyse_group(group: PooledGroup, user, *, method: str = "REML", hksj: bool 
         member = Member(pilot) if isinstance(found, str) else Member(pilot, *found)
         if isinstance(found, str):
             member.reason = found
-        member.rating = rating.rate_pilot(pilot_evidence(pilot))
+        # An outcome the source did not report is not evidence of anything, so it is not rated.
+        member.rating = rating.rate_pilot(pilot_evidence(pilot)) if pilot.result.is_measured else None
         members.append(member)
     usable = [m for m in members if not m.reason]
     councils, withheld = count_councils(usable, user)

@@ -18,6 +18,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.utils.safestring import SafeString, mark_safe
 
+from pilotbook.councils.models import Council
 from pilotbook.pilots.models import Pilot
 
 from . import ranking
@@ -167,7 +168,7 @@ def _ranked(text: str, queryset: QuerySet | None):
 
 # What _highlights reads of a pilot (pilot_search_fields), so the pilots shown are loaded without the rest.
 HIGHLIGHT_FIELDS = ("title", "problem", "change", "partners", "visibility", "service_area", "intervention_type",
-                    "council__name", "result__summary", *LESSON_FIELDS)
+                    "council__name", "organisation", "country", "result__summary", *LESSON_FIELDS)
 
 
 def _highlights(pilot: Pilot, matched: set[str], feats: dict[str, list[str]]) -> dict[str, SafeString]:
@@ -185,8 +186,8 @@ def _highlights(pilot: Pilot, matched: set[str], feats: dict[str, list[str]]) ->
 
 def _hits(rows, weights, limit: int | None, closeness=None) -> list[Hit]:
     rows = rows[:limit] if limit else rows
-    pilots = (Pilot.objects.select_related("council", "result").only(*HIGHLIGHT_FIELDS)
-              .in_bulk([found.pilot_id for _, found in rows]))
+    pilots = (Pilot.objects.select_related("council", "result").prefetch_related("joint_councils")
+              .only(*HIGHLIGHT_FIELDS).in_bulk([found.pilot_id for _, found in rows]))
     hits, kept = [], []
     for score, found in rows:
         duplicate_of = next((pid for pid, other in kept
@@ -218,8 +219,9 @@ def similar_pilots(text: str, *, exclude_council=None, limit: int = 5, queryset:
     measures what the pages show.
     """
     pilots = _published(queryset)
-    if exclude_council is not None:
-        pilots = pilots.exclude(council=exclude_council)
+    if exclude_council is not None:  # with the case studies it ran together with other councils
+        code = getattr(exclude_council, "pk", exclude_council)  # a Council, or its code
+        pilots = pilots.exclude(pk__in=Pilot.objects.of_councils(Council.objects.filter(pk=code)).values("pk"))
     weights, stats, rows = _ranked(text, pilots)
     rows = rows[:SIMILAR_CANDIDATES]
     if not rows:

@@ -4,7 +4,7 @@ Receivers rather than calls in pilotbook.pilots.services, so that every path tha
 (the lifecycle services, the admin, imports) updates search within the same transaction.
 """
 
-from django.db.models.signals import post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_save, pre_delete
 from django.dispatch import receiver
 
 from pilotbook.pilots.models import Pilot, Result
@@ -23,6 +23,22 @@ def _pilot_saved(sender, instance: Pilot, raw=False, **kwargs):
 def _result_saved(sender, instance: Result, raw=False, **kwargs):
     if not raw:
         search_index_pilot(pilot=instance.pilot)
+
+
+@receiver(m2m_changed, sender=Pilot.joint_councils.through, dispatch_uid="evidence-index-joint-councils")
+def _joint_councils_changed(sender, instance, action: str, reverse: bool, pk_set, **kwargs):
+    """The councils a case study names are searched, so a change to them (import, the admin) re-indexes it."""
+    if not reverse:
+        if action in ("post_add", "post_remove", "post_clear"):
+            search_index_pilot(pilot=instance)
+        return
+    if action == "pre_clear":  # from a council's side: which pilots lose it is known only before
+        instance._pilotbook_cleared_pilots = list(instance.joint_pilots.values_list("pk", flat=True))
+        return
+    if action in ("post_add", "post_remove", "post_clear"):
+        ids = pk_set if action != "post_clear" else getattr(instance, "_pilotbook_cleared_pilots", [])
+        for pilot in Pilot.objects.filter(pk__in=ids or []):
+            search_index_pilot(pilot=pilot)
 
 
 @receiver(pre_delete, sender=SearchDocument, dispatch_uid="evidence-unindex")

@@ -88,8 +88,8 @@ def suggestion_rows(suggestions: list[Suggestion], viewer) -> list[dict]:
             "url": base + pilot.get_absolute_url(),
             "external_id": (pilot.external_id or None) if council_shown else None,
             "title": pilot.title,
-            "council_code": pilot.council.code if council_shown else None,
-            "council": pilot.council.name if council_shown else None,
+            "council_code": pilot.council.code if council_shown and pilot.council else None,
+            "council": pilot.ran_by() if council_shown else None,  # its councils, or the organisation
             "closeness": s.closeness_words,
             "closeness_label": s.label,
             "closeness_score": s.hit.closeness,

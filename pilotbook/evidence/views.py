@@ -2,7 +2,9 @@
 
 Every page starts from Pilot.objects.visible_to(user).results_released(): only published results whose embargo
 has passed, that this person may see. Filtering by nation or council type also applies identifiable_by(user), so
-a council whose name is withheld cannot be found out by narrowing the facets.
+a council whose name is withheld cannot be found out by narrowing the facets. A case study several councils ran is
+counted, and found, under each council's nation and type; one whose source reported no outcome is counted apart
+from the verdicts.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from collections import Counter
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -22,6 +24,7 @@ from pilotbook.api.records import LICENCE_NAME, LICENCE_URL
 from pilotbook.councils.models import Council, nation_values
 from pilotbook.pilots import presenters
 from pilotbook.pilots.choices import Design, FailureReason, InterventionType, ServiceArea, Status, Verdict
+from pilotbook.pilots.countries import countries, country_name
 from pilotbook.pilots.models import Pilot, own_council_id
 from pilotbook.web.forms import GovukFormMixin, LinkParametersMixin
 
@@ -34,20 +37,36 @@ FACETS = {
     "intervention_type": ("intervention_type", InterventionType, gettext_lazy("Type of change")),
     "verdict": ("result__verdict", Verdict, gettext_lazy("Verdict")),
     "design": ("design", Design, gettext_lazy("Design")),
-    "nation": ("council__nation", None, gettext_lazy("Nation")),
-    "council_type": ("council__authority_type_name", None, gettext_lazy("Council type")),
+    "nation": ("nation", None, gettext_lazy("Nation")),
+    "council_type": ("authority_type_name", None, gettext_lazy("Council type")),
+    "organisation": ("organisation", None, gettext_lazy("Organisation")),
+    "country": ("country", None, gettext_lazy("Country")),
     "year": ("published_at__year", None, gettext_lazy("Year published")),
 }
-IDENTIFYING = {"nation", "council_type"}
+# Facets on the councils that ran a pilot (the field is the council's): a case study several ran is under each.
+COUNCIL_FACETS = {"nation", "council_type"}
+# Facets that could narrow down a withheld council's name (an organisation named beside a council could).
+IDENTIFYING = {"nation", "council_type", "organisation", "country"}
+NOT_REPORTED_LABEL = gettext_lazy("Outcome not reported")
 DISMISSED = "pilotbook_dismissed_suggestions"
 
 
 def released(user):
-    return Pilot.objects.visible_to(user).results_released().select_related("council", "result")
+    return (Pilot.objects.visible_to(user).results_released().select_related("council", "result")
+            .prefetch_related("joint_councils"))
 
 
 def _council_types():
     return [(t, t) for t in Council.objects.order_by().values_list("authority_type_name", flat=True).distinct()]
+
+
+def _organisations():
+    return [(o, o) for o in Pilot.objects.exclude(organisation="").order_by().values_list("organisation", flat=True)
+            .distinct()]
+
+
+def _countries():
+    return list(countries().items())
 
 
 _NO_SUCH_VALUE = gettext_lazy("there is no such value here; choose one under \u201cNarrow the results\u201d")
@@ -65,6 +84,10 @@ def _facet_field(name: str) -> forms.Field:
         choices = lambda: [(n, n) for n in nation_values()]  # noqa: E731 (evaluated only when a value is given)
     elif name == "council_type":
         choices = _council_types
+    elif name == "organisation":
+        choices = _organisations
+    elif name == "country":
+        choices = _countries
     else:
         choices = choices.choices
     return forms.ChoiceField(label=FACETS[name][2], required=False, choices=choices, widget=forms.HiddenInput,
@@ -100,21 +123,48 @@ def _apply(queryset, filters: dict[str, str], user):
     if IDENTIFYING & filters.keys():
         queryset = queryset.identifiable_by(user)
     for name, value in filters.items():
-        queryset = queryset.filter(**{FACETS[name][0]: int(value) if name == "year" else value})
+        if name in COUNCIL_FACETS:
+            queryset = queryset.of_councils(Council.objects.filter(**{FACETS[name][0]: value}))
+        else:
+            queryset = queryset.filter(**{FACETS[name][0]: int(value) if name == "year" else value})
     return queryset
 
 
+def _council_facet_counts(queryset, field: str) -> list[tuple[str, int]]:
+    """(value of the council's `field`, pilots) over the councils that ran each pilot: a pilot counts once under
+    each value among its councils, so a case study two English councils ran counts once under England."""
+    counts = Counter(dict(queryset.exclude(council=None).values_list(f"council__{field}").annotate(n=Count("pk"))
+                          .order_by()))
+    others = (Pilot.joint_councils.through.objects.filter(pilot__in=queryset.values("pk"))
+              .exclude(**{f"council__{field}": F(f"pilot__council__{field}")})
+              .values_list(f"council__{field}").annotate(n=Count("pilot", distinct=True)).order_by())
+    counts.update(dict(others))
+    return list(counts.items())
+
+
+def _option_label(name: str, choices, value) -> str:
+    if name == "country":
+        return country_name(value)
+    if name == "verdict" and value == Verdict.NOT_REPORTED:
+        return str(gettext_lazy("Not reported by the source"))
+    return str(choices(value).label) if choices else str(value)
+
+
 def _facet_counts(queryset, filters, user, request) -> list[dict]:
-    """For each facet, its values with how many of the current results have each (links keep other choices)."""
+    """For each facet, its values with how many of the current results have each (links keep other choices).
+    "Outcome not reported" is a facet of its own beside the verdicts, so it is never read as one."""
     facets = []
     for name, (field, choices, label) in FACETS.items():
         base = queryset if name not in IDENTIFYING else queryset.identifiable_by(user)
-        counts = base.values_list(field).annotate(n=Count("pk")).order_by()
+        if name in COUNCIL_FACETS:
+            counts = _council_facet_counts(base, field)
+        else:
+            counts = base.values_list(field).annotate(n=Count("pk")).order_by()
         options = []
         for value, n in sorted(counts, key=lambda item: str(item[0])):
             if value in (None, ""):
                 continue
-            text = str(choices(value).label) if choices else str(value)
+            text = _option_label(name, choices, value)
             query = request.GET.copy()
             query.pop("page", None)
             selected = filters.get(name) == str(value)
@@ -124,8 +174,12 @@ def _facet_counts(queryset, filters, user, request) -> list[dict]:
                 query[name] = value
             options.append({"value": value, "label": text, "count": n, "selected": selected,
                             "query": query.urlencode()})
+        apart = [option for option in options if name == "verdict" and option["value"] == Verdict.NOT_REPORTED]
+        options = [option for option in options if option not in apart]
         if options:
             facets.append({"name": name, "label": label, "options": options})
+        if apart:
+            facets.append({"name": name, "label": NOT_REPORTED_LABEL, "options": apart})
     return facets
 
 
@@ -251,12 +305,15 @@ class ReasonForm(LinkParametersMixin, forms.Form):
     link_fields = ("reason",)
 
 
-NOT_WORKED = Q(result__verdict__in=[Verdict.NO_WORTHWHILE_EFFECT, Verdict.MADE_WORSE])
+# Released results that did not work, or whose source reports the trial was stopped or abandoned early (an imported
+# case study is published with its source's result, so its stopping is on the result, not the pilot's status).
+NOT_WORKED = Q(result__verdict__in=[Verdict.NO_WORTHWHILE_EFFECT, Verdict.MADE_WORSE]) | Q(result__stopped_early=True)
 
 
 def failure_register(request):
     """Pilots that found no worthwhile effect, made things worse or stopped early, by structured reason."""
-    visible = Pilot.objects.visible_to(request.user).select_related("council", "result")
+    visible = (Pilot.objects.visible_to(request.user).select_related("council", "result")
+               .prefetch_related("joint_councils"))
     stopped = Q(status=Status.STOPPED_EARLY)
     pilots = (visible.results_released().filter(NOT_WORKED) | visible.filter(stopped)).distinct()
     form = ReasonForm(request.GET or None)

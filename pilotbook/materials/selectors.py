@@ -26,14 +26,15 @@ def _row(use: MaterialUse, user) -> UseRow:
     pilot = use.pilot
     result = getattr(pilot, "result", None)
     shown = result is not None and pilot.result_shown_to(user)
-    return UseRow(use=use, pilot=pilot, council=pilot.council.name if pilot.council_shown_to(user) else "",
+    return UseRow(use=use, pilot=pilot, council=pilot.ran_by() if pilot.council_shown_to(user) else "",
                   verdict=result.get_verdict_display() if shown else "",
                   verdict_class=verdict_tag_class(result.verdict) if shown else "")
 
 
 def library(user, kind: str = "") -> list[tuple[Material, list[UseRow]]]:
     visible = Pilot.objects.visible_to(user)
-    uses = MaterialUse.objects.filter(pilot__in=visible).select_related("pilot__council", "pilot__result")
+    uses = (MaterialUse.objects.filter(pilot__in=visible).select_related("pilot__council", "pilot__result")
+            .prefetch_related("pilot__joint_councils"))
     materials = (Material.objects.visible_to(user).select_related("pilot__council").defer("file_content")
                  .prefetch_related(Prefetch("uses", queryset=uses, to_attr="visible_uses")))
     if kind:
@@ -43,5 +44,5 @@ def library(user, kind: str = "") -> list[tuple[Material, list[UseRow]]]:
 
 def uses_of(material: Material, user) -> list[UseRow]:
     uses = (material.uses.filter(pilot__in=Pilot.objects.visible_to(user))
-            .select_related("pilot__council", "pilot__result"))
+            .select_related("pilot__council", "pilot__result").prefetch_related("pilot__joint_councils"))
     return [_row(use, user) for use in uses]

@@ -150,7 +150,8 @@ def sector_evidence(sector: Sector, user, limit: int = 5) -> Evidence:
     for word in sector.keywords:
         involved |= Q(partners__icontains=word.strip())
     pilots = list(Pilot.objects.visible_to(user).results_released().filter(involved)
-                  .select_related("council", "result").distinct().order_by("-published_at"))
+                  .select_related("council", "result").prefetch_related("joint_councils").distinct()
+                  .order_by("-published_at"))
     verdicts = Counter(str(Verdict(p.result.verdict).label) for p in pilots if hasattr(p, "result"))
     return Evidence(pilots=pilots[:limit], verdicts=dict(verdicts))
 

@@ -1,8 +1,10 @@
+from django import forms
 from django.contrib import admin
 
 from pilotbook.web.admin_site import ModeratorModelAdmin, ModeratorTabularInline
 
 from . import plan as plan_module
+from .choices import Visibility
 from .models import Amendment, Pilot, Result
 
 
@@ -17,12 +19,35 @@ class AmendmentInline(ModeratorTabularInline):
         return False
 
 
+class PilotAdminForm(forms.ModelForm):
+    """The rules about who ran a pilot that involve the other councils (a many-to-many the database cannot check).
+    The admin makes the form's fields for Pilot (ModelAdmin.get_form)."""
+
+    def clean(self):
+        data = super().clean()
+        joint = data.get("joint_councils")
+        if joint:
+            council = data.get("council", self.instance.council if self.instance.council_id else None)
+            if council is None:
+                self.add_error("joint_councils", "A pilot several councils ran has the first of them as its council; "
+                                                 "choose it as the council, and the others here.")
+            elif council in joint:
+                self.add_error("joint_councils", f"{council.name} is this pilot's council already; list only the "
+                                                 "others here.")
+            if data.get("visibility", self.instance.visibility) == Visibility.PUBLIC_ANONYMOUS:
+                self.add_error("visibility", "Only one council's name can be withheld: a pilot several councils ran "
+                                             "is found under each. Make it public or for councils only.")
+        return data
+
+
 @admin.register(Pilot)
 class PilotAdmin(ModeratorModelAdmin):
-    list_display = ["title", "council", "status", "visibility", "service_area", "is_demo", "updated_at"]
+    form = PilotAdminForm
+    list_display = ["title", "council", "organisation", "status", "visibility", "service_area", "is_demo",
+                    "updated_at"]
     list_filter = ["status", "visibility", "service_area", "intervention_type", "design", "is_demo"]
-    search_fields = ["title", "problem", "change", "council__name", "council__code"]
-    autocomplete_fields = ["council"]
+    search_fields = ["title", "problem", "change", "council__name", "council__code", "organisation", "external_id"]
+    autocomplete_fields = ["council", "joint_councils"]
     inlines = [AmendmentInline]
     # Lifecycle moves go through pilotbook.pilots.services (which checks and records them), never by hand here.
     readonly_fields = ["status", "registered_at", "registered_plan_hash", "plan_hash", "created_by", "started_at",

@@ -136,7 +136,17 @@ class StoppingRule(models.TextChoices):
 
 
 class Verdict(models.TextChoices):
+    """The verdict on a pilot's primary outcome. The first four are judged by Pilotbook (pilotbook.stats.verdicts) or
+    reported by an imported case study's source; NOT_REPORTED only ever comes from a source (pilotbook import): it
+    describes what was done but reports no measured outcome. Such a case study is published and findable, but it is
+    no verdict: it is counted apart in facets and never in verdict counts, ratings or pooling."""
+
     WORKED = "worked", _("Worked")
     NO_WORTHWHILE_EFFECT = "no_worthwhile_effect", _("No worthwhile effect")
     MADE_WORSE = "made_worse", _("Made things worse")
     INCONCLUSIVE = "inconclusive", _("Inconclusive")
+    NOT_REPORTED = "not_reported", _("Outcome not reported by the source")
+
+
+# The verdicts that say something about whether a change worked (judged or reported); NOT_REPORTED says nothing.
+MEASURED_VERDICTS = (Verdict.WORKED, Verdict.NO_WORTHWHILE_EFFECT, Verdict.MADE_WORSE, Verdict.INCONCLUSIVE)

@@ -9,7 +9,8 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.validators import MaxLengthValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, URLValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -22,6 +23,7 @@ from . import plan as plan_module
 from .choices import (
     ENDED_STATUSES,
     FROZEN_STATUSES,
+    MEASURED_VERDICTS,
     MSMS_LEVEL,
     PUBLIC_VISIBILITIES,
     BetterDirection,
@@ -35,6 +37,7 @@ from .choices import (
     Verdict,
     Visibility,
 )
+from .countries import validate_country
 
 
 def member_council_ids(user) -> frozenset[str]:
@@ -63,12 +66,50 @@ REGISTRATION_TIME_ZONE = ZoneInfo("Europe/London")
 LESSON_MAX_LENGTH = 2000
 SHORT_TEXT = [MaxLengthValidator(LESSON_MAX_LENGTH)]  # checked by the admin and full_clean, as by the forms
 
+# Where an imported case study came from: its page, and up to this many further addresses (other reports of it).
+SOURCE_URL_MAX_LENGTH = 500
+MAX_FURTHER_SOURCES = 20
+EARLIEST_YEAR = 1900
+
+
+def validate_year(year: int) -> None:
+    """A case study's year: when it ran or was reported, so not before 1900 and not after this year."""
+    this_year = timezone.now().year
+    if year is not None and not EARLIEST_YEAR <= year <= this_year:
+        raise ValidationError("%(year)s is not a year a case study can come from; give the four-digit year it ran or "
+                              "was reported, from %(first)s to %(last)s", params={"year": year, "first": EARLIEST_YEAR,
+                                                                                  "last": this_year}, code="year")
+
+
+def validate_further_sources(addresses) -> None:
+    """A list of at most MAX_FURTHER_SOURCES web addresses (http or https), each at most 500 characters."""
+    if not isinstance(addresses, list):
+        raise ValidationError("give the further sources as a list of web addresses", code="further_sources")
+    if len(addresses) > MAX_FURTHER_SOURCES:
+        raise ValidationError("at most %(n)s further sources; give the most useful", params={"n": MAX_FURTHER_SOURCES},
+                              code="further_sources")
+    check = URLValidator(schemes=["http", "https"])
+    for number, address in enumerate(addresses, start=1):
+        if not isinstance(address, str) or len(address) > SOURCE_URL_MAX_LENGTH:
+            raise ValidationError("source %(n)s is not a web address of at most %(max)s characters",
+                                  params={"n": number, "max": SOURCE_URL_MAX_LENGTH}, code="further_sources")
+        try:
+            check(address)
+        except ValidationError:
+            raise ValidationError("source %(n)s, %(url)s, is not a web address (http:// or https://)",
+                                  params={"n": number, "url": repr(address)[:80]}, code="further_sources") from None
+
 
 class CouncilCount(NamedTuple):
     """A number of councils; `at_least` when some pilots' councils are withheld, so there may be more."""
 
     number: int
     at_least: bool
+
+
+def _joint_pilot_ids(councils):
+    """A subquery: the pilots that any of `councils` (a Council queryset) ran together with other councils."""
+    return Pilot.joint_councils.through.objects.filter(council__in=councils).values("pilot_id")
 
 
 class PilotQuerySet(models.QuerySet):
@@ -98,14 +139,23 @@ class PilotQuerySet(models.QuerySet):
         own = list(user.memberships.values_list("council_id", flat=True)) if user.is_authenticated else []
         return self.exclude(Q(visibility=Visibility.PUBLIC_ANONYMOUS) & ~Q(council_id__in=own))
 
+    def of_councils(self, councils) -> PilotQuerySet:
+        """Pilots that any of `councils` (a Council queryset) ran, alone or with other councils (a case study that
+        several councils ran is found under each). Filter with identifiable_by first where names may be withheld."""
+        return self.filter(Q(council__in=councils) | Q(pk__in=_joint_pilot_ids(councils)))
+
     def council_count(self, user) -> CouncilCount:
         """How many councils these pilots come from, as this person may know it: the councils they may know the
-        names of, or one when every pilot's council is withheld from them. A withheld pilot may come from a council
-        already counted, so counting it exactly would give the council away (as pilotbook.evidence.pooling does);
-        the count then says it is the fewest there can be."""
-        named = self.identifiable_by(user).values("council").distinct().count()
-        withheld = self.exclude(pk__in=self.identifiable_by(user).values("pk")).exists()
-        return CouncilCount(named or int(withheld), at_least=withheld)
+        names of (each council of a case study several ran together), or one when every pilot's council is withheld
+        from them. A withheld pilot may come from a council already counted, so counting it exactly would give the
+        council away (as pilotbook.evidence.pooling does); the count then says it is the fewest there can be.
+        Pilots an organisation ran without a council count no council."""
+        known = self.identifiable_by(user)
+        named = set(known.exclude(council=None).order_by().values_list("council_id", flat=True).distinct())
+        named.update(Pilot.joint_councils.through.objects.filter(pilot__in=known.values("pk")).order_by()
+                     .values_list("council_id", flat=True).distinct())
+        withheld = self.exclude(pk__in=known.values("pk")).exists()
+        return CouncilCount(len(named) or int(withheld), at_least=withheld)
 
     def results_released(self, at=None) -> PilotQuerySet:
         """Published pilots whose embargo, if any, has passed: what the shared evidence base shows."""
@@ -113,9 +163,20 @@ class PilotQuerySet(models.QuerySet):
 
 
 class Pilot(models.Model):
-    """A small trial of a new way of working at one council, registered before it starts."""
+    """A small trial of a new way of working at one council, registered before it starts; or a case study imported
+    from a source (pilotbook import), which one council, several councils together, or another organisation ran.
 
-    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="pilots", verbose_name=_("council"))
+    `council` is the council whose members own the pilot. Every pilot registered in Pilotbook has one. An imported
+    case study has the first council its source names, and the others in `joint_councils`; one that an organisation
+    ran without a council (a charity, a council abroad) has none, and names the `organisation` (docs/adr/0011).
+    """
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="pilots", verbose_name=_("council"),
+                                null=True, blank=True,
+                                help_text=_("Empty only for a case study an organisation ran without a UK council."))
+    joint_councils = models.ManyToManyField(
+        Council, related_name="joint_pilots", blank=True, verbose_name=_("other councils that ran it"),
+        help_text=_("A case study several councils ran together: the others beside its council."))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -192,7 +253,19 @@ class Pilot(models.Model):
     is_demo = models.BooleanField(_("demo data"), default=False)
     # Imported records (pilotbook import): the source's own identifier and the page the case study came from.
     external_id = models.CharField(_("identifier in the source"), max_length=200, blank=True)
-    source_url = models.URLField(_("source"), max_length=500, blank=True)
+    source_url = models.URLField(_("source"), max_length=SOURCE_URL_MAX_LENGTH, blank=True)
+    # Imported case studies: who ran it when no UK council did (or beside the councils), where, when, and more about
+    # the source (who published it, other reports of it, and the licence or attribution its text needs).
+    organisation = models.CharField(_("organisation that ran it"), max_length=200, blank=True)
+    country = models.CharField(_("country"), max_length=2, blank=True, validators=[validate_country],
+                               help_text=_("ISO 3166-1 alpha-2 code, such as AU; for a case study run outside the "
+                                           "UK's councils."))
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True, validators=[validate_year],
+                                            help_text=_("The year the case study ran or was reported."))
+    source_name = models.CharField(_("published by"), max_length=200, blank=True)
+    further_sources = models.JSONField(_("further sources"), default=list, blank=True,
+                                       validators=[validate_further_sources])
+    source_licence = models.CharField(_("licence or attribution of the source"), max_length=300, blank=True)
 
     objects = PilotQuerySet.as_manager()
 
@@ -205,6 +278,17 @@ class Pilot(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["external_id"], condition=~models.Q(external_id=""),
                                     name="pilot_external_id_unique"),
+            models.CheckConstraint(
+                condition=models.Q(council__isnull=False) | ~models.Q(organisation=""),
+                name="pilot_has_council_or_organisation",
+                violation_error_message=_("A pilot needs a council, or the organisation that ran it."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(visibility=Visibility.PUBLIC_ANONYMOUS) | models.Q(council__isnull=False),
+                name="pilot_withheld_name_has_a_council",
+                violation_error_message=_("Only a council's name can be withheld: a case study an organisation ran "
+                                          "without a council is public or for councils only."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -212,6 +296,39 @@ class Pilot(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("pilot-detail", args=[self.pk])
+
+    # Who ran it.
+    def all_councils(self) -> list[Council]:
+        """The councils that ran it: its council first, then any that ran it together (by name). Lists of pilots
+        prefetch_related("joint_councils") so this asks nothing more of the database."""
+        joint = getattr(self, "_known_joint_councils", None)
+        if joint is None:
+            joint = self.joint_councils.all() if self.pk else []
+        return [*([self.council] if self.council_id else []), *sorted(joint, key=lambda c: c.name)]
+
+    def know_joint_councils(self, councils) -> None:
+        """Tell a pilot just created with these joint councils (pilotbook import, 100,000 at a time) what
+        all_councils would ask the database; only for that object, only until it is thrown away."""
+        self._known_joint_councils = list(councils)
+
+    @property
+    def organisation_text(self) -> str:
+        """The organisation with its country, as pages name it: "City of Melbourne (Australia)"."""
+        from .countries import country_name
+
+        if not self.organisation:
+            return ""
+        return f"{self.organisation} ({country_name(self.country)})" if self.country else self.organisation
+
+    def ran_by(self) -> str:
+        """Who ran it, in words: its councils and the organisation ("Leeds, Bradford and Keep Britain Tidy").
+        Callers check council_shown_to first: this names the councils."""
+        names = [council.name for council in self.all_councils()]
+        if self.organisation:
+            names.append(self.organisation_text)
+        if len(names) < 2:
+            return "".join(names)
+        return _("%(names)s and %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}
 
     # Rules that depend only on the pilot itself.
     @property
@@ -288,6 +405,12 @@ class Pilot(models.Model):
         return user.is_authenticated and (user.is_moderator or self.council_id in member_council_ids(user))
 
     @property
+    def is_case_study(self) -> bool:
+        """An imported case study: published with the result its source reported."""
+        result = getattr(self, "result", None)
+        return result is not None and result.is_reported
+
+    @property
     def lessons(self) -> list[tuple[str, str]]:
         return [(str(Pilot._meta.get_field(name).verbose_name).capitalize(), getattr(self, name))
                 for name in ("lessons_aim", "lessons_happened", "lessons_why", "lessons_differently")
@@ -340,6 +463,12 @@ class Result(models.Model):
                                   null=True, blank=True)
     source = models.CharField(_("verdict from"), max_length=10, choices=Source.choices, default=Source.PILOTBOOK)
     sample_size = models.PositiveIntegerField(_("sample analysed"), null=True, blank=True)
+    sample = models.CharField(_("sample, as the source described it"), max_length=200, blank=True,
+                              help_text=_("For example \u201c705 care users\u201d (imported case studies)."))
+    stopped_early = models.BooleanField(
+        _("stopped early, as the source reported"), default=False,
+        help_text=_("The source reports the trial was stopped or abandoned before its planned end; it is listed in "
+                    "\u201cwhat didn't work\u201d."))
     method = models.CharField(_("method"), max_length=200, blank=True)
     summary = models.TextField(_("what happened"), blank=True)
     verdict = models.CharField(max_length=25, choices=Verdict.choices, editable=False)
@@ -361,6 +490,13 @@ class Result(models.Model):
                                                                  ci_high__isnull=False),
                 name="result_judged_has_effect_and_interval",
             ),
+            models.CheckConstraint(
+                condition=~models.Q(verdict=Verdict.NOT_REPORTED)
+                | models.Q(source="reported", estimate__isnull=True, ci_low__isnull=True, ci_high__isnull=True),
+                name="result_not_reported_only_from_a_source_without_numbers",
+                violation_error_message=_("\u201cOutcome not reported\u201d comes only from an imported case study's "
+                                          "source, and has no effect or interval."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -373,6 +509,12 @@ class Result(models.Model):
     @property
     def is_reported(self) -> bool:
         return self.source == self.Source.REPORTED
+
+    @property
+    def is_measured(self) -> bool:
+        """Whether the verdict says anything about the outcome: not so for "outcome not reported by the source",
+        which is counted apart and never in verdict counts, ratings or pooling."""
+        return self.verdict in MEASURED_VERDICTS
 
 
 class Analysis(models.Model):

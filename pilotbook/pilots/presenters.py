@@ -45,6 +45,7 @@ VERDICT_TAG = {
     Verdict.NO_WORTHWHILE_EFFECT: "govuk-tag--yellow",
     Verdict.MADE_WORSE: "govuk-tag--red",
     Verdict.INCONCLUSIVE: "govuk-tag--grey",
+    Verdict.NOT_REPORTED: "govuk-tag--grey",
 }
 _CHOICES = {
     "service_area": ServiceArea,
@@ -201,4 +202,5 @@ VERDICT_EXPLANATION = {
     ),
     Verdict.MADE_WORSE: _("We can be confident the change made the primary outcome worse."),
     Verdict.INCONCLUSIVE: _("The pilot could not tell whether the change made a worthwhile difference."),
+    Verdict.NOT_REPORTED: _("The source describes what was done but reports no measured outcome."),
 }

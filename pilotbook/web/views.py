@@ -10,7 +10,8 @@ from pilotbook.pilots.presenters import verdict_tag_class
 def home(request):
     visible = Pilot.objects.visible_to(request.user)
     counts = dict(visible.values_list("status").annotate(n=Count("pk")).order_by())
-    recent = visible.results_released().select_related("council", "result").order_by("-published_at")[:5]
+    recent = (visible.results_released().select_related("council", "result").prefetch_related("joint_councils")
+              .order_by("-published_at")[:5])
     return render(request, "web/home.html", {
         "counts": counts,
         "total": sum(counts.values()),

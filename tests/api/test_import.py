@@ -169,7 +169,7 @@ def test_every_bad_row_is_named_and_nothing_is_imported(tmp_path, home_council, 
         ["lga-101", "Same id again", "x", "HOM", "", "", "", "", "", "", "", "", ""],
         ["lga-103", "Unknown council", "x", "ZZZ", "", "", "", "", "", "", "", "", ""],
         ["lga-104", "Bad verdict", "x", "HOM", "", "", "it worked", "", "", "", "lessons", "", ""],
-        ["lga-105", "No lessons", "x", "HOM", "", "", "worked", "", "", "", "", "", ""],
+        ["lga-105", "No summary", "", "HOM", "", "", "worked", "", "", "", "", "", ""],
         ["lga-106", "Interval wrong way", "x", "HOM", "", "", "worked", "5", "6", "7", "l", "", ""],
         ["lga-107", "One end only", "x", "HOM", "", "", "worked", "5", "4", "", "l", "", ""],
         ["lga-108", "Effect without verdict", "x", "HOM", "", "", "", "5", "", "", "", "", ""],
@@ -184,7 +184,7 @@ def test_every_bad_row_is_named_and_nothing_is_imported(tmp_path, home_council, 
         "line 3 ('Same id again'): external_id 'lga-101' is also used by line 2",
         "line 4 ('Unknown council'): council_code: no council with the code 'ZZZ'",
         "line 5 ('Bad verdict'): verdict: 'it worked' is not one of: worked",
-        "line 6 ('No lessons'): lessons: a case study with a verdict is published",
+        "line 6 ('No summary'): summary: a case study needs a summary of what was done",
         "line 7 ('Interval wrong way'): effect: the estimate must lie between ci_low and ci_high",
         "line 8 ('One end only'): effect: give both ends of the confidence interval, or neither",
         "line 9 ('Effect without verdict'): effect: an effect needs the verdict",
@@ -277,7 +277,8 @@ def test_lessons_longer_than_the_publish_page_allows_are_named(tmp_path, home_co
 
 def test_a_huge_or_over_precise_large_number_is_named_with_the_rows_other_problems(tmp_path, home_council,
                                                                                   officer):
-    huge = {"title": "Huge", "council_code": "HOM", "verdict": "worked", "lessons": "l", "effect": 10**400}
+    huge = {"title": "Huge", "council_code": "HOM", "verdict": "worked", "lessons": "l", "effect": 10**400,
+            "summary": "x"}
     precise = {"title": "Precise", "council_code": "HOM", "verdict": "worked", "lessons": "l",
                "effect": 1234567.12345, "summary": "x", "change": "y"}
     path = tmp_path / "bad.jsonl"
@@ -360,12 +361,13 @@ def test_a_huge_wrong_value_is_quoted_shortened_not_printed_whole(tmp_path, home
 
 
 def test_the_csv_columns_sample_size_and_method_are_stored_on_the_reported_result(tmp_path, home_council, officer):
-    header = ["external_id", "title", "council_code", "verdict", "effect", "lessons", "sample_size", "method"]
-    rows = [["n-1", "Counted", "HOM", "worked", "2.5", "Start small.", "120", "Welch t-test"]]
+    header = ["external_id", "title", "summary", "council_code", "verdict", "effect", "lessons", "sample_size",
+              "method"]
+    rows = [["n-1", "Counted", "Counted them.", "HOM", "worked", "2.5", "Start small.", "120", "Welch t-test"]]
     run("import", str(write_csv(tmp_path / "ok.csv", rows, header=header)), "--user", officer.email)
     result = Pilot.objects.get(external_id="n-1").result
     assert (result.sample_size, result.method) == (120, "Welch t-test")
-    rows = [["n-2", "No verdict", "HOM", "", "", "", "80", "Survey"]]
+    rows = [["n-2", "No verdict", "Counted them.", "HOM", "", "", "", "80", "Survey"]]
     _, lines = fails("import", str(write_csv(tmp_path / "bad.csv", rows, header=header)), "--user", officer.email)
     assert lines == ["line 2 ('No verdict'): sample_size: only a record with a verdict has a result to store it on "
                      "(add verdict)", "line 2 ('No verdict'): method: only a record with a verdict has a result to "

@@ -68,7 +68,7 @@ def test_a_released_result_has_estimate_interval_verdict_and_lessons(home_counci
     record = pilot_record(published(home_council, officer), AnonymousUser())
     assert record["result"] == {"estimate": -20, "ci_low": -27, "ci_high": -13, "verdict": "worked",
                                 "source": "pilotbook", "reaches_worthwhile": True, "method": "", "sample_size": 390,
-                                "summary": ""}
+                                "sample": "", "summary": "", "stopped": False}
     assert record["evidence_level"] == 5 and record["design"] == "randomised_individual"
     assert record["url"].endswith(f"/pilots/{record['id']}/")
     assert len(record["plan_sha256"]) == 64

@@ -81,4 +81,40 @@ def test_an_officer_sees_the_case_study_that_tried_their_idea_first_labelled_the
 
     page.goto(glasgow.get_absolute_url())
     expect(page.get_by_role("heading", name="Similar pilots elsewhere")).to_be_visible()
+
+
+def test_visitor_finds_case_studies_several_councils_or_an_organisation_ran(page, wealden, leeds, tmp_path):
+    """Imported case studies: one two councils ran, found under each; one a charity ran whose source reported no
+    outcome, counted apart and said so on its page."""
+    import json
+
+    from django.core.management import call_command
+
+    records = [
+        {"external_id": "j-1", "title": "Shared bin day texts", "summary": "Two councils texted residents.",
+         "council_codes": ["WEA", "LDS"], "year": 2022, "verdict": "worked", "effect": "missed bins down 18%",
+         "source_url": "https://case-studies.example.invalid/j-1", "source_name": "Example library (fictional)",
+         "further_sources": ["https://reports.example.invalid/j-1"], "licence": "Example text (fictional)"},
+        {"external_id": "o-1", "title": "Library litter-picking kits", "summary": "A charity lent litter pickers.",
+         "organisation": "Example Tidy Streets Trust", "country": "GB", "verdict": "not_reported", "stopped": True},
+    ]
+    path = tmp_path / "cases.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    call_command("import", str(path), stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    page.goto("/evidence/")
+    expect(page.get_by_role("navigation", name="Narrow the results")).to_contain_text("Outcome not reported")
+    assert_accessible(page)
+    page.get_by_role("link", name="Not reported by the source").click()
+    expect(page.get_by_test_id("result")).to_contain_text("Example Tidy Streets Trust (United Kingdom)")
+    page.get_by_role("link", name="Library litter-picking kits").click()
+    expect(page.get_by_test_id("reported-verdict")).to_contain_text("reports no measured outcome")
+    expect(page.get_by_test_id("no-lessons")).to_have_text("Lessons not recorded by the source.")
+    expect(page.get_by_test_id("stopped")).to_be_visible()
+    assert_accessible(page)
+
+    page.goto("/councils/LDS/")
+    page.get_by_role("link", name="Shared bin day texts").click()
+    expect(page.get_by_test_id("case-study")).to_contain_text("Example library (fictional)")
+    expect(page.get_by_test_id("licence")).to_have_text("Example text (fictional)")
     assert_accessible(page)

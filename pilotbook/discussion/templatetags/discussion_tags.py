@@ -54,4 +54,4 @@ def _follow_label(subject: str, value: str, target) -> str:
         return target.get_service_area_display()
     if subject == Follow.Subject.INTERVENTION_TYPE:
         return target.get_intervention_type_display()
-    return target.council.name
+    return next(council.name for council in target.all_councils() if council.pk == value)

@@ -40,10 +40,12 @@ class PilotFilterForm(GovukFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         nations = Council.objects.order_by("nation").values_list("nation", flat=True).distinct()
         self.fields["nation"].choices = _with_any([(n, n) for n in nations])
-        # Councils with a pilot this person may see and may know the council of: listing a council whose only
-        # pilots are drafts or published with its name withheld would tell which council that is.
+        # Councils with a pilot this person may see and may know the council of (or a case study it ran together
+        # with others): listing a council whose only pilots are drafts or published with its name withheld would
+        # tell which council that is.
         pilots = Pilot.objects.visible_to(user).identifiable_by(user)
-        with_pilots = Council.objects.filter(pilots__in=pilots).distinct().order_by("name")
+        joint = Pilot.joint_councils.through.objects.filter(pilot__in=pilots.values("pk")).values("council_id")
+        with_pilots = Council.objects.filter(Q(pk__in=pilots.values("council_id")) | Q(pk__in=joint)).order_by("name")
         self.fields["council"].choices = _with_any([(c.code, c.name) for c in with_pilots])
 
     def filter(self, queryset, user):
@@ -59,16 +61,17 @@ class PilotFilterForm(GovukFormMixin, forms.Form):
                 queryset = queryset.filter(**{name: data[name]})
         if data.get("nation") or data.get("council"):
             queryset = queryset.identifiable_by(user)  # a withheld name cannot be found out by filtering
-        if data.get("nation"):
-            queryset = queryset.filter(council__nation=data["nation"])
+        if data.get("nation"):  # a case study several councils ran is found under each council and its nation
+            queryset = queryset.of_councils(Council.objects.filter(nation=data["nation"]))
         if data.get("council"):
-            queryset = queryset.filter(council_id=data["council"])
+            queryset = queryset.of_councils(Council.objects.filter(pk=data["council"]))
         return queryset
 
 
 def pilot_list(request):
     form = PilotFilterForm(request.GET or None, user=request.user)
-    pilots = Pilot.objects.visible_to(request.user).select_related("council", "result").order_by("-updated_at")
+    pilots = (Pilot.objects.visible_to(request.user).select_related("council", "result")
+              .prefetch_related("joint_councils").order_by("-updated_at"))
     if form.is_bound and form.is_valid():
         pilots = form.filter(pilots, request.user)
     page = Paginator(pilots, PAGE_SIZE).get_page(request.GET.get("page"))

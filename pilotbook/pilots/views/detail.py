@@ -19,7 +19,7 @@ def similar_elsewhere(pilot, user) -> list:
 
     text = "\n".join(filter(None, (pilot.title, pilot.problem, pilot.change)))
     same = Pilot.objects.filter(pk=pilot.pk)
-    if pilot.council_shown_to(user):
+    if pilot.council_id is not None and pilot.council_shown_to(user):  # a case study an organisation ran has none
         same = same | Pilot.objects.identifiable_by(user).filter(council=pilot.council_id)
     return suggestions_for_idea(text, viewer=user, exclude=same)[0]
 

@@ -1,8 +1,9 @@
 """`pilotbook import FILE [--council CODE] [--user EMAIL]`: pilots and case studies from JSON Lines, JSON or CSV.
 
 All or nothing: every record is checked against the schema, the import rules and the model, and one bad record
-means nothing is imported. Each problem is printed on its own line ("pilotbook import: line 3 ('Title'): verdict:
-..."); exit 2.
+means nothing is imported. A case study whose external_id was imported before is updated in place; the command says
+how many records were added, updated and unchanged. Each problem is printed on its own line ("pilotbook import:
+line 3 ('Title'): verdict: ..."); exit 2.
 A file that cannot be read at all (not UTF-8, binary, nested too deep, a CSV cell past the csv module's limit) is
 one line saying why; exit 2.
 See pilotbook.api.importing for the fields.
@@ -26,13 +27,17 @@ from pilotbook.councils.models import Council, User
 
 class Command(AnalystCommand):
     help = ("Import pilots (as drafts) and case studies with a reported verdict (published) from JSON Lines, a "
-            "JSON array or export, or CSV (.csv; columns: " + ", ".join(CSV_COLUMNS) + "). All or nothing.")
+            "JSON array or export, or CSV (.csv; columns: " + ", ".join(CSV_COLUMNS) + "; council_codes and "
+            "further_sources separated by ;). All or nothing. A case study whose external_id was imported before is "
+            "updated in place.")
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
-        parser.add_argument("--council", help="three-letter code of the council for records that name none")
+        parser.add_argument("--council", help="three-letter code of the council for records that name neither a "
+                                              "council nor an organisation")
         parser.add_argument("--user", help="email of the person recorded as creator: a member of each record's "
-                                           "council, or a moderator")
+                                           "councils (and, to update a case study, of its councils), or a "
+                                           "moderator; only a moderator imports a case study no council ran")
 
     def handle(self, *args, file: Path, council: str | None, user: str | None, **options):
         if council and not Council.objects.filter(code=council.upper()).exists():
@@ -54,8 +59,12 @@ class Command(AnalystCommand):
         self.stdout.write(f"Imported {len(report.created)} pilot(s): {len(report.drafts)} draft(s), "
                           f"{len(report.published)} published case stud{'y' if len(report.published) == 1 else 'ies'} "
                           "with the verdict their source reported.")
-        if len(report.created) <= 20:
+        self.stdout.write(f"Updated {len(report.updated)} case stud{'y' if len(report.updated) == 1 else 'ies'} "
+                          f"imported before (the same external_id); {len(report.unchanged)} unchanged.")
+        if report.created and len(report.created) <= 20:
             self.stdout.write(f"Ids: {', '.join(str(pk) for pk in sorted(report.created))}.")
+        if report.updated and len(report.updated) <= 20:
+            self.stdout.write(f"Updated ids: {', '.join(str(pk) for pk in sorted(report.updated))}.")
         if report.ignored:
             fields = ", ".join(key for key in IGNORED if key in report.ignored)
             self.stdout.write(f"Not imported (history in the source system, not part of a plan): {fields}.")

@@ -17,15 +17,17 @@ RESULT_KEYS: list[tuple[str, str]] = [
     ("results[].id", "Pilotbook's number for the pilot"),
     ("results[].url", "the pilot's page (on PILOTBOOK_SITE_URL)"),
     ("results[].title", "the pilot's title"),
-    ("results[].council_code", "the council's three-letter code; null when its name is withheld from you"),
-    ("results[].council", "the council's name; null when withheld from you"),
+    ("results[].council_code", "the (first) council's three-letter code; null when an organisation ran it or the "
+                               "council's name is withheld from you"),
+    ("results[].council", "who ran it: its council or councils, or the organisation; null when withheld from you"),
     ("results[].external_id", "its identifier where it was imported from; null when none, or the council is withheld"),
     ("results[].verdict", "worked, no_worthwhile_effect, made_worse or inconclusive; null when no result is shown"),
 ]
 
 
 def hit_rows(hits, reader) -> list[dict]:
-    pilots = Pilot.objects.select_related("council", "result").in_bulk([hit.pilot_id for hit in hits])
+    pilots = (Pilot.objects.select_related("council", "result").prefetch_related("joint_councils")
+              .in_bulk([hit.pilot_id for hit in hits]))
     rows, base = [], base_url()
     for hit in hits:
         pilot = pilots[hit.pilot_id]
@@ -36,8 +38,8 @@ def hit_rows(hits, reader) -> list[dict]:
             "id": pilot.pk,
             "url": base + pilot.get_absolute_url(),
             "title": pilot.title,
-            "council_code": pilot.council.code if council_shown else None,
-            "council": pilot.council.name if council_shown else None,
+            "council_code": pilot.council.code if council_shown and pilot.council else None,
+            "council": pilot.ran_by() if council_shown else None,  # its councils, or the organisation
             "verdict": result.verdict if result else None,
             "score": hit.score,
             "effect": {"estimate": float(result.estimate), "ci_low": float(result.ci_low),
