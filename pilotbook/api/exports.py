@@ -31,7 +31,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from .records import COLUMNS, LICENCE_LINE, LICENCE_NAME, LICENCE_URL
+from .records import COLUMNS, LICENCE_LINE, LICENCE_NAME, LICENCE_URL, READ_BACK_BY_NAME
 from .schema import pilot_schema
 
 DANGEROUS_FIRST = ("=", "+", "-", "@", "\t", "\r")
@@ -113,8 +113,8 @@ def columns() -> tuple[Column, ...]:
             path = tuple(value[1:].split("/"))
             leaf = _leaf(schema, path)
             found.append(Column(name, path, _kind(leaf), "null" in _types(leaf)))
-        else:
-            found.append(Column(name, None, "text", True))
+        else:  # computed from several values: read back by its own name if it is an import field (records.py)
+            found.append(Column(name, None, READ_BACK_BY_NAME.get(name, "text"), True))
     return tuple(found)
 
 

@@ -48,6 +48,7 @@ from pilotbook.pilots.models import LESSON_MAX_LENGTH, Pilot, Result, member_cou
 from pilotbook.reading import NotJSON, Unreadable, csv_rows, decode_text, load_json
 
 from .exports import LIST_SEPARATOR, Column, columns, unneutralise
+from .records import READ_BACK_BY_NAME
 from .schema import import_schema, validate
 
 # Record keys that describe a pilot's history in Pilotbook, not its plan or result: read, checked, not imported.
@@ -214,12 +215,18 @@ def _exported_value(cell: str, column: Column):
 
 def _exported_record(cells: dict[str, str], exported: dict[str, Column]) -> dict:
     """The record an export's row was written from, as far as its columns hold it (an empty cell is a value not
-    given); columns computed from several values are left out. Each part (council, outcome, result, lessons) is
-    filled in as the record schema requires it, with nothing where the export has no column for a value."""
+    given); a column computed from several values is read under its own name when it is an import field
+    (records.READ_BACK_BY_NAME, such as council_codes), and otherwise left out. Each part (council, outcome,
+    result, lessons) is filled in as the record schema requires it, with nothing where the export has no column for
+    a value."""
     record: dict = {}
     for name, cell in cells.items():
         column = exported[name]
-        if column.path is None or not cell.strip():
+        if not cell.strip():
+            continue
+        if column.path is None:  # computed from several values: an import field by its own name, or for readers
+            if name in READ_BACK_BY_NAME:
+                record[name] = _exported_value(cell.strip(), column)
             continue
         place = record
         for key in column.path[:-1]:

@@ -144,8 +144,8 @@ COLUMNS: list[tuple[str, callable]] = [
     ("url", lambda r: r["url"]),
     ("council_code", lambda r: r["council"]["code"] if r["council"] else None),
     ("council_name", lambda r: r["council"]["name"] if r["council"] else None),
-    ("council_codes", lambda r: ";".join(c["code"] for c in r["councils"]) or None),
-    ("council_names", lambda r: "; ".join(c["name"] for c in r["councils"]) or None),
+    ("council_codes", lambda r: [c["code"] for c in r["councils"]]),
+    ("council_names", lambda r: [c["name"] for c in r["councils"]]),
     ("council_withheld", lambda r: r["council_withheld"]),
     ("organisation", lambda r: r["organisation"]),
     ("country", lambda r: r["country"]),
@@ -185,9 +185,15 @@ COLUMNS: list[tuple[str, callable]] = [
     ("external_id", lambda r: r["external_id"]),
     ("source_url", lambda r: r["source_url"]),
     ("source_name", lambda r: r["source_name"]),
-    ("further_sources", lambda r: ";".join(r["further_sources"]) or None),
+    ("further_sources", lambda r: r["further_sources"]),
     ("licence", lambda r: r["licence"]),
 ]
+
+
+# Columns computed from several values of the record that `pilotbook import` reads back under their own name (an
+# import field), and columns only for people reading the file, which an import leaves alone.
+READ_BACK_BY_NAME = {"council_codes": "list"}
+FOR_READERS_ONLY = {"council_names"}
 
 
 def flat_row(record: dict) -> list:

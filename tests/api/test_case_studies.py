@@ -5,6 +5,7 @@ again; through import, pages, search facets, the API, exports and feeds."""
 import csv
 import io
 import json
+import re
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -308,7 +309,7 @@ def test_a_joint_case_study_is_on_each_councils_page_and_list_count(client, coll
         page = client.get(reverse("council-detail", args=[code])).content.decode()
         assert "Shared debt advice line" in page and "(with " in page
     councils = client.get(reverse("council-list"), {"q": "Walesby"}).content.decode()
-    assert '<td class="govuk-table__cell govuk-table__cell--numeric">1</td>' in councils
+    assert re.search(r'<td [^>]*class="govuk-table__cell govuk-table__cell--numeric">1</td>', councils)
 
 
 def test_browse_finds_a_joint_case_study_under_each_council_and_nation(client, collection):
@@ -409,8 +410,7 @@ def test_exports_show_the_organisation_where_no_council_ran_it(fmt, client, coll
     assert response.status_code == 200
     if fmt == "csv":
         rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-        assert "Imported case studies come from the source each names" in rows[0][0]
-        header, body = rows[1], rows[2:]
+        header, body = rows[0], rows[1:]  # the licence is beside the file (ADR 0015)
     elif fmt == "xlsx":
         sheet = list(openpyxl.load_workbook(io.BytesIO(response.content))["Pilots"].iter_rows(values_only=True))
         header, body = list(sheet[0]), [["" if v is None else str(v) for v in row] for row in sheet[1:]]
@@ -418,14 +418,14 @@ def test_exports_show_the_organisation_where_no_council_ran_it(fmt, client, coll
         import zipfile
 
         content = zipfile.ZipFile(io.BytesIO(response.content)).read("content.xml").decode()
-        for value in ("City of Melbourne", "AU", "HOM;OTH;WLS", "not_reported", "705 care users",
-                      "https://example.org/debt-line-evaluation;https://example.org/debt-line-minutes"):
+        for value in ("City of Melbourne", "AU", "HOM; OTH; WLS", "not_reported", "705 care users",
+                      "https://example.org/debt-line-evaluation; https://example.org/debt-line-minutes"):
             assert value in content, value
         return
     rows = {row[header.index("external_id")]: dict(zip(header, row, strict=True)) for row in body}
     assert rows["mel-1"]["council_name"] == "" and rows["mel-1"]["organisation"] == "City of Melbourne"
     assert (rows["mel-1"]["country"], rows["mel-1"]["verdict"]) == ("AU", "not_reported")
-    assert rows["lga-2001"]["council_codes"] == "HOM;OTH;WLS" and rows["lga-2001"]["year"] == "2021"
+    assert rows["lga-2001"]["council_codes"] == "HOM; OTH; WLS" and rows["lga-2001"]["year"] == "2021"
     assert rows["lga-2001"]["licence"] == JOINT["licence"] and rows["kbt-1"]["stopped"] == "True"
 
 
