@@ -32,9 +32,10 @@ setup: $(STAMP_PY) $(ASSETS) ## create .venv, install pinned dependencies, build
 
 assets: $(ASSETS) ## compile GOV.UK Frontend from its Sass
 
-demo: setup ## migrate the SQLite database and load councils and demo data
+demo: setup ## migrate the SQLite database and load councils, the real starter evidence base and the demo data
 	$(BIN)/pilotbook migrate --noinput -v0
 	$(BIN)/pilotbook load_councils
+	$(BIN)/pilotbook load_evidence
 	$(BIN)/pilotbook load_demo
 	$(BIN)/pilotbook load_demo_partners
 
