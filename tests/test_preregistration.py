@@ -98,7 +98,8 @@ def test_amending_the_start_date_later_does_not_make_a_late_registration_early(h
 
 
 def test_an_imported_case_study_is_never_called_preregistered(tmp_path, home_council, moderator):
-    record = {"title": "Shorter reminder", "council_code": "HOM", "verdict": "worked", "effect": "-3",
+    record = {"title": "Shorter reminder", "summary": "A shorter reminder letter.", "council_code": "HOM",
+              "verdict": "worked", "effect": "-3",
               "lessons": "Keep it short.", "visibility": "public", "external_id": "case-1",
               "start_date": (today() + dt.timedelta(days=30)).isoformat()}
     path = tmp_path / "cases.jsonl"

@@ -47,7 +47,9 @@ class PilotAdmin(ModeratorModelAdmin):
                     "updated_at"]
     list_filter = ["status", "visibility", "service_area", "intervention_type", "design", "is_demo"]
     search_fields = ["title", "problem", "change", "council__name", "council__code", "organisation", "external_id"]
-    autocomplete_fields = ["council", "joint_councils"]
+    # Joint councils are a plain labelled list: the autocomplete widget's search box for several values has no label
+    # (axe: "label"), which the moderator journey's accessibility check catches.
+    autocomplete_fields = ["council"]
     inlines = [AmendmentInline]
     # Lifecycle moves go through pilotbook.pilots.services (which checks and records them), never by hand here.
     readonly_fields = ["status", "registered_at", "registered_plan_hash", "plan_hash", "created_by", "started_at",
