@@ -1,0 +1,28 @@
+"""What every bench prints first: the machine it ran on and, in one line, what its baseline is.
+
+A figure means little without the machine's core count and how busy it was, and a ratio means nothing unless the
+reader knows what the baseline did. Every script under bench/ calls ``header`` before it measures anything and
+``load_line`` again after, so a reader can see whether something else was running.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+
+
+def load_line() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f}"
+
+
+def header(title: str, baseline: str) -> None:
+    """Print the bench's title, the machine (cores, load, Python) and its baseline in one line each."""
+    cores = os.cpu_count() or 0
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else cores
+    print(title)
+    print(f"machine: {cores} cores ({usable} usable), {load_line()}, Python {platform.python_version()} "
+          f"on {sys.platform}")
+    print(f"baseline: {baseline}")
+    sys.stdout.flush()
