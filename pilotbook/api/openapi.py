@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from django import forms
 
+from pilotbook.web.problems import CONTENT_TYPE as PROBLEM
+
 from .parameters import CouncilListParameters, NoParameters, PilotListParameters
-from .problems import CONTENT_TYPE as PROBLEM
 from .records import LICENCE_NAME, LICENCE_URL
 from .schema import SCHEMA_PATH, pilot_schema
 

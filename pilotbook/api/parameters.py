@@ -5,7 +5,7 @@ Each endpoint's parameters are a Django form below; `checked(params, form_class)
 - refuses a parameter given more than once (which of the values was meant?);
 - reads a choice without regard to case (`council=hom` is HOM, `nation=wales` is Wales, `status=PUBLISHED`);
 - then has the form check every value; a choice that is not one of the parameter's own names its allowed values.
-Any problem is BadParameters, answered as a 400 problem+json naming each parameter (pilotbook.api.problems).
+Any problem is BadParameters, answered as a 400 problem+json naming each parameter (pilotbook.web.problems).
 
 pilotbook.api.openapi documents each endpoint's query parameters from the same forms (`query_parameters`), so the
 OpenAPI document lists every parameter and every allowed value the API accepts, and nothing else.

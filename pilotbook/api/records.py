@@ -10,14 +10,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.urls import reverse
 
 from pilotbook.pilots.choices import Status
 from pilotbook.pilots.models import Pilot
+from pilotbook.web.open_data import LICENCE_NAME, LICENCE_URL, base_url
 
-LICENCE_NAME = "Open Government Licence v3.0"
-LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 LICENCE_LINE = (f"Pilotbook data, published under the {LICENCE_NAME} ({LICENCE_URL}). Imported case studies "
                 "come from the source each names; where its text needs a licence or attribution, the record's licence "
                 "says so. Demo pilots are fictional.")
@@ -49,12 +47,6 @@ RECORD_PREFETCHED = ("joint_councils",)
 def for_records(queryset):
     """`queryset` with what pilot_record reads loaded in as few queries as possible."""
     return queryset.select_related(*RECORD_SELECTED).prefetch_related(*RECORD_PREFETCHED)
-
-
-def base_url() -> str:
-    """The site's configured address (PILOTBOOK_SITE_URL), for every link and id in open data: never the Host
-    header a request came with, so they are the same however the site was reached."""
-    return settings.PILOTBOOK_SITE_URL.rstrip("/")
 
 
 def pilot_record(pilot: Pilot, user, *, base: str | None = None) -> dict:

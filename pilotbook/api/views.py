@@ -26,6 +26,7 @@ from pilotbook.councils.models import Council
 from pilotbook.evidence import pooling
 from pilotbook.evidence.models import PooledGroup
 from pilotbook.pilots.models import Pilot
+from pilotbook.web.problems import bad_parameters, not_found, problem
 
 from . import exports
 from .openapi import openapi_document
@@ -38,7 +39,6 @@ from .parameters import (
     PilotParameters,
     checked,
 )
-from .problems import bad_parameters, not_found, problem
 from .records import LICENCE_NAME, LICENCE_URL, base_url, for_records, pilot_record
 from .schema import SCHEMA_PATH, pilot_schema
 from .selectors import filtered_pilots

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "csp",
     "pilotbook.throttle",
+    "pilotbook.site",
 ]
 
 MIDDLEWARE = [

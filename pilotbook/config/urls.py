@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("pilotbook.web.urls")),
+    path("", include("pilotbook.site.urls")),
     path("", include("pilotbook.councils.urls")),
     path("", include("pilotbook.pilots.urls")),
     path("partners/", include("pilotbook.partners.urls")),
@@ -15,8 +15,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-# Under /api/ errors are problem+json (pilotbook.api.problems); elsewhere the HTML pages.
-handler400 = "pilotbook.api.problems.bad_request"
-handler403 = "pilotbook.api.problems.permission_denied"
-handler404 = "pilotbook.api.problems.page_not_found"
-handler500 = "pilotbook.api.problems.server_error"
+# Under /api/ errors are problem+json (pilotbook.web.problems); elsewhere the HTML pages.
+handler400 = "pilotbook.web.problems.bad_request"
+handler403 = "pilotbook.web.problems.permission_denied"
+handler404 = "pilotbook.web.problems.page_not_found"
+handler500 = "pilotbook.web.problems.server_error"

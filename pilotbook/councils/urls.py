@@ -6,8 +6,6 @@ from pilotbook.throttle.services import RESET_PER_ACCOUNT
 from . import forms, views
 
 urlpatterns = [
-    path("councils/", views.council_list, name="council-list"),
-    path("councils/<str:code>/", views.council_detail, name="council-detail"),
     path("councils/<str:code>/outline.geojson", views.council_outline, name="council-outline"),
     path("councils/<str:code>/team/", views.council_team, name="council-team"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),

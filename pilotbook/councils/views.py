@@ -1,57 +1,19 @@
-"""Council pages, council outlines for maps, the council team (members and invitations) and accepting an
-invitation."""
+"""Council outlines for maps, the council team (members and invitations) and accepting an invitation. The list of
+councils and a council's page count and list pilots, so they are in pilotbook.site (ADR 0017)."""
 
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_safe
 
-from pilotbook.pilots.models import Pilot
-from pilotbook.pilots.presenters import status_tag_class
-
 from . import boundaries, services
-from .forms import AcceptInvitationForm, CouncilFilterForm, InvitationForm
+from .forms import AcceptInvitationForm, InvitationForm
 from .models import Council, Invitation
-
-
-def council_list(request):
-    nations = Council.objects.order_by("nation").values_list("nation", flat=True).distinct()
-    form = CouncilFilterForm(request.GET or None, nations=nations)
-    councils = Council.objects.all()
-    include_former = False
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        include_former = data["include_former"]
-        if data["q"]:
-            councils = councils.filter(
-                Q(name__icontains=data["q"]) | Q(official_name__icontains=data["q"]) | Q(code__iexact=data["q"])
-            )
-        if data["nation"]:
-            councils = councils.filter(nation=data["nation"])
-    if not include_former:
-        councils = councils.filter(end_date__isnull=True)
-    visible = Pilot.objects.visible_to(request.user).identifiable_by(request.user).values("pk")
-    # Its own pilots and the case studies it ran together with other councils (a pilot is never both).
-    own = (Pilot.objects.filter(pk__in=visible, council=OuterRef("pk")).order_by().values("council")
-           .annotate(n=Count("pk")).values("n"))
-    joint = (Pilot.joint_councils.through.objects.filter(pilot__in=visible, council=OuterRef("pk")).order_by()
-             .values("council").annotate(n=Count("pk")).values("n"))
-    councils = councils.annotate(pilot_count=Coalesce(Subquery(own), 0) + Coalesce(Subquery(joint), 0)).order_by(
-        "name")
-    page = Paginator(councils, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "councils/list.html",
-                  {"form": form, "error_forms": [form], "page": page, "query": query.urlencode()})
-
 
 OUTLINE_MAX_AGE = 24 * 60 * 60  # a day; then the browser asks again with the ETag and gets a 304 if unchanged
 NO_OUTLINE_MAX_AGE = 5 * 60
@@ -75,30 +37,6 @@ def council_outline(request, code: str):
     response = HttpResponse(found.feature_json, content_type="application/geo+json")
     patch_cache_control(response, public=True, max_age=OUTLINE_MAX_AGE)
     return response
-
-
-def _ran_with(pilot: Pilot, council: Council) -> list[str]:
-    """Who else ran a case study this council ran with other councils or an organisation."""
-    others = [other.name for other in pilot.all_councils() if other.pk != council.pk]
-    return [*others, pilot.organisation_text] if pilot.organisation else others
-
-
-def council_detail(request, code: str):
-    council = get_object_or_404(Council, pk=code.upper())
-    pilots = (Pilot.objects.visible_to(request.user).identifiable_by(request.user)
-              .of_councils(Council.objects.filter(pk=council.pk)))
-    pilots = pilots.select_related("council", "result").prefetch_related("joint_councils")
-    is_member = request.user.is_authenticated and request.user.memberships.filter(council=council).exists()
-    return render(request, "councils/detail.html", {
-        "council": council,
-        "pilots": [{"pilot": p, "status_tag": status_tag_class(p.status),
-                    "others": _ran_with(p, council),
-                    "verdict": p.result.get_verdict_display() if hasattr(p, "result") and p.result_shown_to(
-                        request.user) else ""} for p in pilots],
-        "is_member": is_member,
-        "successors": council.successors.all(),
-        "predecessors": council.predecessors.all(),
-    })
 
 
 @login_required

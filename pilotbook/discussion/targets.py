@@ -2,7 +2,8 @@
 
 Each target model is registered with an adapter that says who may see it, whether it is open for discussion,
 who its own team is (their replies are marked "Answer from the pilot's team") and which follows it matches.
-Pilots are registered here; pooled groups and materials register their own adapter with `register()`.
+Pilots are registered here; pooled groups and materials are registered with `register()` by pilotbook.site,
+which knows both features (discussion, evidence and materials are independent of each other, ADR 0017).
 """
 
 from __future__ import annotations
@@ -112,47 +113,3 @@ def for_content_type(content_type: ContentType) -> TargetType:
 
 def user_may_see(user, target) -> bool:
     return for_object(target).visible(user).filter(pk=target.pk).exists()
-
-
-class PooledGroupTarget(TargetType):
-    """A pooled group's page: open to every signed-in council member; moderators run groups, so no team."""
-
-    def visible(self, user):
-        from pilotbook.evidence.models import PooledGroup
-
-        return PooledGroup.objects.all()
-
-    def is_open(self, target) -> bool:
-        return True
-
-    def team_council_id(self, target) -> str | None:
-        return None
-
-
-class MaterialTarget(TargetType):
-    """A reusable material: seen with its pilot, discussed once the pilot is published; its council answers."""
-
-    def visible(self, user):
-        from pilotbook.materials.models import Material
-
-        return Material.objects.visible_to(user)
-
-    def is_open(self, target) -> bool:
-        return target.pilot.status == Status.PUBLISHED
-
-    def team_council_id(self, target) -> str | None:
-        return target.pilot.council_id
-
-    def pilot_of(self, target) -> Pilot | None:
-        return target.pilot
-
-
-def _register_other_targets() -> None:
-    from pilotbook.evidence.models import PooledGroup
-    from pilotbook.materials.models import Material
-
-    register(PooledGroupTarget(slug="pooled-group", model=PooledGroup, team_label=_("the moderators")))
-    register(MaterialTarget(slug="material", model=Material, team_label=_("the pilot's team")))
-
-
-_register_other_targets()

@@ -1,34 +1,25 @@
 """Pooled evidence pages: the list of groups, a group's meta-analysis with its forest plot and ratings, and the
-moderators' pages to make groups and choose their pilots (also in the Django admin)."""
+moderators' pages to make groups and choose their pilots (also in the Django admin). Forms are in forms.py, writes
+in services.py, reads in selectors.py."""
 
 from __future__ import annotations
 
 import math
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from pilotbook.pilots.choices import Verdict
-from pilotbook.pilots.models import Pilot
 from pilotbook.pilots.templatetags.pilots_tags import council_name
 from pilotbook.stats import meta
-from pilotbook.web.forms import GovukFormMixin
 
-from . import pooling
+from . import pooling, selectors, services
 from .forest import forest
-from .models import PooledGroup, PooledMembership
-
-METHODS = [("REML", gettext_lazy("Random effects, REML (recommended)")),
-           ("DL", gettext_lazy("Random effects, DerSimonian-Laird")),
-           ("FE", gettext_lazy("Fixed effect (assumes one true effect everywhere)"))]
+from .forms import METHODS, AddPilotForm, GroupForm, MethodForm
+from .models import PooledGroup
 
 
 def _moderator(request):
@@ -39,27 +30,8 @@ def _moderator(request):
     return None
 
 
-class MethodForm(GovukFormMixin, forms.Form):
-    method = forms.ChoiceField(label=gettext_lazy("Method"), choices=METHODS, widget=forms.RadioSelect,
-                               required=False, initial="REML")
-    hksj = forms.BooleanField(label=gettext_lazy("Hartung-Knapp adjustment (more cautious with few pilots)"),
-                              required=False)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("method") == "FE" and data.get("hksj"):
-            self.add_error("hksj", _("The Hartung-Knapp adjustment is for random-effects methods: choose REML or "
-                                     "DerSimonian-Laird, or untick it"))
-        return data
-
-
 def group_list(request):
-    rows = []
-    for group in PooledGroup.objects.all():
-        result = pooling.analyse_group(group, request.user)
-        rows.append({"group": group, "result": result,
-                     "usable": len(result.usable)})
-    return render(request, "evidence/pooled_list.html", {"rows": rows})
+    return render(request, "evidence/pooled_list.html", {"rows": selectors.group_rows(request.user)})
 
 
 def group_detail(request, slug: str):
@@ -95,43 +67,13 @@ def group_detail(request, slug: str):
     })
 
 
-class GroupForm(GovukFormMixin, forms.ModelForm):
-    class Meta:
-        model = PooledGroup
-        fields = ["title", "description", "intervention_type", "service_area", "outcome", "measure"]
-        widgets = {"measure": forms.RadioSelect, "description": forms.Textarea(attrs={"rows": 3})}
-        error_messages = {"title": {"required": gettext_lazy("Enter a title for the group")},
-                          "outcome": {"required": gettext_lazy("Describe the outcome the pilots share")}}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ("intervention_type", "service_area"):  # the model's choices, with a readable blank
-            self.fields[name].choices = [("", _("Any")), *PooledGroup._meta.get_field(name).choices]
-
-    def clean_title(self):
-        title = " ".join(self.cleaned_data["title"].split())
-        if PooledGroup.objects.filter(title__iexact=title).exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError(_("There is already a group called “%(title)s”: give this one a title "
-                                          "that tells them apart") % {"title": title})
-        return title
-
-
 def group_create(request):
     refused = _moderator(request)
     if refused:
         return refused
     form = GroupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        group = form.save(commit=False)
-        group.created_by = request.user
-        base = slugify(group.title)[:70] or "group"
-        if base in PooledGroup.RESERVED_SLUGS:
-            base = f"{base}-group"
-        group.slug, n = base, 1
-        while PooledGroup.objects.filter(slug=group.slug).exists():
-            n += 1
-            group.slug = f"{base}-{n}"
-        group.save()
+        group = services.group_create(created_by=request.user, **form.cleaned_data)
         messages.success(request, _("Group created. Now add its pilots."))
         return redirect("pooled-group-pilots", slug=group.slug)
     return render(request, "evidence/pooled_form.html", {"form": form, "error_forms": [form],
@@ -146,32 +88,12 @@ def group_edit(request, slug: str):
     group = get_object_or_404(PooledGroup, slug=slug)
     form = GroupForm(request.POST or None, instance=group)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.group_update(group=group, **form.cleaned_data)
         messages.success(request, _("Group saved."))
         return redirect(group)
     return render(request, "evidence/pooled_form.html", {"form": form, "error_forms": [form],
                                                           "title": _("Change the pooled group"),
                                                           "back": group.get_absolute_url()})
-
-
-class AddPilotForm(GovukFormMixin, forms.Form):
-    pilot = forms.ChoiceField(label=gettext_lazy("Pilot to add"),
-                              error_messages={"required": gettext_lazy("Choose a pilot to add")})
-    note = forms.CharField(label=gettext_lazy("Why it belongs (optional)"), required=False, max_length=300)
-
-    def __init__(self, *args, group: PooledGroup, **kwargs):
-        super().__init__(*args, **kwargs)
-        # A case study whose source reported no outcome has nothing to pool, so it is not offered.
-        pilots = (Pilot.objects.results_released().exclude(pooled_memberships__group=group)
-                  .exclude(result__verdict=Verdict.NOT_REPORTED).select_related("council")
-                  .prefetch_related("joint_councils"))
-        if group.intervention_type:
-            pilots = pilots.filter(intervention_type=group.intervention_type)
-        if group.service_area:
-            pilots = pilots.filter(service_area=group.service_area)
-        self.fields["pilot"].choices = [("", _("Choose one"))] + [
-            (p.pk, f"{p.title} ({', '.join(filter(None, (p.ran_by(), p.get_outcome_kind_display())))})")
-            for p in pilots.order_by("title")]
 
 
 def group_pilots(request, slug: str):
@@ -182,16 +104,14 @@ def group_pilots(request, slug: str):
     form = AddPilotForm(request.POST or None, group=group)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                PooledMembership.objects.create(group=group, pilot_id=int(form.cleaned_data["pilot"]),
-                                                added_by=request.user, note=form.cleaned_data["note"])
-        except IntegrityError:
+            services.membership_add(group=group, pilot_id=int(form.cleaned_data["pilot"]), added_by=request.user,
+                                    note=form.cleaned_data["note"])
+        except services.AlreadyInGroup:
             form.add_error("pilot", _("That pilot is already in the group"))
         else:
             messages.success(request, _("Pilot added."))
             return redirect("pooled-group-pilots", slug=group.slug)
-    memberships = (group.memberships.select_related("pilot", "pilot__council", "added_by")
-                   .prefetch_related("pilot__joint_councils"))
+    memberships = selectors.group_memberships(group)
     return render(request, "evidence/pooled_pilots.html", {"group": group, "form": form, "error_forms": [form],
                                                            "memberships": memberships})
 
@@ -202,6 +122,6 @@ def group_remove_pilot(request, slug: str, pk: int):
     if refused:
         return refused
     group = get_object_or_404(PooledGroup, slug=slug)
-    PooledMembership.objects.filter(group=group, pilot_id=pk).delete()
+    services.membership_remove(group=group, pilot_id=pk)
     messages.success(request, _("Pilot removed from the group."))
     return redirect("pooled-group-pilots", slug=group.slug)

@@ -31,8 +31,6 @@ RANKED = 400  # PostgreSQL: the best matches ranked before visibility is checked
 MATCH_BUDGET = 5000  # PostgreSQL: rank at most about this many matching documents per query (see _selective)
 SIMILAR_CANDIDATES = 50  # the best-scoring candidates whose closeness to an idea is worked out
 NEAR_DUPLICATE = 0.6  # Jaccard resemblance of title, problem and change above which a hit repeats an earlier one
-MAX_QUERY_LENGTH = 300  # characters in any search box, the API's `q` and the exports' alike
-QUERY_TOO_LONG = "Search with at most %(limit_value)d characters (this has %(show_value)d): use the main words."
 
 
 @dataclass(frozen=True)

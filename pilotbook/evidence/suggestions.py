@@ -76,7 +76,7 @@ def suggestions_for_idea(text: str, *, viewer, exclude_council=None, exclude=Non
 
 def suggestion_rows(suggestions: list[Suggestion], viewer) -> list[dict]:
     """Suggestions as `pilotbook similar --json` lists them: what the page shows, field by field."""
-    from pilotbook.api.records import base_url  # the record's address on PILOTBOOK_SITE_URL, as exports give it
+    from pilotbook.web.open_data import base_url  # the record's address on PILOTBOOK_SITE_URL, as exports give it
 
     out, base = [], base_url()
     for rank, s in enumerate(suggestions, start=1):

@@ -20,15 +20,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from pilotbook.api.records import LICENCE_NAME, LICENCE_URL
 from pilotbook.councils.models import Council, nation_values
 from pilotbook.pilots import presenters
 from pilotbook.pilots.choices import Design, FailureReason, InterventionType, ServiceArea, Status, Verdict
 from pilotbook.pilots.countries import countries, country_name
 from pilotbook.pilots.models import Pilot, own_council_id
-from pilotbook.web.forms import GovukFormMixin, LinkParametersMixin
+from pilotbook.web.forms import MAX_QUERY_LENGTH, QUERY_TOO_LONG, GovukFormMixin, LinkParametersMixin
+from pilotbook.web.open_data import LICENCE_NAME, LICENCE_URL
 
-from .search import MAX_QUERY_LENGTH, QUERY_TOO_LONG, search_pilots
+from .search import search_pilots
 from .suggestions import suggestions_for_idea
 
 PAGE_SIZE = 20

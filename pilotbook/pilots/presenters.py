@@ -204,3 +204,14 @@ VERDICT_EXPLANATION = {
     Verdict.INCONCLUSIVE: _("The pilot could not tell whether the change made a worthwhile difference."),
     Verdict.NOT_REPORTED: _("The source describes what was done but reports no measured outcome."),
 }
+
+
+def pilot_row(pilot, user) -> dict:
+    """A pilot in a list of pilots: its status, and its verdict where `user` may see the result."""
+    result = getattr(pilot, "result", None) if pilot.result_shown_to(user) else None
+    return {
+        "pilot": pilot,
+        "status_tag": status_tag_class(pilot.status),
+        "verdict": result.get_verdict_display() if result else None,
+        "verdict_tag": verdict_tag_class(result.verdict) if result else None,
+    }

@@ -4,7 +4,6 @@ from .views import browse, detail, lifecycle, measure, power, register
 
 urlpatterns = [
     path("pilots/", browse.pilot_list, name="pilot-list"),
-    path("pilots/new/", register.pilot_create, name="pilot-create"),
     path("pilots/<int:pk>/", detail.pilot_detail, name="pilot-detail"),
     path("pilots/<int:pk>/plan.json", detail.pilot_plan_json, name="pilot-plan-json"),
     path("pilots/<int:pk>/plan/<slug:slug>/", register.pilot_step, name="pilot-step"),
@@ -23,5 +22,4 @@ urlpatterns = [
     path("pilots/<int:pk>/analyses/<int:analysis_pk>/", measure.analysis_detail, name="analysis-detail"),
     path("pilots/<int:pk>/report/", measure.pilot_report, name="pilot-report"),
     path("tools/power/", power.power_calculator, name="power-calculator"),
-    path("dashboard/", browse.dashboard, name="dashboard"),
 ]

@@ -12,6 +12,10 @@ from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.utils.translation import gettext_lazy as _
 
+# The longest search, in characters: any search box, the API's `q` and the exports' alike.
+MAX_QUERY_LENGTH = 300
+QUERY_TOO_LONG = "Search with at most %(limit_value)d characters (this has %(show_value)d): use the main words."
+
 
 class GovukFormRenderer(DjangoTemplates):
     form_template_name = "govuk/forms/form.html"

@@ -56,7 +56,7 @@ class RejectControlCharactersMiddleware:
             return self.get_response(request)
         name, message = problem
         if request.path.startswith(("/api/", "/export/")):
-            from pilotbook.api.problems import bad_parameters
+            from pilotbook.web.problems import bad_parameters
 
             return bad_parameters({name or "path": [message]})
         return render(request, "400.html", {"message": message}, status=400)

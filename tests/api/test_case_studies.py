@@ -489,7 +489,7 @@ def test_an_outcome_not_reported_is_never_pooled_or_rated(collection, moderator)
     PooledMembership.objects.create(group=group, pilot=abroad)
     analysis = analyse_group(group, moderator)
     assert analysis.members[0].rating is None and analysis.members[0].reason and analysis.councils == 0
-    from pilotbook.evidence.pooled_views import AddPilotForm
+    from pilotbook.evidence.forms import AddPilotForm
 
     offered = dict(AddPilotForm(group=PooledGroup.objects.create(title="Any", slug="any", outcome="x"))
                    .fields["pilot"].choices)

@@ -1,22 +1,17 @@
-"""Browsing and filtering the pilots a person may see, and their council dashboard."""
-
-from datetime import timedelta
+"""Browsing and filtering the pilots a person may see."""
 
 from django import forms
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pilotbook.api.records import LICENCE_NAME, LICENCE_URL
 from pilotbook.councils.models import Council
-from pilotbook.evidence.search import MAX_QUERY_LENGTH, QUERY_TOO_LONG
 from pilotbook.pilots import presenters
 from pilotbook.pilots.choices import Design, InterventionType, ServiceArea, Status
 from pilotbook.pilots.models import Pilot
-from pilotbook.web.forms import GovukFormMixin
+from pilotbook.web.forms import MAX_QUERY_LENGTH, QUERY_TOO_LONG, GovukFormMixin
+from pilotbook.web.open_data import LICENCE_NAME, LICENCE_URL
 
 PAGE_SIZE = 20
 
@@ -80,63 +75,6 @@ def pilot_list(request):
         del query[name]  # the exports refuse a parameter that is not a filter, so the links carry only filters
     return render(request, "pilots/list.html", {
         "form": form, "error_forms": [form] if form.is_bound else [], "page": page,
-        "rows": [_row(pilot, request.user) for pilot in page], "query": query.urlencode(),
+        "rows": [presenters.pilot_row(pilot, request.user) for pilot in page], "query": query.urlencode(),
         "licence_name": LICENCE_NAME, "licence_url": LICENCE_URL,
     })
-
-
-def _row(pilot, user):
-    result = getattr(pilot, "result", None) if pilot.result_shown_to(user) else None
-    return {
-        "pilot": pilot,
-        "status_tag": presenters.status_tag_class(pilot.status),
-        "verdict": result.get_verdict_display() if result else None,
-        "verdict_tag": presenters.verdict_tag_class(result.verdict) if result else None,
-    }
-
-
-def moderation_work() -> dict:
-    """What waits for a platform moderator, most urgent first: reported comments (they stay on the page until a
-    moderator looks) and overdue entries councils have flagged as wrong."""
-    from pilotbook.discussion.models import Report
-    from pilotbook.overdue.selectors import open_flags
-
-    return {"reports": Report.objects.filter(closed_at__isnull=True).count(), "flags": open_flags().count()}
-
-
-@login_required
-def dashboard(request):
-    """Your council's pilots and what each needs next, soonest first; for a moderator, their moderation work
-    first (where a moderator lands after signing in, as everyone does)."""
-    memberships = request.user.memberships.select_related("council")
-    today = timezone.localdate()
-    councils = []
-    for membership in memberships:
-        pilots = list(membership.council.pilots.select_related("result").order_by("title"))
-        councils.append({
-            "membership": membership,
-            "rows": [_row(pilot, request.user) for pilot in pilots],
-            "due": sorted(_due_items(pilots, today), key=lambda item: item["date"]),
-        })
-    work = moderation_work() if request.user.is_moderator else None
-    return render(request, "pilots/dashboard.html", {"councils": councils, "today": today, "moderation": work})
-
-
-def _due_items(pilots, today):
-    soon = today + timedelta(days=28)
-    for pilot in pilots:
-        if pilot.status == Status.DRAFT:
-            yield {"pilot": pilot, "date": pilot.start_date or today, "what": _("Finish and register the plan"),
-                   "overdue": bool(pilot.start_date and pilot.start_date < today)}
-        elif pilot.status == Status.REGISTERED and pilot.start_date:
-            yield {"pilot": pilot, "date": pilot.start_date, "what": _("Start the pilot"),
-                   "overdue": pilot.start_date < today}
-        elif pilot.status == Status.RUNNING and pilot.results_due_date:
-            if pilot.end_date and pilot.end_date >= today:
-                yield {"pilot": pilot, "date": pilot.end_date, "what": _("The pilot ends"), "overdue": False}
-            else:
-                yield {"pilot": pilot, "date": pilot.results_due_date, "what": _("Record the result"),
-                       "overdue": pilot.results_due_date < today, "soon": pilot.results_due_date <= soon}
-        elif pilot.status == Status.RESULTS_RECORDED:
-            yield {"pilot": pilot, "date": pilot.results_due_date or today, "what": _("Publish the result"),
-                   "overdue": bool(pilot.results_due_date and pilot.results_due_date < today)}

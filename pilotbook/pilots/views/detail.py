@@ -15,7 +15,7 @@ def similar_elsewhere(pilot, user) -> list:
     you start" would suggest them to `user`, leaving out this pilot and the other pilots `user` may know are its
     council's. A pilot whose council is withheld from `user` is never left out for being its council's, and when
     this pilot's council is withheld from them none is: which pilots are missing must not hint at a council."""
-    from pilotbook.evidence.suggestions import suggestions_for_idea
+    from pilotbook.pilots.extensions import similar_pilots as suggestions_for_idea
 
     text = "\n".join(filter(None, (pilot.title, pilot.problem, pilot.change)))
     same = Pilot.objects.filter(pk=pilot.pk)

@@ -1,3 +1,5 @@
+"""The home page (counts of pilots by status, the latest results), the about page and the accessibility statement."""
+
 from django.db.models import Count
 from django.shortcuts import render
 
@@ -12,7 +14,7 @@ def home(request):
     counts = dict(visible.values_list("status").annotate(n=Count("pk")).order_by())
     recent = (visible.results_released().select_related("council", "result").prefetch_related("joint_councils")
               .order_by("-published_at")[:5])
-    return render(request, "web/home.html", {
+    return render(request, "site/home.html", {
         "counts": counts,
         "total": sum(counts.values()),
         "councils_taking_part": visible.council_count(request.user),
@@ -23,8 +25,8 @@ def home(request):
 
 
 def about(request):
-    return render(request, "web/about.html", {"council_count": Council.objects.count()})
+    return render(request, "site/about.html", {"council_count": Council.objects.count()})
 
 
 def accessibility(request):
-    return render(request, "web/accessibility.html")
+    return render(request, "site/accessibility.html")
