@@ -132,14 +132,14 @@ class PhraseMatch:
 class Thesaurus:
     """Synonym groups, matched on stemmed token sequences."""
 
-    def __init__(self, groups: Iterable[Iterable[str]]):
+    def __init__(self, groups: Iterable[Iterable[str]], prefix: str = "xs"):
         self.phrases: dict[tuple[str, ...], set[str]] = {}
         self.groups: dict[str, list[str]] = {}
         for group in groups:
             group = [p.strip() for p in group if p.strip()]
             if not group:
                 continue
-            cid = concept_id(group[0])
+            cid = prefix + concept_id(group[0])[2:]
             self.groups[cid] = group
             for phrase in group:
                 key = tuple(t.stem for t in tokenise(phrase))
@@ -282,7 +282,8 @@ class Closeness:
     cap: float = 4.0
     title_weight: float = 0.25
     bm25_weight: float = 0.25
-    related: float = 0.45  # at least "a related idea": shown
+    rank_weight: float = 0.0
+    related: float = 0.46  # at least "a related idea": shown
     same: float = 0.61  # "the same idea"
     count_unknown_words: bool = True  # words no published pilot uses count in the idea's share (never found)
 
@@ -296,36 +297,83 @@ CLOSENESS = Closeness()
 COVERAGE_FIELDS = ("title", "problem", "change", "lessons")
 
 
-class Idea:
-    """An idea's text, prepared once to be compared with many records."""
+VOCABULARY_FILE = Path(__file__).parent / "data" / "idea_vocabulary.txt"
 
-    def __init__(self, text: str, thesaurus: Thesaurus | None = None, params: Params = DEFAULT_PARAMS):
-        thesaurus = thesaurus or default_thesaurus()
-        self.thesaurus = thesaurus
-        words = stems(text)
-        over: dict[int, set[str]] = {}
+
+class Vocabulary(NamedTuple):
+    """What "before you start" knows beyond search's synonyms (data/idea_vocabulary.txt): more groups of words
+    that mean the same thing, matched when an idea is compared with a record; and context words officers add
+    about their own situation ("we want to try this in our district since covid"), left out of the idea."""
+
+    groups: Thesaurus
+    context: frozenset[str]
+
+    @classmethod
+    def from_text(cls, text: str) -> Vocabulary:
+        lines = [line.split("#", 1)[0].strip() for line in text.splitlines()]
+        context = [line.split(":", 1)[1] for line in lines if line.startswith("context:")]
+        groups = [line.split(",") for line in lines if line and not line.startswith("context:")]
+        # Its own feature names ("xv..."), so they never mix with search's stored synonym features ("xs...").
+        return cls(Thesaurus(groups, prefix="xv"), frozenset(stems(" ".join(context).replace(",", " "))))
+
+
+@lru_cache(maxsize=1)
+def default_vocabulary() -> Vocabulary:
+    return Vocabulary.from_text(VOCABULARY_FILE.read_text(encoding="utf-8"))
+
+
+NO_VOCABULARY = Vocabulary(Thesaurus([]), frozenset())
+
+
+def _groups_over(words: list[str], *thesauri: Thesaurus) -> dict[int, set[str]]:
+    """Word position -> the synonym groups of any of `thesauri` over it."""
+    over: dict[int, set[str]] = {}
+    for thesaurus in thesauri:
         for m in thesaurus.matches(words):
             for i in range(m.first, m.last + 1):
                 over.setdefault(i, set()).add(m.concept)
+    return over
+
+
+class Idea:
+    """An idea's text, prepared once to be compared with many records."""
+
+    def __init__(self, text: str, thesaurus: Thesaurus | None = None, params: Params = DEFAULT_PARAMS,
+                 vocabulary: Vocabulary | None = None):
+        thesaurus = thesaurus or default_thesaurus()
+        self.thesaurus = thesaurus
+        self.vocabulary = vocabulary = vocabulary or default_vocabulary()
+        words = stems(text)
+        over = _groups_over(words, thesaurus, vocabulary.groups)
         self.aspects: dict[str, frozenset[str]] = {}  # each distinct word, with the synonym groups over it
         for i, word in enumerate(words):
-            self.aspects[word] = self.aspects.get(word, frozenset()) | over.get(i, set())
+            if word not in vocabulary.context:
+                self.aspects[word] = self.aspects.get(word, frozenset()) | over.get(i, set())
         self.features = set(self.aspects).union(*self.aspects.values()) if self.aspects else set()
-        self.weights = query_weights(text, thesaurus, params)
+        self.weights = {f: w for f, w in query_weights(text, thesaurus, params).items()
+                        if f not in vocabulary.context}
+        self.uses_vocabulary = any(g.startswith("xv") for g in self.features)
 
     def title_words(self, doc: Mapping[str, list[str]]) -> list[tuple[str, frozenset[str]]]:
         """The record's title words (without its council's name), each with the synonym groups over it."""
         council = set(doc.get("council", ()))
         words = [f for f in doc.get("title", ()) if not f.startswith("xs")]
-        over: dict[int, set[str]] = {}
-        for m in self.thesaurus.matches(words):
-            for i in range(m.first, m.last + 1):
-                over.setdefault(i, set()).add(m.concept)
+        over = _groups_over(words, self.thesaurus, self.vocabulary.groups)
         out: dict[str, frozenset[str]] = {}
+        context = self.vocabulary.context
         for i, word in enumerate(words):
-            if word not in council:
+            if word not in council and word not in context and not word.isdigit():
                 out[word] = out.get(word, frozenset()) | over.get(i, set())
         return list(out.items())
+
+    def present(self, doc: Mapping[str, list[str]]) -> set[str]:
+        """The features of the record's title, problem, change and lessons, with the vocabulary's groups in them."""
+        found = set().union(*(doc.get(name, ()) for name in COVERAGE_FIELDS))
+        if self.uses_vocabulary:  # only an idea with a vocabulary group can match one
+            for name in COVERAGE_FIELDS:
+                words = [f for f in doc.get(name, ()) if not f.startswith("xs")]
+                found.update(m.concept for m in self.vocabulary.groups.matches(words))
+        return found
 
 
 def closeness_parts(idea: Idea, doc: Mapping[str, list[str]], stats: CorpusStats,
@@ -334,7 +382,7 @@ def closeness_parts(idea: Idea, doc: Mapping[str, list[str]], stats: CorpusStats
 
     `stats.df` must hold the idea's features and the record's title words.
     """
-    present = set().union(*(doc.get(name, ()) for name in COVERAGE_FIELDS))
+    present = idea.present(doc)
     total = found = 0.0
     for word, groups in idea.aspects.items():
         if not model.count_unknown_words and not stats.df.get(word) and not any(stats.df.get(g) for g in groups):
@@ -357,11 +405,24 @@ def closeness_parts(idea: Idea, doc: Mapping[str, list[str]], stats: CorpusStats
 UNNORMALISED = Params(b=0.0)
 
 
-def closeness(idea: Idea, doc: Mapping[str, list[str]], stats: CorpusStats, model: Closeness = CLOSENESS) -> float:
-    """How close a record is to an idea, from 0 (nothing shared) to 1; see Closeness."""
+def closeness(idea: Idea, doc: Mapping[str, list[str]], stats: CorpusStats, model: Closeness = CLOSENESS,
+              relative: float = 1.0) -> float:
+    """How close a record is to an idea, from 0 (nothing shared) to 1; see Closeness. `relative` is the record's
+    search score over the best candidate's (1 for the best, as for a record compared alone)."""
     coverage, title, bm25 = closeness_parts(idea, doc, stats, model)
-    rest = 1.0 - model.title_weight - model.bm25_weight
-    return rest * coverage + model.title_weight * title + model.bm25_weight * bm25
+    rest = 1.0 - model.title_weight - model.bm25_weight - model.rank_weight
+    return (rest * coverage + model.title_weight * title + model.bm25_weight * bm25
+            + model.rank_weight * min(max(relative, 0.0), 1.0))
+
+
+def closeness_of_candidates(idea: Idea, candidates: Iterable[tuple[object, float, Mapping[str, list[str]]]],
+                            stats: CorpusStats, model: Closeness = CLOSENESS) -> dict[object, float]:
+    """Closeness of each of search's candidates for an idea, given as (key, search score, features): each record's
+    score is measured against the best candidate's (the rank part of Closeness)."""
+    candidates = list(candidates)
+    top = max((found for _, found, _ in candidates), default=0.0)
+    return {key: closeness(idea, doc, stats, model, relative=found / top if top > 0 else 0.0)
+            for key, found, doc in candidates}
 
 
 def title_words_of(docs: Iterable[Mapping[str, list[str]]]) -> set[str]:
@@ -408,9 +469,10 @@ class MemoryIndex:
         records not in `exclude`."""
         idea = Idea(text, self.thesaurus, self.params)
         exclude = set(exclude)
-        ranked = [key for key, _ in self.search(text) if key not in exclude][:candidates]
-        found = [(key, closeness(idea, self.features[key], self.stats, model)) for key in ranked]
-        found = sorted(((k, c) for k, c in found if model.label(c)), key=lambda pair: (-pair[1], pair[0]))
+        ranked = [(key, found) for key, found in self.search(text) if key not in exclude][:candidates]
+        close = closeness_of_candidates(idea, ((key, found, self.features[key]) for key, found in ranked),
+                                        self.stats, model)
+        found = sorted(((k, c) for k, c in close.items() if model.label(c)), key=lambda pair: (-pair[1], pair[0]))
         return [(key, c, model.label(c)) for key, c in found[:limit]]
 
 

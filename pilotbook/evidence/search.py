@@ -230,7 +230,8 @@ def similar_pilots(text: str, *, exclude_council=None, limit: int = 5, queryset:
     missing = ranking.title_words_of(found.features for _, found in rows) - set(stats.df)
     stats.df = {**stats.df, **_document_frequencies(missing)}
     idea = ranking.Idea(text)
-    close = {found.pilot_id: ranking.closeness(idea, found.features, stats, model) for _, found in rows}
+    close = ranking.closeness_of_candidates(idea, ((found.pilot_id, found_score, found.features)
+                                                   for found_score, found in rows), stats, model)
     shown = [row for row in rows if model.label(close[row[1].pilot_id])]
     shown.sort(key=lambda row: (-close[row[1].pilot_id], row[1].pilot_id))
     return _hits(shown, weights, limit,
