@@ -1,4 +1,4 @@
-"""Choose the "before you start" closeness model (ranking.Closeness), and estimate honestly how well it does.
+"""Choose the "before you start" closeness model (evidence.closeness.Closeness) and estimate how well it does.
 
     .venv/bin/python bench/relevance/calibrate.py                  # k-fold figures, then the model chosen on all
     .venv/bin/python bench/relevance/calibrate.py --ideas PATH     # the same on another ideas file
@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import run  # noqa: E402
 
-from pilotbook.evidence import ranking  # noqa: E402
+from pilotbook.evidence.closeness import NO_VOCABULARY, Closeness, Idea, Vocabulary, closeness_parts  # noqa: E402
 
 CAPS = (2.0, 3.0, 4.0, 6.0, 1000.0)  # 1000: no cap, the plain share of the idea
 WEIGHTS = (0.0, 0.25)
@@ -46,13 +46,13 @@ FOLDS = 7
 LABELLED_WORTH = 0.5  # a same-idea idea labelled "the same idea" in the top 3 counts half an idea right
 
 
-def candidate_parts(index, ideas, vocabulary: ranking.Vocabulary | None = None) -> dict:
+def candidate_parts(index, ideas, vocabulary: Vocabulary | None = None) -> dict:
     """Per idea: [(key, coverage, idea weight, title, bm25, relative score)] for search's best 50, and the same
     with its judged records taken out of the base."""
-    model = ranking.Closeness(cap=1e9)
+    model = Closeness(cap=1e9)
     out = {}
     for idea in ideas:
-        pieces = ranking.Idea(idea["text"], index.thesaurus, index.params, vocabulary)
+        pieces = Idea(idea["text"], index.thesaurus, index.params, vocabulary)
         weight = _idea_weight(pieces, index.stats)
         ranked = index.search(idea["text"])
         lists = {"all": ranked[:50], "left_out": [row for row in ranked if row[0] not in idea["judgments"]][:50]}
@@ -62,7 +62,7 @@ def candidate_parts(index, ideas, vocabulary: ranking.Vocabulary | None = None) 
             parts = []
             for key, found in rows:
                 # With no cap, coverage is found / total; the cap is applied below from the same two numbers.
-                coverage, title, bm25 = ranking.closeness_parts(pieces, index.features[key], index.stats, model)
+                coverage, title, bm25 = closeness_parts(pieces, index.features[key], index.stats, model)
                 parts.append((key, coverage, weight, title, bm25, found / top if top > 0 else 0.0))
             out[idea["id"]][name] = parts
     return out
@@ -129,7 +129,7 @@ def reaches_goals(n: dict) -> bool:
             and _share(n["none_empty"], n["none"]) >= GOAL_EMPTY)
 
 
-def choose(ideas, scores_by_setting) -> tuple[ranking.Closeness, list]:
+def choose(ideas, scores_by_setting) -> tuple[Closeness, list]:
     """The model chosen on `ideas` (module docstring): per setting, the "a related idea" threshold with most ideas
     right and "the same idea" above it; the setting with most right wins, then most same-idea ideas labelled so,
     then the simpler setting."""
@@ -152,7 +152,7 @@ def choose(ideas, scores_by_setting) -> tuple[ranking.Closeness, list]:
                         same, right, labelled))
     results.sort(key=lambda row: (row[0], row[1]), reverse=True)
     _, _, (cap, wt, wb, wr), related, same, _, _ = results[0]
-    model = replace(ranking.Closeness(), cap=cap, title_weight=wt, bm25_weight=wb, rank_weight=wr,
+    model = replace(Closeness(), cap=cap, title_weight=wt, bm25_weight=wb, rank_weight=wr,
                     related=related, same=same)
     return model, results
 
@@ -206,7 +206,7 @@ def figures(n: dict) -> dict:
 
 
 def calibrate(ideas_path: Path | None = None, k: int = FOLDS, verbose: bool | str = True,
-              vocabulary: ranking.Vocabulary | None = None) -> ranking.Closeness:
+              vocabulary: Vocabulary | None = None) -> Closeness:
     index = run.starter_index()
     ideas = run.load_ideas(ideas_path) if ideas_path else run.load_ideas()
     parts = candidate_parts(index, ideas, vocabulary)
@@ -260,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.folds < 2:
         parser.error("--folds must be at least 2")
     calibrate(args.ideas, args.folds, "json" if args.json else True,
-              ranking.NO_VOCABULARY if args.without_vocabulary else None)
+              NO_VOCABULARY if args.without_vocabulary else None)
     return 0
 
 

@@ -8,7 +8,7 @@
 
 The collections are described in README.md. Pilotbook's ranking here is pilotbook.evidence.ranking.MemoryIndex,
 the same core that re-ranks database candidates in the app; "before you start" is MemoryIndex.similar, the same
-closeness model (ranking.Closeness) as pilotbook.evidence.search.similar_pilots.
+closeness model (pilotbook.evidence.closeness) as pilotbook.evidence.search.similar_pilots.
 """
 
 from __future__ import annotations
@@ -34,8 +34,9 @@ import django  # noqa: E402
 django.setup()
 
 from pilotbook.evidence import ranking  # noqa: E402
+from pilotbook.evidence.closeness import CLOSENESS, SAME, Closeness, Idea, closeness_of_candidates  # noqa: E402
 from pilotbook.evidence.documents import search_fields  # noqa: E402
-from pilotbook.evidence.ranking import CLOSENESS, SAME, STOP_WORDS, Closeness, MemoryIndex  # noqa: E402
+from pilotbook.evidence.ranking import STOP_WORDS, MemoryIndex  # noqa: E402
 
 STARTER = ROOT / "pilotbook" / "evidence" / "data" / "starter" / "case-studies.jsonl"
 COUNCILS = ROOT / "pilotbook" / "councils" / "data" / "uk_local_authorities.csv"
@@ -295,9 +296,9 @@ def by_record_length(index: MemoryIndex, records: list[dict], ideas: list[dict],
         b.update(same_pairs=0, same_labelled_same=0, same_shown=0, related_pairs=0, related_shown=0,
                  unjudged_shown=0, unjudged_pairs=0)
     for idea in ideas:
-        pieces = ranking.Idea(idea["text"], index.thesaurus, index.params)
-        close = ranking.closeness_of_candidates(pieces, ((key, found, index.features[key]) for key, found
-                                                         in index.search(idea["text"], limit=50)), index.stats, model)
+        pieces = Idea(idea["text"], index.thesaurus, index.params)
+        close = closeness_of_candidates(pieces, ((key, found, index.features[key]) for key, found
+                                                 in index.search(idea["text"], limit=50)), index.stats, model)
         for key, c in close.items():
             b = bins[sum(lengths[key] >= cut for cut in bounds)]
             label = model.label(c)

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from pilotbook.evidence.ranking import CLOSENESS, SAME
+from pilotbook.evidence.closeness import CLOSENESS, SAME
 from pilotbook.evidence.search import search_pilots, similar_pilots
 
 from .collection import bench_module, load_collection
