@@ -280,6 +280,26 @@ def before_you_start(similar, ideas: list[dict]) -> dict:
     }
 
 
+# What officers add about their own situation, which says nothing about the idea: appended to every idea, the
+# same-idea and no-match figures should not move.
+CONTEXT_ADDED = (" We want to try this in our district since covid.",
+                 " Members are keen to pilot it in our borough after the pandemic.",
+                 " Thinking of trialling it locally next year, as our budget is under pressure.",
+                 " (idea from the area team, 2024)")
+
+
+def with_context(similar, ideas: list[dict]) -> list[dict]:
+    """Same-idea records in the top 3 and empty lists for no-match ideas, with each of CONTEXT_ADDED appended."""
+    out = []
+    for context in CONTEXT_ADDED:
+        same = [i for i in ideas if i["kind"] == "same"]
+        none = [i for i in ideas if i["kind"] == "none"]
+        top3 = sum(any(i["judgments"].get(key) == 2 for key, _, _ in similar(i["text"] + context)[:3]) for i in same)
+        empty = sum(not similar(i["text"] + context) for i in none)
+        out.append({"context": context, "same_in_top3": [top3, len(same)], "none_empty": [empty, len(none)]})
+    return out
+
+
 def _similar_of(system, **kwargs):
     return lambda text, exclude=(): system.similar(text, exclude=exclude, **kwargs)
 
@@ -349,7 +369,8 @@ def starter_bench(model: Closeness = CLOSENESS, ideas_path: Path | None = None) 
     old = OldCosine(index)
     report = {"records": len(records), "ideas": len(ideas), "index_ms": index_ms,
               "model": {k: getattr(model, k) for k in model.__dataclass_fields__}, "splits": {}}
-    for split in splits_of(ideas):
+    report_splits = splits_of(ideas)
+    for split in report_splits:
         chosen = [i for i in ideas if split == "all" or (i.get("split") or "all") == split]
         started = time.perf_counter()
         ours = before_you_start(_similar_of(index, model=model), chosen)
@@ -357,6 +378,10 @@ def starter_bench(model: Closeness = CLOSENESS, ideas_path: Path | None = None) 
                                                                            + ours["near_miss_ideas"])
         report["splits"][split] = {"before_you_start": ours, "before_you_start_old": before_you_start(
             _similar_of(old), chosen), "search": idea_search(index, baseline, chosen),
+            "with_context": with_context(_similar_of(index, model=model), chosen) if split == "all" or len(
+                report_splits) == 1 else None,
+            "with_context_old": with_context(_similar_of(old), chosen) if split == "all" or len(
+                report_splits) == 1 else None,
             "by_record_length": by_record_length(index, records, chosen, model)}
     return report
 
@@ -425,6 +450,16 @@ def print_starter(report: dict) -> None:
               f"{c['none_empty']} of {n[s]['none_ideas']} no-match ideas and {c['left_out_empty']} of {c['left_out']} "
               f"with their judged records out; {c['near_miss_labelled_same']} of {n[s]['near_miss_ideas']} near misses "
               "labelled 'the same idea'")
+    for split in splits:
+        rows = report["splits"][split].get("with_context")
+        if not rows:
+            continue
+        old = report["splits"][split]["with_context_old"]
+        print(f"\nWith context officers add, {split} ideas: same-idea record in the top 3 / empty list (ours; old)")
+        for row, was in zip(rows, old, strict=True):
+            print(f"  {row['context']!r:80} {row['same_in_top3'][0]:3}/{row['same_in_top3'][1]} "
+                  f"{row['none_empty'][0]:3}/{row['none_empty'][1]};  {was['same_in_top3'][0]:3}/"
+                  f"{was['same_in_top3'][1]} {was['none_empty'][0]:3}/{was['none_empty'][1]}")
     print("\nEvidence search with the ideas as queries (ideas with a judged record)")
     print(f"{'split':10} {'system':10} {'nDCG@10':>8} {'ms/query':>9}")
     for split in splits:
