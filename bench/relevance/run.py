@@ -27,9 +27,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.append(str(HERE.parent))  # bench/_common.py
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pilotbook.config.settings")
 
 import django  # noqa: E402
+from _common import header, load_line  # noqa: E402
 
 django.setup()
 
@@ -507,6 +509,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.ideas and not args.ideas.is_file():
         parser.error(f"--ideas {args.ideas}: no such file")
+    if not args.json:
+        header("Relevance bench: before you start and evidence search",
+               "plain BM25 for search (PlainBM25); the model before ADR 0016 (OldCosine) for before you start")
     out = {}
     if args.collection in ("both", "starter"):
         out["starter"] = starter_bench(ideas_path=args.ideas)
@@ -516,7 +521,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(out, indent=2))
         return 0
-    print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f}\n")
+    print(f"after measuring: {load_line()}\n")
     if "starter" in out:
         print_starter(out["starter"])
     if "fictional" in out:
