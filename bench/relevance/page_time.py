@@ -30,6 +30,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=30)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args(argv)
+    sys.path.append(str(ROOT / "bench"))
+    from _common import header, load_line
+
+    header("A pilot page's time with 'Similar pilots elsewhere' on the starter case studies",
+           "the same pages rendered without the section")
     folder = tempfile.mkdtemp(prefix="pilotbook-pagetime-")
     if "DATABASE_URL" not in os.environ:
         os.environ["PILOTBOOK_DATA_DIR"] = folder
@@ -58,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     bench = bench_module()
     started = time.perf_counter()
     load_starter(bench, [r["external_id"] for r in bench.load_records()])
-    print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f}; {settings.DATABASES['default']['ENGINE']}")
+    print(f"{settings.DATABASES['default']['ENGINE']}; after publishing: {load_line()}")
     print(f"published {Pilot.objects.count()} case studies in {time.perf_counter() - started:.0f} s")
     client = Client()
     pilots = list(Pilot.objects.order_by("pk")[:: max(1, Pilot.objects.count() // args.pages)][: args.pages])

@@ -3,11 +3,12 @@
     .venv/bin/python bench/relevance/run.py                        # both collections, dev and held-out
     .venv/bin/python bench/relevance/run.py --collection starter   # the 452 real case studies and 98 ideas
     .venv/bin/python bench/relevance/run.py --collection fictional # the 158 fictional pilots (figures before 0016)
+    .venv/bin/python bench/relevance/run.py --collection starter --ideas PATH   # another ideas file (any splits)
     .venv/bin/python bench/relevance/run.py --json
 
 The collections are described in README.md. Pilotbook's ranking here is pilotbook.evidence.ranking.MemoryIndex,
 the same core that re-ranks database candidates in the app; "before you start" is MemoryIndex.similar, the same
-closeness model (ranking.Closeness) as pilotbook.evidence.search.similar_pilots.
+closeness model (pilotbook.evidence.closeness) as pilotbook.evidence.search.similar_pilots.
 """
 
 from __future__ import annotations
@@ -26,19 +27,21 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.append(str(HERE.parent))  # bench/_common.py
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pilotbook.config.settings")
 
 import django  # noqa: E402
+from _common import header, load_line  # noqa: E402
 
 django.setup()
 
 from pilotbook.evidence import ranking  # noqa: E402
+from pilotbook.evidence.closeness import CLOSENESS, SAME, Closeness, Idea, closeness_of_candidates  # noqa: E402
 from pilotbook.evidence.documents import search_fields  # noqa: E402
-from pilotbook.evidence.ranking import CLOSENESS, SAME, STOP_WORDS, Closeness, MemoryIndex  # noqa: E402
+from pilotbook.evidence.ranking import STOP_WORDS, MemoryIndex  # noqa: E402
 
 STARTER = ROOT / "pilotbook" / "evidence" / "data" / "starter" / "case-studies.jsonl"
 COUNCILS = ROOT / "pilotbook" / "councils" / "data" / "uk_local_authorities.csv"
-SPLITS = ("dev", "held_out")
 
 
 def load_pilots(path: Path = HERE / "pilots.jsonl") -> list[dict]:
@@ -273,7 +276,30 @@ def before_you_start(similar, ideas: list[dict]) -> dict:
         "shown_same": n["shown_same"], "precision_same": _share(got["right_same"], n["shown_same"]),
         "shown_related": n["shown_related"], "precision_related": _share(got["right_related"], n["shown_related"]),
         "ndcg@10": sum(ndcgs) / len(ndcgs) if ndcgs else None,
+        "counts": {"same_in_top3": got["same_top3"], "none_empty": got["none_empty"],
+                   "near_miss_labelled_same": got["near_miss_labelled_same"], "left_out_empty": got["left_out_empty"],
+                   "left_out": n["left_out"]},
     }
+
+
+# What officers add about their own situation, which says nothing about the idea: appended to every idea, the
+# same-idea and no-match figures should not move.
+CONTEXT_ADDED = (" We want to try this in our district since covid.",
+                 " Members are keen to pilot it in our borough after the pandemic.",
+                 " Thinking of trialling it locally next year, as our budget is under pressure.",
+                 " (idea from the area team, 2024)")
+
+
+def with_context(similar, ideas: list[dict]) -> list[dict]:
+    """Same-idea records in the top 3 and empty lists for no-match ideas, with each of CONTEXT_ADDED appended."""
+    out = []
+    for context in CONTEXT_ADDED:
+        same = [i for i in ideas if i["kind"] == "same"]
+        none = [i for i in ideas if i["kind"] == "none"]
+        top3 = sum(any(i["judgments"].get(key) == 2 for key, _, _ in similar(i["text"] + context)[:3]) for i in same)
+        empty = sum(not similar(i["text"] + context) for i in none)
+        out.append({"context": context, "same_in_top3": [top3, len(same)], "none_empty": [empty, len(none)]})
+    return out
 
 
 def _similar_of(system, **kwargs):
@@ -292,10 +318,12 @@ def by_record_length(index: MemoryIndex, records: list[dict], ideas: list[dict],
         b.update(same_pairs=0, same_labelled_same=0, same_shown=0, related_pairs=0, related_shown=0,
                  unjudged_shown=0, unjudged_pairs=0)
     for idea in ideas:
-        pieces = ranking.Idea(idea["text"], index.thesaurus, index.params)
-        for key, _ in index.search(idea["text"], limit=50):
+        pieces = Idea(idea["text"], index.thesaurus, index.params)
+        close = closeness_of_candidates(pieces, ((key, found, index.features[key]) for key, found
+                                                 in index.search(idea["text"], limit=50)), index.stats, model)
+        for key, c in close.items():
             b = bins[sum(lengths[key] >= cut for cut in bounds)]
-            label = model.label(ranking.closeness(pieces, index.features[key], index.stats, model))
+            label = model.label(c)
             grade = idea["judgments"].get(key, 0)
             kind = {2: "same", 1: "related", 0: "unjudged"}[grade]
             b[f"{kind}_pairs"] += 1
@@ -307,6 +335,8 @@ def by_record_length(index: MemoryIndex, records: list[dict], ideas: list[dict],
 
 def idea_search(index: MemoryIndex, baseline, ideas: list[dict]) -> dict:
     judged = [i for i in ideas if i["judgments"]]
+    if not judged:
+        return {}
     out = {}
     for name, system in (("pilotbook", index), ("bm25", baseline)):
         scores, started = [], time.perf_counter()
@@ -318,8 +348,21 @@ def idea_search(index: MemoryIndex, baseline, ideas: list[dict]) -> dict:
     return out
 
 
-def starter_bench(model: Closeness = CLOSENESS) -> dict:
-    records, ideas = load_records(), load_ideas()
+def splits_of(ideas: list[dict]) -> list[str]:
+    """The groups figures are given for: each split the ideas name (a split this bench does not know is one group
+    like any other), and "all" when there are several."""
+    names = list(dict.fromkeys(idea.get("split") or "all" for idea in ideas))
+    return names + ["all"] if len(names) > 1 else names
+
+
+def starter_bench(model: Closeness = CLOSENESS, ideas_path: Path | None = None) -> dict:
+    records = load_records()
+    ideas = load_ideas(ideas_path) if ideas_path else load_ideas()
+    for idea in ideas:
+        missing = {"id", "text", "kind", "judgments"} - set(idea)
+        if missing or idea["kind"] not in ("same", "near_miss", "none"):
+            raise SystemExit(f"{ideas_path}: idea {idea.get('id', '?')} needs id, text, judgments and kind "
+                             f"(same, near_miss or none); it has {sorted(idea)}")
     started = time.perf_counter()
     index = starter_index(records)
     index_ms = 1000 * (time.perf_counter() - started)
@@ -328,14 +371,19 @@ def starter_bench(model: Closeness = CLOSENESS) -> dict:
     old = OldCosine(index)
     report = {"records": len(records), "ideas": len(ideas), "index_ms": index_ms,
               "model": {k: getattr(model, k) for k in model.__dataclass_fields__}, "splits": {}}
-    for split in SPLITS:
-        chosen = [i for i in ideas if i["split"] == split]
+    report_splits = splits_of(ideas)
+    for split in report_splits:
+        chosen = [i for i in ideas if split == "all" or (i.get("split") or "all") == split]
         started = time.perf_counter()
         ours = before_you_start(_similar_of(index, model=model), chosen)
         ours["ms_per_idea"] = 1000 * (time.perf_counter() - started) / (len(chosen) + ours["same_ideas"]
                                                                            + ours["near_miss_ideas"])
         report["splits"][split] = {"before_you_start": ours, "before_you_start_old": before_you_start(
             _similar_of(old), chosen), "search": idea_search(index, baseline, chosen),
+            "with_context": with_context(_similar_of(index, model=model), chosen) if split == "all" or len(
+                report_splits) == 1 else None,
+            "with_context_old": with_context(_similar_of(old), chosen) if split == "all" or len(
+                report_splits) == 1 else None,
             "by_record_length": by_record_length(index, records, chosen, model)}
     return report
 
@@ -368,10 +416,11 @@ def print_starter(report: dict) -> None:
     m = report["model"]
     print(f"Starter base: {report['records']} real case studies, {report['ideas']} officers' ideas "
           f"(indexed in {report['index_ms']:.0f} ms)")
-    print(f"Closeness model: cap {m['cap']}, title weight {m['title_weight']}, BM25F weight {m['bm25_weight']}; "
-          f"'a related idea' from {m['related']}, 'the same idea' from {m['same']}")
-    print("\nBefore you start (up to 5 shown)           " + "  ".join(f"{s:>17}" for s in SPLITS))
-    print(f"{'':43}" + "  ".join(f"{'ours':>8} {'old':>8}" for _ in SPLITS))
+    print(f"Closeness model: cap {m['cap']}, title weight {m['title_weight']}, BM25F weight {m['bm25_weight']}, "
+          f"rank weight {m['rank_weight']}; 'a related idea' from {m['related']}, 'the same idea' from {m['same']}")
+    splits = list(report["splits"])
+    print("\nBefore you start (up to 5 shown)           " + "  ".join(f"{s:>17}" for s in splits))
+    print(f"{'':43}" + "  ".join(f"{'ours':>8} {'old':>8}" for _ in splits))
     rows = [
         ("same-idea record in the top 3 (goal 90%)", "same_in_top3"),
         ("  ... and labelled 'the same idea'", "same_in_top3_labelled_same"),
@@ -384,7 +433,7 @@ def print_starter(report: dict) -> None:
     ]
     for text, key in rows:
         cells = []
-        for split in SPLITS:
+        for split in splits:
             r = report["splits"][split]
             cells.append(f"{_pct(r['before_you_start'][key]):>8} {_pct(r['before_you_start_old'][key]):>8}")
         print(f"{text:43}" + "  ".join(cells))
@@ -394,20 +443,38 @@ def print_starter(report: dict) -> None:
     cells = [f"{r['before_you_start']['shown_same']:>4}/{r['before_you_start']['shown_related']:<3} "
              f"{r['before_you_start_old']['shown_same']:>8}" for r in report["splits"].values()]
     print(f"{'labels shown (same/related)':43}" + "  ".join(cells))
-    n = {s: report["splits"][s]["before_you_start"] for s in SPLITS}
+    n = {s: report["splits"][s]["before_you_start"] for s in splits}
     print("  ideas: " + "; ".join(f"{s} {n[s]['same_ideas']} same, {n[s]['near_miss_ideas']} near misses, "
-                                  f"{n[s]['none_ideas']} with no match" for s in SPLITS))
+                                  f"{n[s]['none_ideas']} with no match" for s in splits))
+    for s in splits:
+        c = n[s]["counts"]
+        print(f"  {s}: same-idea record in the top 3 for {c['same_in_top3']} of {n[s]['same_ideas']}; empty list for "
+              f"{c['none_empty']} of {n[s]['none_ideas']} no-match ideas and {c['left_out_empty']} of {c['left_out']} "
+              f"with their judged records out; {c['near_miss_labelled_same']} of {n[s]['near_miss_ideas']} near misses "
+              "labelled 'the same idea'")
+    for split in splits:
+        rows = report["splits"][split].get("with_context")
+        if not rows:
+            continue
+        old = report["splits"][split]["with_context_old"]
+        print(f"\nWith context officers add, {split} ideas: same-idea record in the top 3 / empty list (ours; old)")
+        for row, was in zip(rows, old, strict=True):
+            print(f"  {row['context']!r:80} {row['same_in_top3'][0]:3}/{row['same_in_top3'][1]} "
+                  f"{row['none_empty'][0]:3}/{row['none_empty'][1]};  {was['same_in_top3'][0]:3}/"
+                  f"{was['same_in_top3'][1]} {was['none_empty'][0]:3}/{was['none_empty'][1]}")
     print("\nEvidence search with the ideas as queries (ideas with a judged record)")
     print(f"{'split':10} {'system':10} {'nDCG@10':>8} {'ms/query':>9}")
-    for split in SPLITS:
+    for split in splits:
         r = report["splits"][split]["search"]
+        if not r:
+            continue
         for name in ("bm25", "pilotbook"):
             print(f"{split:10} {name:10} {r[name]['ndcg@10']:8.3f} {r[name]['ms_per_query']:9.2f}")
         print(f"{'':10} {'gain':10} {r['ndcg_gain']:+8.3f}")
     print("\nLabels by record length (summary words), judged pairs among search's best 50 per idea")
     print(f"{'split':9} {'summary':14} {'same pairs':>10} {'-> same':>8} {'-> shown':>8} "
           f"{'related':>8} {'-> shown':>8} {'unjudged':>8} {'-> shown':>8}")
-    for split in SPLITS:
+    for split in splits:
         for b in report["splits"][split]["by_record_length"]:
             same = _pct(_share(b["same_labelled_same"], b["same_pairs"]))
             print(f"{split:9} {b['words']:14} {b['same_pairs']:10} {same:>8} "
@@ -436,18 +503,25 @@ def print_fictional(report: dict, similar: dict) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--collection", choices=("both", "starter", "fictional"), default="both")
+    parser.add_argument("--ideas", type=Path, help="ideas to measure on the starter base (JSON Lines as ideas.jsonl: "
+                        "id, text, kind, judgments, split); default ideas.jsonl")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
+    if args.ideas and not args.ideas.is_file():
+        parser.error(f"--ideas {args.ideas}: no such file")
+    if not args.json:
+        header("Relevance bench: before you start and evidence search",
+               "plain BM25 for search (PlainBM25); the model before ADR 0016 (OldCosine) for before you start")
     out = {}
     if args.collection in ("both", "starter"):
-        out["starter"] = starter_bench()
+        out["starter"] = starter_bench(ideas_path=args.ideas)
     if args.collection in ("both", "fictional"):
         out["fictional"] = bench()
         out["fictional_similar"] = fictional_similar()
     if args.json:
         print(json.dumps(out, indent=2))
         return 0
-    print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f}\n")
+    print(f"after measuring: {load_line()}\n")
     if "starter" in out:
         print_starter(out["starter"])
     if "fictional" in out:

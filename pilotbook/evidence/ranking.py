@@ -132,14 +132,14 @@ class PhraseMatch:
 class Thesaurus:
     """Synonym groups, matched on stemmed token sequences."""
 
-    def __init__(self, groups: Iterable[Iterable[str]]):
+    def __init__(self, groups: Iterable[Iterable[str]], prefix: str = "xs"):
         self.phrases: dict[tuple[str, ...], set[str]] = {}
         self.groups: dict[str, list[str]] = {}
         for group in groups:
             group = [p.strip() for p in group if p.strip()]
             if not group:
                 continue
-            cid = concept_id(group[0])
+            cid = prefix + concept_id(group[0])[2:]
             self.groups[cid] = group
             for phrase in group:
                 key = tuple(t.stem for t in tokenise(phrase))
@@ -250,125 +250,6 @@ def counters(doc_features: Mapping[str, list[str]]) -> dict[str, Counter]:
     return {name: Counter(feats) for name, feats in doc_features.items() if feats}
 
 
-# "Before you start": how close a published pilot is to an idea ------------------------------------------------
-
-# The labels a match can have, closest first. "same" and "related" are the words the pages show.
-SAME, RELATED = "same", "related"
-CLOSENESS_WORDS = {SAME: "the same idea", RELATED: "a related idea"}
-
-
-@dataclass(frozen=True)
-class Closeness:
-    """How close a pilot is to an idea, from 0 to 1, and the thresholds of its two labels.
-
-    Three parts, each measured from the idea's side or from a short field, so that a long record is not
-    penalised for being long (the cosine this replaced was diluted by every word of a long summary):
-
-    * idea coverage: the share of the idea's words (IDF-weighted; a word also counts as found when a synonym
-      group over it is in the record) found in the record's title, problem, change or lessons. Words that no
-      published pilot uses at all are left out of the share. An idea may carry context no record repeats
-      ("members are keen", "since covid"), so the share's denominator is capped at `cap` times the IDF of a word
-      found in one record: matching that much distinctive vocabulary is as good as matching all of it;
-    * title coverage: the share of the record's title (IDF-weighted, without its council's name) that the idea
-      mentions, or mentions a synonym of. A title says what a pilot was about, and its length does not change
-      when the summary grows;
-    * BM25F of the record without length normalisation (b = 0), divided by the idea's best possible score:
-      unrelated text added to a record changes neither.
-
-    The weights and thresholds were chosen on the dev half of bench/relevance/ideas.jsonl only
-    (bench/relevance/calibrate.py); held-out figures are in bench/relevance/README.md.
-    """
-
-    cap: float = 4.0
-    title_weight: float = 0.25
-    bm25_weight: float = 0.25
-    related: float = 0.45  # at least "a related idea": shown
-    same: float = 0.61  # "the same idea"
-    count_unknown_words: bool = True  # words no published pilot uses count in the idea's share (never found)
-
-    def label(self, closeness: float) -> str | None:
-        if closeness >= self.same:
-            return SAME
-        return RELATED if closeness >= self.related else None
-
-
-CLOSENESS = Closeness()
-COVERAGE_FIELDS = ("title", "problem", "change", "lessons")
-
-
-class Idea:
-    """An idea's text, prepared once to be compared with many records."""
-
-    def __init__(self, text: str, thesaurus: Thesaurus | None = None, params: Params = DEFAULT_PARAMS):
-        thesaurus = thesaurus or default_thesaurus()
-        self.thesaurus = thesaurus
-        words = stems(text)
-        over: dict[int, set[str]] = {}
-        for m in thesaurus.matches(words):
-            for i in range(m.first, m.last + 1):
-                over.setdefault(i, set()).add(m.concept)
-        self.aspects: dict[str, frozenset[str]] = {}  # each distinct word, with the synonym groups over it
-        for i, word in enumerate(words):
-            self.aspects[word] = self.aspects.get(word, frozenset()) | over.get(i, set())
-        self.features = set(self.aspects).union(*self.aspects.values()) if self.aspects else set()
-        self.weights = query_weights(text, thesaurus, params)
-
-    def title_words(self, doc: Mapping[str, list[str]]) -> list[tuple[str, frozenset[str]]]:
-        """The record's title words (without its council's name), each with the synonym groups over it."""
-        council = set(doc.get("council", ()))
-        words = [f for f in doc.get("title", ()) if not f.startswith("xs")]
-        over: dict[int, set[str]] = {}
-        for m in self.thesaurus.matches(words):
-            for i in range(m.first, m.last + 1):
-                over.setdefault(i, set()).add(m.concept)
-        out: dict[str, frozenset[str]] = {}
-        for i, word in enumerate(words):
-            if word not in council:
-                out[word] = out.get(word, frozenset()) | over.get(i, set())
-        return list(out.items())
-
-
-def closeness_parts(idea: Idea, doc: Mapping[str, list[str]], stats: CorpusStats,
-                    model: Closeness = CLOSENESS) -> tuple[float, float, float]:
-    """(idea coverage, title coverage, normalised BM25F) of one record; each from 0 to 1.
-
-    `stats.df` must hold the idea's features and the record's title words.
-    """
-    present = set().union(*(doc.get(name, ()) for name in COVERAGE_FIELDS))
-    total = found = 0.0
-    for word, groups in idea.aspects.items():
-        if not model.count_unknown_words and not stats.df.get(word) and not any(stats.df.get(g) for g in groups):
-            continue
-        weight = stats.idf(word)
-        total += weight
-        if word in present or not groups.isdisjoint(present):
-            found += weight
-    rare = math.log(1 + stats.doc_count)  # the IDF of a word found in one record, roughly
-    coverage = min(found / min(total, model.cap * rare), 1.0) if total else 0.0
-    title = idea.title_words(doc)
-    title_total = sum(stats.idf(word) for word, _ in title)
-    title_found = sum(stats.idf(word) for word, groups in title
-                      if word in idea.features or not groups.isdisjoint(idea.features))
-    best = best_possible(idea.weights, stats)
-    bm25 = score(idea.weights, doc, stats, UNNORMALISED) / best if best else 0.0
-    return coverage, (title_found / title_total if title_total else 0.0), min(bm25, 1.0)
-
-
-UNNORMALISED = Params(b=0.0)
-
-
-def closeness(idea: Idea, doc: Mapping[str, list[str]], stats: CorpusStats, model: Closeness = CLOSENESS) -> float:
-    """How close a record is to an idea, from 0 (nothing shared) to 1; see Closeness."""
-    coverage, title, bm25 = closeness_parts(idea, doc, stats, model)
-    rest = 1.0 - model.title_weight - model.bm25_weight
-    return rest * coverage + model.title_weight * title + model.bm25_weight * bm25
-
-
-def title_words_of(docs: Iterable[Mapping[str, list[str]]]) -> set[str]:
-    """The title words whose document frequencies closeness() needs, beyond the idea's own."""
-    return {f for doc in docs for f in doc.get("title", ()) if not f.startswith("xs")}
-
-
 def resemblance(a: Mapping[str, list[str]], b: Mapping[str, list[str]]) -> float:
     """Jaccard similarity of two documents' stems in title, problem and change: near 1 for near-duplicates."""
     def words(doc):
@@ -401,16 +282,20 @@ class MemoryIndex:
         scored.sort(key=lambda pair: (-pair[1], pair[0]))
         return scored[:limit] if limit else scored
 
-    def similar(self, text: str, model: Closeness = CLOSENESS, limit: int | None = 5, candidates: int = 50,
+    def similar(self, text: str, model=None, limit: int | None = 5, candidates: int = 50,
                 exclude: Iterable[str] = ()) -> list[tuple[str, float, str]]:
         """The records closest to an idea, as "before you start" lists them: (key, closeness, label), closest
         first, only those at least "a related idea", at most `limit`. Candidates are search's best `candidates`
-        records not in `exclude`."""
+        records not in `exclude`; `model` is a closeness.Closeness (default closeness.CLOSENESS)."""
+        from .closeness import CLOSENESS, Idea, closeness_of_candidates  # closeness builds on this module
+
+        model = model or CLOSENESS
         idea = Idea(text, self.thesaurus, self.params)
         exclude = set(exclude)
-        ranked = [key for key, _ in self.search(text) if key not in exclude][:candidates]
-        found = [(key, closeness(idea, self.features[key], self.stats, model)) for key in ranked]
-        found = sorted(((k, c) for k, c in found if model.label(c)), key=lambda pair: (-pair[1], pair[0]))
+        ranked = [(key, found) for key, found in self.search(text) if key not in exclude][:candidates]
+        close = closeness_of_candidates(idea, ((key, found, self.features[key]) for key, found in ranked),
+                                        self.stats, model)
+        found = sorted(((k, c) for k, c in close.items() if model.label(c)), key=lambda pair: (-pair[1], pair[0]))
         return [(key, c, model.label(c)) for key, c in found[:limit]]
 
 

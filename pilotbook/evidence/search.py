@@ -22,6 +22,7 @@ from pilotbook.councils.models import Council
 from pilotbook.pilots.models import Pilot
 
 from . import ranking
+from .closeness import CLOSENESS, Closeness, Idea, closeness_of_candidates, title_words_of
 from .documents import LESSON_FIELDS, pilot_search_fields
 from .models import SearchDocument, SearchIndexState, SearchTerm
 
@@ -39,8 +40,8 @@ class Hit:
     score: float
     highlights: dict[str, SafeString] = field(default_factory=dict)  # field -> escaped HTML with <mark>s
     duplicate_of: int | None = None  # an earlier hit this one nearly repeats (same text, e.g. a second cohort)
-    closeness: float | None = None  # similar_pilots only: ranking.closeness to the idea, 0 to 1
-    label: str | None = None  # similar_pilots only: ranking.SAME or ranking.RELATED
+    closeness: float | None = None  # similar_pilots only: closeness.closeness to the idea, 0 to 1
+    label: str | None = None  # similar_pilots only: closeness.SAME or closeness.RELATED
 
 
 def _published(queryset: QuerySet | None) -> QuerySet:
@@ -208,12 +209,12 @@ def search_pilots(query: str, *, queryset: QuerySet | None = None, limit: int | 
 
 
 def similar_pilots(text: str, *, exclude_council=None, limit: int = 5, queryset: QuerySet | None = None,
-                   model: ranking.Closeness = ranking.CLOSENESS) -> list[Hit]:
+                   model: Closeness = CLOSENESS) -> list[Hit]:
     """The published pilots closest to a plain description of an idea, closest first: at most `limit`, each at
     least "a related idea" (Hit.label says which); none when nothing comes that close.
 
-    Candidates are search's best SIMILAR_CANDIDATES; closeness is ranking.closeness (ADR 0016), calibrated on the
-    relevance bench's dev ideas (bench/relevance/README.md). The same model as MemoryIndex.similar, so the bench
+    Candidates are search's best SIMILAR_CANDIDATES; closeness is closeness.closeness (ADR 0016), calibrated on the
+    relevance bench's ideas (bench/relevance/README.md). The same model as MemoryIndex.similar, so the bench
     measures what the pages show.
     """
     pilots = _published(queryset)
@@ -225,10 +226,11 @@ def similar_pilots(text: str, *, exclude_council=None, limit: int = 5, queryset:
     if not rows:
         return []
     # Title coverage needs the candidates' title words' document frequencies, not only the query's.
-    missing = ranking.title_words_of(found.features for _, found in rows) - set(stats.df)
+    missing = title_words_of(found.features for _, found in rows) - set(stats.df)
     stats.df = {**stats.df, **_document_frequencies(missing)}
-    idea = ranking.Idea(text)
-    close = {found.pilot_id: ranking.closeness(idea, found.features, stats, model) for _, found in rows}
+    idea = Idea(text)
+    close = closeness_of_candidates(idea, ((found.pilot_id, found_score, found.features)
+                                           for found_score, found in rows), stats, model)
     shown = [row for row in rows if model.label(close[row[1].pilot_id])]
     shown.sort(key=lambda row: (-close[row[1].pilot_id], row[1].pilot_id))
     return _hits(shown, weights, limit,

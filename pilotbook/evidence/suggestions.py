@@ -15,11 +15,11 @@ from django.utils.translation import gettext_lazy
 from pilotbook.pilots import presenters
 from pilotbook.pilots.models import Pilot
 
-from . import ranking
+from .closeness import RELATED, SAME
 from .search import Hit, similar_pilots
 
 MAX_SUGGESTIONS = 5
-CLOSENESS_WORDS = {ranking.SAME: gettext_lazy("the same idea"), ranking.RELATED: gettext_lazy("a related idea")}
+CLOSENESS_WORDS = {SAME: gettext_lazy("the same idea"), RELATED: gettext_lazy("a related idea")}
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class Suggestion:
 
     @property
     def same_idea(self) -> bool:
-        return self.hit.label == ranking.SAME
+        return self.hit.label == SAME
 
 
 def effect_text(pilot: Pilot, result) -> str:

@@ -1,4 +1,4 @@
-"""The "before you start" closeness model (ranking.Closeness): labels, thresholds and independence of length.
+"""The "before you start" closeness model (pilotbook.evidence.closeness): labels, thresholds and independence of length.
 
 Uses the real starter case studies (pilotbook/evidence/data/starter/case-studies.jsonl) in memory, as the bench
 does; no database.
@@ -9,8 +9,9 @@ from collections import Counter
 
 import pytest
 
-from pilotbook.evidence import ranking
-from pilotbook.evidence.ranking import CLOSENESS, RELATED, SAME, Closeness, MemoryIndex
+from pilotbook.evidence import closeness, ranking
+from pilotbook.evidence.closeness import CLOSENESS, RELATED, SAME, Closeness
+from pilotbook.evidence.ranking import MemoryIndex
 
 from .collection import bench_module
 
@@ -49,7 +50,7 @@ def index_of(bench, records, padded: str | None = None, times: int = 0) -> Memor
 
 
 def close(index: MemoryIndex, text: str, key: str) -> float:
-    return ranking.closeness(ranking.Idea(text), index.features[key], index.stats)
+    return closeness.closeness(closeness.Idea(text), index.features[key], index.stats)
 
 
 @pytest.mark.parametrize(("idea", "key"), SAME_IDEAS)
@@ -112,3 +113,66 @@ def test_at_most_five_are_shown_closest_first(bench, records):
     shown = index_of(bench, records).similar("Charge for garden waste collections with an annual subscription")
     assert 0 < len(shown) <= 5
     assert [c for _, c, _ in shown] == sorted((c for _, c, _ in shown), reverse=True)
+
+
+# Officers' acronyms and other words for what a record spells out (data/idea_vocabulary.txt): (idea, record).
+ACRONYM_IDEAS = [
+    ("TAs delivering daily one-to-one reading catch-up for Year 7 pupils who are behind",
+     "r2-eef-switch-on-reading-efficacy"),  # the record says "teaching assistants"
+    ("Auto-enrol kids on FSM using the HB data we hold", "r1-middlesbrough-fsm-auto-enrolment-pilot"),
+    ("Livestream cabinet meetings", "r1-midlothian-cabinet-webcasts-replaced-by-planning"),  # "webcast"
+]
+
+
+@pytest.mark.parametrize(("idea", "key"), ACRONYM_IDEAS)
+def test_an_idea_in_officers_acronyms_finds_the_record_that_spells_them_out(bench, records, idea, key):
+    shown = index_of(bench, records).similar(idea)
+    assert shown[0][0] == key and shown[0][2] == SAME
+
+
+def test_an_acronym_and_its_plural_match_the_words_they_stand_for():
+    doc = {name: ranking.features(text) for name, text in (
+        ("title", "Reading catch-up"), ("change", "Trained teaching assistants delivered the sessions"))}
+    for text in ("TA reading sessions", "TAs doing reading sessions", "teaching assistant reading sessions"):
+        idea = closeness.Idea(text)
+        found = idea.present(doc)
+        assert all(word in found or not groups.isdisjoint(found) for word, groups in idea.aspects.items()), text
+
+
+def test_the_vocabulary_file_parses_and_its_context_words_name_no_group():
+    vocabulary = closeness.default_vocabulary()
+    assert len(vocabulary.groups.groups) >= 50 and {"tri", "want", "covid", "district"} <= vocabulary.context
+    single_words = {key[0] for key in vocabulary.groups.phrases if len(key) == 1}
+    assert not vocabulary.context & single_words
+    assert all(cid.startswith("xv") for cids in vocabulary.groups.phrases.values() for cid in cids)
+
+
+# What officers add about their own situation, which says nothing about the idea.
+CONTEXT = [" We want to try this in our district since covid.", " Members are keen, our borough is thinking of it.",
+           " Idea: something like this, post-covid, in our county."]
+
+
+@pytest.mark.parametrize("context", CONTEXT)
+@pytest.mark.parametrize(("idea", "key"), SAME_IDEAS + ACRONYM_IDEAS)
+def test_context_officers_add_changes_neither_closeness_nor_what_is_shown(bench, records, idea, key, context):
+    index = index_of(bench, records)
+    assert close(index, idea + context, key) == pytest.approx(close(index, idea, key), abs=1e-9)
+    assert index.similar(idea + context) == index.similar(idea)
+
+
+def test_closeness_of_candidates_measures_each_against_the_best_candidates_score(bench, records):
+    index = index_of(bench, records)
+    idea_text, key = SAME_IDEAS[0]
+    idea = closeness.Idea(idea_text)
+    ranked = index.search(idea_text, limit=5)
+    plain = closeness.closeness_of_candidates(idea, ((k, s, index.features[k]) for k, s in ranked), index.stats)
+    assert plain[key] == pytest.approx(close(index, idea_text, key))  # the app's model has no rank part
+    model = Closeness(rank_weight=0.2)
+    ranked_parts = closeness.closeness_of_candidates(idea, ((k, s, index.features[k]) for k, s in ranked), index.stats,
+                                                   model)
+    best, last = ranked[0][0], ranked[-1][0]
+    assert ranked_parts[best] == pytest.approx(
+        closeness.closeness(idea, index.features[best], index.stats, model, relative=0.0) + 0.2)
+    assert ranked_parts[last] == pytest.approx(closeness.closeness(
+        idea, index.features[last], index.stats, model, relative=ranked[-1][1] / ranked[0][1]))
+    assert ranked_parts[last] < closeness.closeness(idea, index.features[last], index.stats, model, relative=1.0)

@@ -7,8 +7,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.db import connection
 
+from pilotbook.evidence.closeness import CLOSENESS, SAME, Closeness
 from pilotbook.evidence.models import SearchDocument, SearchIndexState, SearchTerm
-from pilotbook.evidence.ranking import CLOSENESS, SAME, Closeness
 from pilotbook.evidence.search import search_pilots, similar_pilots
 from pilotbook.pilots.choices import Status, Visibility
 from pilotbook.pilots.models import Pilot
