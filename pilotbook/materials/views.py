@@ -13,11 +13,11 @@ from django.utils.translation import gettext_lazy
 
 from pilotbook.pilots.access import SignInRequired, changeable_pilot
 from pilotbook.pilots.models import Pilot
+from pilotbook.web import markdown
 
 from . import selectors, services
 from .forms import MaterialForm, UseForm
 from .models import Kind, Material
-from .sanitise import render_markdown
 
 
 def _visible_material_or_404(request, pk: int) -> Material:
@@ -62,7 +62,7 @@ def material_detail(request, pk: int):
             messages.success(request, _("Recorded. Other councils will see that your pilot used this."))
             return redirect(material)
     return render(request, "materials/detail.html", {
-        "material": material, "body": render_markdown(material.body) if material.body else "",
+        "material": material, "body": markdown.render(material.body) if material.body else "",
         "uses": selectors.uses_of(material, request.user), "form": form,
         "council_shown": material.pilot.council_shown_to(request.user)}, status=400 if form and form.errors else 200)
 

@@ -20,6 +20,7 @@ from django.core.validators import EmailValidator, URLValidator
 from django.utils.translation import gettext as _
 
 from pilotbook.reading import Unreadable, csv_line, csv_problem, csv_rows, decode_text, load_json
+from pilotbook.web.spreadsheets import unneutralise
 
 from .choices import Frequency, ResidentGroup
 from .orgid import REGISTERS, validate_org_id
@@ -64,7 +65,6 @@ OSM_TAG_SECTORS: list[tuple[str, str | None, str]] = [
 OSM_ID_TAGS = {"ref:GB:nhs": "GB-NHS", "ref:edubase": "GB-EDU", "ref:GB:charity": "GB-CHC"}
 TRUE_WORDS = {"yes", "y", "true", "1"}
 FALSE_WORDS = {"no", "n", "false", "0", ""}
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class UnreadableFile(Exception):
@@ -350,7 +350,7 @@ def parse_csv(text: str) -> Parsed:
             parsed.error(label, _("it has a value in a column with no name, or more cells than the CSV has columns "
                                   "(%(n)s); is a comma missing quotes?") % {"n": len(names)})
             continue
-        row = {(k or "").strip().lower(): _unneutralise(v or "") for k, v in raw.items() if k}
+        row = {(k or "").strip().lower(): unneutralise(v or "") for k, v in raw.items() if k}
         try:
             location = _csv_location(row)
             key = (row.get("identifier") or row.get("osm_id") or row["name"]).strip().lower()
@@ -403,11 +403,6 @@ def _csv_touchpoints(groups: str, frequency: str) -> dict[str, str]:
         group = _GROUP_NAMES.get(group, group.replace(" ", "_"))
         found[group] = _FREQUENCY_NAMES.get(how, how) if how else default
     return found
-
-
-def _unneutralise(value: str) -> str:
-    """Undo the export's guard against spreadsheet formulas ("'=cmd" -> "=cmd") so a round trip is exact."""
-    return value[1:] if value.startswith("'") and value[1:2] in FORMULA_START and value[1:2] else value
 
 
 def _yes_no(value: str, column: str) -> bool:
