@@ -76,7 +76,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "pilotbook.web.middleware.RejectControlCharactersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "pilotbook.pilots.access.AccessMiddleware",
+    "pilotbook.web.access.AccessMiddleware",
 ]
 
 ROOT_URLCONF = "pilotbook.config.urls"

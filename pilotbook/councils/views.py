@@ -3,8 +3,7 @@ invitation."""
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -17,7 +16,7 @@ from django.views.decorators.http import condition, require_safe
 from pilotbook.pilots.models import Pilot
 from pilotbook.pilots.presenters import status_tag_class
 
-from . import boundaries, services
+from . import access, boundaries, services
 from .forms import AcceptInvitationForm, CouncilFilterForm, InvitationForm
 from .models import Council, Invitation
 
@@ -88,7 +87,7 @@ def council_detail(request, code: str):
     pilots = (Pilot.objects.visible_to(request.user).identifiable_by(request.user)
               .of_councils(Council.objects.filter(pk=council.pk)))
     pilots = pilots.select_related("council", "result").prefetch_related("joint_councils")
-    is_member = request.user.is_authenticated and request.user.memberships.filter(council=council).exists()
+    is_member = access.is_member(request.user, council)
     return render(request, "councils/detail.html", {
         "council": council,
         "pilots": [{"pilot": p, "status_tag": status_tag_class(p.status),
@@ -101,16 +100,12 @@ def council_detail(request, code: str):
     })
 
 
-@login_required
 def council_team(request, code: str):
-    council = get_object_or_404(Council, pk=code.upper())
-    if not (request.user.memberships.filter(council=council).exists() or request.user.is_moderator):
-        raise PermissionDenied(_("Only members of this council can see its team."))
+    council = access.team_council(request, code)
     is_admin = services.is_council_admin(request.user, council)
     form = InvitationForm(request.POST or None) if is_admin else None
     if request.method == "POST":
-        if not is_admin:
-            raise PermissionDenied(_("Only a council admin can invite colleagues."))
+        access.require_council_admin(request, council)
         if form.is_valid():
             try:
                 invitation = services.invitation_create(council=council, invited_by=request.user, **form.cleaned_data)

@@ -15,7 +15,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from pilotbook.pilots.access import SignInRequired
+from pilotbook.web.access import require_sign_in
 
 from . import targets
 from .models import Comment
@@ -40,8 +40,7 @@ def may_moderate(user) -> bool:
 
 def target_for_posting(request, slug: str, pk: int):
     """The target a new comment is for: 404 if this person may not see it, 403 if they may not post on it."""
-    if not request.user.is_authenticated:
-        raise SignInRequired
+    require_sign_in(request)
     target_type = targets.by_slug(slug)
     target = get_object_or_404(target_type.visible(request.user), pk=pk)
     if not may_post(request.user, target):
@@ -51,8 +50,7 @@ def target_for_posting(request, slug: str, pk: int):
 
 def visible_comment_or_404(request, pk: int) -> Comment:
     """A comment whose target this person may see (a comment on a pilot you may not see does not exist)."""
-    if not request.user.is_authenticated:
-        raise SignInRequired
+    require_sign_in(request)
     comment = get_object_or_404(Comment.objects.select_related("target_type", "author", "parent"), pk=pk)
     target = comment.target
     if target is None or not targets.user_may_see(request.user, target):
@@ -82,15 +80,13 @@ def comment_history(request, pk: int) -> Comment:
 
 
 def moderated_comment(request, pk: int) -> Comment:
-    if not request.user.is_authenticated:
-        raise SignInRequired
+    require_sign_in(request)
     if not may_moderate(request.user):
         raise PermissionDenied(_("Only platform moderators can hide comments."))
     return get_object_or_404(Comment.objects.select_related("target_type", "author"), pk=pk)
 
 
 def require_moderator(request) -> None:
-    if not request.user.is_authenticated:
-        raise SignInRequired
+    require_sign_in(request)
     if not may_moderate(request.user):
         raise PermissionDenied(_("Only platform moderators can see reports."))

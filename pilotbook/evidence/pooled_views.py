@@ -7,8 +7,6 @@ import math
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
@@ -22,21 +20,13 @@ from pilotbook.pilots.templatetags.pilots_tags import council_name
 from pilotbook.stats import meta
 from pilotbook.web.forms import GovukFormMixin
 
-from . import pooling
+from . import access, pooling
 from .forest import forest
 from .models import PooledGroup, PooledMembership
 
 METHODS = [("REML", gettext_lazy("Random effects, REML (recommended)")),
            ("DL", gettext_lazy("Random effects, DerSimonian-Laird")),
            ("FE", gettext_lazy("Fixed effect (assumes one true effect everywhere)"))]
-
-
-def _moderator(request):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not request.user.is_moderator:
-        raise PermissionDenied(_("Only platform moderators make and change pooled groups."))
-    return None
 
 
 class MethodForm(GovukFormMixin, forms.Form):
@@ -90,7 +80,7 @@ def group_detail(request, slug: str):
                  "measure": meta.MEASURE_NAMES.get(pooled.measure, pooled.measure)}
     return render(request, "evidence/pooled_group.html", {
         "group": group, "result": result, "chart": chart, "stats": stats, "form": form, "ratio": ratio,
-        "is_moderator": request.user.is_authenticated and request.user.is_moderator,
+        "is_moderator": access.may_change_groups(request.user),
         "error_forms": [form] if form.is_bound else [],
     })
 
@@ -117,9 +107,7 @@ class GroupForm(GovukFormMixin, forms.ModelForm):
 
 
 def group_create(request):
-    refused = _moderator(request)
-    if refused:
-        return refused
+    access.require_group_editor(request)
     form = GroupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         group = form.save(commit=False)
@@ -140,9 +128,7 @@ def group_create(request):
 
 def group_edit(request, slug: str):
     """A moderator changes a group's title, description or comparable outcome (its address stays the same)."""
-    refused = _moderator(request)
-    if refused:
-        return refused
+    access.require_group_editor(request)
     group = get_object_or_404(PooledGroup, slug=slug)
     form = GroupForm(request.POST or None, instance=group)
     if request.method == "POST" and form.is_valid():
@@ -175,9 +161,7 @@ class AddPilotForm(GovukFormMixin, forms.Form):
 
 
 def group_pilots(request, slug: str):
-    refused = _moderator(request)
-    if refused:
-        return refused
+    access.require_group_editor(request)
     group = get_object_or_404(PooledGroup, slug=slug)
     form = AddPilotForm(request.POST or None, group=group)
     if request.method == "POST" and form.is_valid():
@@ -198,9 +182,7 @@ def group_pilots(request, slug: str):
 
 @require_POST
 def group_remove_pilot(request, slug: str, pk: int):
-    refused = _moderator(request)
-    if refused:
-        return refused
+    access.require_group_editor(request)
     group = get_object_or_404(PooledGroup, slug=slug)
     PooledMembership.objects.filter(group=group, pilot_id=pk).delete()
     messages.success(request, _("Pilot removed from the group."))

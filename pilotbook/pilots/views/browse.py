@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 from django import forms
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
@@ -16,6 +15,7 @@ from pilotbook.evidence.search import MAX_QUERY_LENGTH, QUERY_TOO_LONG
 from pilotbook.pilots import presenters
 from pilotbook.pilots.choices import Design, InterventionType, ServiceArea, Status
 from pilotbook.pilots.models import Pilot
+from pilotbook.web.access import is_moderator, sign_in_required
 from pilotbook.web.forms import GovukFormMixin
 
 PAGE_SIZE = 20
@@ -104,7 +104,7 @@ def moderation_work() -> dict:
     return {"reports": Report.objects.filter(closed_at__isnull=True).count(), "flags": open_flags().count()}
 
 
-@login_required
+@sign_in_required
 def dashboard(request):
     """Your council's pilots and what each needs next, soonest first; for a moderator, their moderation work
     first (where a moderator lands after signing in, as everyone does)."""
@@ -118,7 +118,7 @@ def dashboard(request):
             "rows": [_row(pilot, request.user) for pilot in pilots],
             "due": sorted(_due_items(pilots, today), key=lambda item: item["date"]),
         })
-    work = moderation_work() if request.user.is_moderator else None
+    work = moderation_work() if is_moderator(request.user) else None
     return render(request, "pilots/dashboard.html", {"councils": councils, "today": today, "moderation": work})
 
 

@@ -1,7 +1,6 @@
 """Registering a pilot: question pages that save a draft, a check-your-answers page, and amendments."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
@@ -14,6 +13,7 @@ from pilotbook.pilots import plan as plan_module
 from pilotbook.pilots import presenters, services
 from pilotbook.pilots.access import changeable_pilot
 from pilotbook.pilots.forms import STEP_BY_SLUG, STEPS, AmendmentDetailsForm, CouncilChoiceForm, IdeaForm, next_step
+from pilotbook.web.access import sign_in_required
 
 IDEA_DRAFT = "pilotbook_idea_draft"  # what was typed on the first page when they checked for similar pilots
 
@@ -29,7 +29,7 @@ def _form_fields(form) -> dict:
     return {name: form.cleaned_data[name] for name in form._meta.fields}
 
 
-@login_required
+@sign_in_required
 def pilot_create(request):
     councils = list(Council.objects.filter(memberships__user=request.user).order_by("name"))
     if not councils:
