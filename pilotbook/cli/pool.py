@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pilotbook.cli_support import OneLineParser, mistake
+from pilotbook.cli.support import OneLineParser, mistake
 
 COUNT_COLUMNS = ("events_t", "n_t", "events_c", "n_c")
 MEAN_COLUMNS = ("mean_t", "sd_t", "n_t", "mean_c", "sd_c", "n_c")
