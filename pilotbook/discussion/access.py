@@ -15,7 +15,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from pilotbook.web.access import require_sign_in
+from pilotbook.web.access import is_moderator, require_moderator, require_sign_in
 
 from . import targets
 from .models import Comment
@@ -31,11 +31,11 @@ def may_edit(user, comment: Comment) -> bool:
 
 
 def may_see_history(user, comment: Comment) -> bool:
-    return user.is_authenticated and (comment.author_id == user.pk or user.is_moderator)
+    return user.is_authenticated and (comment.author_id == user.pk or is_moderator(user))
 
 
 def may_moderate(user) -> bool:
-    return user.is_authenticated and user.is_moderator
+    return is_moderator(user)
 
 
 def target_for_posting(request, slug: str, pk: int):
@@ -80,13 +80,9 @@ def comment_history(request, pk: int) -> Comment:
 
 
 def moderated_comment(request, pk: int) -> Comment:
-    require_sign_in(request)
-    if not may_moderate(request.user):
-        raise PermissionDenied(_("Only platform moderators can hide comments."))
+    require_moderator(request, _("Only platform moderators can hide comments."))
     return get_object_or_404(Comment.objects.select_related("target_type", "author"), pk=pk)
 
 
-def require_moderator(request) -> None:
-    require_sign_in(request)
-    if not may_moderate(request.user):
-        raise PermissionDenied(_("Only platform moderators can see reports."))
+def require_report_reader(request) -> None:
+    require_moderator(request, _("Only platform moderators can see reports."))

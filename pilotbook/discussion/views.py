@@ -122,7 +122,7 @@ def comment_moderate(request, pk: int):
 
 
 def moderation_queue(request):
-    access.require_moderator(request)
+    access.require_report_reader(request)
     reports = Report.objects.filter(closed_at__isnull=True).select_related("comment", "reporter")
     log = ModerationAction.objects.select_related("comment", "moderator")[:50]
     return render(request, "discussion/moderation.html", {"reports": reports, "log": log})
