@@ -41,11 +41,11 @@ def organiser_councils(request) -> list[tuple[str, str]]:
     return councils
 
 
-def calendar_reader(request, council):
-    """Who is reading a council's hack day calendar: the owner of the link's feed key (a calendar app cannot
+def calendar_reader(request, council, key: str | None):
+    """Who is reading a council's hack day calendar: the owner of the link's feed `key` (a calendar app cannot
     sign in), else the person signed in; 403 for a key that is not valid any more."""
-    if "key" in request.GET:
-        user = ical.feed_user(request.GET["key"], council.pk)
+    if key is not None:
+        user = ical.feed_user(key, council.pk)
         if user is None:
             raise PermissionDenied(_("This calendar link is not valid any more. Copy the link again from the "
                                      "hack days page (links stop working when their owner changes password)."))

@@ -194,7 +194,7 @@ def council_ics(request, code: str):
     A calendar app cannot sign in, so the link the hack days page gives carries the person's feed key.
     """
     council = get_object_or_404(Council, pk=code.upper())
-    user = access.calendar_reader(request, council)
+    user = access.calendar_reader(request, council, request.GET.get("key"))
     hack_days = (HackDay.objects.visible_to(user).filter(council=council)
                  .select_related("council").prefetch_related("challenges"))
     name = _("%(council)s hack days") % {"council": council.name}
