@@ -250,7 +250,7 @@ class Pilot(models.Model):
     @property
     def organisation_text(self) -> str:
         """The organisation with its country, as pages name it: "City of Melbourne (Australia)"."""
-        from .countries import country_name
+        from pilotbook.pilots.countries import country_name
 
         if not self.organisation:
             return ""
