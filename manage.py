@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 import sys
 
-from pilotbook.cli import main
+from pilotbook.cli.main import main
 
 if __name__ == "__main__":
     sys.exit(main(["manage", *sys.argv[1:]]))

@@ -13,8 +13,10 @@ import pandas as pd
 import pytest
 from django.core.management import call_command
 
-from pilotbook import analysis_cli, pool_cli, power_cli
 from pilotbook.api.management.commands import search, similar
+from pilotbook.cli import analysis as analysis_cli
+from pilotbook.cli import pool as pool_cli
+from pilotbook.cli import power as power_cli
 from tests.api.helpers import published
 
 BIN = Path(sys.executable).parent / "pilotbook"

@@ -19,7 +19,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from pilotbook import analysis_cli
+from pilotbook.cli import analysis as analysis_cli
 from pilotbook.pilots.choices import Status
 from pilotbook.pilots.models import Analysis, PendingUpload
 

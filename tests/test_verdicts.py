@@ -1,4 +1,4 @@
-"""The verdict rules of DESIGN.md, checked at their boundaries and as properties."""
+"""The verdict rules (pilotbook.stats.verdicts, ADR 0005), checked at their boundaries and as properties."""
 
 import pytest
 from hypothesis import given

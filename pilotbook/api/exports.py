@@ -3,9 +3,9 @@
 - **CSV**: the first line names the columns, so `pandas.read_csv`, `pilotbook import` and every other CSV reader
   take it as it is; the licence travels beside it (the `Link: rel="license"` header, the CSV on the Web metadata
   at `<name>.csv-metadata.json` that a `Link: rel="describedby"` header points to, and the download page). A text
-  cell that begins with = + - @, a tab or a carriage return could be run as a formula by a spreadsheet (OWASP "CSV
-  injection"), so it is written with a leading single quote; so is one that already begins with a quote followed
-  by one of those (or by another quote), so `unneutralise` gives back exactly the text. Numbers stay numbers.
+  cell a spreadsheet could run as a formula (OWASP "CSV injection") gets a leading single quote by the site's one
+  guard, `pilotbook.web.spreadsheets.neutralise`, and `unneutralise` gives back exactly the text. Numbers stay
+  numbers.
 - **XLSX and ODS**: every cell is typed: text is a string cell, which a spreadsheet shows and never runs as a
   formula, so it needs no quote (in XLSX a text beginning with = also carries Excel's "quote prefix" flag, so
   editing the cell keeps it text); dates are date cells and date-times are date-time cells in UTC (Excel and ODS
@@ -31,28 +31,13 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from pilotbook.web.spreadsheets import DANGEROUS_FIRST, neutralise
+
 from .records import COLUMNS, LICENCE_LINE, LICENCE_NAME, LICENCE_URL, READ_BACK_BY_NAME
 from .schema import pilot_schema
 
-DANGEROUS_FIRST = ("=", "+", "-", "@", "\t", "\r")
-QUOTE = "'"
 LIST_SEPARATOR = "; "  # a list in a record (several values of one field) in one spreadsheet cell
 TIMES_NOTE = "Date-times are in UTC (Coordinated Universal Time); the JSON export gives each with its offset."
-
-
-def neutralise(value):
-    """A CSV cell's text with a leading quote where a spreadsheet could run it as a formula (see the module)."""
-    if isinstance(value, str) and (value.startswith(DANGEROUS_FIRST)
-                                   or (value[:1] == QUOTE and value[1:2] in (*DANGEROUS_FIRST, QUOTE))):
-        return QUOTE + value
-    return value
-
-
-def unneutralise(text: str) -> str:
-    """The text a neutralised CSV cell was written from."""
-    if text[:1] == QUOTE and text[1:2] in (*DANGEROUS_FIRST, QUOTE):
-        return text[1:]
-    return text
 
 
 # Columns: where each comes from in the record, and so what kind of value it holds.

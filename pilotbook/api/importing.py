@@ -46,8 +46,9 @@ from pilotbook.pilots.choices import Status, Verdict, Visibility
 from pilotbook.pilots.countries import countries
 from pilotbook.pilots.models import LESSON_MAX_LENGTH, Pilot, Result, member_council_ids
 from pilotbook.reading import NotJSON, Unreadable, csv_rows, decode_text, load_json
+from pilotbook.web.spreadsheets import unneutralise
 
-from .exports import LIST_SEPARATOR, Column, columns, unneutralise
+from .exports import LIST_SEPARATOR, Column, columns
 from .records import READ_BACK_BY_NAME
 from .schema import import_schema, validate
 

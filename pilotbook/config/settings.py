@@ -77,7 +77,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "pilotbook.web.middleware.RejectControlCharactersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "pilotbook.pilots.access.AccessMiddleware",
+    "pilotbook.web.access.AccessMiddleware",
 ]
 
 ROOT_URLCONF = "pilotbook.config.urls"
@@ -223,6 +223,8 @@ PILOTBOOK_UPLOAD_KEEP_SECONDS = 60 * 60
 PILOTBOOK_UPLOAD_MAX_COLUMNS = int(os.environ.get("PILOTBOOK_UPLOAD_MAX_COLUMNS", "1000"))
 PILOTBOOK_UPLOAD_MAX_ROWS = int(os.environ.get("PILOTBOOK_UPLOAD_MAX_ROWS", "1000000"))
 PILOTBOOK_UPLOAD_MAX_INFLATED_BYTES = int(os.environ.get("PILOTBOOK_UPLOAD_MAX_INFLATED_BYTES", str(32 * 1024 * 1024)))
+# Reusable materials (letters, scripts, posters) are kept in the database: the largest file accepted.
+PILOTBOOK_MATERIAL_MAX_BYTES = int(os.environ.get("PILOTBOOK_MATERIAL_MAX_BYTES", str(5 * 1024 * 1024)))
 
 # Pilot results are due this long after a pilot's end date unless the plan says otherwise.
 PILOTBOOK_RESULTS_DUE_AFTER_DAYS = 84

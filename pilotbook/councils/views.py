@@ -3,17 +3,16 @@ councils and a council's page count and list pilots, so they are in pilotbook.si
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_safe
 
-from . import boundaries, services
+from . import access, boundaries, services
 from .forms import AcceptInvitationForm, InvitationForm
-from .models import Council, Invitation
+from .models import Invitation
 
 OUTLINE_MAX_AGE = 24 * 60 * 60  # a day; then the browser asks again with the ETag and gets a 304 if unchanged
 NO_OUTLINE_MAX_AGE = 5 * 60
@@ -39,16 +38,12 @@ def council_outline(request, code: str):
     return response
 
 
-@login_required
 def council_team(request, code: str):
-    council = get_object_or_404(Council, pk=code.upper())
-    if not (request.user.memberships.filter(council=council).exists() or request.user.is_moderator):
-        raise PermissionDenied(_("Only members of this council can see its team."))
+    council = access.team_council(request, code)
     is_admin = services.is_council_admin(request.user, council)
     form = InvitationForm(request.POST or None) if is_admin else None
     if request.method == "POST":
-        if not is_admin:
-            raise PermissionDenied(_("Only a council admin can invite colleagues."))
+        access.require_council_admin(request, council)
         if form.is_valid():
             try:
                 invitation = services.invitation_create(council=council, invited_by=request.user, **form.cleaned_data)

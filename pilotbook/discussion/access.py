@@ -15,7 +15,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from pilotbook.pilots.access import SignInRequired
+from pilotbook.web.access import is_moderator, require_moderator, require_sign_in
 
 from . import targets
 from .models import Comment
@@ -31,17 +31,16 @@ def may_edit(user, comment: Comment) -> bool:
 
 
 def may_see_history(user, comment: Comment) -> bool:
-    return user.is_authenticated and (comment.author_id == user.pk or user.is_moderator)
+    return user.is_authenticated and (comment.author_id == user.pk or is_moderator(user))
 
 
 def may_moderate(user) -> bool:
-    return user.is_authenticated and user.is_moderator
+    return is_moderator(user)
 
 
 def target_for_posting(request, slug: str, pk: int):
     """The target a new comment is for: 404 if this person may not see it, 403 if they may not post on it."""
-    if not request.user.is_authenticated:
-        raise SignInRequired
+    require_sign_in(request)
     target_type = targets.by_slug(slug)
     target = get_object_or_404(target_type.visible(request.user), pk=pk)
     if not may_post(request.user, target):
@@ -51,8 +50,7 @@ def target_for_posting(request, slug: str, pk: int):
 
 def visible_comment_or_404(request, pk: int) -> Comment:
     """A comment whose target this person may see (a comment on a pilot you may not see does not exist)."""
-    if not request.user.is_authenticated:
-        raise SignInRequired
+    require_sign_in(request)
     comment = get_object_or_404(Comment.objects.select_related("target_type", "author", "parent"), pk=pk)
     target = comment.target
     if target is None or not targets.user_may_see(request.user, target):
@@ -82,15 +80,9 @@ def comment_history(request, pk: int) -> Comment:
 
 
 def moderated_comment(request, pk: int) -> Comment:
-    if not request.user.is_authenticated:
-        raise SignInRequired
-    if not may_moderate(request.user):
-        raise PermissionDenied(_("Only platform moderators can hide comments."))
+    require_moderator(request, _("Only platform moderators can hide comments."))
     return get_object_or_404(Comment.objects.select_related("target_type", "author"), pk=pk)
 
 
-def require_moderator(request) -> None:
-    if not request.user.is_authenticated:
-        raise SignInRequired
-    if not may_moderate(request.user):
-        raise PermissionDenied(_("Only platform moderators can see reports."))
+def require_report_reader(request) -> None:
+    require_moderator(request, _("Only platform moderators can see reports."))

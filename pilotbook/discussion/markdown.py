@@ -1,10 +1,10 @@
-"""Markdown to safe HTML for comments: Markdown renders, then nh3 (the Rust ammonia sanitiser) keeps only an
-allow-list of tags and attributes, so raw HTML, event handlers and javascript: links never reach a page.
+"""Comments shown everywhere they appear, through the one safe renderer (`pilotbook.web.markdown`).
 
-Everywhere else a comment appears (the notifications page, the question email, the digest) it is shown through
-this module too: `excerpt_html` for pages and HTML emails (rendered as on the comment's page, cut short with its
-tags closed, sanitised again), and `to_text` for text emails (what the page shows, as readable plain text: no
-Markdown marks, no markup, no escaped entities)."""
+On a comment's page a comment is Markdown rendered and sanitised with the site's one allow-list, its headings made
+bold paragraphs so the page's heading outline stays intact. Everywhere else a comment appears (the notifications
+page, the question email, the digest) it is shown through this module too: `excerpt_html` for pages and HTML
+emails (rendered as on the comment's page, cut short with its tags closed, sanitised again), and `to_text` for
+text emails (what the page shows, as readable plain text: no Markdown marks, no markup, no escaped entities)."""
 
 from __future__ import annotations
 
@@ -12,47 +12,16 @@ import html as html_lib
 import re
 from html.parser import HTMLParser
 
-import markdown as markdown_lib
-import nh3
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
-ALLOWED_TAGS = {"p", "br", "strong", "em", "a", "ul", "ol", "li", "blockquote", "code", "pre", "hr"}
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
-ALLOWED_SCHEMES = {"http", "https", "mailto"}
-# The design system's classes, set on every allowed tag so a comment looks like the rest of the page.
-GOVUK_CLASSES = {
-    "p": {"class": "govuk-body"},
-    "a": {"class": "govuk-link"},
-    "ul": {"class": "govuk-list govuk-list--bullet"},
-    "ol": {"class": "govuk-list govuk-list--number"},
-    "blockquote": {"class": "govuk-inset-text"},
-    "hr": {"class": "govuk-section-break govuk-section-break--m govuk-section-break--visible"},
-}
-
-
-# A heading inside a comment would break the page's heading outline, so it becomes a bold paragraph (the
-# sanitiser still runs afterwards, so this substitution cannot let anything through).
-HEADING = re.compile(r"<h[1-6][^>]*>(.*?)</h[1-6]>", re.DOTALL)
+from pilotbook.web import markdown as web_markdown
+from pilotbook.web.markdown import sanitise
 
 
 def render(text: str) -> SafeString:
-    html = markdown_lib.markdown(text, extensions=["sane_lists"], output_format="html")
-    html = HEADING.sub(r"<p><strong>\1</strong></p>", html)
-    return _sanitise(html)
-
-
-def _sanitise(html: str) -> SafeString:
-    clean = nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=ALLOWED_SCHEMES,
-        link_rel="nofollow noopener noreferrer",
-        set_tag_attribute_values=GOVUK_CLASSES,
-        strip_comments=True,
-    )
-    return mark_safe(clean)  # noqa: S308 - sanitised by nh3 with the allow-list above
+    """A comment as on its page: headings become bold paragraphs, no tables."""
+    return web_markdown.render(text, headings=False, tables=False)
 
 
 def excerpt_html(text: str, limit: int, *, site: str = "") -> SafeString:
@@ -63,7 +32,7 @@ def excerpt_html(text: str, limit: int, *, site: str = "") -> SafeString:
     html = Truncator(render(text)).chars(limit, html=True)
     if site:
         html = re.sub(r'href="/(?!/)', f'href="{html_lib.escape(site.rstrip("/"))}/', html)
-    return _sanitise(html)  # cutting only removes text and closes tags; sanitised again all the same
+    return sanitise(html)  # cutting only removes text and closes tags; sanitised again all the same
 
 
 def to_text(text: str, limit: int | None = None, *, site: str = "") -> str:

@@ -4,7 +4,6 @@ preferences and unsubscribe. Access is decided in pilotbook.discussion.access; w
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 from pilotbook.councils.models import Council
 from pilotbook.pilots.choices import InterventionType, ServiceArea
 from pilotbook.pilots.models import Pilot
+from pilotbook.web.access import sign_in_required
 
 from . import access, mail, markdown, presenters, services, targets
 from .forms import CommentForm, EditForm, ModerateForm, PreferenceForm, ReplyForm, ReportForm
@@ -122,7 +122,7 @@ def comment_moderate(request, pk: int):
 
 
 def moderation_queue(request):
-    access.require_moderator(request)
+    access.require_report_reader(request)
     reports = Report.objects.filter(closed_at__isnull=True).select_related("comment", "reporter")
     log = ModerationAction.objects.select_related("comment", "moderator")[:50]
     return render(request, "discussion/moderation.html", {"reports": reports, "log": log})
@@ -148,7 +148,7 @@ def follow_label(subject: str, value: str, user) -> str | None:
     return None
 
 
-@login_required
+@sign_in_required
 @require_POST
 def follow(request):
     subject, value = request.POST.get("subject", ""), request.POST.get("value", "")
@@ -167,7 +167,7 @@ def follow(request):
     return redirect(next_url)
 
 
-@login_required
+@sign_in_required
 def following(request):
     follows = [
         {"follow": f, "label": follow_label(f.subject, f.value, request.user) or _("(no longer available)")}
@@ -186,7 +186,7 @@ def following(request):
 
 
 # Notifications and email
-@login_required
+@sign_in_required
 def notification_list(request):
     notifications = list(
         Notification.objects.filter(recipient=request.user)
@@ -207,7 +207,7 @@ def notification_list(request):
     })
 
 
-@login_required
+@sign_in_required
 @require_POST
 def notification_read(request, pk: int | None = None):
     if pk is not None:
@@ -219,7 +219,7 @@ def notification_read(request, pk: int | None = None):
     return redirect("discussion-notifications")
 
 
-@login_required
+@sign_in_required
 def preferences(request):
     form = PreferenceForm(request.POST or None, instance=services.preference_for(request.user))
     if request.method == "POST" and form.is_valid():

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from pilotbook.web.access import is_moderator
 from pilotbook.web.admin_site import ModeratorModelAdmin, ModeratorTabularInline
 
 from .models import PooledGroup, PooledMembership
@@ -14,16 +15,16 @@ class MembershipInline(ModeratorTabularInline):
     readonly_fields = ["added_by", "added_at"]
 
     def has_view_permission(self, request, obj=None) -> bool:
-        return request.user.is_moderator or super().has_view_permission(request, obj)
+        return is_moderator(request.user) or super().has_view_permission(request, obj)
 
     def has_add_permission(self, request, obj=None) -> bool:
-        return request.user.is_moderator or super().has_add_permission(request, obj)
+        return is_moderator(request.user) or super().has_add_permission(request, obj)
 
     def has_change_permission(self, request, obj=None) -> bool:
-        return request.user.is_moderator or super().has_change_permission(request, obj)
+        return is_moderator(request.user) or super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        return request.user.is_moderator or super().has_delete_permission(request, obj)
+        return is_moderator(request.user) or super().has_delete_permission(request, obj)
 
 
 @admin.register(PooledGroup)

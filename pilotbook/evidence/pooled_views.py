@@ -7,8 +7,6 @@ from __future__ import annotations
 import math
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,18 +14,10 @@ from django.views.decorators.http import require_POST
 from pilotbook.pilots.templatetags.pilots_tags import council_name
 from pilotbook.stats import meta
 
-from . import pooling, selectors, services
+from . import access, pooling, selectors, services
 from .forest import forest
 from .forms import METHODS, AddPilotForm, GroupForm, MethodForm
 from .models import PooledGroup
-
-
-def _moderator(request):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not request.user.is_moderator:
-        raise PermissionDenied(_("Only platform moderators make and change pooled groups."))
-    return None
 
 
 def group_list(request):
@@ -62,15 +52,13 @@ def group_detail(request, slug: str):
                  "measure": meta.MEASURE_NAMES.get(pooled.measure, pooled.measure)}
     return render(request, "evidence/pooled_group.html", {
         "group": group, "result": result, "chart": chart, "stats": stats, "form": form, "ratio": ratio,
-        "is_moderator": request.user.is_authenticated and request.user.is_moderator,
+        "is_moderator": access.may_change_groups(request.user),
         "error_forms": [form] if form.is_bound else [],
     })
 
 
 def group_create(request):
-    refused = _moderator(request)
-    if refused:
-        return refused
+    access.require_group_editor(request)
     form = GroupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         group = services.group_create(created_by=request.user, **form.cleaned_data)
@@ -82,9 +70,7 @@ def group_create(request):
 
 def group_edit(request, slug: str):
     """A moderator changes a group's title, description or comparable outcome (its address stays the same)."""
-    refused = _moderator(request)
-    if refused:
-        return refused
+    access.require_group_editor(request)
     group = get_object_or_404(PooledGroup, slug=slug)
     form = GroupForm(request.POST or None, instance=group)
     if request.method == "POST" and form.is_valid():
@@ -97,9 +83,7 @@ def group_edit(request, slug: str):
 
 
 def group_pilots(request, slug: str):
-    refused = _moderator(request)
-    if refused:
-        return refused
+    access.require_group_editor(request)
     group = get_object_or_404(PooledGroup, slug=slug)
     form = AddPilotForm(request.POST or None, group=group)
     if request.method == "POST" and form.is_valid():
@@ -118,9 +102,7 @@ def group_pilots(request, slug: str):
 
 @require_POST
 def group_remove_pilot(request, slug: str, pk: int):
-    refused = _moderator(request)
-    if refused:
-        return refused
+    access.require_group_editor(request)
     group = get_object_or_404(PooledGroup, slug=slug)
     services.membership_remove(group=group, pilot_id=pk)
     messages.success(request, _("Pilot removed from the group."))

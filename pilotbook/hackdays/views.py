@@ -4,7 +4,6 @@ iCalendar exports and the sector-wide count of ideas that became pilots."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,17 +13,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pilotbook.councils.models import Council
-from pilotbook.pilots.access import SignInRequired
+from pilotbook.web.access import require_sign_in
 
-from . import ical, selectors, services
+from . import access, ical, selectors, services
 from .access import managed_hackday, member_hackday, visible_hackday_or_404
 from .forms import HackDayForm, IdeaForm, TeamForm
 from .models import HackDay, Stage
 
 
 def hackday_list(request):
-    if not request.user.is_authenticated:
-        raise SignInRequired
+    require_sign_in(request)
     visible = HackDay.objects.visible_to(request.user).select_related("council")
     own = list(request.user.memberships.values_list("council_id", flat=True))
     return render(request, "hackdays/list.html", {
@@ -37,11 +35,7 @@ def hackday_list(request):
 
 
 def hackday_create(request):
-    if not request.user.is_authenticated:
-        raise SignInRequired
-    councils = [(m.council_id, m.council.name) for m in request.user.memberships.select_related("council")]
-    if not councils:
-        raise PermissionDenied(_("Only staff of a council can organise a hack day."))
+    councils = access.organiser_councils(request)
     form = HackDayForm(request.POST or None, council_choices=councils)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -200,14 +194,7 @@ def council_ics(request, code: str):
     A calendar app cannot sign in, so the link the hack days page gives carries the person's feed key.
     """
     council = get_object_or_404(Council, pk=code.upper())
-    user = request.user
-    if "key" in request.GET:
-        user = ical.feed_user(request.GET["key"], council.pk)
-        if user is None:
-            raise PermissionDenied(_("This calendar link is not valid any more. Copy the link again from the "
-                                     "hack days page (links stop working when their owner changes password)."))
-    elif not user.is_authenticated:
-        raise SignInRequired
+    user = access.calendar_reader(request, council, request.GET.get("key"))
     hack_days = (HackDay.objects.visible_to(user).filter(council=council)
                  .select_related("council").prefetch_related("challenges"))
     name = _("%(council)s hack days") % {"council": council.name}

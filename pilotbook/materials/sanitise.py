@@ -1,7 +1,6 @@
-"""Safe display of Markdown, and checking an uploaded file is what its name says.
+"""Checking an uploaded file is what its name says (a material's Markdown text is shown through the one safe
+renderer, `pilotbook.web.markdown`).
 
-Markdown may contain raw HTML, so its output goes through nh3 (the Rust ammonia sanitiser) with an allow-list:
-no scripts, styles, event-handler attributes or images, and links only to http, https and mailto addresses.
 A file's type is decided by its first bytes (its magic number, and for DOCX and ODT the parts inside the ZIP),
 never by its name alone, and the name's extension must agree.
 """
@@ -11,32 +10,10 @@ from __future__ import annotations
 import io
 import zipfile
 
-import markdown
-import nh3
 from django.core.exceptions import ValidationError
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from .models import FileType
-
-ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "a", "ul", "ol", "li", "blockquote", "h2", "h3", "h4",
-                "hr", "code", "pre", "table", "thead", "tbody", "tr", "th", "td"}
-CLASSES = {
-    "p": "govuk-body", "a": "govuk-link", "ul": "govuk-list govuk-list--bullet",
-    "ol": "govuk-list govuk-list--number", "h2": "govuk-heading-m", "h3": "govuk-heading-s",
-    "h4": "govuk-heading-s", "table": "govuk-table", "th": "govuk-table__header", "td": "govuk-table__cell",
-}
-
-
-def render_markdown(text: str) -> SafeString:
-    html = markdown.markdown(text, extensions=["tables"], output_format="html")
-    clean = nh3.clean(
-        html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}}, url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
-        set_tag_attribute_values={tag: {"class": value} for tag, value in CLASSES.items()},
-    )
-    return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above
-
 
 EXTENSIONS = {
     "pdf": FileType.PDF, "docx": FileType.DOCX, "odt": FileType.ODT, "png": FileType.PNG,

@@ -14,12 +14,10 @@ from pilotbook.pilots.models import Pilot
 from .models import Material, MaterialUse, Relation
 from .sanitise import check_file
 
-DEFAULT_MAX_BYTES = 5 * 1024 * 1024
-
 
 def max_bytes() -> int:
-    """The largest material file accepted: the PILOTBOOK_MATERIAL_MAX_BYTES setting, 5 MB by default."""
-    return int(getattr(settings, "PILOTBOOK_MATERIAL_MAX_BYTES", DEFAULT_MAX_BYTES))
+    """The largest material file accepted: the PILOTBOOK_MATERIAL_MAX_BYTES setting (5 MB unless set)."""
+    return settings.PILOTBOOK_MATERIAL_MAX_BYTES
 
 
 @transaction.atomic

@@ -4,24 +4,19 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pilotbook.pilots.access import SignInRequired, changeable_pilot
-from pilotbook.pilots.models import Pilot
+from pilotbook.pilots.access import changeable_pilot
+from pilotbook.web import markdown
 
-from . import selectors, services
+from . import access, selectors, services
 from .forms import MaterialForm, UseForm
-from .models import Kind, Material
-from .sanitise import render_markdown
-
-
-def _visible_material_or_404(request, pk: int) -> Material:
-    return get_object_or_404(Material.objects.visible_to(request.user).select_related("pilot__council"), pk=pk)
+from .models import Kind
 
 
 class KindForm(forms.Form):
@@ -37,24 +32,12 @@ def material_library(request):
         "error_forms": [form] if form.is_bound else []})
 
 
-def _own_pilots(user, material: Material):
-    """Pilots this person may change, other than the one that attached the material: those that can reuse it."""
-    if not user.is_authenticated:
-        return []
-    councils = user.memberships.values_list("council_id", flat=True)
-    return list(Pilot.objects.filter(council_id__in=councils).exclude(pk=material.pilot_id)
-                .only("pk", "title").order_by("title"))
-
-
 def material_detail(request, pk: int):
-    material = _visible_material_or_404(request, pk)
-    pilots = _own_pilots(request.user, material)
+    material = access.visible_material_or_404(request, pk)
+    pilots = access.pilots_that_may_reuse(request.user, material)
     form = UseForm(request.POST or None, pilots=pilots) if pilots else None
     if request.method == "POST":
-        if not request.user.is_authenticated:
-            raise SignInRequired
-        if form is None:
-            raise PermissionDenied(_("Only a council with a pilot of its own can record that it used this."))
+        access.require_may_record_use(request, pilots)
         if form.is_valid():
             pilot = changeable_pilot(request, int(form.cleaned_data["pilot"]))
             services.material_record_use(material=material, pilot=pilot, user=request.user,
@@ -62,7 +45,7 @@ def material_detail(request, pk: int):
             messages.success(request, _("Recorded. Other councils will see that your pilot used this."))
             return redirect(material)
     return render(request, "materials/detail.html", {
-        "material": material, "body": render_markdown(material.body) if material.body else "",
+        "material": material, "body": markdown.render(material.body) if material.body else "",
         "uses": selectors.uses_of(material, request.user), "form": form,
         "council_shown": material.pilot.council_shown_to(request.user)}, status=400 if form and form.errors else 200)
 
@@ -89,7 +72,7 @@ def material_new(request, pilot_pk: int):
 
 def material_download(request, pk: int):
     """The file, only to those who may see the material: always as a download, never rendered in the browser."""
-    material = _visible_material_or_404(request, pk)
+    material = access.visible_material_or_404(request, pk)
     if not material.file_name:
         return redirect(material)
     response = HttpResponse(bytes(material.file_content), content_type=material.content_type)

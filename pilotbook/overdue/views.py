@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,7 +13,7 @@ from django.utils.translation import gettext as _
 from pilotbook.councils.models import Council
 from pilotbook.pilots.access import changeable_pilot, visible_pilot_or_404
 
-from . import selectors, services
+from . import access, selectors, services
 from .forms import CorrectionForm, FlagForm
 from .models import Flag, ReportedElsewhere
 
@@ -32,7 +30,7 @@ def overdue_list(request):
         "page": page, "rows": _rows(page.object_list, today), "rates": rates,
         "totals": selectors.sector_totals(rates), "today": today,
         "due_after": settings.PILOTBOOK_RESULTS_DUE_AFTER_DAYS,
-        "open_flags": selectors.open_flags().count() if request.user.is_authenticated and request.user.is_moderator
+        "open_flags": selectors.open_flags().count() if access.may_correct(request.user)
         else None,
     })
 
@@ -62,9 +60,9 @@ def overdue_entry(request, pk: int):
         "may_see_detail": may_see_detail,
         # Flags are between the council and the moderators.
         "flags": pilot.overdue_flags.select_related("raised_by", "resolved_by")
-        if is_member or (user.is_authenticated and user.is_moderator) else None,
+        if access.may_see_flags(user, pilot) else None,
         "can_flag": is_member,
-        "can_correct": user.is_authenticated and user.is_moderator,
+        "can_correct": access.may_correct(user),
     })
 
 
@@ -91,17 +89,8 @@ def flag_entry(request, pk: int):
         "button": _("Send to a moderator"), "back": pilot.pk})
 
 
-def _moderator(request):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not request.user.is_moderator:
-        raise PermissionDenied("Only platform moderators review overdue flags.")
-    return None
-
-
 def moderation(request):
-    if (response := _moderator(request)) is not None:
-        return response
+    access.require_reviewer(request)
     resolved = Flag.objects.exclude(state=Flag.State.OPEN).select_related(
         "pilot__council", "resolved_by").order_by("-resolved_at")[:20]
     return render(request, "overdue/moderation.html", {"flags": selectors.open_flags(), "resolved": resolved})
@@ -120,8 +109,7 @@ def _apply(request, form, pilot, flag):
 
 
 def review_flag(request, flag_id: int):
-    if (response := _moderator(request)) is not None:
-        return response
+    access.require_reviewer(request)
     flag = get_object_or_404(Flag.objects.select_related("pilot__council", "raised_by"), pk=flag_id)
     if flag.state != Flag.State.OPEN:
         messages.error(request, _("This flag has already been reviewed."))
@@ -145,8 +133,7 @@ def review_flag(request, flag_id: int):
 
 def correct_entry(request, pk: int):
     """A moderator corrects a record without a flag (for example after a council emailed them)."""
-    if (response := _moderator(request)) is not None:
-        return response
+    access.require_reviewer(request)
     pilot = visible_pilot_or_404(request, pk)
     form = CorrectionForm(request.POST or None, allow_reject=False)
     if request.method == "POST" and form.is_valid():

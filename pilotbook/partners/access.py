@@ -12,18 +12,13 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from pilotbook.councils.models import Council
-from pilotbook.pilots.access import SignInRequired
+from pilotbook.web.access import require_sign_in
 
 from .models import Arrangement, Partner, Partnership, can_change_council
 
 
-def _signed_in(request) -> None:
-    if not request.user.is_authenticated:
-        raise SignInRequired
-
-
 def readable_council(request, code: str) -> Council:
-    _signed_in(request)
+    require_sign_in(request)
     return get_object_or_404(Council, pk=code.upper())
 
 
@@ -35,7 +30,7 @@ def changeable_council(request, code: str) -> Council:
 
 
 def readable_partner(request, code: str, pk: int) -> Partner:
-    _signed_in(request)
+    require_sign_in(request)
     return get_object_or_404(Partner.objects.select_related("council", "sector"), council_id=code.upper(), pk=pk)
 
 
@@ -47,7 +42,7 @@ def changeable_partner(request, code: str, pk: int) -> Partner:
 
 
 def readable_partnership(request, code: str, pk: int) -> Partnership:
-    _signed_in(request)
+    require_sign_in(request)
     return get_object_or_404(Partnership.objects.select_related("partner__council", "partner__sector", "owner"),
                              partner__council_id=code.upper(), pk=pk)
 
@@ -60,13 +55,9 @@ def changeable_partnership(request, code: str, pk: int) -> Partnership:
 
 
 def changeable_arrangement(request, pk: int) -> Arrangement:
-    _signed_in(request)
+    require_sign_in(request)
     arrangement = get_object_or_404(Arrangement, pk=pk)
     if not arrangement.can_change(request.user):
         raise PermissionDenied(_("Only members of the council that recorded this arrangement can change it."))
     return arrangement
 
-
-def require_sign_in(request) -> None:
-    """For cross-council pages (the champions directory, the arrangements comparison)."""
-    _signed_in(request)

@@ -15,16 +15,16 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import uuid
 from collections.abc import Iterable
 
 from django.db.models import Prefetch
 
-from .importers import CSV_COLUMNS, FORMULA_START, ORUK_GROUP, ORUK_SECTOR, ORUK_TOUCHPOINT
+from pilotbook.web.spreadsheets import neutralise
+
+from .importers import CSV_COLUMNS, ORUK_GROUP, ORUK_SECTOR, ORUK_TOUCHPOINT
 from .models import Location, Partner, Touchpoint
 
-_PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 # Ids of what Pilotbook does not store (attributes, terms, the service, addresses) must be stable across
 # exports, so they are derived from the partner's or location's id and what they are.
 _ATTRIBUTE_NS = uuid.UUID("6f1c1d2e-8a39-4d4e-9a57-3d1f3c2b9e10")
@@ -129,14 +129,5 @@ def to_csv(partners: Iterable[Partner]) -> str:
                 "can_refer": "yes" if partner.can_refer else "no", "referral_route": partner.referral_route,
                 "osm_id": partner.osm_id, "open_referral_id": str(partner.oruk_id),
             }
-            writer.writerow([neutralise(row[column]) for column in CSV_COLUMNS])
+            writer.writerow([neutralise("" if row[column] is None else str(row[column])) for column in CSV_COLUMNS])
     return out.getvalue()
-
-
-def neutralise(value: str) -> str:
-    """Stop a spreadsheet running a cell as a formula: a leading = + - @ tab or CR gets a quote in front.
-    Plain numbers (a negative longitude) are left alone; they are not formulas."""
-    value = "" if value is None else str(value)
-    if value.startswith(FORMULA_START) and not _PLAIN_NUMBER.match(value):
-        return "'" + value
-    return value

@@ -3,15 +3,12 @@
 Every pilot view gets its pilot through one of these two functions, so the rules live in one place.
 """
 
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
+from pilotbook.web.access import require_sign_in
+
 from .models import Pilot
-
-
-class SignInRequired(Exception):
-    """Raised when an anonymous visitor asks to change something; handled by AccessMiddleware."""
 
 
 def visible_pilot_or_404(request, pk: int) -> Pilot:
@@ -20,24 +17,8 @@ def visible_pilot_or_404(request, pk: int) -> Pilot:
 
 
 def changeable_pilot(request, pk: int) -> Pilot:
-    if not request.user.is_authenticated:
-        raise SignInRequired
+    require_sign_in(request)
     pilot = visible_pilot_or_404(request, pk)
     if not pilot.can_change(request.user):
         raise PermissionDenied("Only members of the council that owns this pilot can change it.")
     return pilot
-
-
-class AccessMiddleware:
-    """Turns SignInRequired into the sign-in page, coming back here afterwards."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
-    def process_exception(self, request, exception):
-        if isinstance(exception, SignInRequired):
-            return redirect_to_login(request.get_full_path())
-        return None

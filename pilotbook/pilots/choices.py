@@ -105,7 +105,8 @@ class Design(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-# Maryland Scientific Methods Scale level for each design (DESIGN.md); "other" is not rated.
+# Maryland Scientific Methods Scale level for each design (pilotbook.stats.rating rates evidence from it); "other"
+# is not rated.
 MSMS_LEVEL = {
     Design.RANDOMISED_INDIVIDUAL: 5,
     Design.RANDOMISED_CLUSTER: 5,

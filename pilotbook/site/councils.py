@@ -6,6 +6,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
 
+from pilotbook.councils import access
 from pilotbook.councils.forms import CouncilFilterForm
 from pilotbook.councils.models import Council
 from pilotbook.pilots.models import Pilot
@@ -54,7 +55,7 @@ def council_detail(request, code: str):
     pilots = (Pilot.objects.visible_to(request.user).identifiable_by(request.user)
               .of_councils(Council.objects.filter(pk=council.pk)))
     pilots = pilots.select_related("council", "result").prefetch_related("joint_councils")
-    is_member = request.user.is_authenticated and request.user.memberships.filter(council=council).exists()
+    is_member = access.is_member(request.user, council)
     return render(request, "site/council_detail.html", {
         "council": council,
         "pilots": [{"pilot": p, "status_tag": status_tag_class(p.status),

@@ -4,7 +4,6 @@ waiting (reported comments, overdue flags). It combines pilots, discussion and o
 
 from datetime import timedelta
 
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +12,7 @@ from pilotbook.discussion.models import Report
 from pilotbook.overdue.selectors import open_flags
 from pilotbook.pilots.choices import Status
 from pilotbook.pilots.presenters import pilot_row
+from pilotbook.web.access import is_moderator, sign_in_required
 
 
 def moderation_work() -> dict:
@@ -21,7 +21,7 @@ def moderation_work() -> dict:
     return {"reports": Report.objects.filter(closed_at__isnull=True).count(), "flags": open_flags().count()}
 
 
-@login_required
+@sign_in_required
 def dashboard(request):
     """Your council's pilots and what each needs next, soonest first; for a moderator, their moderation work
     first (where a moderator lands after signing in, as everyone does)."""
@@ -35,7 +35,7 @@ def dashboard(request):
             "rows": [pilot_row(pilot, request.user) for pilot in pilots],
             "due": sorted(_due_items(pilots, today), key=lambda item: item["date"]),
         })
-    work = moderation_work() if request.user.is_moderator else None
+    work = moderation_work() if is_moderator(request.user) else None
     return render(request, "site/dashboard.html", {"councils": councils, "today": today, "moderation": work})
 
 

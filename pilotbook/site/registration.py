@@ -2,7 +2,6 @@
 against the evidence base for similar pilots at other councils. It combines pilots and evidence, so it lives above
 both (ADR 0017); its URL and name are the registry's own (pilot-create)."""
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,12 +12,13 @@ from pilotbook.evidence.views import pooled_for, suggestions_for
 from pilotbook.pilots import services
 from pilotbook.pilots.forms import STEPS, CouncilChoiceForm, IdeaForm
 from pilotbook.pilots.views.register import form_fields
+from pilotbook.web.access import sign_in_required
 
 IDEA_DRAFT = "pilotbook_idea_draft"  # what was typed on the first page when they checked for similar pilots
 
 
 
-@login_required
+@sign_in_required
 def pilot_create(request):
     councils = list(Council.objects.filter(memberships__user=request.user).order_by("name"))
     if not councils:

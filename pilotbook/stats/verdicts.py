@@ -1,4 +1,4 @@
-"""The verdict rules of DESIGN.md, on a 95% confidence interval oriented so that positive is better.
+"""The four verdicts (ADR 0005), on a 95% confidence interval oriented so that positive is better.
 
 - worked: lo > 0 (and, separately, whether the estimate reaches the smallest worthwhile effect);
 - made things worse: hi < 0;

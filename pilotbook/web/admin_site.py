@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
+from .access import is_moderator
+
 
 class ModeratorAdminSite(admin.AdminSite):
     site_header = _("Pilotbook moderation")
@@ -18,8 +20,7 @@ class ModeratorAdminSite(admin.AdminSite):
 
     def has_permission(self, request) -> bool:
         user = request.user
-        # AnonymousUser has no is_moderator: anonymous visitors are simply not let in.
-        return user.is_active and (getattr(user, "is_moderator", False) or user.is_superuser)
+        return user.is_active and (is_moderator(user) or user.is_superuser)
 
     def login(self, request, extra_context=None):
         """There is one sign-in, the service's own (with its throttling): the admin's form is never shown.
@@ -42,11 +43,6 @@ class ModeratorAdminSite(admin.AdminSite):
                                  "moderator to make a correction for you.") % {"email": request.user.email})
 
 
-def is_moderator(request) -> bool:
-    # The admin's own sign-in page asks these questions of a signed-out visitor too (AnonymousUser has no field).
-    return getattr(request.user, "is_moderator", False)
-
-
 class ModeratorModelAdmin(admin.ModelAdmin):
     """Moderators may view and correct every record; only superusers may delete."""
 
@@ -62,16 +58,16 @@ class ModeratorModelAdmin(admin.ModelAdmin):
     }
 
     def has_view_permission(self, request, obj=None) -> bool:
-        return is_moderator(request) or super().has_view_permission(request, obj)
+        return is_moderator(request.user) or super().has_view_permission(request, obj)
 
     def has_change_permission(self, request, obj=None) -> bool:
-        return is_moderator(request) or super().has_change_permission(request, obj)
+        return is_moderator(request.user) or super().has_change_permission(request, obj)
 
     def has_add_permission(self, request) -> bool:
-        return is_moderator(request) or super().has_add_permission(request)
+        return is_moderator(request.user) or super().has_add_permission(request)
 
     def has_module_permission(self, request) -> bool:
-        return is_moderator(request) or super().has_module_permission(request)
+        return is_moderator(request.user) or super().has_module_permission(request)
 
 
 

@@ -1,6 +1,8 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from .access import is_moderator
+
 
 def navigation(request) -> dict:
     """Service navigation items, with the current one marked (GOV.UK service navigation component)."""
@@ -20,7 +22,7 @@ def navigation(request) -> dict:
         unread = user.notifications.filter(read_at__isnull=True).count()
         items.append((_("Notifications (%(n)d)") % {"n": unread} if unread else _("Notifications"),
                       reverse("discussion-notifications")))
-        if user.is_moderator:
+        if is_moderator(user):
             items.append((_("Moderation"), reverse("admin:index")))
     # The current item is the one whose address is the longest start of this page's address.
     matches = [href for _text, href in items if request.path.startswith(href)]

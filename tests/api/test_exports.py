@@ -14,9 +14,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pilotbook.api.exports import columns, neutralise, unneutralise
+from pilotbook.api.exports import columns
 from pilotbook.api.records import COLUMNS, FOR_READERS_ONLY, LICENCE_NAME, LICENCE_URL, READ_BACK_BY_NAME
 from pilotbook.pilots.models import Pilot
+from pilotbook.web.spreadsheets import neutralise, unneutralise
 
 from .helpers import HOSTILE, every_kind, published
 

@@ -11,8 +11,9 @@ from django.urls import reverse
 
 from pilotbook.materials import services
 from pilotbook.materials.models import FileType, Material, MaterialUse
-from pilotbook.materials.sanitise import check_file, render_markdown
+from pilotbook.materials.sanitise import check_file
 from pilotbook.pilots.choices import Status
+from pilotbook.web.markdown import render as render_markdown
 from tests.conftest import PERSONAS
 from tests.factories import make_pilot
 
@@ -58,7 +59,7 @@ def test_ordinary_markdown_renders_with_design_system_classes():
     html = str(render_markdown("Dear **resident**,\n\n- pay by phone\n- [online](https://example.gov.uk/pay)"))
     assert '<strong>resident</strong>' in html
     assert 'class="govuk-list govuk-list--bullet"' in html
-    assert 'href="https://example.gov.uk/pay"' in html and 'rel="noopener noreferrer nofollow"' in html
+    assert 'href="https://example.gov.uk/pay"' in html and 'rel="nofollow noopener noreferrer"' in html
 
 
 @pytest.mark.parametrize(("name", "data", "expected"), [

@@ -1,10 +1,10 @@
 """The analysts' commands (`pilotbook import`, `search`, `similar`): a mistake is one line, exit 2
-(pilotbook.commands.PilotbookCommand); whose view of the evidence they show."""
+(pilotbook.cli.commands.PilotbookCommand); whose view of the evidence they show."""
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.management.base import CommandError
 
-from pilotbook.commands import PilotbookCommand
+from pilotbook.cli.commands import PilotbookCommand
 from pilotbook.councils.models import User
 
 AnalystCommand = PilotbookCommand

@@ -5,9 +5,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from pilotbook.partners import presenters, selectors, services
-from pilotbook.partners.access import changeable_arrangement, changeable_council, require_sign_in
+from pilotbook.partners.access import changeable_arrangement, changeable_council
 from pilotbook.partners.forms import ArrangementForm
 from pilotbook.partners.models import Arrangement
+from pilotbook.web.access import require_sign_in
 
 
 def arrangement_comparison(request):

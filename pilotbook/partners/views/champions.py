@@ -4,8 +4,9 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from pilotbook.partners import presenters, selectors
-from pilotbook.partners.access import readable_council, require_sign_in
+from pilotbook.partners.access import readable_council
 from pilotbook.partners.forms import DirectoryForm
+from pilotbook.web.access import require_sign_in
 
 
 def council_champions(request, code: str):

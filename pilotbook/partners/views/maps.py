@@ -1,7 +1,6 @@
 """The partner map with its table, the JSON the map script draws, coverage by resident group, unlikely partners."""
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -13,11 +12,12 @@ from pilotbook.partners import placement, presenters, selectors
 from pilotbook.partners.access import readable_council
 from pilotbook.partners.forms import PartnerFilterForm, UnlikelyForm
 from pilotbook.partners.models import Partner, Sector, can_change_council
+from pilotbook.web.access import sign_in_required
 
 PAGE_SIZE = 50
 
 
-@login_required
+@sign_in_required
 def partner_index(request):
     """Your councils' partner maps, and the pages that look across councils."""
     mine = Council.objects.filter(memberships__user=request.user).order_by("name")

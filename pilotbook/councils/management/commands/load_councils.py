@@ -1,4 +1,4 @@
-from pilotbook.commands import PilotbookCommand
+from pilotbook.cli.commands import PilotbookCommand
 from pilotbook.councils.services import councils_load
 
 

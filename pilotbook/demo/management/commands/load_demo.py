@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from pilotbook.commands import PilotbookCommand
+from pilotbook.cli.commands import PilotbookCommand
 from pilotbook.councils.models import Council, Membership, Role, User
 from pilotbook.councils.services import councils_load
 from pilotbook.demo.community import load_demo_community

@@ -1,6 +1,6 @@
 """Rebuild the evidence search index from the published pilots (needed after editing data/synonyms.txt)."""
 
-from pilotbook.commands import PilotbookCommand
+from pilotbook.cli.commands import PilotbookCommand
 from pilotbook.evidence.index import search_reindex_all
 
 

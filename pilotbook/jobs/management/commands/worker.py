@@ -12,7 +12,7 @@ import threading
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
-from pilotbook.commands import PilotbookCommand
+from pilotbook.cli.commands import PilotbookCommand
 from pilotbook.jobs import leases, supervisor
 from pilotbook.jobs.schedule import enqueue_due
 

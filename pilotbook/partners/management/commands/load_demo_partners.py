@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from pilotbook.commands import PilotbookCommand
+from pilotbook.cli.commands import PilotbookCommand
 from pilotbook.councils.models import Council, User
 from pilotbook.partners import importers, services
 from pilotbook.partners.models import Arrangement, Partner, Partnership

@@ -23,7 +23,7 @@ import json
 import math
 from collections.abc import Sequence
 
-from pilotbook.cli_support import OneLineParser, mistake
+from pilotbook.cli.support import OneLineParser, mistake
 from pilotbook.stats import shares
 
 PROG = "pilotbook power"

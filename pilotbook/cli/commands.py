@@ -1,6 +1,6 @@
 """The base of Pilotbook's own management commands (`pilotbook import`, `search`, `similar`, `worker`,
 `load_demo`...): mistakes are one line, `pilotbook COMMAND: message`, exit 2, as for every `pilotbook` command
-(pilotbook.cli_support, docs/cli.md).
+(pilotbook.cli.support, docs/cli.md).
 
 - A mistake in the options is one line naming it and where to find the options, not argparse's usage block.
 - A CommandError is one line, `pilotbook COMMAND: message`, not Django's `CommandError: message`.
@@ -12,7 +12,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from pilotbook.cli_support import json_help, one_line, options_mistake
+from pilotbook.cli.support import json_help, one_line, options_mistake
 
 
 class PilotbookCommand(BaseCommand):

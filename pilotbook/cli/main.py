@@ -3,7 +3,7 @@
 ``pilotbook serve`` runs the web app; any other word is a Django management command
 (``pilotbook migrate``, ``pilotbook load_demo``...). Later features add their own subcommands to
 SUBCOMMANDS, each a function taking the remaining arguments and returning an exit code. Every mistake is one line,
-``pilotbook COMMAND: message``, exit 2 (pilotbook.cli_support, docs/cli.md).
+``pilotbook COMMAND: message``, exit 2 (pilotbook.cli.support, docs/cli.md).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from importlib import import_module
 
-from pilotbook.cli_support import OneLineParser, mistake
+from pilotbook.cli.support import OneLineParser, mistake
 
 
 def _setup_django() -> None:
@@ -87,9 +87,9 @@ def _lazy(dotted: str) -> Callable[[Sequence[str]], int]:
 SUBCOMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "serve": serve,
     "manage": manage,
-    "analyse": _lazy("pilotbook.analysis_cli.main"),
-    "power": _lazy("pilotbook.power_cli.power"),
-    "pool": _lazy("pilotbook.pool_cli.main"),
+    "analyse": _lazy("pilotbook.cli.analysis.main"),
+    "power": _lazy("pilotbook.cli.power.power"),
+    "pool": _lazy("pilotbook.cli.pool.main"),
 }
 
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from pilotbook.cli_support import OneLineParser, estimate_keys, mistake
+from pilotbook.cli.support import OneLineParser, estimate_keys, mistake
 
 PROG = "pilotbook analyse"
 KINDS = ("binary", "continuous", "count", "time-to-event")

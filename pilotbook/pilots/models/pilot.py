@@ -1,16 +1,12 @@
-"""The pilot registry: a pilot's plan, its lifecycle, amendments to the frozen plan, and its headline result."""
+"""A pilot: its plan, its lifecycle and who may read and change it (PilotQuerySet.visible_to, Pilot.can_change)."""
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
 from datetime import timedelta
-from typing import NamedTuple
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator, URLValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -18,12 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pilotbook.councils.models import Council
-
-from . import plan as plan_module
-from .choices import (
+from pilotbook.pilots import plan as plan_module
+from pilotbook.pilots.choices import (
     ENDED_STATUSES,
     FROZEN_STATUSES,
-    MEASURED_VERDICTS,
     MSMS_LEVEL,
     PUBLIC_VISIBILITIES,
     BetterDirection,
@@ -34,77 +28,19 @@ from .choices import (
     ServiceArea,
     Status,
     StoppingRule,
-    Verdict,
     Visibility,
 )
-from .countries import validate_country
+from pilotbook.pilots.countries import validate_country
 
-
-def member_council_ids(user) -> frozenset[str]:
-    """The codes of the councils this person belongs to, looked up once per user object (so a page listing many
-    pilots asks the database once, not once per pilot). Used for what is shown; changes are checked afresh."""
-    if not user.is_authenticated:
-        return frozenset()
-    cached = getattr(user, "_pilotbook_council_ids", None)
-    if cached is None:
-        cached = frozenset(user.memberships.values_list("council_id", flat=True))
-        user._pilotbook_council_ids = cached
-    return cached
-
-
-def own_council_id(user) -> str | None:
-    """The code of this person's council when they belong to exactly one, else None: "before you start" shows
-    pilots at other councils, and for someone in several councils none of them is "their own" idea's council."""
-    councils = member_council_ids(user)
-    return next(iter(councils)) if len(councils) == 1 else None
-
-
-# Pre-registration compares calendar days in the UK, whatever the server's or the reader's time zone.
-REGISTRATION_TIME_ZONE = ZoneInfo("Europe/London")
-
-# Each of the four parts of the lessons, and the failure detail: short, as the publish page asks (a few paragraphs).
-LESSON_MAX_LENGTH = 2000
-SHORT_TEXT = [MaxLengthValidator(LESSON_MAX_LENGTH)]  # checked by the admin and full_clean, as by the forms
-
-# Where an imported case study came from: its page, and up to this many further addresses (other reports of it).
-SOURCE_URL_MAX_LENGTH = 500
-MAX_FURTHER_SOURCES = 20
-EARLIEST_YEAR = 1900
-
-
-def validate_year(year: int) -> None:
-    """A case study's year: when it ran or was reported, so not before 1900 and not after this year."""
-    this_year = timezone.now().year
-    if year is not None and not EARLIEST_YEAR <= year <= this_year:
-        raise ValidationError("%(year)s is not a year a case study can come from; give the four-digit year it ran or "
-                              "was reported, from %(first)s to %(last)s", params={"year": year, "first": EARLIEST_YEAR,
-                                                                                  "last": this_year}, code="year")
-
-
-def validate_further_sources(addresses) -> None:
-    """A list of at most MAX_FURTHER_SOURCES web addresses (http or https), each at most 500 characters."""
-    if not isinstance(addresses, list):
-        raise ValidationError("give the further sources as a list of web addresses", code="further_sources")
-    if len(addresses) > MAX_FURTHER_SOURCES:
-        raise ValidationError("at most %(n)s further sources; give the most useful", params={"n": MAX_FURTHER_SOURCES},
-                              code="further_sources")
-    check = URLValidator(schemes=["http", "https"])
-    for number, address in enumerate(addresses, start=1):
-        if not isinstance(address, str) or len(address) > SOURCE_URL_MAX_LENGTH:
-            raise ValidationError("source %(n)s is not a web address of at most %(max)s characters",
-                                  params={"n": number, "max": SOURCE_URL_MAX_LENGTH}, code="further_sources")
-        try:
-            check(address)
-        except ValidationError:
-            raise ValidationError("source %(n)s, %(url)s, is not a web address (http:// or https://)",
-                                  params={"n": number, "url": repr(address)[:80]}, code="further_sources") from None
-
-
-class CouncilCount(NamedTuple):
-    """A number of councils; `at_least` when some pilots' councils are withheld, so there may be more."""
-
-    number: int
-    at_least: bool
+from .rules import (
+    REGISTRATION_TIME_ZONE,
+    SHORT_TEXT,
+    SOURCE_URL_MAX_LENGTH,
+    CouncilCount,
+    member_council_ids,
+    validate_further_sources,
+    validate_year,
+)
 
 
 def _joint_pilot_ids(councils):
@@ -314,7 +250,7 @@ class Pilot(models.Model):
     @property
     def organisation_text(self) -> str:
         """The organisation with its country, as pages name it: "City of Melbourne (Australia)"."""
-        from .countries import country_name
+        from pilotbook.pilots.countries import country_name
 
         if not self.organisation:
             return ""
@@ -419,160 +355,3 @@ class Pilot(models.Model):
     def can_change(self, user) -> bool:
         """Only members of the owning council change a pilot (moderators correct records in the admin)."""
         return user.is_authenticated and user.memberships.filter(council_id=self.council_id).exists()
-
-
-class Amendment(models.Model):
-    """A change to a frozen plan, with its reason, kept forever and listed on the pilot page."""
-
-    pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="amendments")
-    number = models.PositiveIntegerField()
-    made_at = models.DateTimeField(auto_now_add=True)
-    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    reason = models.TextField(_("reason for the change"))
-    after_results_seen = models.BooleanField(_("made after results were seen"))
-    changes = models.JSONField(help_text="{field: {'old': value, 'new': value}} in the plan's canonical form")
-    plan_hash_before = models.CharField(max_length=64)
-    plan_hash_after = models.CharField(max_length=64)
-
-    class Meta:
-        ordering = ["pilot", "number"]
-        constraints = [models.UniqueConstraint(fields=["pilot", "number"], name="amendment_number_per_pilot")]
-
-    def __str__(self) -> str:
-        return f"Amendment {self.number} to {self.pilot}"
-
-
-class Result(models.Model):
-    """The headline result of a pilot's primary outcome: the effect (new minus old), its 95% CI and the verdict.
-
-    The verdict is never typed in: pilotbook.pilots.services.result_record() derives it with
-    pilotbook.stats.verdicts.judge() from the CI and the registered better direction and worthwhile effect.
-    The one exception is an imported case study (``source == REPORTED``, `pilotbook import`): its verdict is the
-    one its source reported, shown as such, and its effect and interval may be unknown (null).
-    """
-
-    class Source(models.TextChoices):
-        PILOTBOOK = "pilotbook", _("Judged by Pilotbook from the effect and its confidence interval")
-        REPORTED = "reported", _("Reported by the source; not checked by Pilotbook")
-
-    pilot = models.OneToOneField(Pilot, on_delete=models.CASCADE, related_name="result")
-    estimate = models.DecimalField(_("effect"), max_digits=14, decimal_places=4, null=True, blank=True)
-    ci_low = models.DecimalField(_("95% confidence interval, lower end"), max_digits=14, decimal_places=4,
-                                 null=True, blank=True)
-    ci_high = models.DecimalField(_("95% confidence interval, upper end"), max_digits=14, decimal_places=4,
-                                  null=True, blank=True)
-    source = models.CharField(_("verdict from"), max_length=10, choices=Source.choices, default=Source.PILOTBOOK)
-    sample_size = models.PositiveIntegerField(_("sample analysed"), null=True, blank=True)
-    sample = models.CharField(_("sample, as the source described it"), max_length=200, blank=True,
-                              help_text=_("For example \u201c705 care users\u201d (imported case studies)."))
-    stopped_early = models.BooleanField(
-        _("stopped early, as the source reported"), default=False,
-        help_text=_("The source reports the trial was stopped or abandoned before its planned end; it is listed in "
-                    "\u201cwhat didn't work\u201d."))
-    method = models.CharField(_("method"), max_length=200, blank=True)
-    summary = models.TextField(_("what happened"), blank=True)
-    verdict = models.CharField(max_length=25, choices=Verdict.choices, editable=False)
-    reaches_worthwhile = models.BooleanField(default=False, editable=False)
-    analysis = models.ForeignKey(
-        "Analysis", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        help_text="The analysis in Pilotbook this result came from; empty when the council analysed it elsewhere",
-    )
-    recorded_at = models.DateTimeField(auto_now=True)  # last changed
-    # When the result was first recorded: the day it was reported, for reporting rates. A correction later does
-    # not make an on-time report late.
-    first_recorded_at = models.DateTimeField(default=timezone.now, editable=False)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-
-    class Meta:
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(source="reported") | models.Q(estimate__isnull=False, ci_low__isnull=False,
-                                                                 ci_high__isnull=False),
-                name="result_judged_has_effect_and_interval",
-            ),
-            models.CheckConstraint(
-                condition=~models.Q(verdict=Verdict.NOT_REPORTED)
-                | models.Q(source="reported", estimate__isnull=True, ci_low__isnull=True, ci_high__isnull=True),
-                name="result_not_reported_only_from_a_source_without_numbers",
-                violation_error_message=_("\u201cOutcome not reported\u201d comes only from an imported case study's "
-                                          "source, and has no effect or interval."),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"Result of {self.pilot}"
-
-    @property
-    def has_interval(self) -> bool:
-        return self.estimate is not None and self.ci_low is not None and self.ci_high is not None
-
-    @property
-    def is_reported(self) -> bool:
-        return self.source == self.Source.REPORTED
-
-    @property
-    def is_measured(self) -> bool:
-        """Whether the verdict says anything about the outcome: not so for "outcome not reported by the source",
-        which is counted apart and never in verdict counts, ratings or pooling."""
-        return self.verdict in MEASURED_VERDICTS
-
-
-class Analysis(models.Model):
-    """One run of the evaluation engine on a pilot's data: what went in (sufficient statistics only) and out.
-
-    Uploaded rows are personal data, so they are never stored here: ``dataset`` holds per-group totals
-    (counts, sums, sums of squares), or for time-to-event outcomes the (time, event) pairs with nothing that
-    identifies anyone. ``output`` is pilotbook.stats.analysis.Analysis.to_dict().
-    """
-
-    class Purpose(models.TextChoices):
-        FINAL = "final", _("Final analysis")
-        INTERIM = "interim", _("Interim look")
-
-    class Source(models.TextChoices):
-        UPLOAD = "upload", _("Uploaded rows")
-        SUMMARY = "summary", _("Summary figures typed in")
-
-    pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="analyses")
-    purpose = models.CharField(max_length=10, choices=Purpose.choices, default=Purpose.FINAL)
-    look_number = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Interim look number, from 1")
-    source = models.CharField(max_length=10, choices=Source.choices)
-    filename = models.CharField(max_length=255, blank=True)
-    mapping = models.JSONField(default=dict, blank=True, help_text="Which column held what, and the control group")
-    spec = models.JSONField(default=dict, help_text="The AnalysisSpec used: kind, design, better, worthwhile")
-    dataset = models.JSONField(help_text="Sufficient statistics (pilotbook.stats.dataset.Dataset.to_json())")
-    output = models.JSONField(help_text="pilotbook.stats.analysis.Analysis.to_dict()")
-    interim_decision = models.JSONField(null=True, blank=True)
-    row_count = models.PositiveIntegerField(default=0)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["pilot", "-created_at"]
-        verbose_name_plural = "analyses"
-
-    def __str__(self) -> str:
-        return f"{self.get_purpose_display()} of {self.pilot} ({self.created_at:%Y-%m-%d %H:%M})"
-
-    def get_absolute_url(self) -> str:
-        return reverse("analysis-detail", args=[self.pilot_id, self.pk])
-
-
-class PendingUpload(models.Model):
-    """An uploaded file between upload and column mapping; deleted when analysed, or after an hour unused."""
-
-    token = models.CharField(max_length=32, unique=True)
-    pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    filename = models.CharField(max_length=255)
-    content = models.BinaryField()
-    columns = models.JSONField(default=list)
-    row_count = models.PositiveIntegerField(default=0)
-    # Per column, kept at upload so later pages need not read the file: its groups with their row counts, or why
-    # it cannot be the group column (pilotbook.stats.dataset.column_facts). Empty for uploads from before.
-    facts = models.JSONField(default=dict, blank=True)
-    mapping = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    def __str__(self) -> str:
-        return f"Upload {self.filename} for {self.pilot_id}"

@@ -1,0 +1,5 @@
+import sys
+
+from pilotbook.cli.main import main
+
+sys.exit(main())
