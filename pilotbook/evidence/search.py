@@ -246,6 +246,10 @@ class Matches:
         # A constant FROM and WHERE with the query as a parameter.
         return self.pilots.filter(pk__in=RawSQL(f"SELECT d.pilot_id FROM {where}", params[:1]))  # noqa: S608, S611
 
+    def known_count(self, count: int) -> None:
+        """How many match, as counted with the facets (selectors.counts): not counted again."""
+        self._count = count
+
     def count(self) -> int:
         if self._count is None:
             self._count = len(self.head) if not self.features or (

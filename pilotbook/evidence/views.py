@@ -25,7 +25,7 @@ from pilotbook.pilots.models import Pilot, own_council_id
 from pilotbook.web.forms import GovukFormMixin, LinkParametersMixin
 
 from .forms import FACETS
-from .selectors import evidence_results, facet_counts
+from .selectors import evidence_results
 from .suggestions import suggestions_for_idea
 
 PAGE_SIZE = 20
@@ -41,11 +41,10 @@ def _option_label(name: str, choices, value) -> str:
     return str(choices(value).label) if choices else str(value)
 
 
-def _facet_counts(queryset, filters, user, request) -> list[dict]:
+def _facet_options(counted, filters, request) -> list[dict]:
     """For each facet, its values with how many of the current results have each (links keep other choices).
     "Outcome not reported" is a facet of its own beside the verdicts, so it is never read as one."""
     facets = []
-    counted = facet_counts(queryset, user)
     for name, (_field, choices, label) in FACETS.items():
         options = []
         for value, n in sorted(counted[name], key=lambda item: str(item[0])):
@@ -81,7 +80,7 @@ def evidence_search(request):
     return render(request, "evidence/search.html", {
         "form": results.form, "query": results.query, "page": page, "params": params.urlencode(),
         "error_forms": [results.form] if results.form.is_bound else [],
-        "facets": _facet_counts(results.matched, results.filters, request.user, request),
+        "facets": _facet_options(results.facets, results.filters, request),
         "filters": results.filters, "licence_name": LICENCE_NAME, "licence_url": LICENCE_URL,
     })
 

@@ -3,6 +3,7 @@ CANDIDATES the core re-ranks), the pages reach each once in order, and the expor
 
 import csv
 import io
+import re
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -16,6 +17,10 @@ from pilotbook.pilots.models import Pilot
 from .test_search import ARREARS, BIN_TEXTS, CREWS, publish
 
 pytestmark = pytest.mark.django_db
+
+def said(page: str) -> int:
+    return int(re.search(r"(\d+) published pilots?", page).group(1))
+
 
 WORDS = ("one", "two", "three", "four", "five", "six", "seven")
 
@@ -73,4 +78,24 @@ def test_the_unfiltered_page_counts_and_pages_every_released_pilot(client, home_
     rows = list(csv.DictReader(io.StringIO(client.get("/export/evidence.csv").content.decode())))
     assert len(rows) == 9
     client.force_login(officer)
+    assert "10 published pilots" in client.get(reverse("evidence-search")).content.decode()
+
+
+def test_kept_counts_follow_every_change_at_once(client, home_council, officer, arrears):
+    """Counts are kept between pages, never past a change: publishing, a verdict, an import, an embargo ending."""
+    from pilotbook.api.importing import import_records
+    from pilotbook.evidence.models import KeptCounts
+
+    assert "8 published pilots" in client.get(reverse("evidence-search")).content.decode()
+    assert KeptCounts.objects.exists()
+    publish(home_council, officer, Status.PUBLISHED, visibility="public", **BIN_TEXTS)
+    assert "9 published pilots" in client.get(reverse("evidence-search")).content.decode()
+    worked = client.get(reverse("evidence-search"), {"verdict": "worked"}).content.decode()
+    changed = Pilot.objects.filter(visibility="public", result__verdict="worked").first()
+    changed.result.verdict = "made_worse"
+    changed.result.save()
+    after = client.get(reverse("evidence-search"), {"verdict": "worked"}).content.decode()
+    assert said(after) == said(worked) - 1
+    import_records([("line 1", {"title": "Arrears phone calls", "summary": "Phoned tenants in arrears.",
+                                "council_code": home_council.code, "verdict": "worked"})])
     assert "10 published pilots" in client.get(reverse("evidence-search")).content.decode()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
@@ -15,6 +18,28 @@ from .fields import _as_draft, _ignored, _plan_fields
 from .report import ImportFailed, ImportReport
 from .who import _imported_before, _unique_external_ids
 
+# Values COPY takes as they are, by the field's internal type: what the field's get_db_prep_save would give back
+# for a value of that Python type on PostgreSQL. Any other value (a date-time, JSON, an auto_now field) is prepared
+# by the field itself.
+_AS_THEY_ARE = {
+    **dict.fromkeys(("CharField", "TextField", "SlugField"), (str,)),
+    **dict.fromkeys(("AutoField", "BigAutoField", "IntegerField", "BigIntegerField", "SmallIntegerField",
+                     "PositiveIntegerField", "PositiveSmallIntegerField", "PositiveBigIntegerField"), (int,)),
+    "BooleanField": (bool,), "DecimalField": (Decimal,), "DateField": (dt.date,),
+}
+
+
+def _plain_types(field) -> tuple[type, ...]:
+    kind = (field.target_field if field.is_relation else field).get_internal_type()
+    return _AS_THEY_ARE.get(kind, ())
+
+
+def _copy_value(field, plain: tuple[type, ...], obj, db):
+    value = getattr(obj, field.attname)
+    if plain and (value is None or type(value) in plain or (plain == (str,) and isinstance(value, str))):
+        return value  # (a str subclass: a choice)
+    return field.get_db_prep_save(field.pre_save(obj, True), db)
+
 
 def _insert(model, objs: list, batch_size: int) -> list:
     """bulk_create, except on PostgreSQL: ids are taken from the table's sequence and the rows are copied in with
@@ -22,17 +47,17 @@ def _insert(model, objs: list, batch_size: int) -> list:
     if connection.vendor != "postgresql" or not objs:
         return model.objects.bulk_create(objs, batch_size=batch_size)
     meta = model._meta
-    fields = [f for f in meta.concrete_fields if not f.generated]
+    fields = [(f, _plain_types(f)) for f in meta.concrete_fields if not f.generated]
     db = connections[connection.alias]  # the connection itself: `connection` is a proxy, slow in the loop below
     with db.cursor() as cursor:
         cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
                        [meta.db_table, meta.pk.column, len(objs)])
         for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
             obj.pk = pk
-        columns = ", ".join(db.ops.quote_name(f.column) for f in fields)
+        columns = ", ".join(db.ops.quote_name(f.column) for f, _plain in fields)
         with cursor.cursor.copy(f"COPY {db.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN") as copy:
             for obj in objs:
-                copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), db) for f in fields])
+                copy.write_row([_copy_value(f, plain, obj, db) for f, plain in fields])
     for obj in objs:
         obj._state.adding, obj._state.db = False, db.alias
     return objs
