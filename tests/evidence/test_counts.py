@@ -99,3 +99,18 @@ def test_kept_counts_follow_every_change_at_once(client, home_council, officer, 
     import_records([("line 1", {"title": "Arrears phone calls", "summary": "Phoned tenants in arrears.",
                                 "council_code": home_council.code, "verdict": "worked"})])
     assert "10 published pilots" in client.get(reverse("evidence-search")).content.decode()
+
+
+def test_facet_counts_leave_out_a_withheld_council_from_those_who_may_not_know_it(client, home_council, officer,
+                                                                                     other_officer):
+    """The identifying facets (nation, council type, organisation, country) do not count a pilot whose council's
+    name is withheld from the reader; the others, and the total, do. Its own council's members count it."""
+    publish(home_council, officer, Status.PUBLISHED, visibility="public", **CREWS)
+    publish(home_council, officer, Status.PUBLISHED, visibility="public_anonymous", **ARREARS)
+    nation = f"{home_council.nation}</a> (%d)"
+    for reader, known in ((None, 1), (other_officer, 1), (officer, 2)):
+        if reader:
+            client.force_login(reader)
+        page = client.get(reverse("evidence-search")).content.decode()
+        assert "2 published pilots" in page and nation % known in page
+        assert "Waste and recycling</a> (1)" in page and "Housing and homelessness</a> (1)" in page
