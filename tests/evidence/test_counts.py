@@ -114,3 +114,14 @@ def test_facet_counts_leave_out_a_withheld_council_from_those_who_may_not_know_i
         page = client.get(reverse("evidence-search")).content.decode()
         assert "2 published pilots" in page and nation % known in page
         assert "Waste and recycling</a> (1)" in page and "Housing and homelessness</a> (1)" in page
+
+
+def test_the_api_counts_and_pages_every_match_of_a_search(client, arrears, few_candidates):
+    shown, private = arrears
+    first = client.get("/api/pilots/", {"q": "rent arrears", "page_size": 4}).json()
+    second = client.get("/api/pilots/", {"q": "rent arrears", "page_size": 4, "page": 2}).json()
+    assert first["count"] == 7 and first["pages"] == 2
+    ids = [record["id"] for record in first["results"] + second["results"]]
+    assert sorted(ids) == sorted(p.pk for p in shown)
+    rows = list(csv.DictReader(io.StringIO(client.get("/export/pilots.csv", {"q": "rent arrears"}).content.decode())))
+    assert len(rows) == 7
