@@ -102,12 +102,14 @@ def _selective(features: list[str], df: dict[str, int]) -> list[str]:
     return chosen
 
 
-def _candidates_postgres(features: list[str], df: dict[str, int], pilots: QuerySet) -> list[Candidate]:
+def _candidates_postgres(features: list[str], df: dict[str, int], pilots: QuerySet,
+                         narrowed: bool = False) -> list[Candidate]:
     """The best CANDIDATES documents of visible pilots by PostgreSQL's own rank (ts_rank), best first.
 
     The best RANKED matches are ranked without looking at pilots (a narrow top-N sort), then checked against
     `pilots`; only when too few of them are visible (a narrow facet, say) is the ranking done again among the
-    visible pilots' matches. Either way the result is the best CANDIDATES visible documents by rank.
+    visible pilots' matches. Either way the result is the best CANDIDATES visible documents by rank. `narrowed`
+    (facets chosen, so few of the best are likely visible) goes straight to ranking among the visible pilots.
     """
     tsquery = " | ".join(_selective(features, df))  # features are [a-z0-9]+ only
     visible_sql, visible_params = pilots.order_by().values("pk").query.sql_with_params()
@@ -117,12 +119,12 @@ def _candidates_postgres(features: list[str], df: dict[str, int], pilots: QueryS
     # visible_sql is Django's own compiled SQL (its values stay parameters); table and columns are constants.
     best_visible = ("SELECT pilot_id, " + ", ".join(ranking.FIELDS) + ", (SELECT count(*) FROM top) FROM top "  # noqa: S608
                     "WHERE pilot_id IN (" + visible_sql + ") ORDER BY rank DESC, id LIMIT %s")
-    rows = _rows(
+    rows = [] if narrowed else _rows(
         f"WITH top AS MATERIALIZED (SELECT {columns}, {rank} FROM {table} "  # noqa: S608 (see above)
         "WHERE vector @@ to_tsquery('simple', %s) ORDER BY rank DESC, id LIMIT %s) " + best_visible,
         [tsquery, tsquery, RANKED, *visible_params, CANDIDATES],
     )
-    if len(rows) < CANDIDATES and (not rows or rows[0][-1] == RANKED):  # too few visible among the best RANKED
+    if narrowed or (len(rows) < CANDIDATES and (not rows or rows[0][-1] == RANKED)):  # too few visible in them
         rows = _rows(
             f"WITH top AS (SELECT {columns}, {rank} FROM {table} "  # noqa: S608 (see above)
             "WHERE vector @@ to_tsquery('simple', %s) AND pilot_id IN (" + visible_sql + ")) " + best_visible,
@@ -131,10 +133,11 @@ def _candidates_postgres(features: list[str], df: dict[str, int], pilots: QueryS
     return [_candidate(row[:-1]) for row in rows]
 
 
-def _candidates(features: list[str], df: dict[str, int], pilots: QuerySet) -> list[Candidate]:
+def _candidates(features: list[str], df: dict[str, int], pilots: QuerySet,
+                narrowed: bool = False) -> list[Candidate]:
     try:
         if connection.vendor == "postgresql":
-            return _candidates_postgres(features, df, pilots)
+            return _candidates_postgres(features, df, pilots, narrowed)
         return _candidates_sqlite(features, pilots)
     except EmptyResultSet:  # `pilots` can hold nothing (queryset.none(), an empty pk__in): nothing to compile
         return []
@@ -156,7 +159,7 @@ def _document_frequencies(features) -> dict[str, int]:
     return dict(SearchTerm.objects.filter(term__in=features).values_list("term", "doc_count"))
 
 
-def _ranked(text: str, queryset: QuerySet | None):
+def _ranked(text: str, queryset: QuerySet | None, narrowed: bool = False):
     """(weights, stats, [(score, candidate)]) for the published pilots in queryset matching text, best first."""
     weights = ranking.query_weights(text)
     if not weights:
@@ -164,7 +167,7 @@ def _ranked(text: str, queryset: QuerySet | None):
     features = sorted(weights)
     stats = _stats(features)
     scored = [(ranking.score(weights, found.features, stats), found)
-              for found in _candidates(features, stats.df, _published(queryset))]
+              for found in _candidates(features, stats.df, _published(queryset), narrowed)]
     scored.sort(key=lambda row: (-row[0], row[1].pilot_id))
     return weights, stats, scored
 
@@ -230,10 +233,11 @@ class Matches:
     reads), so a page asks for its own 20 pilots only.
     """
 
-    def __init__(self, text: str, *, queryset: QuerySet | None = None, shown: QuerySet | None = None):
+    def __init__(self, text: str, *, queryset: QuerySet | None = None, shown: QuerySet | None = None,
+                 narrowed: bool = False):
         self.pilots = _published(queryset)
         self.shown = shown
-        self.weights, self.stats, self.head = _ranked(text, self.pilots)
+        self.weights, self.stats, self.head = _ranked(text, self.pilots, narrowed)
         self.features = sorted(self.weights)
         self._count: int | None = None
 

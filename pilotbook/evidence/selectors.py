@@ -120,7 +120,7 @@ def evidence_results(params, user, *, facets: bool = True) -> EvidenceResults:
     if not query:
         total, counted = counts(pilots, user, sorted(filters.items())) if facets else (pilots.count(), {})
         return EvidenceResults(form, query, filters, _Newest(pilots, total), counted)
-    matches = Matches(query, queryset=pilots, shown=pilots)
+    matches = Matches(query, queryset=pilots, shown=pilots, narrowed=bool(filters))
     if facets:
         total, counted = counts(matches.queryset, user, sorted(filters.items()), matches.features)
         matches.known_count(total)
