@@ -75,7 +75,7 @@ def _source_parameters(function, depth: int = 0) -> set[str]:
 
 
 def _imported_inside(source: str, name: str):
-    """A name the function imports in its own body (`from pilotbook.evidence.views import evidence_results`)."""
+    """A name the function imports in its own body (`from pilotbook.evidence.selectors import evidence_results`)."""
     found = re.search(rf"from ([\w.]+) import [^\n]*\b{name}\b", source)
     return getattr(importlib.import_module(found.group(1)), name, None) if found else None
 

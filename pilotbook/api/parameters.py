@@ -18,7 +18,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from pilotbook.councils.models import Council, nation_values
-from pilotbook.evidence.views import SearchForm
+from pilotbook.evidence.forms import SearchForm
 from pilotbook.pilots.views.browse import PilotFilterForm
 
 DEFAULT_PAGE_SIZE = 20

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET
 from pilotbook.councils.models import Council
 from pilotbook.evidence import pooling
 from pilotbook.evidence.models import PooledGroup
+from pilotbook.evidence.selectors import evidence_results
 from pilotbook.pilots.models import Pilot
 from pilotbook.web.problems import bad_parameters, not_found, problem
 
@@ -114,16 +115,14 @@ def export(request, fmt: str):
 
 def export_evidence(request, fmt: str):
     """The published pilots an evidence-base search lists for this person, with its facets, in one file."""
-    from pilotbook.evidence.views import evidence_results
-
     if fmt not in EXPORT_FORMATS:
         raise Http404
     try:
         form = checked(request.GET, EvidenceParameters)
     except BadParameters as error:
         return bad_parameters(error.errors)
-    _form, _query, _filters, rows, _matched = evidence_results(form.data, request.user)
-    return _export_file(request, fmt, [row["pilot"] for row in rows], "evidence")
+    results = evidence_results(form.data, request.user, facets=False)  # every match, in the page's order
+    return _export_file(request, fmt, results.pilots(load=for_records), "evidence")
 
 
 def _export_file(request, fmt: str, pilots, name: str) -> HttpResponse:

@@ -1,5 +1,6 @@
-"""The pooled groups' forms: the meta-analysis method on a group's page, a group's title and outcome, and the pilot
-a moderator adds to a group."""
+"""The evidence app's forms: the search's words and facets (checked for the page and its downloads), and the
+pooled groups' forms (the meta-analysis method on a group's page, a group's title and outcome, the pilot a
+moderator adds to a group)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,94 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pilotbook.web.forms import GovukFormMixin
+from pilotbook.councils.models import Council, nation_values
+from pilotbook.pilots.choices import Design, InterventionType, ServiceArea, Verdict
+from pilotbook.pilots.countries import countries
+from pilotbook.pilots.models import Pilot
+from pilotbook.web.forms import MAX_QUERY_LENGTH, QUERY_TOO_LONG, GovukFormMixin, LinkParametersMixin
 
 from . import selectors
 from .models import PooledGroup
+
+FACETS = {
+    "service_area": ("service_area", ServiceArea, gettext_lazy("Service area")),
+    "intervention_type": ("intervention_type", InterventionType, gettext_lazy("Type of change")),
+    "verdict": ("result__verdict", Verdict, gettext_lazy("Verdict")),
+    "design": ("design", Design, gettext_lazy("Design")),
+    "nation": ("nation", None, gettext_lazy("Nation")),
+    "council_type": ("authority_type_name", None, gettext_lazy("Council type")),
+    "organisation": ("organisation", None, gettext_lazy("Organisation")),
+    "country": ("country", None, gettext_lazy("Country")),
+    "year": ("published_at__year", None, gettext_lazy("Year published")),
+}
+# Facets on the councils that ran a pilot (the field is the council's): a case study several ran is under each.
+COUNCIL_FACETS = {"nation", "council_type"}
+# Facets that could narrow down a withheld council's name (an organisation named beside a council could).
+IDENTIFYING = {"nation", "council_type", "organisation", "country"}
+
+
+def _council_types():
+    return [(t, t) for t in Council.objects.order_by().values_list("authority_type_name", flat=True).distinct()]
+
+
+def _organisations():
+    return [(o, o) for o in Pilot.objects.exclude(organisation="").order_by().values_list("organisation", flat=True)
+            .distinct()]
+
+
+def _countries():
+    return list(countries().items())
+
+
+_NO_SUCH_VALUE = gettext_lazy("there is no such value here; choose one under \u201cNarrow the results\u201d")
+
+
+def _facet_field(name: str) -> forms.Field:
+    """The facet's parameter, checked: one of its choices, or for the year a whole number from 1 to 9999."""
+    if name == "year":
+        message = gettext_lazy("enter a year as four digits, such as 2026")
+        return forms.IntegerField(label=FACETS[name][2], required=False, min_value=1, max_value=9999,
+                                  widget=forms.HiddenInput,
+                                  error_messages=dict.fromkeys(("invalid", "min_value", "max_value"), message))
+    choices = FACETS[name][1]
+    if name == "nation":
+        choices = lambda: [(n, n) for n in nation_values()]  # noqa: E731 (evaluated only when a value is given)
+    elif name == "council_type":
+        choices = _council_types
+    elif name == "organisation":
+        choices = _organisations
+    elif name == "country":
+        choices = _countries
+    else:
+        choices = choices.choices
+    return forms.ChoiceField(label=FACETS[name][2], required=False, choices=choices, widget=forms.HiddenInput,
+                             error_messages={"invalid_choice": _NO_SUCH_VALUE})
+
+
+class SearchForm(LinkParametersMixin, GovukFormMixin, forms.Form):
+    """The words searched for, and the facets chosen from the links beside the results (kept as hidden fields).
+
+    Every value is checked here, for the page and its downloads alike: a facet value that is not one of the
+    facet's own is named at the top of the page (and makes the download a 400), never passed to the database.
+    """
+
+    q = forms.CharField(label=gettext_lazy("Search published pilots"), required=False, max_length=MAX_QUERY_LENGTH,
+                        error_messages={"max_length": gettext_lazy(QUERY_TOO_LONG)},
+                        help_text=gettext_lazy("Describe the idea in your own words, for example "
+                                               "'text people before bin day'."))
+
+    link_fields = tuple(FACETS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in FACETS:
+            self.fields[name] = _facet_field(name)
+
+    def facets(self) -> dict[str, str]:
+        """The valid facet filters, as the text of their values."""
+        data = self.cleaned_data if self.is_bound else {}
+        return {name: str(data[name]) for name in FACETS if data.get(name) not in (None, "")}
+
 
 METHODS = [("REML", gettext_lazy("Random effects, REML (recommended)")),
            ("DL", gettext_lazy("Random effects, DerSimonian-Laird")),

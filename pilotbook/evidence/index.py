@@ -20,6 +20,7 @@ from pilotbook.pilots.models import Pilot
 from . import ranking
 from .documents import pilot_search_fields
 from .models import SearchDocument, SearchIndexState, SearchTerm
+from .selectors import counts_changed
 
 # tsvector weights on PostgreSQL: A title; B problem and change; C lessons and partners; D council and facets.
 VECTOR_WEIGHTS = {"title": "A", "problem": "B", "change": "B", "lessons": "C", "partners": "C", "council": "D",
@@ -61,6 +62,7 @@ def search_index_pilot(*, pilot: Pilot) -> SearchDocument | None:
     """Index `pilot` if it is published, or take it out of the index if it is not."""
     if pilot.status != Status.PUBLISHED and pilot.published_at is None:
         return None  # never published, so never indexed: no query on every draft save
+    counts_changed()  # a published pilot changed (its result, who may see it, or its unpublishing)
     existing = SearchDocument.objects.select_for_update().filter(pilot_id=pilot.pk).first()
     if pilot.status != Status.PUBLISHED:
         if existing:
@@ -83,6 +85,7 @@ def search_index_pilot(*, pilot: Pilot) -> SearchDocument | None:
 
 def search_unindex(*, document: SearchDocument) -> None:
     """Take a document's counts out of the totals (called just before it is deleted)."""
+    counts_changed()
     _adjust(_features_of(document), -1)
 
 
@@ -92,6 +95,7 @@ def search_reindex_all(*, batch_size: int = 1000) -> int:
     with connection.cursor() as cursor:  # bypasses per-row delete receivers: the totals are rebuilt below
         cursor.execute(f"DELETE FROM {SearchDocument._meta.db_table}")  # noqa: S608 (a constant table name)
     SearchTerm.objects.all().delete()
+    counts_changed()
     thesaurus = ranking.default_thesaurus()
     pilots = (Pilot.objects.filter(status=Status.PUBLISHED).select_related("council", "result")
               .prefetch_related("joint_councils").order_by("pk"))
@@ -178,6 +182,7 @@ def search_index_new(pilots, *, batch_size: int = 2000) -> int:
     count, df, totals = _index_documents(pilots, ranking.default_thesaurus(), batch_size)
     if not count:
         return 0
+    counts_changed()
     _add_term_counts(df)
     _state()
     SearchIndexState.objects.filter(pk=1).update(doc_count=F("doc_count") + count,

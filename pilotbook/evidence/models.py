@@ -59,6 +59,18 @@ class SearchIndexState(models.Model):
         return f"Search index of {self.doc_count} pilots"
 
 
+class KeptCounts(models.Model):
+    """How many released results match a search (or a browse) and its facet counts, for one kind of reader: counted
+    once and kept a minute, or until a pilot or its result changes (pilotbook.evidence.selectors.counts)."""
+
+    key = models.CharField(max_length=64, primary_key=True)  # sha256 of the reader, the filters and the features
+    counts = models.JSONField()  # [total, {facet: [[value, count], ...]}]
+    kept_until = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Counts {self.key[:8]} kept until {self.kept_until:%H:%M:%S}"
+
+
 class PooledGroup(models.Model):
     """Pilots that tested the same kind of change on a comparable outcome, pooled by meta-analysis.
 

@@ -10,12 +10,14 @@ is the one bench/relevance/run.py measures. Drafts and anything not published ar
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils.safestring import SafeString, mark_safe
 
 from pilotbook.councils.models import Council
@@ -27,6 +29,7 @@ from .documents import LESSON_FIELDS, pilot_search_fields
 from .models import SearchDocument, SearchIndexState, SearchTerm
 
 CANDIDATES = 200  # how many database matches the core re-ranks; beyond this the database's own rank decides
+# (Matches pages through every match in that order and counts them all)
 SNIPPET_CHARS = 240
 RANKED = 400  # PostgreSQL: the best matches ranked before visibility is checked (see _candidates_postgres)
 MATCH_BUDGET = 5000  # PostgreSQL: rank at most about this many matching documents per query (see _selective)
@@ -77,7 +80,7 @@ def _candidates_sqlite(features: list[str], pilots: QuerySet) -> list[Candidate]
     sql = " ".join((
         f"SELECT {columns} FROM evidence_fts JOIN {table} d ON d.id = evidence_fts.rowid",  # noqa: S608
         "WHERE evidence_fts MATCH %s AND d.pilot_id IN (" + visible_sql + ")",
-        "ORDER BY bm25(evidence_fts, " + weights + ") LIMIT %s",
+        "ORDER BY bm25(evidence_fts, " + weights + "), d.pilot_id LIMIT %s",
     ))
     return [_candidate(row) for row in _rows(sql, [match, *visible_params, CANDIDATES])]
 
@@ -98,12 +101,14 @@ def _selective(features: list[str], df: dict[str, int]) -> list[str]:
     return chosen
 
 
-def _candidates_postgres(features: list[str], df: dict[str, int], pilots: QuerySet) -> list[Candidate]:
+def _candidates_postgres(features: list[str], df: dict[str, int], pilots: QuerySet,
+                         narrowed: bool = False) -> list[Candidate]:
     """The best CANDIDATES documents of visible pilots by PostgreSQL's own rank (ts_rank), best first.
 
     The best RANKED matches are ranked without looking at pilots (a narrow top-N sort), then checked against
     `pilots`; only when too few of them are visible (a narrow facet, say) is the ranking done again among the
-    visible pilots' matches. Either way the result is the best CANDIDATES visible documents by rank.
+    visible pilots' matches. Either way the result is the best CANDIDATES visible documents by rank. `narrowed`
+    (facets chosen, so few of the best are likely visible) goes straight to ranking among the visible pilots.
     """
     tsquery = " | ".join(_selective(features, df))  # features are [a-z0-9]+ only
     visible_sql, visible_params = pilots.order_by().values("pk").query.sql_with_params()
@@ -113,12 +118,12 @@ def _candidates_postgres(features: list[str], df: dict[str, int], pilots: QueryS
     # visible_sql is Django's own compiled SQL (its values stay parameters); table and columns are constants.
     best_visible = ("SELECT pilot_id, " + ", ".join(ranking.FIELDS) + ", (SELECT count(*) FROM top) FROM top "  # noqa: S608
                     "WHERE pilot_id IN (" + visible_sql + ") ORDER BY rank DESC, id LIMIT %s")
-    rows = _rows(
+    rows = [] if narrowed else _rows(
         f"WITH top AS MATERIALIZED (SELECT {columns}, {rank} FROM {table} "  # noqa: S608 (see above)
         "WHERE vector @@ to_tsquery('simple', %s) ORDER BY rank DESC, id LIMIT %s) " + best_visible,
         [tsquery, tsquery, RANKED, *visible_params, CANDIDATES],
     )
-    if len(rows) < CANDIDATES and (not rows or rows[0][-1] == RANKED):  # too few visible among the best RANKED
+    if narrowed or (len(rows) < CANDIDATES and (not rows or rows[0][-1] == RANKED)):  # too few visible in them
         rows = _rows(
             f"WITH top AS (SELECT {columns}, {rank} FROM {table} "  # noqa: S608 (see above)
             "WHERE vector @@ to_tsquery('simple', %s) AND pilot_id IN (" + visible_sql + ")) " + best_visible,
@@ -127,10 +132,11 @@ def _candidates_postgres(features: list[str], df: dict[str, int], pilots: QueryS
     return [_candidate(row[:-1]) for row in rows]
 
 
-def _candidates(features: list[str], df: dict[str, int], pilots: QuerySet) -> list[Candidate]:
+def _candidates(features: list[str], df: dict[str, int], pilots: QuerySet,
+                narrowed: bool = False) -> list[Candidate]:
     try:
         if connection.vendor == "postgresql":
-            return _candidates_postgres(features, df, pilots)
+            return _candidates_postgres(features, df, pilots, narrowed)
         return _candidates_sqlite(features, pilots)
     except EmptyResultSet:  # `pilots` can hold nothing (queryset.none(), an empty pk__in): nothing to compile
         return []
@@ -152,7 +158,7 @@ def _document_frequencies(features) -> dict[str, int]:
     return dict(SearchTerm.objects.filter(term__in=features).values_list("term", "doc_count"))
 
 
-def _ranked(text: str, queryset: QuerySet | None):
+def _ranked(text: str, queryset: QuerySet | None, narrowed: bool = False):
     """(weights, stats, [(score, candidate)]) for the published pilots in queryset matching text, best first."""
     weights = ranking.query_weights(text)
     if not weights:
@@ -160,7 +166,7 @@ def _ranked(text: str, queryset: QuerySet | None):
     features = sorted(weights)
     stats = _stats(features)
     scored = [(ranking.score(weights, found.features, stats), found)
-              for found in _candidates(features, stats.df, _published(queryset))]
+              for found in _candidates(features, stats.df, _published(queryset), narrowed)]
     scored.sort(key=lambda row: (-row[0], row[1].pilot_id))
     return weights, stats, scored
 
@@ -183,11 +189,15 @@ def _highlights(pilot: Pilot, matched: set[str], feats: dict[str, list[str]]) ->
     return out
 
 
-def _hits(rows, weights, limit: int | None, closeness=None) -> list[Hit]:
+def _hits(rows, weights, limit: int | None, closeness=None, *, pilots: dict[int, Pilot] | None = None,
+          earlier: Iterable[Candidate] = ()) -> list[Hit]:
+    """Hits for (score, candidate) rows: highlighted from `pilots` (by id; loaded with HIGHLIGHT_FIELDS when not
+    given), each marked when it nearly repeats an earlier row or one of `earlier` (the rows ranked above them)."""
     rows = rows[:limit] if limit else rows
-    pilots = (Pilot.objects.select_related("council", "result").prefetch_related("joint_councils")
-              .only(*HIGHLIGHT_FIELDS).in_bulk([found.pilot_id for _, found in rows]))
-    hits, kept = [], []
+    if pilots is None:
+        pilots = (Pilot.objects.select_related("council", "result").prefetch_related("joint_councils")
+                  .only(*HIGHLIGHT_FIELDS).in_bulk([found.pilot_id for _, found in rows]))
+    hits, kept = [], [(found.pilot_id, found.features) for found in earlier]
     for score, found in rows:
         duplicate_of = next((pid for pid, other in kept
                              if ranking.resemblance(found.features, other) >= NEAR_DUPLICATE), None)
@@ -199,13 +209,120 @@ def _hits(rows, weights, limit: int | None, closeness=None) -> list[Hit]:
     return hits
 
 
+def _ranked_matches(features: list[str]) -> tuple[str, str, list]:
+    """(FROM and WHERE, ORDER BY, parameters) of the search documents `d` holding any of `features`, in the
+    database's own rank (best first, then by pilot): ts_rank on PostgreSQL, FTS5's bm25 on SQLite."""
+    table = SearchDocument._meta.db_table
+    if connection.vendor == "postgresql":
+        tsquery = " | ".join(features)  # features are [a-z0-9]+ only
+        return (f"{table} d WHERE d.vector @@ to_tsquery('simple', %s)",
+                "ts_rank('{0.2,0.4,0.7,1.0}', d.vector, to_tsquery('simple', %s)) DESC, d.pilot_id", [tsquery, tsquery])
+    weights = ", ".join(str(w) for _, w in ranking.DEFAULT_PARAMS.field_weights)
+    return (f"evidence_fts JOIN {table} d ON d.id = evidence_fts.rowid WHERE evidence_fts MATCH %s",
+            f"bm25(evidence_fts, {weights}), d.pilot_id", [" OR ".join(f'"{f}"' for f in features)])
+
+
+class Matches:
+    """Every published pilot in `queryset` matching `text` (any of its features), best first, as a sequence that
+    a Paginator pages and an export reads to the end; counted and paged by the database, never held in a list.
+
+    The order: the database's best CANDIDATES re-ranked by the core (the order bench/relevance/run.py measures),
+    then every other match by the database's own rank. `count()` is how many match; `[start:stop]` gives
+    (Hit, Pilot) pairs, the pilots loaded from `shown` (a queryset of them; by default just what highlighting
+    reads), so a page asks for its own 20 pilots only.
+    """
+
+    def __init__(self, text: str, *, queryset: QuerySet | None = None, shown: QuerySet | None = None,
+                 narrowed: bool = False):
+        self.pilots = _published(queryset)
+        self.shown = shown
+        self.weights, self.stats, self.head = _ranked(text, self.pilots, narrowed)
+        self.features = sorted(self.weights)
+        self._count: int | None = None
+
+    @property
+    def queryset(self) -> QuerySet:
+        """The matching pilots as a queryset (facet counts), in no particular order."""
+        if not self.features:
+            return self.pilots.none()
+        where, _order, params = _ranked_matches(self.features)
+        # A constant FROM and WHERE with the query as a parameter.
+        return self.pilots.filter(pk__in=RawSQL(f"SELECT d.pilot_id FROM {where}", params[:1]))  # noqa: S608, S611
+
+    def known_count(self, count: int) -> None:
+        """How many match, as counted with the facets (selectors.counts): not counted again."""
+        self._count = count
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = len(self.head) if not self.features or (
+                connection.vendor != "postgresql" and len(self.head) < CANDIDATES) else self.queryset.count()
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def _tail(self, offset: int, limit: int | None, columns: str) -> list[tuple]:
+        """Rows of `columns` of the matches after the head, by the database's rank, from `offset`."""
+        where, order, params = _ranked_matches(self.features)
+        head = [found.pilot_id for _, found in self.head]
+        try:
+            visible_sql, visible_params = self.pilots.order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:
+            return []
+        if connection.vendor == "postgresql":
+            outside, outside_params, everything = "NOT (d.pilot_id = ANY(%s))", [head], "ALL"
+        else:
+            outside, outside_params, everything = f"d.pilot_id NOT IN ({', '.join(['%s'] * len(head))})", head, "-1"
+        # Django's own compiled SQL for the visible pilots (its values stay parameters); the rest are constants.
+        sql = (f"SELECT {columns} FROM {where} AND d.pilot_id IN ({visible_sql}) "  # noqa: S608
+               + (f"AND {outside} " if head else "") + f"ORDER BY {order} LIMIT "
+               + ("%s" if limit is not None else everything) + " OFFSET %s")
+        where_params = params[:1]
+        values = [*where_params, *visible_params, *(outside_params if head else []), *params[1:],
+                  *([limit] if limit is not None else []), offset]
+        return _rows(sql, values)
+
+    def rows(self, start: int, stop: int) -> list[tuple[float, Candidate]]:
+        """(score, candidate) of the matches from `start` to `stop` in the order above."""
+        rows = self.head[start:stop]
+        if stop > len(self.head) and self.features:
+            first = max(start - len(self.head), 0)
+            columns = ", ".join(f"d.{name}" for name in ("pilot_id", *ranking.FIELDS))
+            tail = [_candidate(row) for row in self._tail(first, stop - max(start, len(self.head)), columns)]
+            rows = rows + [(ranking.score(self.weights, found.features, self.stats), found) for found in tail]
+        return rows
+
+    def hits(self, start: int, stop: int) -> list[tuple[Hit, Pilot]]:
+        rows = self.rows(start, stop)
+        ids = [found.pilot_id for _, found in rows]
+        pilots = self.shown.in_bulk(ids) if self.shown is not None else None
+        earlier = [found for _, found in self.head[:min(start, len(self.head))]]
+        hits = _hits(rows, self.weights, None, pilots=pilots, earlier=earlier)
+        if pilots is None:
+            return [(hit, None) for hit in hits]
+        return [(hit, pilots[hit.pilot_id]) for hit in hits]
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice) or index.step not in (None, 1):
+            raise TypeError("Matches are read a page at a time: matches[start:stop]")
+        start, stop, _ = index.indices(self.count())
+        return self.hits(start, stop) if stop > start else []
+
+    def pilot_ids(self) -> Iterator[int]:
+        """Every match's pilot id in the order above (an export's rows), the tail read in one query."""
+        yield from (found.pilot_id for _, found in self.head)
+        if self.features:
+            yield from (row[0] for row in self._tail(0, None, "d.pilot_id"))
+
+
 def search_pilots(query: str, *, queryset: QuerySet | None = None, limit: int | None = None) -> list[Hit]:
-    """Published pilots in `queryset` (default: all) matching `query`, best first.
+    """Published pilots in `queryset` (default: all) matching `query`, best first: the first `limit` (default the
+    CANDIDATES the core re-ranks; Matches pages through all of them).
 
     Pass ``Pilot.objects.visible_to(user)`` (or a filtered one, for facets) so access rules apply.
     """
-    weights, _, rows = _ranked(query, queryset)
-    return _hits(rows, weights, limit)
+    return [hit for hit, _ in Matches(query, queryset=queryset).hits(0, limit or CANDIDATES)]
 
 
 def similar_pilots(text: str, *, exclude_council=None, limit: int = 5, queryset: QuerySet | None = None,

@@ -1,12 +1,247 @@
-"""Reads of pooled groups for their pages."""
+"""Reads of the evidence base for its pages, exports and the API: what an evidence search lists, counted and paged
+by the database; and the pooled groups with their meta-analyses.
+
+Every read starts from Pilot.objects.visible_to(user).results_released(): only published results whose embargo
+has passed, that this person may see. Filtering by nation or council type also applies identifiable_by(user), so
+a council whose name is withheld cannot be found out by narrowing the facets. A case study several councils ran is
+counted, and found, under each council's nation and type.
+"""
 
 from __future__ import annotations
 
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, QuerySet, Value
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
+
+from pilotbook.councils.models import Council
 from pilotbook.pilots.choices import Verdict
-from pilotbook.pilots.models import Pilot
+from pilotbook.pilots.models import Pilot, withheld_from
 
 from . import pooling
-from .models import PooledGroup
+from .forms import COUNCIL_FACETS, FACETS, IDENTIFYING, SearchForm
+from .models import KeptCounts, PooledGroup
+from .search import Matches
+
+EXPORT_CHUNK = 1000  # pilots loaded at a time when an export reads every match
+
+
+def released(user) -> QuerySet:
+    """The released results `user` may see, with what a page of them shows."""
+    return (Pilot.objects.visible_to(user).results_released().select_related("council", "result")
+            .prefetch_related("joint_councils"))
+
+
+def _apply(queryset, filters: dict[str, str], user):
+    if IDENTIFYING & filters.keys():
+        queryset = queryset.identifiable_by(user)
+    for name, value in filters.items():
+        if name in COUNCIL_FACETS:
+            queryset = queryset.of_councils(Council.objects.filter(**{FACETS[name][0]: value}))
+        else:
+            queryset = queryset.filter(**{FACETS[name][0]: int(value) if name == "year" else value})
+    return queryset
+
+
+class _Newest:
+    """Every pilot of a queryset, newest first, as rows a Paginator pages (the database slices; counted apart)."""
+
+    def __init__(self, queryset: QuerySet, count: int):
+        self.queryset = queryset.order_by("-published_at", "-pk")
+        self._count = count
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[dict]:
+        return [{"pilot": pilot, "hit": None} for pilot in self.queryset[index]]
+
+    def pilot_ids(self) -> Iterator[int]:
+        return self.queryset.values_list("pk", flat=True).iterator(chunk_size=EXPORT_CHUNK)
+
+
+class _Ranked:
+    """Every match of a search, best first (search.Matches), as rows a Paginator pages."""
+
+    def __init__(self, matches: Matches):
+        self.matches = matches
+
+    def count(self) -> int:
+        return self.matches.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[dict]:
+        return [{"pilot": pilot, "hit": hit} for hit, pilot in self.matches[index]]
+
+    def pilot_ids(self) -> Iterator[int]:
+        return self.matches.pilot_ids()
+
+
+@dataclass
+class EvidenceResults:
+    """What an evidence search lists: the checked form, the words, the facet filters, every matching row (paged:
+    `rows.count()` and `rows[start:stop]`, each {"pilot", "hit"}) and, per facet, (value, how many rows have it)."""
+
+    form: SearchForm
+    query: str
+    filters: dict[str, str]
+    rows: _Newest | _Ranked
+    facets: dict[str, list[tuple[object, int]]]
+
+    def pilots(self, load: Callable[[QuerySet], QuerySet] = lambda queryset: queryset) -> Iterator[Pilot]:
+        """Every listed pilot in order (an export's rows), loaded EXPORT_CHUNK at a time through `load`."""
+        ids = list(self.rows.pilot_ids())
+        for start in range(0, len(ids), EXPORT_CHUNK):
+            chunk = ids[start:start + EXPORT_CHUNK]
+            loaded = load(Pilot.objects.filter(pk__in=chunk)).in_bulk()
+            yield from (loaded[pk] for pk in chunk)
+
+
+def evidence_results(params, user, *, facets: bool = True) -> EvidenceResults:
+    """What the evidence search lists for these parameters, for the page and its downloads alike: ranked by the
+    search when there are words, newest first otherwise; with `facets`, the facet counts. A query that is too long
+    matches nothing; the form says why."""
+    form = SearchForm(params or None)
+    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    filters = form.facets()
+    pilots = _apply(released(user), filters, user)
+    if form.is_bound and not form.is_valid():
+        return EvidenceResults(form, query, filters, _Newest(pilots.none(), 0), {name: [] for name in FACETS})
+    if not query:
+        total, counted = counts(pilots, user, sorted(filters.items())) if facets else (pilots.count(), {})
+        return EvidenceResults(form, query, filters, _Newest(pilots, total), counted)
+    matches = Matches(query, queryset=pilots, shown=pilots, narrowed=bool(filters))
+    if facets:
+        total, counted = counts(matches.queryset, user, sorted(filters.items()), matches.features)
+        matches.known_count(total)
+    else:
+        counted = {}
+    return EvidenceResults(form, query, filters, _Ranked(matches), counted)
+
+
+def _council_facet_counts(queryset, field: str, *, joint_only: bool = False) -> list[tuple[str, int]]:
+    """(value of the council's `field`, pilots) over the councils that ran each pilot: a pilot counts once under
+    each value among its councils, so a case study two English councils ran counts once under England.
+    `joint_only`: only what the joint councils add to the counts by each pilot's own council."""
+    counts: Counter = Counter()
+    if not joint_only:
+        counts.update(dict(queryset.exclude(council=None).values_list(f"council__{field}").annotate(n=Count("pk"))
+                           .order_by()))
+    others = (Pilot.joint_councils.through.objects.filter(pilot__in=queryset.values("pk"))
+              .exclude(**{f"council__{field}": F(f"pilot__council__{field}")})
+              .values_list(f"council__{field}").annotate(n=Count("pilot", distinct=True)).order_by())
+    counts.update(dict(others))
+    return list(counts.items())
+
+
+def _facet_counts_each(queryset, user) -> tuple[int, dict[str, list[tuple[object, int]]]]:
+    """How many pilots `queryset` holds, and per facet (value, how many have it), one query per facet; the
+    identifying facets count only pilots whose council `user` may know."""
+    out = {}
+    for name, (field, _choices, _label) in FACETS.items():
+        base = queryset if name not in IDENTIFYING else queryset.identifiable_by(user)
+        if name in COUNCIL_FACETS:
+            out[name] = _council_facet_counts(base, field)
+        else:
+            out[name] = list(base.values_list(field).annotate(n=Count("pk")).order_by())
+    return queryset.count(), out
+
+
+# PostgreSQL counts every facet in one pass over the matching pilots (GROUPING SETS), each value apart for the
+# pilots whose council is withheld from the reader, whom the identifying facets leave out.
+_GROUPED = {"service_area": "service_area", "intervention_type": "intervention_type", "verdict": "facet_verdict",
+            "design": "design", "organisation": "organisation", "country": "country", "year": "facet_year",
+            "nation": "facet_nation", "council_type": "facet_council_type"}
+
+
+def _facet_counts_grouped(queryset, user) -> tuple[int, dict[str, list[tuple[object, int]]]]:
+    withheld = withheld_from(user)
+    rows = queryset.order_by().annotate(
+        facet_verdict=F("result__verdict"), facet_year=ExtractYear("published_at"),
+        facet_nation=F("council__nation"), facet_council_type=F("council__authority_type_name"),
+        facet_withheld=Value(False) if withheld is None else ExpressionWrapper(withheld, BooleanField()),
+    ).values(*_GROUPED.values(), "facet_withheld")
+    try:
+        inner, params = rows.query.sql_with_params()
+    except EmptyResultSet:
+        return 0, {name: [] for name in FACETS}
+    columns = list(_GROUPED.values())
+    sets = ", ".join(f"({column}, facet_withheld)" for column in columns)
+    flags = ", ".join(f"GROUPING({column})" for column in columns)
+    # Django's own compiled SQL for the pilots (its values stay parameters); the column names are constants.
+    sql = (f"SELECT {', '.join(columns)}, facet_withheld, COUNT(*), {flags} FROM ({inner}) AS pilots "  # noqa: S608
+           f"GROUP BY GROUPING SETS ({sets}, (facet_withheld))")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    total, width = 0, len(columns)
+    counted: dict[str, Counter] = {name: Counter() for name in FACETS}
+    for row in found:
+        values, withheld_row, n, grouped = row[:width], row[width], row[width + 1], row[width + 2:]
+        if all(grouped):  # the (facet_withheld) set: how many pilots in all
+            total += n
+            continue
+        name = list(_GROUPED)[grouped.index(0)]
+        value = values[grouped.index(0)]
+        if value is None or (name in IDENTIFYING and withheld_row):
+            continue
+        counted[name][int(value) if name == "year" else value] += n
+    identifiable = queryset if withheld is None else queryset.exclude(withheld)
+    for name in COUNCIL_FACETS:
+        counted[name].update(dict(_council_facet_counts(identifiable, FACETS[name][0], joint_only=True)))
+    return total, {name: list(counter.items()) for name, counter in counted.items()}
+
+
+COUNTS_SECONDS = 60  # the longest counts are kept (a change no save announces, such as a council renamed)
+
+
+def counts_changed() -> None:
+    """Every kept count of the evidence base is out of date (a pilot or its result changed, or an import). Called in
+    the transaction that makes the change, so no web process reads the counts it made out of date once it commits."""
+    KeptCounts.objects.all().delete()
+
+
+def _reader(user) -> str:
+    """Who is reading, as far as what they may see of released results depends on it."""
+    if not user.is_authenticated:
+        return "public"
+    if user.is_moderator:
+        return "moderator"
+    return "member:" + ",".join(sorted(user.memberships.values_list("council_id", flat=True)))
+
+
+def counts(queryset, user, *key) -> tuple[int, dict[str, list[tuple[object, int]]]]:
+    """How many pilots `queryset` holds (released results `user` may see, narrowed by `key`: the facet filters and
+    the search's features) and its facet counts: counted once, then kept for COUNTS_SECONDS or until any change
+    (counts_changed). Every match is counted; on PostgreSQL in one pass."""
+    now = timezone.now()
+    # The latest release: an embargo ending (no save marks it) makes it that pilot's, so the counts are made again.
+    latest = (Pilot.objects.results_released(now).order_by("-published_at").values_list("published_at", flat=True)
+              .first())
+    digest = hashlib.sha256(repr((_reader(user), latest, *key)).encode()).hexdigest()
+    kept = KeptCounts.objects.filter(key=digest, kept_until__gt=now).values_list("counts", flat=True).first()
+    if kept is not None:
+        total, facets = kept
+        return total, {name: [tuple(pair) for pair in pairs] for name, pairs in facets.items()}
+    total, facets = (_facet_counts_grouped if connection.vendor == "postgresql" else _facet_counts_each)(queryset,
+                                                                                                        user)
+    KeptCounts.objects.filter(kept_until__lte=now).delete()
+    KeptCounts.objects.bulk_create(
+        [KeptCounts(key=digest, counts=[total, facets], kept_until=now + timedelta(seconds=COUNTS_SECONDS))],
+        update_conflicts=True, unique_fields=["key"], update_fields=["counts", "kept_until"])
+    return total, facets
 
 
 def group_rows(user) -> list[dict]:

@@ -1,10 +1,7 @@
 """The shared evidence base: search with facets, "before you start", and the "what didn't work" register.
 
-Every page starts from Pilot.objects.visible_to(user).results_released(): only published results whose embargo
-has passed, that this person may see. Filtering by nation or council type also applies identifiable_by(user), so
-a council whose name is withheld cannot be found out by narrowing the facets. A case study several councils ran is
-counted, and found, under each council's nation and type; one whose source reported no outcome is counted apart
-from the verdicts.
+What the search lists, and its facet counts, come from pilotbook.evidence.selectors (the access rules are
+stated there); a case study whose source reported no outcome is counted apart from the verdicts.
 """
 
 from __future__ import annotations
@@ -13,133 +10,27 @@ from collections import Counter
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from pilotbook.councils.models import Council, nation_values
 from pilotbook.pilots import presenters
-from pilotbook.pilots.choices import Design, FailureReason, InterventionType, ServiceArea, Status, Verdict
-from pilotbook.pilots.countries import countries, country_name
+from pilotbook.pilots.choices import FailureReason, Status, Verdict
+from pilotbook.pilots.countries import country_name
 from pilotbook.pilots.models import Pilot, own_council_id
-from pilotbook.web.forms import MAX_QUERY_LENGTH, QUERY_TOO_LONG, GovukFormMixin, LinkParametersMixin
+from pilotbook.web.forms import GovukFormMixin, LinkParametersMixin
 from pilotbook.web.open_data import LICENCE_NAME, LICENCE_URL
 
-from .search import search_pilots
+from .forms import FACETS
+from .selectors import evidence_results
 from .suggestions import suggestions_for_idea
 
 PAGE_SIZE = 20
-FACETS = {
-    "service_area": ("service_area", ServiceArea, gettext_lazy("Service area")),
-    "intervention_type": ("intervention_type", InterventionType, gettext_lazy("Type of change")),
-    "verdict": ("result__verdict", Verdict, gettext_lazy("Verdict")),
-    "design": ("design", Design, gettext_lazy("Design")),
-    "nation": ("nation", None, gettext_lazy("Nation")),
-    "council_type": ("authority_type_name", None, gettext_lazy("Council type")),
-    "organisation": ("organisation", None, gettext_lazy("Organisation")),
-    "country": ("country", None, gettext_lazy("Country")),
-    "year": ("published_at__year", None, gettext_lazy("Year published")),
-}
-# Facets on the councils that ran a pilot (the field is the council's): a case study several ran is under each.
-COUNCIL_FACETS = {"nation", "council_type"}
-# Facets that could narrow down a withheld council's name (an organisation named beside a council could).
-IDENTIFYING = {"nation", "council_type", "organisation", "country"}
 NOT_REPORTED_LABEL = gettext_lazy("Outcome not reported")
 DISMISSED = "pilotbook_dismissed_suggestions"
-
-
-def released(user):
-    return (Pilot.objects.visible_to(user).results_released().select_related("council", "result")
-            .prefetch_related("joint_councils"))
-
-
-def _council_types():
-    return [(t, t) for t in Council.objects.order_by().values_list("authority_type_name", flat=True).distinct()]
-
-
-def _organisations():
-    return [(o, o) for o in Pilot.objects.exclude(organisation="").order_by().values_list("organisation", flat=True)
-            .distinct()]
-
-
-def _countries():
-    return list(countries().items())
-
-
-_NO_SUCH_VALUE = gettext_lazy("there is no such value here; choose one under \u201cNarrow the results\u201d")
-
-
-def _facet_field(name: str) -> forms.Field:
-    """The facet's parameter, checked: one of its choices, or for the year a whole number from 1 to 9999."""
-    if name == "year":
-        message = gettext_lazy("enter a year as four digits, such as 2026")
-        return forms.IntegerField(label=FACETS[name][2], required=False, min_value=1, max_value=9999,
-                                  widget=forms.HiddenInput,
-                                  error_messages=dict.fromkeys(("invalid", "min_value", "max_value"), message))
-    choices = FACETS[name][1]
-    if name == "nation":
-        choices = lambda: [(n, n) for n in nation_values()]  # noqa: E731 (evaluated only when a value is given)
-    elif name == "council_type":
-        choices = _council_types
-    elif name == "organisation":
-        choices = _organisations
-    elif name == "country":
-        choices = _countries
-    else:
-        choices = choices.choices
-    return forms.ChoiceField(label=FACETS[name][2], required=False, choices=choices, widget=forms.HiddenInput,
-                             error_messages={"invalid_choice": _NO_SUCH_VALUE})
-
-
-class SearchForm(LinkParametersMixin, GovukFormMixin, forms.Form):
-    """The words searched for, and the facets chosen from the links beside the results (kept as hidden fields).
-
-    Every value is checked here, for the page and its downloads alike: a facet value that is not one of the
-    facet's own is named at the top of the page (and makes the download a 400), never passed to the database.
-    """
-
-    q = forms.CharField(label=gettext_lazy("Search published pilots"), required=False, max_length=MAX_QUERY_LENGTH,
-                        error_messages={"max_length": gettext_lazy(QUERY_TOO_LONG)},
-                        help_text=gettext_lazy("Describe the idea in your own words, for example "
-                                               "'text people before bin day'."))
-
-    link_fields = tuple(FACETS)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in FACETS:
-            self.fields[name] = _facet_field(name)
-
-    def facets(self) -> dict[str, str]:
-        """The valid facet filters, as the text of their values."""
-        data = self.cleaned_data if self.is_bound else {}
-        return {name: str(data[name]) for name in FACETS if data.get(name) not in (None, "")}
-
-
-def _apply(queryset, filters: dict[str, str], user):
-    if IDENTIFYING & filters.keys():
-        queryset = queryset.identifiable_by(user)
-    for name, value in filters.items():
-        if name in COUNCIL_FACETS:
-            queryset = queryset.of_councils(Council.objects.filter(**{FACETS[name][0]: value}))
-        else:
-            queryset = queryset.filter(**{FACETS[name][0]: int(value) if name == "year" else value})
-    return queryset
-
-
-def _council_facet_counts(queryset, field: str) -> list[tuple[str, int]]:
-    """(value of the council's `field`, pilots) over the councils that ran each pilot: a pilot counts once under
-    each value among its councils, so a case study two English councils ran counts once under England."""
-    counts = Counter(dict(queryset.exclude(council=None).values_list(f"council__{field}").annotate(n=Count("pk"))
-                          .order_by()))
-    others = (Pilot.joint_councils.through.objects.filter(pilot__in=queryset.values("pk"))
-              .exclude(**{f"council__{field}": F(f"pilot__council__{field}")})
-              .values_list(f"council__{field}").annotate(n=Count("pilot", distinct=True)).order_by())
-    counts.update(dict(others))
-    return list(counts.items())
 
 
 def _option_label(name: str, choices, value) -> str:
@@ -150,18 +41,13 @@ def _option_label(name: str, choices, value) -> str:
     return str(choices(value).label) if choices else str(value)
 
 
-def _facet_counts(queryset, filters, user, request) -> list[dict]:
+def _facet_options(counted, filters, request) -> list[dict]:
     """For each facet, its values with how many of the current results have each (links keep other choices).
     "Outcome not reported" is a facet of its own beside the verdicts, so it is never read as one."""
     facets = []
-    for name, (field, choices, label) in FACETS.items():
-        base = queryset if name not in IDENTIFYING else queryset.identifiable_by(user)
-        if name in COUNCIL_FACETS:
-            counts = _council_facet_counts(base, field)
-        else:
-            counts = base.values_list(field).annotate(n=Count("pk")).order_by()
+    for name, (_field, choices, label) in FACETS.items():
         options = []
-        for value, n in sorted(counts, key=lambda item: str(item[0])):
+        for value, n in sorted(counted[name], key=lambda item: str(item[0])):
             if value in (None, ""):
                 continue
             text = _option_label(name, choices, value)
@@ -183,43 +69,19 @@ def _facet_counts(queryset, filters, user, request) -> list[dict]:
     return facets
 
 
-def evidence_results(params, user) -> tuple[SearchForm, str, dict[str, str], list[dict], object]:
-    """What the evidence search lists for these parameters, for the page and its downloads alike.
-
-    Returns the form, the words searched for, the facet filters, the rows (ranked by the search when there are
-    words, newest first otherwise) and the matching pilots as a queryset for the facet counts. A query that is
-    too long matches nothing; the form says why.
-    """
-    form = SearchForm(params or None)
-    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
-    filters = form.facets()
-    pilots = _apply(released(user), filters, user)
-    if form.is_bound and not form.is_valid():
-        return form, query, filters, [], pilots.none()
-    if query:
-        hits = search_pilots(query, queryset=pilots)
-        by_id = pilots.in_bulk([hit.pilot_id for hit in hits])
-        results = [{"pilot": by_id[hit.pilot_id], "hit": hit} for hit in hits if hit.pilot_id in by_id]
-        matched = pilots.filter(pk__in=[r["pilot"].pk for r in results])
-    else:
-        matched = pilots
-        results = [{"pilot": p, "hit": None} for p in pilots.order_by("-published_at", "-pk")]
-    return form, query, filters, results, matched
-
-
 def evidence_search(request):
-    form, query, filters, results, matched = evidence_results(request.GET, request.user)
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    results = evidence_results(request.GET, request.user)
+    page = Paginator(results.rows, PAGE_SIZE).get_page(request.GET.get("page"))
     for row in page:
         row["verdict_tag"] = presenters.verdict_tag_class(row["pilot"].result.verdict)
     params = request.GET.copy()
-    for name in [name for name in params if name not in form.fields]:  # the page number, and any stray parameter
+    for name in [name for name in params if name not in results.form.fields]:  # the page number, any stray one
         del params[name]  # the exports refuse a parameter that is not a filter, so the links carry only filters
     return render(request, "evidence/search.html", {
-        "form": form, "query": query, "page": page, "params": params.urlencode(),
-        "error_forms": [form] if form.is_bound else [],
-        "facets": _facet_counts(matched, filters, request.user, request), "filters": filters,
-        "licence_name": LICENCE_NAME, "licence_url": LICENCE_URL,
+        "form": results.form, "query": results.query, "page": page, "params": params.urlencode(),
+        "error_forms": [results.form] if results.form.is_bound else [],
+        "facets": _facet_options(results.facets, results.filters, request),
+        "filters": results.filters, "licence_name": LICENCE_NAME, "licence_url": LICENCE_URL,
     })
 
 

@@ -105,6 +105,10 @@ def test_the_best_visible_candidates_are_found_however_few_of_the_best_matches_a
         p.pk for p in private + public}
     assert ids(search_pilots("rent arrears letter", queryset=anonymous.filter(pk=public[2].pk))) == [public[2].pk]
     assert ids(search_pilots("rent arrears letter", queryset=anonymous.none())) == []
+    # With facets chosen the ranking goes straight to the visible pilots' matches: the same candidates.
+    housing = anonymous.filter(service_area="housing")
+    narrowed = search.Matches("rent arrears letter", queryset=housing, narrowed=True)
+    assert narrowed.head == search.Matches("rent arrears letter", queryset=housing).head
 
 
 def test_highlighting_escapes_hostile_html(home_council, officer):

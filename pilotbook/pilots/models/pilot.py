@@ -48,6 +48,15 @@ def _joint_pilot_ids(councils):
     return Pilot.joint_councils.through.objects.filter(council__in=councils).values("pilot_id")
 
 
+def withheld_from(user) -> Q | None:
+    """The condition on pilots whose council's name is withheld from this person (PilotQuerySet.identifiable_by
+    leaves them out; counting them apart, as the evidence facets do, uses it as it is); None for a moderator."""
+    if user.is_authenticated and user.is_moderator:
+        return None
+    own = list(user.memberships.values_list("council_id", flat=True)) if user.is_authenticated else []
+    return Q(visibility=Visibility.PUBLIC_ANONYMOUS) & ~Q(council_id__in=own)
+
+
 class PilotQuerySet(models.QuerySet):
     def visible_to(self, user) -> PilotQuerySet:
         """The one place that says who may read which pilot (tested as a matrix in tests/test_access_matrix.py).
@@ -70,10 +79,8 @@ class PilotQuerySet(models.QuerySet):
         """Pilots whose council this person may know: all but those published with the name withheld,
         unless they are that council's members or a moderator. Filtering by council or nation uses this,
         so a withheld name cannot be found out by filtering."""
-        if user.is_authenticated and user.is_moderator:
-            return self.all()
-        own = list(user.memberships.values_list("council_id", flat=True)) if user.is_authenticated else []
-        return self.exclude(Q(visibility=Visibility.PUBLIC_ANONYMOUS) & ~Q(council_id__in=own))
+        withheld = withheld_from(user)
+        return self.all() if withheld is None else self.exclude(withheld)
 
     def of_councils(self, councils) -> PilotQuerySet:
         """Pilots that any of `councils` (a Council queryset) ran, alone or with other councils (a case study that

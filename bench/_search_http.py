@@ -1,0 +1,254 @@
+"""bench/search.py's HTTP part: the evidence pages served by gunicorn, fetched by a few concurrent clients.
+
+Run through bench/search.py (which builds the 100,000 case studies first); see its docstring.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlencode
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+GOALS_MS = {"no query": 150.0, "no query, pages 2-50": 150.0, "query": 150.0, "facets": 150.0,
+            "query and facets": 150.0, "before you start": 100.0, "404 (baseline)": None}
+FACET_VALUES = {"service_area": ["waste", "housing", "revenues_benefits", "adult_social_care", "customer_services"],
+                "verdict": ["worked", "no_worthwhile_effect", "made_worse", "inconclusive"],
+                "nation": ["England", "Wales", "Scotland"]}
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def _queries() -> list[str]:
+    return [json.loads(line)["text"] for line in (HERE / "relevance" / "queries.jsonl").read_text().splitlines()
+            if line]
+
+
+def _facet_choices() -> list[dict[str, str]]:
+    """Every choice of one facet value, and of two values of different facets."""
+    single = [{name: value} for name in sorted(FACET_VALUES) for value in FACET_VALUES[name]]
+    pairs = [{**a, **b} for i, a in enumerate(single) for b in single[i + 1:] if a.keys() != b.keys()]
+    return single + pairs
+
+
+def page_kinds() -> dict[str, list[str]]:
+    """Each kind of page: the addresses the clients fetch (chosen at random from these)."""
+    queries = _queries()
+    facets = _facet_choices()
+    rng = random.Random(11)
+    return {
+        "no query": ["/evidence/"],
+        "no query, pages 2-50": [f"/evidence/?page={n}" for n in range(2, 51)],
+        "query": ["/evidence/?" + urlencode({"q": q}) for q in queries],
+        "facets": ["/evidence/?" + urlencode(f) for f in facets],
+        "query and facets": ["/evidence/?" + urlencode({"q": q, **rng.choice(facets)}) for q in queries],
+        "before you start": ["/evidence/before-you-start/?" + urlencode({"idea": q}) for q in queries],
+        "404 (baseline)": ["/no-such-page/"],
+    }
+
+
+class Server:
+    """gunicorn serving the app as in production (DJANGO_DEBUG=0, collected static files) on 127.0.0.1:port."""
+
+    def __init__(self, port: int, workers: int = 2):
+        self.port, self.workers = port, workers
+        self.tmp = tempfile.TemporaryDirectory()
+        self.env = {**os.environ, "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "bench-only-" + "x" * 40,
+                    "PILOTBOOK_DATA_DIR": self.tmp.name, "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost"}
+
+    def __enter__(self) -> Server:
+        bin_dir = Path(sys.executable).parent
+        subprocess.run([str(bin_dir / "pilotbook"), "collectstatic", "--noinput", "-v", "0"],  # noqa: S603 (ours)
+                       env=self.env, check=True, cwd=ROOT)
+        self.process = subprocess.Popen(  # noqa: S603 (our own gunicorn)
+            [str(bin_dir / "gunicorn"), "pilotbook.config.wsgi", "--bind", f"127.0.0.1:{self.port}",
+             "--workers", str(self.workers), "--log-level", "warning"], env=self.env, cwd=ROOT)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(self.url("/no-such-page/"), timeout=5)  # noqa: S310 (our own server)
+            except urllib.error.HTTPError:
+                return self  # a 404: it answers
+            except OSError:
+                time.sleep(0.5)
+        self.__exit__()
+        raise RuntimeError("gunicorn did not answer within 60 s")
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def __exit__(self, *exc) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # a worker still busy with a slow page: stop it now
+            self.process.kill()
+            self.process.wait()
+        self.tmp.cleanup()
+
+
+def _fetch(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:  # noqa: S310 (our own server)
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def drive(server: Server, paths: list[str], clients: int, seconds: float, seed: int) -> tuple[list[float], int]:
+    """`clients` threads fetching pages at random from `paths` for `seconds`; (latencies in ms, errors: 5xx or no
+    answer)."""
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def client(number: int) -> None:
+        nonlocal errors
+        rng = random.Random(seed * 100 + number)
+        while time.monotonic() < deadline:
+            url = server.url(rng.choice(paths))
+            started = time.perf_counter()
+            try:
+                status, _body = _fetch(url)
+            except OSError:
+                status = 0
+            took = 1000 * (time.perf_counter() - started)
+            with lock:
+                latencies.append(took)
+                errors += status >= 500 or status == 0
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return latencies, errors
+
+
+def profile(kinds: list[str] | None = None) -> None:
+    """Queries and database time per page kind, in-process through Django's test client (one of each, asked
+    twice: the second is shown)."""
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import override_settings
+
+    rng = random.Random(3)
+    client = Client()
+    with override_settings(DEBUG=True, ALLOWED_HOSTS=["*"]):
+        for kind, paths in page_kinds().items():
+            if kinds and kind not in kinds:
+                continue
+            path = rng.choice(paths)
+            client.get(path)  # counted once: the figures below are for the page asked again
+            reset_queries()
+            started = time.perf_counter()
+            status = client.get(path).status_code
+            took = 1000 * (time.perf_counter() - started)
+            sql = sum(float(q["time"]) for q in connection.queries) * 1000
+            slowest = max(connection.queries, key=lambda q: float(q["time"]), default={"time": "0", "sql": ""})
+            print(f"  {kind:22} {status} {len(connection.queries):3} queries, database {sql:6.1f} ms of "
+                  f"{took:6.1f} ms; slowest {float(slowest['time']) * 1000:.1f} ms: {slowest['sql'][:90]}")
+
+
+def _matching(query: str) -> int:
+    """Counted here, apart from the app's code: public released pilots whose search document holds any of the
+    query's features (the ranking core's, as the index stores them)."""
+    from django.db import connection
+
+    from pilotbook.evidence import ranking
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM evidence_searchdocument d JOIN pilots_pilot p ON p.id = d.pilot_id "
+                       "WHERE d.vector @@ to_tsquery('simple', %s) AND p.status = 'published' "
+                       "AND p.published_at <= now() AND p.visibility IN ('public', 'public_anonymous')",
+                       [" | ".join(sorted(ranking.query_weights(query)))])
+        return cursor.fetchone()[0]
+
+
+def check_counts(server: Server, query: str = "arrears") -> None:
+    """The page's count of matches, the export's rows and the pages' rows are the same number."""
+    _status, body = _fetch(server.url("/evidence/?" + urlencode({"q": query})))
+    shown = re.search(r"([\d,]+) published pilots?", body.decode())
+    said = int(shown.group(1).replace(",", "")) if shown else None
+    started = time.perf_counter()
+    _status, body = _fetch(server.url("/export/evidence.csv?" + urlencode({"q": query})))
+    rows = len(list(csv.DictReader(io.StringIO(body.decode()))))
+    took = time.perf_counter() - started
+    _status, body = _fetch(server.url("/evidence/?" + urlencode({"q": query, "page": 10_000})))
+    last = re.findall(r'data-testid="result"', body.decode())
+    pages = -(-said // 20) if said else 0
+    expected = _matching(query)
+    truthful = said == rows == expected and len(last) == said - 20 * (pages - 1)
+    print(f"counts: /evidence/?q={query} says {said:,} published pilots; the database holds {expected:,} public "
+          f"released pilots whose search document has a word of it; the CSV export holds {rows:,} rows ({took:.1f} s); "
+          f"the last page ({pages:,}) lists {len(last)} ({'truthful' if truthful else 'NOT truthful'})")
+    _status, body = _fetch(server.url("/evidence/"))
+    shown = re.search(r"([\d,]+) published pilots?", body.decode())
+    print(f"counts: /evidence/ with no query says {shown.group(1) if shown else '?'} published pilots")
+
+
+def first_asks(server: Server, paths: list[str]) -> list[float]:
+    """Each address fetched once, one at a time, with no counts kept from before (ms each): a search or a choice
+    of facets nobody made in the last minute."""
+    try:
+        from pilotbook.evidence.selectors import counts_changed
+    except ImportError:  # before counts were kept (the code before ADR 0018), so none to forget
+        pass
+    else:
+        counts_changed()
+    latencies = []
+    for path in paths:
+        started = time.perf_counter()
+        _fetch(server.url(path))
+        latencies.append(1000 * (time.perf_counter() - started))
+    return latencies
+
+
+def _line(kind: str, what: str, latencies: list[float], seconds: float | None, errors: int | None) -> str:
+    p50, p95 = statistics.median(latencies), _percentile(latencies, 0.95)
+    goal = GOALS_MS[kind]
+    verdict = f"goal p95 < {goal:.0f} ms, {p95 / goal:.2f} of it" if goal else "the bare framework"
+    rate = f" ({len(latencies) / seconds:5.1f}/s), {errors} errors" if seconds else ""
+    return (f"  {kind:22} {what:13} {len(latencies):5} requests{rate}: p50 {p50:6.1f} ms, p95 {p95:6.1f} ms "
+            f"({verdict})")
+
+
+def run(port: int, clients: int, seconds: float, kinds: list[str] | None = None) -> None:
+    print(f"HTTP: gunicorn, 2 workers, DJANGO_DEBUG=0, on 127.0.0.1:{port}; {clients} concurrent clients, "
+          f"{seconds:.0f} s per page kind")
+    print("queries per page (in-process, one request of each kind):")
+    profile(kinds)
+    sys.stdout.flush()
+    chosen = {kind: paths for kind, paths in page_kinds().items() if not kinds or kind in kinds}
+    with Server(port) as server:
+        for paths in chosen.values():  # each worker's code, templates and connection warmed once
+            for path in paths[:2]:
+                _fetch(server.url(path))
+        print("first time asked: each address once, 1 client, no counts kept; then asked again: the clients at "
+              "random among the same addresses")
+        for seed, (kind, paths) in enumerate(chosen.items()):
+            if len(paths) > 1:
+                print(_line(kind, "first asked", first_asks(server, paths), None, None))
+            latencies, errors = drive(server, paths, clients, seconds, seed)
+            print(_line(kind, "asked again", latencies, seconds, errors))
+            sys.stdout.flush()
+        check_counts(server)

@@ -1,0 +1,127 @@
+"""Counts, paging and exports tell the truth however many match: the database counts every match (not just the
+CANDIDATES the core re-ranks), the pages reach each once in order, and the export holds them all."""
+
+import csv
+import io
+import re
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
+
+from pilotbook.evidence import search, views
+from pilotbook.evidence.search import Matches
+from pilotbook.pilots.choices import Status
+from pilotbook.pilots.models import Pilot
+
+from .test_search import ARREARS, BIN_TEXTS, CREWS, publish
+
+pytestmark = pytest.mark.django_db
+
+def said(page: str) -> int:
+    return int(re.search(r"(\d+) published pilots?", page).group(1))
+
+
+WORDS = ("one", "two", "three", "four", "five", "six", "seven")
+
+
+@pytest.fixture
+def arrears(home_council, officer):
+    """Seven public arrears pilots, one for councils only, one not matching: more than CANDIDATES (set to 3)."""
+    shown = [publish(home_council, officer, Status.PUBLISHED, visibility="public",
+                     **{**ARREARS, "title": f"{ARREARS['title']} {word}",
+                        "problem": ARREARS["problem"] + " arrears" * i})
+             for i, word in enumerate(WORDS)]
+    private = publish(home_council, officer, Status.PUBLISHED, visibility="councils", **ARREARS)
+    publish(home_council, officer, Status.PUBLISHED, visibility="public", **CREWS)
+    return shown, private
+
+
+@pytest.fixture
+def few_candidates(monkeypatch):
+    monkeypatch.setattr(search, "CANDIDATES", 3)
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+
+
+def test_every_match_is_counted_and_paged_once_in_order(arrears, few_candidates):
+    shown, private = arrears
+    matches = Matches("rent arrears", queryset=Pilot.objects.visible_to(AnonymousUser()))
+    assert len(matches.head) == 3 and matches.count() == 7
+    ids = [hit.pilot_id for start in range(0, 8, 2) for hit, _ in matches[start:start + 2]]
+    assert ids == [hit.pilot_id for hit, _ in matches[0:7]] == list(matches.pilot_ids())
+    assert sorted(ids) == sorted(p.pk for p in shown) and private.pk not in ids
+    assert ids[:3] == [found.pilot_id for _, found in matches.head]  # the core's order first, then the database's
+    assert matches[7:9] == [] and Matches("the of", queryset=Pilot.objects.all()).count() == 0
+
+
+def test_the_page_says_how_many_match_and_its_pages_and_export_reach_them_all(client, arrears, few_candidates):
+    shown, private = arrears
+    first = client.get(reverse("evidence-search"), {"q": "rent arrears"}).content.decode()
+    assert "7 published pilots" in first and "Housing and homelessness</a> (7)" in first  # every match counted
+    found = set()
+    for number in range(1, 5):
+        page = client.get(reverse("evidence-search"), {"q": "rent arrears", "page": number}).content.decode()
+        found |= {p.pk for p in shown if f'href="{p.get_absolute_url()}"' in page}
+        assert private.get_absolute_url() not in page
+    assert found == {p.pk for p in shown}
+    rows = list(csv.DictReader(io.StringIO(client.get("/export/evidence.csv", {"q": "rent arrears"})
+                                           .content.decode())))
+    assert len(rows) == 7 and "Clearer rent arrears letter" not in {row["title"] for row in rows}  # the private one
+    housing = client.get(reverse("evidence-search"), {"q": "rent arrears", "service_area": "housing"}).content.decode()
+    assert "7 published pilots" in housing
+
+
+def test_the_unfiltered_page_counts_and_pages_every_released_pilot(client, home_council, officer, arrears):
+    publish(home_council, officer, Status.PUBLISHED, visibility="public", **BIN_TEXTS)
+    page = client.get(reverse("evidence-search")).content.decode()
+    assert "9 published pilots" in page  # seven, the crews and the texts; not the councils-only one
+    rows = list(csv.DictReader(io.StringIO(client.get("/export/evidence.csv").content.decode())))
+    assert len(rows) == 9
+    client.force_login(officer)
+    assert "10 published pilots" in client.get(reverse("evidence-search")).content.decode()
+
+
+def test_kept_counts_follow_every_change_at_once(client, home_council, officer, arrears):
+    """Counts are kept between pages, never past a change: publishing, a verdict, an import, an embargo ending."""
+    from pilotbook.api.importing import import_records
+    from pilotbook.evidence.models import KeptCounts
+
+    assert "8 published pilots" in client.get(reverse("evidence-search")).content.decode()
+    assert KeptCounts.objects.exists()
+    publish(home_council, officer, Status.PUBLISHED, visibility="public", **BIN_TEXTS)
+    assert "9 published pilots" in client.get(reverse("evidence-search")).content.decode()
+    worked = client.get(reverse("evidence-search"), {"verdict": "worked"}).content.decode()
+    changed = Pilot.objects.filter(visibility="public", result__verdict="worked").first()
+    changed.result.verdict = "made_worse"
+    changed.result.save()
+    after = client.get(reverse("evidence-search"), {"verdict": "worked"}).content.decode()
+    assert said(after) == said(worked) - 1
+    import_records([("line 1", {"title": "Arrears phone calls", "summary": "Phoned tenants in arrears.",
+                                "council_code": home_council.code, "verdict": "worked"})])
+    assert "10 published pilots" in client.get(reverse("evidence-search")).content.decode()
+
+
+def test_facet_counts_leave_out_a_withheld_council_from_those_who_may_not_know_it(client, home_council, officer,
+                                                                                     other_officer):
+    """The identifying facets (nation, council type, organisation, country) do not count a pilot whose council's
+    name is withheld from the reader; the others, and the total, do. Its own council's members count it."""
+    publish(home_council, officer, Status.PUBLISHED, visibility="public", **CREWS)
+    publish(home_council, officer, Status.PUBLISHED, visibility="public_anonymous", **ARREARS)
+    nation = f"{home_council.nation}</a> (%d)"
+    for reader, known in ((None, 1), (other_officer, 1), (officer, 2)):
+        if reader:
+            client.force_login(reader)
+        page = client.get(reverse("evidence-search")).content.decode()
+        assert "2 published pilots" in page and nation % known in page
+        assert "Waste and recycling</a> (1)" in page and "Housing and homelessness</a> (1)" in page
+
+
+def test_the_api_counts_and_pages_every_match_of_a_search(client, arrears, few_candidates):
+    shown, private = arrears
+    first = client.get("/api/pilots/", {"q": "rent arrears", "page_size": 4}).json()
+    second = client.get("/api/pilots/", {"q": "rent arrears", "page_size": 4, "page": 2}).json()
+    assert first["count"] == 7 and first["pages"] == 2
+    ids = [record["id"] for record in first["results"] + second["results"]]
+    assert sorted(ids) == sorted(p.pk for p in shown)
+    rows = list(csv.DictReader(io.StringIO(client.get("/export/pilots.csv", {"q": "rent arrears"}).content.decode())))
+    assert len(rows) == 7
