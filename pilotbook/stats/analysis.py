@@ -832,12 +832,14 @@ def _baseline_imbalance(ds: Dataset) -> list[str]:
 
 
 def _adjust_and_judge(comparisons: list[Comparison], spec: AnalysisSpec) -> None:
-    from statsmodels.stats.multitest import multipletests
-
     if not comparisons:
         return
     pvals = [c.p_value for c in comparisons]
-    adjusted = multipletests(pvals, method="holm")[1] if len(pvals) > 1 else pvals
+    adjusted = pvals
+    if len(pvals) > 1:
+        from statsmodels.stats.multitest import multipletests  # loaded only when there is something to adjust
+
+        adjusted = multipletests(pvals, method="holm")[1]
     for comparison, p in zip(comparisons, adjusted, strict=True):
         comparison.p_value_adjusted = float(p)
         d = comparison.difference

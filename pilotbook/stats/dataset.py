@@ -188,12 +188,21 @@ MAX_LABEL_CHARS = 200
 
 
 def read_table(source: str | os.PathLike | bytes | BinaryIO, *, filename: str, limits: ReadLimits | None = None,
-               columns: Sequence[str] | None = None) -> pd.DataFrame:
+               columns: Sequence[str] | None = None, numbers: Sequence[str] = (),
+               labels: Sequence[str] = ()) -> pd.DataFrame:
     """Read a CSV or XLSX file (chosen by ``filename``'s extension) into a DataFrame of its cells.
 
     Text columns of a CSV come back as pandas categoricals (cheap for group labels over millions of rows).
-    ``columns``, if given, keeps only the named columns (the headings are still all checked); ``limits`` caps
-    what is read. Any problem with the file is a DataError saying what is wrong and how to fix it.
+    ``columns``, if given, keeps only the named columns (the headings are still all checked, and all of them are in
+    the table's ``attrs["headings"]`` when some were left out); ``limits`` caps what is read.
+
+    Hints, for speed on a CSV of millions of rows (guessing a column's type costs Arrow time and memory): ``numbers``
+    names columns expected to hold numbers, read as numbers straight away; ``labels`` names columns expected to hold
+    a few different values (groups, clusters, periods, yes/no outcomes), read as text and then typed as a guess from
+    their different values alone. A hint that does not fit (a cell that is not a number, too many different values)
+    is dropped and the column guessed as usual, so the cells read are the same with or without hints.
+
+    Any problem with the file is a DataError saying what is wrong and how to fix it.
     """
     limits = limits or ReadLimits()
     extension = Path(filename).suffix.lower()
@@ -203,11 +212,21 @@ def read_table(source: str | os.PathLike | bytes | BinaryIO, *, filename: str, l
     if _is_empty(data):
         raise DataError("The file is empty.")
     wanted = None if columns is None else set(columns)
-    table = _read_csv(data, limits, wanted) if extension == ".csv" else _read_xlsx(data, limits, wanted)
+    if extension == ".csv":
+        table = _read_csv(data, limits, wanted, set(numbers), set(labels) - set(numbers))
+    else:
+        table = _read_xlsx(data, limits, wanted)
     if limits.max_rows is not None and len(table) > limits.max_rows:
         raise DataError(_too_many_rows(len(table), limits.max_rows))
     if len(table) == 0:
         raise DataError("The file has a header row but no data rows.")
+    return table
+
+
+def _keep_headings(table: pd.DataFrame, headings: Sequence[str]) -> pd.DataFrame:
+    """When only some columns were read, the table remembers all the headings, to name them if one is missing."""
+    if len(headings) != len(table.columns):  # pandas copies attrs with every column taken: only when needed
+        table.attrs["headings"] = tuple(headings)
     return table
 
 
@@ -268,7 +287,8 @@ def _check_headers(headers: Sequence[Any]) -> list[str]:
 # --- CSV -------------------------------------------------------------------------------------------------------
 
 
-def _read_csv(data: bytes | str, limits: ReadLimits, wanted: set[str] | None) -> pd.DataFrame:
+def _read_csv(data: bytes | str, limits: ReadLimits, wanted: set[str] | None, numbers: set[str],
+              labels: set[str]) -> pd.DataFrame:
     """Parse the CSV with pyarrow, then keep one numpy array per column (text as integer codes)."""
     import pyarrow as pa
 
@@ -289,15 +309,24 @@ def _read_csv(data: bytes | str, limits: ReadLimits, wanted: set[str] | None) ->
                                 "'CSV (comma delimited)' or as XLSX and upload it again.")
     column_names = names + [f"_blank_{i}" for i in range(len(names), len(header_line))]
     include = names if wanted is None else [name for name in names if name in wanted]
-    as_text: dict[str, Any] = {}
-    for _ in range(len(include) + 1):
+    types: dict[str, Any] = {name: pa.float64() for name in include if name in numbers}
+    types |= {name: pa.dictionary(pa.int32(), pa.string()) for name in include if name in labels}
+    hinted = set(types)  # read without guessing; a hint that does not fit is dropped and the column guessed as usual
+    for _ in range(2 * len(include) + 1):
         try:
-            return _parse_csv(data, column_names, include, as_text)
+            return _keep_headings(_parse_csv(data, column_names, include, types, hinted & labels), names)
+        except _HintMisfit as misfit:
+            hinted.discard(misfit.column)
+            del types[misfit.column]
         except (pa.ArrowInvalid, UnicodeDecodeError) as error:
             column = _unconvertible_column(str(error), column_names)
-            if column is None or column in as_text:
+            if column in hinted:
+                hinted.discard(column)
+                del types[column]
+                continue
+            if column is None or column in types:
                 raise DataError(_csv_problem(str(error), data, len(column_names))) from None
-            as_text[column] = pa.string()  # a cell further down is not a number: read the column as text
+            types[column] = pa.string()  # a cell further down is not a number: read the column as text
     raise DataError("The file could not be read as CSV.")
 
 
@@ -330,13 +359,13 @@ def _find_nul(data: bytes | str) -> int | None:
     if isinstance(data, bytes):
         position = data.find(b"\x00")
         return None if position < 0 else position
-    offset = 0
+    offset, chunk = 0, bytearray(1 << 24)  # one buffer, filled again and again: no fresh memory per block
     with open(data, "rb") as handle:
-        while chunk := handle.read(1 << 24):
-            position = chunk.find(b"\x00")
+        while size := handle.readinto(chunk):
+            position = chunk.find(b"\x00", 0, size)
             if position >= 0:
                 return offset + position
-            offset += len(chunk)
+            offset += size
     return None
 
 
@@ -362,7 +391,8 @@ def _csv_header(data: bytes | str) -> list[str]:
                             "not closed. Check the first row and upload the file again.") from None
 
 
-def _parse_csv(data: bytes | str, column_names: list[str], names: list[str], as_text: dict) -> pd.DataFrame:
+def _parse_csv(data: bytes | str, column_names: list[str], names: list[str], types: dict,
+               labels: set[str]) -> pd.DataFrame:
     import pyarrow as pa
     from pyarrow import csv as pacsv
 
@@ -370,22 +400,66 @@ def _parse_csv(data: bytes | str, column_names: list[str], names: list[str], as_
         pa.BufferReader(data) if isinstance(data, bytes) else data,
         read_options=pacsv.ReadOptions(column_names=column_names, skip_rows=1, block_size=1 << 24),
         convert_options=pacsv.ConvertOptions(
-            include_columns=names, column_types=as_text, auto_dict_encode=True, auto_dict_max_cardinality=1 << 20,
+            include_columns=names, column_types=types, auto_dict_encode=True, auto_dict_max_cardinality=1 << 20,
             strings_can_be_null=True, quoted_strings_can_be_null=True,
         ),
     )
     rows = table.num_rows
     parsed = dict(zip(table.column_names, table.columns, strict=True))
     del table
+    for name in labels:
+        parsed[name] = _as_guessed(parsed[name], name)
     columns = {}
     for name in names:  # one column at a time, releasing Arrow's copy as we go (linear in the columns)
         words: dict[str, int] = {}
         chunks = [_batch_column(chunk, words) for chunk in parsed.pop(name).chunks]
-        values = np.concatenate(chunks) if chunks else np.empty(0)
+        if words:  # text: codes in as few bytes as the labels allow, so the categorical takes them as they are
+            values = np.concatenate(chunks, dtype=_code_type(len(words)), casting="unsafe")
+        else:
+            values = np.concatenate(chunks) if chunks else np.empty(0)
         del chunks
         columns[name] = pd.Categorical.from_codes(values, categories=list(words)) if words else values
     pa.default_memory_pool().release_unused()  # hand Arrow's parse buffers back before the sums need memory
     return pd.DataFrame(columns, index=pd.RangeIndex(rows), copy=False)
+
+
+class _HintMisfit(Exception):
+    """A hinted column is not what the hint said; read it again without the hint."""
+
+    def __init__(self, column: str):
+        super().__init__(column)
+        self.column = column
+
+
+MAX_GUESSED_LABELS = 1 << 16
+
+
+def _as_guessed(column, name: str):
+    """A column read as text labels, typed as Arrow guesses a column's type, from its different values alone.
+
+    The values convert as they would have, had the whole column been guessed (Arrow guesses from values, not from
+    how many times each appears): text stays text, codes 0/1 become integers, true/false booleans and so on. Too many
+    different values, or none, and the hint does not fit (_HintMisfit).
+    """
+    import pyarrow as pa
+    from pyarrow import csv as pacsv
+
+    distinct = list(dict.fromkeys(value for chunk in column.chunks for value in chunk.dictionary.to_pylist()))
+    if not distinct or len(distinct) > MAX_GUESSED_LABELS:
+        raise _HintMisfit(name)
+    lines = io.StringIO()
+    csv.writer(lines, lineterminator="\n").writerows([value] for value in distinct)
+    guessed = pacsv.read_csv(
+        pa.BufferReader(lines.getvalue().encode()),
+        read_options=pacsv.ReadOptions(column_names=["value"]),
+        convert_options=pacsv.ConvertOptions(strings_can_be_null=True, quoted_strings_can_be_null=True),
+    ).column(0).combine_chunks()
+    if pa.types.is_string(guessed.type) or pa.types.is_large_string(guessed.type):
+        return column  # text: the labels as read
+    position = {value: i for i, value in enumerate(distinct)}
+    chunks = [guessed.take(pa.array([position[v] for v in chunk.dictionary.to_pylist()], type=pa.int32()))
+              .take(chunk.indices) for chunk in column.chunks]
+    return pa.chunked_array(chunks, type=guessed.type)
 
 
 def _batch_column(column, words: dict[str, int]) -> np.ndarray:
@@ -495,7 +569,7 @@ def _read_xlsx(data: bytes | str, limits: ReadLimits, wanted: set[str] | None) -
     for name in [name for name in names if name in values]:
         column = _xlsx_column(values.pop(name))  # each list is let go once it is an array
         columns[name] = pd.Series(column, index=index, dtype=column.dtype, copy=False)  # no date inference
-    return pd.DataFrame(columns, index=index, copy=False)
+    return _keep_headings(pd.DataFrame(columns, index=index, copy=False), names)
 
 
 _NUMBER_TYPES = frozenset({int, float, type(None)})
@@ -518,7 +592,7 @@ def _xlsx_column(values: list[Any]) -> np.ndarray:
 
 def _column(table: pd.DataFrame, name: str) -> pd.Series:
     if name not in table.columns:
-        columns = ", ".join(f"'{c}'" for c in table.columns)
+        columns = ", ".join(f"'{c}'" for c in table.attrs.get("headings", table.columns))
         raise DataError(f"There is no column '{name}' in the file (its columns are {columns}).")
     return table[name]
 
@@ -548,7 +622,7 @@ def _numbers(series: pd.Series, name: str, *, words: dict[str, float] | None = N
     if pd.api.types.is_bool_dtype(series):
         return series.to_numpy(dtype=float)
     if pd.api.types.is_numeric_dtype(series) and not isinstance(series.dtype, pd.CategoricalDtype):
-        return series.to_numpy(dtype=float, na_value=np.nan, copy=True)  # callers shift it in place
+        return series.to_numpy(dtype=float, na_value=np.nan)  # the table's own array when it is float64: not changed
     if isinstance(series.dtype, pd.CategoricalDtype):
         categories = series.cat.categories.to_numpy(dtype=object)
         converted = np.append(_convert_values(pd.Series(categories), words), np.nan)  # code -1 -> NaN
@@ -625,14 +699,23 @@ def _labels_of(series: pd.Series, name: str) -> tuple[np.ndarray, list[str]]:
         raise DataError(f"Row {row + 2}, column '{name}': the value is {len(texts[codes[row]]):,} characters long; a "
                         f"group, cluster or period name can be at most {MAX_LABEL_CHARS} characters.")
     order = pd.unique(codes)  # first appearance
-    remap = np.zeros(len(texts), dtype=np.int64)
+    dtype = _code_type(len(texts))  # codes for millions of rows in as few bytes as the labels allow
+    remap = np.zeros(len(texts), dtype=dtype)
     remap[order] = np.arange(len(order))
     labels = [texts[i] for i in order]
     if len(set(labels)) != len(labels):  # e.g. 1 and "1" in an XLSX column
         merged = {label: i for i, label in enumerate(dict.fromkeys(labels))}
-        remap = np.array([merged[texts[i]] if i in set(order) else 0 for i in range(len(texts))], dtype=np.int64)
+        remap = np.array([merged[texts[i]] if i in set(order) else 0 for i in range(len(texts))], dtype=dtype)
         labels = list(merged)
     return remap[codes], labels
+
+
+def _code_type(distinct: int) -> type[np.signedinteger]:
+    """The smallest integer type for codes 0 to ``distinct`` - 1 and -1 (blank), as pandas' categoricals use."""
+    for dtype in (np.int8, np.int16, np.int32):
+        if distinct < np.iinfo(dtype).max:
+            return dtype
+    return np.int64
 
 
 def _blank_message(name: str, missing: np.ndarray) -> str:
@@ -716,11 +799,8 @@ def build_dataset(
     with np.errstate(over="ignore", invalid="ignore"):  # overflow is checked for below, not printed as a warning
         y_shift = float(np.mean(y)) if kind == "continuous" else 0.0
         x_shift = float(np.mean(x)) if x is not None else 0.0
-        if y_shift:
-            y -= y_shift  # y and x are this function's own copies
-        if x is not None:
-            x -= x_shift
-        cells = _cells(arms, periods, clusters, y, x, exp, kind, len(labels), len(cluster_labels or ()))
+        cells = _cells(arms, periods, clusters, _Values(y, x, exp, y_shift, x_shift), kind, len(labels),
+                       len(cluster_labels or ()))
     if not (math.isfinite(y_shift) and math.isfinite(x_shift)
             and all(math.isfinite(v) for cell in cells for v in cell.stats.as_tuple())):
         used = " and ".join(f"'{c}'" for c in (outcome, baseline, exposure) if c)
@@ -754,7 +834,7 @@ def _periods(table: pd.DataFrame, period: str | None, before_label: str | None):
     if not after:
         raise DataError(f"Column '{period}' has only the 'before' period; it needs an 'after' period too.")
     before_code = labels.index(before_label)
-    return (codes != before_code).astype(np.int64), (before_label, after[0] if len(after) == 1 else "after")
+    return (codes != before_code).astype(np.int8), (before_label, after[0] if len(after) == 1 else "after")
 
 
 def _outcome_columns(table, kind, outcome, baseline, exposure):
@@ -774,7 +854,7 @@ def _outcome_columns(table, kind, outcome, baseline, exposure):
 def _check_nested(arms, clusters, labels, cluster_labels) -> None:
     """In a cluster-randomised pilot every cluster is in one group."""
     n_arms = len(labels)
-    pairs = np.bincount(clusters * n_arms + arms, minlength=len(cluster_labels) * n_arms)
+    pairs = np.bincount(clusters.astype(np.int64) * n_arms + arms, minlength=len(cluster_labels) * n_arms)
     pairs = pairs.reshape(len(cluster_labels), n_arms)
     crossed = np.flatnonzero((pairs > 0).sum(axis=1) > 1)
     if len(crossed):
@@ -786,40 +866,67 @@ def _check_nested(arms, clusters, labels, cluster_labels) -> None:
         )
 
 
-def _cells(arms, periods, clusters, y, x, exp, kind, n_arms, n_clusters) -> tuple[Cell, ...]:
-    """Sums per cell with numpy's bincount: one pass over the rows per statistic, no Python loop over rows."""
+SLICE_ROWS = 1 << 16  # rows summed per pass: a few small buffers, used again for every slice
+
+
+@dataclass(frozen=True)
+class _Values:
+    """The columns summed: the outcome ``y``, the baseline ``x`` and the exposure, with the shifts taken off y and x."""
+
+    y: np.ndarray
+    x: np.ndarray | None
+    exposure: np.ndarray | None
+    y_shift: float
+    x_shift: float
+
+
+def _cells(arms, periods, clusters, values: _Values, kind, n_arms, n_clusters) -> tuple[Cell, ...]:
+    """Sums per cell, a slice of rows at a time into small reused buffers (no copy of a whole column).
+
+    ``np.add.at`` adds each row in order into its cell, as ``np.bincount`` does, so the sums are the same to the
+    last bit; taking the slices in order keeps that order.
+    """
     n_periods = 1 if periods is None else 2
     n_cl = max(n_clusters, 1)
-    key = arms
-    if periods is not None or clusters is not None:
-        key = arms * (n_periods * n_cl)
-        if periods is not None:
-            key += periods * n_cl
-        if clusters is not None:
-            key += clusters
     size = n_arms * n_periods * n_cl
-    count = np.bincount(key, minlength=size)
-
-    def total(weights):
-        return np.bincount(key, weights=weights, minlength=size)
-
-    def total_product(a, b):
-        product = np.multiply(a, b)
-        try:
-            return total(product)
-        finally:
-            del product
-
-    zeros = np.zeros(size)
-    sums = {"n": count.astype(float), "sum": total(y)}
-    sums["sum_sq"] = sums["sum"] if kind == "binary" else total_product(y, y)
-    sums["sum_x"] = zeros if x is None else total(x)
-    sums["sum_xx"] = zeros if x is None else total_product(x, x)
-    sums["sum_xy"] = zeros if x is None else total_product(x, y)
-    sums["exposure"] = sums["n"] if exp is None else total(exp)
-    sums["sum_sq_per_exposure"] = zeros
-    if kind == "count":
-        sums["sum_sq_per_exposure"] = sums["sum_sq"] if exp is None else total(y * y / exp)
+    count = np.zeros(size, dtype=np.int64)
+    names = ("sum", "sum_sq", "sum_x", "sum_xx", "sum_xy", "exposure", "sum_sq_per_exposure")
+    sums = {name: np.zeros(size) for name in names}
+    y, x, exp = values.y, values.x, values.exposure
+    rows = min(len(arms), SLICE_ROWS)
+    key, ys, xs, product = (np.empty(rows, dtype=np.intp), np.empty(rows), np.empty(rows), np.empty(rows))
+    for start in range(0, len(arms), SLICE_ROWS):
+        part = slice(start, start + SLICE_ROWS)
+        m = len(arms[part])
+        k, yk, xk, pk = key[:m], ys[:m], xs[:m], product[:m]
+        k[:] = arms[part]
+        if periods is not None or clusters is not None:
+            k *= n_periods * n_cl
+            if periods is not None:
+                k += periods[part].astype(np.intp) * n_cl
+            if clusters is not None:
+                k += clusters[part]
+        np.add.at(count, k, 1)
+        yk = np.subtract(y[part], values.y_shift, out=yk) if values.y_shift else y[part]
+        np.add.at(sums["sum"], k, yk)
+        if kind != "binary":
+            np.add.at(sums["sum_sq"], k, np.multiply(yk, yk, out=pk))
+        if x is not None:
+            np.subtract(x[part], values.x_shift, out=xk)
+            np.add.at(sums["sum_x"], k, xk)
+            np.add.at(sums["sum_xx"], k, np.multiply(xk, xk, out=pk))
+            np.add.at(sums["sum_xy"], k, np.multiply(xk, yk, out=pk))
+        if exp is not None:
+            np.add.at(sums["exposure"], k, exp[part])
+            if kind == "count":
+                np.add.at(sums["sum_sq_per_exposure"], k, np.divide(np.multiply(yk, yk, out=pk), exp[part], out=pk))
+    sums = {"n": count.astype(float)} | sums
+    if kind == "binary":
+        sums["sum_sq"] = sums["sum"]
+    if exp is None:
+        sums["exposure"] = sums["n"]
+        if kind == "count":
+            sums["sum_sq_per_exposure"] = sums["sum_sq"]
     cells = []
     for k in np.flatnonzero(count):
         a, rest = divmod(int(k), n_periods * n_cl)

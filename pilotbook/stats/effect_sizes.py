@@ -38,7 +38,6 @@ from enum import StrEnum
 
 import numpy as np
 from scipy.special import gammaln
-from statsmodels.stats.meta_analysis import effectsize_2proportions
 
 CONTINUITY_CORRECTION = 0.5
 
@@ -186,6 +185,8 @@ def _count_effects(measure: Measure, rows: list[tuple]) -> tuple[list[float], li
     # The correction is applied here, not through statsmodels' zero_correction=0.5: in statsmodels 0.15
     # that adds 0.5 to the events of *every* study (only the group sizes are masked), which is not metafor's rule.
     statistic = _STATSMODELS_STATISTIC[measure]
+    from statsmodels.stats.meta_analysis import effectsize_2proportions  # loaded only for counts
+
     yi, vi = effectsize_2proportions(a + add, n1 + 2 * add, c + add, n2 + 2 * add, statistic=statistic)
     return [float(y) for y in yi], [float(v) for v in vi], [str(lab) for lab in labels[zero_cell]]
 

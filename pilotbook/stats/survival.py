@@ -25,11 +25,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import stats
-from statsmodels.duration.hazard_regression import PHReg
-from statsmodels.duration.survfunc import SurvfuncRight, survdiff
+
+if TYPE_CHECKING:
+    from statsmodels.duration.survfunc import SurvfuncRight
 
 BOOTSTRAP_RESAMPLES = 2000
 BOOTSTRAP_SEED = 20170101  # fixed, so the same data always give the same interval
@@ -135,6 +137,8 @@ def kaplan_meier(time, event, alpha: float = 0.05) -> KMCurve:
     if not event.any():
         # A real outcome for a small pilot (nobody made contact): the curve stays flat at 1.
         return KMCurve(int(time.size), 0, [(0.0, 1.0, 1.0, 1.0)], None, None, None)
+    from statsmodels.duration.survfunc import SurvfuncRight  # statsmodels loads only when a curve is drawn
+
     fit = SurvfuncRight(time, event.astype(np.float64))
     lower, upper = _loglog_limits(fit.surv_prob, fit.surv_prob_se, alpha)
     steps = [(0.0, 1.0, 1.0, 1.0)]
@@ -202,6 +206,8 @@ def compare_survival(control: SurvivalGroup, arm: SurvivalGroup, alpha: float = 
     time = np.concatenate([c_time, a_time])
     event = np.concatenate([c_event, a_event])
     in_arm = np.concatenate([np.zeros(c_time.size), np.ones(a_time.size)])
+    from statsmodels.duration.survfunc import survdiff
+
     _, logrank_p = survdiff(time, event.astype(np.float64), in_arm)
     hazard_ratio, ph_warning = _cox(time, event, in_arm, alpha, arm.label, control.label)
     warnings += ph_warning
@@ -236,6 +242,8 @@ def _data_warnings(label: str, event: np.ndarray) -> list[str]:
 
 def _cox(time, event, in_arm, alpha, arm_label, control_label) -> tuple[Estimate, list[str]]:
     if np.unique(time[event]).size <= PHREG_MAX_EVENT_TIMES:
+        from statsmodels.duration.hazard_regression import PHReg
+
         fit = PHReg(time, in_arm[:, None], status=event.astype(np.float64), ties=COX_TIES).fit()
         beta, se = float(fit.params[0]), float(fit.bse[0])
         residuals = fit.schoenfeld_residuals[:, 0]
@@ -352,6 +360,8 @@ def _percentile_interval(differences: np.ndarray, alpha: float) -> tuple[float, 
 
 
 def _km(time: np.ndarray, event: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    from statsmodels.duration.survfunc import SurvfuncRight
+
     fit = SurvfuncRight(time, event.astype(np.float64))
     return fit.surv_times, fit.surv_prob
 
