@@ -168,19 +168,15 @@ def _columns_used(args: argparse.Namespace) -> list[str]:
 def _number_columns(args: argparse.Namespace) -> list[str]:
     """Columns that must hold numbers (read_table's hint): never a column that names groups."""
     kind = (args.kind or "").replace("_", "-")
-    numbers = [args.baseline, args.exposure, args.time]
-    if kind in ("continuous", "count"):
+    numbers = [args.baseline, args.exposure, args.time, args.event]  # an event flag is mostly 1/0
+    if kind:  # a yes/no outcome is mostly 1/0 too; yes/no words stop Arrow at their first block, then it guesses
         numbers.append(args.outcome)
     return [name for name in numbers if name and name not in _label_columns(args)]
 
 
 def _label_columns(args: argparse.Namespace) -> list[str]:
-    """Columns with a few different values (read_table's hint): groups, clusters, periods, yes/no outcomes."""
-    kind = (args.kind or "").replace("_", "-")
-    labels = [args.arm, args.cluster, args.period, args.event]
-    if kind == "binary":
-        labels.append(args.outcome)
-    return [name for name in labels if name]
+    """Columns with a few different values (read_table's hint): groups, clusters and periods."""
+    return [name for name in (args.arm, args.cluster, args.period) if name]
 
 
 def _infer_kind(args: argparse.Namespace, table) -> str:
