@@ -3,10 +3,12 @@ Fisher's exact or Pearson's chi-squared test."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from scipy import stats
 
-from pilotbook.stats.dataset import Stats
+from pilotbook.stats.dataset import Dataset, Stats
 
 from .results import (
     AnalysisSpec,
@@ -17,7 +19,8 @@ from .results import (
 )
 
 
-def _binary_two(ds, c: Stats, a: Stats, label: str, spec: AnalysisSpec, *, control_label: str | None = None):
+def _binary_two(ds: Dataset, c: Stats, a: Stats, label: str, spec: AnalysisSpec, *,
+                control_label: str | None = None) -> tuple[Comparison, list[str]]:
     from statsmodels.stats.proportion import confint_proportions_2indep
 
     notes: list[str] = []
@@ -46,7 +49,8 @@ def _binary_two(ds, c: Stats, a: Stats, label: str, spec: AnalysisSpec, *, contr
     return comparison, notes
 
 
-def _score_ratio(x1, n1, x0, n0, compare, value, alpha, method) -> Estimate | None:
+def _score_ratio(x1: float, n1: float, x0: float, n0: float, compare: str, value: float, alpha: float,
+                 method: str) -> Estimate | None:
     from statsmodels.stats.proportion import confint_proportions_2indep
 
     with _quiet():
@@ -63,14 +67,14 @@ def _score_ratio(x1, n1, x0, n0, compare, value, alpha, method) -> Estimate | No
     return None
 
 
-def _usable_interval(value: float, lo, hi) -> bool:
+def _usable_interval(value: float, lo: Any, hi: Any) -> bool:
     if np.iscomplexobj(lo) or np.iscomplexobj(hi):
         return False
     lo, hi = float(lo), float(hi)
     return bool(np.isfinite(lo) and np.isfinite(hi) and lo <= value <= hi)
 
 
-def _two_by_two_test(x1, n1, x0, n0) -> tuple[float, str, str | None]:
+def _two_by_two_test(x1: float, n1: float, x0: float, n0: float) -> tuple[float, str, str | None]:
     table = np.array([[x1, n1 - x1], [x0, n0 - x0]])
     expected = table.sum(axis=1, keepdims=True) * table.sum(axis=0, keepdims=True) / table.sum()
     if expected.min() < 5:

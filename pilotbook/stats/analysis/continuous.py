@@ -20,8 +20,8 @@ from .results import (
 )
 
 
-def _continuous_two(ds, c: Stats, a: Stats, label: str, spec: AnalysisSpec, *, control_label: str | None = None,
-                    baseline: bool | None = None):
+def _continuous_two(ds: Dataset, c: Stats, a: Stats, label: str, spec: AnalysisSpec, *,
+                    control_label: str | None = None, baseline: bool | None = None) -> tuple[Comparison, list[str]]:
     control_label = control_label or spec.control
     for stats_, name in ((a, label), (c, control_label)):
         if stats_.n < 2:
@@ -44,7 +44,7 @@ def _continuous_two(ds, c: Stats, a: Stats, label: str, spec: AnalysisSpec, *, c
     return comparison, []
 
 
-def _welch(diff: float, a: Stats, c: Stats, alpha: float):
+def _welch(diff: float, a: Stats, c: Stats, alpha: float) -> tuple[Estimate, float, str] | None:
     va, vc = a.variance / a.n, c.variance / c.n
     se2 = va + vc
     if se2 <= 0:
@@ -67,7 +67,7 @@ def _hedges(ds: Dataset, a: Stats, c: Stats, alpha: float) -> Estimate | None:
     return _estimate(g, g - z * se, g + z * se, "Hedges' g (standardised mean difference), normal interval")
 
 
-def _ancova(ds: Dataset, control: str, label: str, alpha: float):
+def _ancova(ds: Dataset, control: str, label: str, alpha: float) -> tuple[Estimate, float, str]:
     fit = _ols(ds, ds.cells, _arm_regressors(ds, control), baseline=True, robust=False)
     if fit is None:
         raise AnalysisError("The baseline adjustment cannot be done: the baseline does not vary within the groups.")

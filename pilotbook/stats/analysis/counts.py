@@ -19,8 +19,8 @@ from .results import (
 )
 
 
-def _count_two(ds, c: Stats, a: Stats, label: str, spec: AnalysisSpec, *, control_label: str | None = None,
-               dispersion: float | None = None):
+def _count_two(ds: Dataset, c: Stats, a: Stats, label: str, spec: AnalysisSpec, *, control_label: str | None = None,
+               dispersion: float | None = None) -> tuple[Comparison, list[str]]:
     from statsmodels.stats.rates import confint_poisson_2indep
 
     control_label = control_label or spec.control
@@ -45,7 +45,7 @@ def _count_two(ds, c: Stats, a: Stats, label: str, spec: AnalysisSpec, *, contro
     return comparison, notes
 
 
-def _exact_rate_ratio(y1, e1, y0, e0, alpha) -> tuple[Estimate | None, float]:
+def _exact_rate_ratio(y1: float, e1: float, y0: float, e0: float, alpha: float) -> tuple[Estimate | None, float]:
     total = int(round(y1 + y0))
     if total == 0:
         return None, 1.0
@@ -54,13 +54,18 @@ def _exact_rate_ratio(y1, e1, y0, e0, alpha) -> tuple[Estimate | None, float]:
         return None, float(test.pvalue)
     ci = stats.binomtest(int(round(y1)), total).proportion_ci(1 - alpha, method="exact")
     scale = e0 / e1
-    to_ratio = lambda p: scale * p / (1 - p)  # noqa: E731 - a one-line transform
+
+    def to_ratio(p: float) -> float:
+        return scale * p / (1 - p)
+
     estimate = _estimate((y1 / e1) / (y0 / e0), to_ratio(ci.low), to_ratio(ci.high),
                          "Rate ratio, exact conditional (binomial) interval")
     return estimate, float(test.pvalue)
 
 
-def _quasi_poisson(r1, r0, y1, e1, y0, e0, phi, label, control_label, alpha, n1, n0, notes):
+def _quasi_poisson(r1: float, r0: float, y1: float, e1: float, y0: float, e0: float, phi: float, label: str,
+                   control_label: str, alpha: float, n1: float | None, n0: float | None,
+                   notes: list[str]) -> tuple[Comparison, list[str]]:
     z = stats.norm.ppf(1 - alpha / 2)
     se_diff = math.sqrt(phi * (y1 / e1**2 + y0 / e0**2))
     diff = r1 - r0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from pilotbook.stats.analysis.results import Comparison
 from pilotbook.stats.dataset import Dataset
 
 from .binary import _binary_two
@@ -34,4 +35,6 @@ def _individual(ds: Dataset, spec: AnalysisSpec) -> Analysis:
 
 
 
-TWO_GROUP: dict[str, Callable] = {"binary": _binary_two, "continuous": _continuous_two, "count": _count_two}
+TWO_GROUP: dict[str, Callable[..., tuple[Comparison, list[str]]]] = {
+    "binary": _binary_two, "continuous": _continuous_two, "count": _count_two,
+}

@@ -13,6 +13,7 @@ from pilotbook.stats.dataset import Cell, Dataset
 
 from .results import (
     AnalysisError,
+    Estimate,
     _estimate,
 )
 
@@ -23,7 +24,7 @@ class _Fit:
     cov: np.ndarray
     df: float
 
-    def contrast(self, position: int, alpha: float, method: str, test: str):
+    def contrast(self, position: int, alpha: float, method: str, test: str) -> tuple[Estimate, float, str]:
         estimate, se = float(self.coef[position]), math.sqrt(self.cov[position, position])
         if not se > 0:
             raise AnalysisError("There is no variation left to estimate the uncertainty from.")

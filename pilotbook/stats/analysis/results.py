@@ -147,13 +147,13 @@ def _estimate(value: float, lo: float, hi: float, method: str) -> Estimate:
 class _quiet:
     """statsmodels warns (RuntimeWarning) at the edges of its root-finding; the results are still right."""
 
-    def __enter__(self):
+    def __enter__(self) -> None:
         self._warnings = warnings.catch_warnings()
         self._warnings.__enter__()
         warnings.simplefilter("ignore")  # RuntimeWarning and numpy's ComplexWarning
         self._err = np.errstate(all="ignore")
         self._err.__enter__()
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: Any) -> None:
         self._err.__exit__(*exc)
         self._warnings.__exit__(*exc)
