@@ -57,8 +57,9 @@ test-production: setup ## production-mode smoke test: clean asset build, collect
 test-browser: setup ## only the browser journeys (Chromium via Playwright, axe checks)
 	$(BIN)/pytest -p no:cacheprovider -m browser
 
-lint: setup ## ruff, and the architecture rule that pilotbook/stats never imports Django
+lint: setup ## ruff, the architecture rule that pilotbook/stats never imports Django, and mypy (strict on pilotbook/stats)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 check: setup ## Django system checks and makemigrations --check
 	$(BIN)/pilotbook check --fail-level WARNING
