@@ -24,8 +24,8 @@ import io
 import posixpath
 import zipfile
 from collections.abc import Callable
-from pyexpat import ExpatError, ParserCreate
-from typing import Any, BinaryIO
+from pyexpat import ExpatError, ParserCreate, XMLParserType
+from typing import Any, BinaryIO, NoReturn
 
 EXCEL_MAX_ROWS = 1_048_576
 EXCEL_MAX_COLUMNS = 16_384
@@ -88,11 +88,12 @@ def check_archive(archive: zipfile.ZipFile, *, max_inflated_bytes: int, max_rati
             )
 
 
-def _parser(start: Callable | None = None, end: Callable | None = None, text: Callable | None = None):
+def _parser(start: Callable[..., None] | None = None, end: Callable[..., None] | None = None,
+            text: Callable[..., None] | None = None) -> XMLParserType:
     """An expat parser that refuses document type declarations (and so every entity definition)."""
     parser = ParserCreate()
 
-    def refuse(*_args: Any) -> None:
+    def refuse(*_args: Any) -> NoReturn:
         raise XlsxError("The workbook contains a document type declaration (DTD), which real spreadsheets never "
                         "do; it may be an attempt to expand entities or read other files. Open it in Excel, save "
                         "it as a new .xlsx file and upload that.")
@@ -138,7 +139,7 @@ class Reader:
     def close(self) -> None:
         self.archive.close()
 
-    def _parse(self, name: str, parser, *, what: str) -> None:
+    def _parse(self, name: str, parser: XMLParserType, *, what: str) -> None:
         """Stream one part through an expat parser, counting every byte inflated."""
         try:
             with self.archive.open(name) as part:
@@ -164,7 +165,7 @@ class Reader:
         if rels not in self.names:
             return found
 
-        def start(tag, attrs):
+        def start(tag: str, attrs: dict[str, str]) -> None:
             if _local(tag) == "Relationship" and "Id" in attrs and "Target" in attrs:
                 target = attrs["Target"]
                 path = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
@@ -184,7 +185,7 @@ class Reader:
         sheet_ids: list[str] = []
         flags = {"1904": False}
 
-        def start(tag, attrs):
+        def start(tag: str, attrs: dict[str, str]) -> None:
             local = _local(tag)
             if local == "sheet":
                 sheet_ids.append(next((v for k, v in attrs.items() if _local(k) == "id" and k != "sheetId"), ""))
@@ -207,7 +208,7 @@ class Reader:
         state = {"skip": 0, "in_t": False}
         pieces: list[str] = []
 
-        def start(tag, attrs):
+        def start(tag: str, attrs: dict[str, str]) -> None:
             local = _local(tag)
             if local == "rPh":
                 state["skip"] += 1
@@ -216,7 +217,7 @@ class Reader:
             elif local == "si":
                 pieces.clear()
 
-        def end(tag):
+        def end(tag: str) -> None:
             local = _local(tag)
             if local == "rPh":
                 state["skip"] -= 1
@@ -225,7 +226,7 @@ class Reader:
             elif local == "si":
                 strings.append("".join(pieces).replace("x005F_", ""))  # as openpyxl does
 
-        def text(data):
+        def text(data: str) -> None:
             if state["in_t"]:
                 pieces.append(data)
 
@@ -243,7 +244,7 @@ class Reader:
         style_formats: list[int] = []
         state = {"in_xfs": False}
 
-        def start(tag, attrs):
+        def start(tag: str, attrs: dict[str, str]) -> None:
             local = _local(tag)
             if local == "numFmt":
                 number = attrs.get("numFmtId", "")
@@ -257,7 +258,7 @@ class Reader:
                 except ValueError:
                     style_formats.append(0)
 
-        def end(tag):
+        def end(tag: str) -> None:
             if _local(tag) == "cellXfs":
                 state["in_xfs"] = False
 
@@ -297,7 +298,8 @@ def _head(source: Any) -> bytes:
             with open(source, "rb") as handle:
                 return handle.read(8)
         source.seek(0)
-        return source.read(8)
+        head: bytes = source.read(8)
+        return head
     except (OSError, AttributeError):
         return b""
 
