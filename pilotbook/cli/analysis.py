@@ -144,7 +144,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         raise UsageError("--worthwhile must be a number greater than 0.")
     if (args.period is None) != (args.before is None):
         raise UsageError("--period and --before go together: the column and the value that means 'before'.")
-    table = read_table(path, filename=path.name)
+    table = read_table(path, filename=path.name, columns=_columns_used(args), numbers=_number_columns(args),
+                       labels=_label_columns(args))
     kind = (args.kind or _infer_kind(args, table)).replace("_", "-")
     if kind != "time-to-event" and not args.outcome:
         raise UsageError("--outcome is required (the column holding the outcome).")
@@ -156,6 +157,26 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     spec = AnalysisSpec(kind=kind, control=dataset.control, design=args.design, better=args.better,
                         worthwhile=args.worthwhile, alpha=args.alpha)
     return analyse(dataset, spec).to_dict()
+
+
+def _columns_used(args: argparse.Namespace) -> list[str]:
+    """Only these are read: parsing the others would be wasted on a file of millions of rows."""
+    named = (args.arm, args.outcome, args.baseline, args.cluster, args.period, args.time, args.event, args.exposure)
+    return list(dict.fromkeys(name for name in named if name))
+
+
+def _number_columns(args: argparse.Namespace) -> list[str]:
+    """Columns that must hold numbers (read_table's hint): never a column that names groups."""
+    kind = (args.kind or "").replace("_", "-")
+    numbers = [args.baseline, args.exposure, args.time, args.event]  # an event flag is mostly 1/0
+    if kind:  # a yes/no outcome is mostly 1/0 too; yes/no words stop Arrow at their first block, then it guesses
+        numbers.append(args.outcome)
+    return [name for name in numbers if name and name not in _label_columns(args)]
+
+
+def _label_columns(args: argparse.Namespace) -> list[str]:
+    """Columns with a few different values (read_table's hint): groups, clusters and periods."""
+    return [name for name in (args.arm, args.cluster, args.period) if name]
 
 
 def _infer_kind(args: argparse.Namespace, table) -> str:

@@ -35,10 +35,10 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 import numpy as np
 from scipy.special import gammaln
-from statsmodels.stats.meta_analysis import effectsize_2proportions
 
 CONTINUITY_CORRECTION = 0.5
 
@@ -160,7 +160,7 @@ def from_counts(
     return EffectSizes(measure, tuple(yi), tuple(vi), tuple(r[0] for r in kept), tuple(notes))
 
 
-def _keep_informative(measure: Measure, rows: list[tuple]) -> tuple[list[int], list[str]]:
+def _keep_informative(measure: Measure, rows: list[tuple[Any, ...]]) -> tuple[list[int], list[str]]:
     """Indexes of the studies to keep and a note for each one left out (ratio measures only)."""
     keep, notes = [], []
     for i, (label, *counts) in enumerate(rows):
@@ -176,7 +176,7 @@ def _keep_informative(measure: Measure, rows: list[tuple]) -> tuple[list[int], l
     return keep, notes
 
 
-def _count_effects(measure: Measure, rows: list[tuple]) -> tuple[list[float], list[float], list[str]]:
+def _count_effects(measure: Measure, rows: list[tuple[Any, ...]]) -> tuple[list[float], list[float], list[str]]:
     """statsmodels' per-study effects for the kept studies, and the labels of those it corrected."""
     if not rows:
         return [], [], []
@@ -186,13 +186,16 @@ def _count_effects(measure: Measure, rows: list[tuple]) -> tuple[list[float], li
     # The correction is applied here, not through statsmodels' zero_correction=0.5: in statsmodels 0.15
     # that adds 0.5 to the events of *every* study (only the group sizes are masked), which is not metafor's rule.
     statistic = _STATSMODELS_STATISTIC[measure]
+    from statsmodels.stats.meta_analysis import effectsize_2proportions  # loaded only for counts
+
     yi, vi = effectsize_2proportions(a + add, n1 + 2 * add, c + add, n2 + 2 * add, statistic=statistic)
     return [float(y) for y in yi], [float(v) for v in vi], [str(lab) for lab in labels[zero_cell]]
 
 
 def hedges_correction(m: np.ndarray) -> np.ndarray:
     """metafor's exact small-sample correction c(m), computed on the log scale so large m cannot overflow."""
-    return np.exp(gammaln(m / 2) - 0.5 * np.log(m / 2) - gammaln((m - 1) / 2))
+    corrected: np.ndarray = np.exp(gammaln(m / 2) - 0.5 * np.log(m / 2) - gammaln((m - 1) / 2))
+    return corrected
 
 
 def means_problem(sd_t: float, n_t: float, sd_c: float, n_c: float) -> str | None:
@@ -230,12 +233,14 @@ def from_means(
     return EffectSizes(measure, tuple(map(float, yi)), tuple(map(float, vi)), tuple(names))
 
 
-def _mean_difference(mean_t, sd_t, n_t, mean_c, sd_c, n_c) -> tuple[np.ndarray, np.ndarray]:
+def _mean_difference(mean_t: np.ndarray, sd_t: np.ndarray, n_t: np.ndarray, mean_c: np.ndarray, sd_c: np.ndarray,
+                     n_c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Raw difference in means with metafor's default variance, which does not assume equal SDs."""
     return mean_t - mean_c, sd_t**2 / n_t + sd_c**2 / n_c
 
 
-def _hedges_g(mean_t, sd_t, n_t, mean_c, sd_c, n_c) -> tuple[np.ndarray, np.ndarray]:
+def _hedges_g(mean_t: np.ndarray, sd_t: np.ndarray, n_t: np.ndarray, mean_c: np.ndarray, sd_c: np.ndarray,
+              n_c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Hedges' g with metafor's exact correction and large-sample ("LS") variance."""
     m = n_t + n_c - 2
     sd_pooled = np.sqrt(((n_t - 1) * sd_t**2 + (n_c - 1) * sd_c**2) / m)

@@ -38,6 +38,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from enum import StrEnum
+from typing import Any
 
 import numpy as np
 from scipy.optimize import brentq
@@ -86,7 +87,7 @@ class InterimDecision:
     conditional_power: float | None  # under the smallest worthwhile effect; None without a stopping rule
     explanation: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready values (the boundary's infinities become None)."""
         out = asdict(self)
         out["action"] = str(self.action)

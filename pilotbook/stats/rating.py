@@ -43,7 +43,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .meta import PooledResult
+from pilotbook.stats.meta import PooledResult
 
 SMALL_SAMPLE = 100
 MIN_COUNCILS = 3

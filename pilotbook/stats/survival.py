@@ -25,11 +25,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy import stats
-from statsmodels.duration.hazard_regression import PHReg
-from statsmodels.duration.survfunc import SurvfuncRight, survdiff
+
+from pilotbook.stats.cox import _cox_one_binary_covariate
+
+if TYPE_CHECKING:
+    from statsmodels.duration.survfunc import SurvfuncRight
 
 BOOTSTRAP_RESAMPLES = 2000
 BOOTSTRAP_SEED = 20170101  # fixed, so the same data always give the same interval
@@ -62,7 +66,7 @@ class Estimate:
     ci_high: float
     method: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "estimate": float(self.estimate),
             "ci_low": float(self.ci_low),
@@ -82,7 +86,7 @@ class KMCurve:
     median_ci_low: float | None
     median_ci_high: float | None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "n": int(self.n),
             "events": int(self.events),
@@ -100,7 +104,7 @@ class SurvivalComparison:
     logrank_p: float
     warnings: list[str] = field(default_factory=list)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "median_difference": self.median_difference.to_dict() if self.median_difference else None,
             "hazard_ratio": self.hazard_ratio.to_dict(),
@@ -113,7 +117,7 @@ def _plain(value: float | None) -> float | None:
     return None if value is None else float(value)
 
 
-def _validated(time, event, label: str = "the group") -> tuple[np.ndarray, np.ndarray]:
+def _validated(time: Any, event: Any, label: str = "the group") -> tuple[np.ndarray, np.ndarray]:
     time = np.asarray(time, dtype=np.float64).ravel()
     raw_event = np.asarray(event).ravel()
     if time.size == 0:
@@ -129,12 +133,14 @@ def _validated(time, event, label: str = "the group") -> tuple[np.ndarray, np.nd
     return time, raw_event.astype(bool)
 
 
-def kaplan_meier(time, event, alpha: float = 0.05) -> KMCurve:
+def kaplan_meier(time: Any, event: Any, alpha: float = 0.05) -> KMCurve:
     """The Kaplan-Meier curve of one group, with pointwise and median confidence limits at level ``1 - alpha``."""
     time, event = _validated(time, event)
     if not event.any():
         # A real outcome for a small pilot (nobody made contact): the curve stays flat at 1.
         return KMCurve(int(time.size), 0, [(0.0, 1.0, 1.0, 1.0)], None, None, None)
+    from statsmodels.duration.survfunc import SurvfuncRight  # statsmodels loads only when a curve is drawn
+
     fit = SurvfuncRight(time, event.astype(np.float64))
     lower, upper = _loglog_limits(fit.surv_prob, fit.surv_prob_se, alpha)
     steps = [(0.0, 1.0, 1.0, 1.0)]
@@ -202,6 +208,8 @@ def compare_survival(control: SurvivalGroup, arm: SurvivalGroup, alpha: float = 
     time = np.concatenate([c_time, a_time])
     event = np.concatenate([c_event, a_event])
     in_arm = np.concatenate([np.zeros(c_time.size), np.ones(a_time.size)])
+    from statsmodels.duration.survfunc import survdiff
+
     _, logrank_p = survdiff(time, event.astype(np.float64), in_arm)
     hazard_ratio, ph_warning = _cox(time, event, in_arm, alpha, arm.label, control.label)
     warnings += ph_warning
@@ -234,8 +242,11 @@ def _data_warnings(label: str, event: np.ndarray) -> list[str]:
     return found
 
 
-def _cox(time, event, in_arm, alpha, arm_label, control_label) -> tuple[Estimate, list[str]]:
+def _cox(time: np.ndarray, event: np.ndarray, in_arm: np.ndarray, alpha: float, arm_label: str,
+         control_label: str) -> tuple[Estimate, list[str]]:
     if np.unique(time[event]).size <= PHREG_MAX_EVENT_TIMES:
+        from statsmodels.duration.hazard_regression import PHReg
+
         fit = PHReg(time, in_arm[:, None], status=event.astype(np.float64), ties=COX_TIES).fit()
         beta, se = float(fit.params[0]), float(fit.bse[0])
         residuals = fit.schoenfeld_residuals[:, 0]
@@ -256,41 +267,8 @@ def _cox(time, event, in_arm, alpha, arm_label, control_label) -> tuple[Estimate
     return estimate, _proportional_hazards_warning(residuals, time, event, arm_label, control_label)
 
 
-def _cox_one_binary_covariate(time, event, in_arm) -> tuple[float, float, np.ndarray]:
-    """The same Efron-ties Cox fit as statsmodels' PHReg, for a single 0/1 covariate, vectorised.
-
-    PHReg loops over distinct event times in Python (about 40 s for 100,000 rows with continuous times);
-    with one binary covariate everything it needs is the number at risk and the events in each group at
-    each event time. Tests check that both give the same answer.
-    Returns log hazard ratio, its standard error and Schoenfeld residuals (NaN where not defined).
-    """
-    event_times, d_all = np.unique(time[event], return_counts=True)
-    d_arm = np.bincount(np.searchsorted(event_times, time[event & in_arm]), minlength=event_times.size)
-    at_risk = [g.size - np.searchsorted(np.sort(g), event_times, side="left") for g in (time[~in_arm], time[in_arm])]
-    # Efron: the l-th of d tied events sees the risk set less l/d of the people who had the event then.
-    which = np.repeat(np.arange(event_times.size), d_all)
-    share = (np.arange(which.size) - np.repeat(np.cumsum(d_all) - d_all, d_all)) / d_all[which]
-    a_control = at_risk[0][which] - share * (d_all - d_arm)[which]
-    a_arm = at_risk[1][which] - share * d_arm[which]
-    beta = 0.0
-    for _ in range(100):
-        weight = a_arm * math.exp(beta)
-        score = d_arm.sum() - np.sum(weight / (a_control + weight))
-        information = np.sum(a_control * weight / (a_control + weight) ** 2)
-        step = score / information
-        beta += step
-        if abs(step) < 1e-12 or not math.isfinite(beta):
-            break
-    weight = a_arm * math.exp(beta)
-    information = np.sum(a_control * weight / (a_control + weight) ** 2)
-    # Schoenfeld residual of an event: its covariate less the risk set's weighted mean (as PHReg computes).
-    risk_mean = at_risk[1] * math.exp(beta) / (at_risk[0] + at_risk[1] * math.exp(beta))
-    residuals = np.full(time.size, np.nan)
-    residuals[event] = in_arm[event] - risk_mean[np.searchsorted(event_times, time[event])]
-    return beta, 1 / math.sqrt(information), residuals
-
-
-def _proportional_hazards_warning(residuals, time, event, arm_label, control_label) -> list[str]:
+def _proportional_hazards_warning(residuals: np.ndarray, time: np.ndarray, event: np.ndarray, arm_label: str,
+                                  control_label: str) -> list[str]:
     """A cheap check: do the Schoenfeld residuals drift with the (ranked) event time?"""
     usable = event & np.isfinite(residuals)
     if usable.sum() < 3 or np.ptp(residuals[usable]) == 0:
@@ -305,9 +283,10 @@ def _proportional_hazards_warning(residuals, time, event, arm_label, control_lab
     ]
 
 
-def _median_difference(control, arm, alpha) -> tuple[Estimate | None, list[str]]:
+def _median_difference(control: tuple[np.ndarray, np.ndarray, str], arm: tuple[np.ndarray, np.ndarray, str],
+                       alpha: float) -> tuple[Estimate | None, list[str]]:
     (c_time, c_event, c_label), (a_time, a_event, a_label) = control, arm
-    medians = {}
+    medians: dict[str, Any] = {}
     for label, time, event in ((c_label, c_time, c_event), (a_label, a_time, a_event)):
         medians[label] = _median(*_km(time, event)) if event.any() else None
     missing = [label for label, median in medians.items() if median is None]
@@ -352,6 +331,8 @@ def _percentile_interval(differences: np.ndarray, alpha: float) -> tuple[float, 
 
 
 def _km(time: np.ndarray, event: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    from statsmodels.duration.survfunc import SurvfuncRight
+
     fit = SurvfuncRight(time, event.astype(np.float64))
     return fit.surv_times, fit.surv_prob
 

@@ -5,8 +5,8 @@ import time
 
 import pytest
 
-from pilotbook.stats import xlsx
 from pilotbook.stats.dataset import DataError, ReadLimits, build_dataset, column_facts, read_table
+from pilotbook.stats.reading import xlsx
 from tests.hostile_files import (
     BILLION_LAUGHS,
     EXTERNAL_ENTITY,
