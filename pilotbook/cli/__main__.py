@@ -1,5 +1,3 @@
-import sys
+from pilotbook.cli.main import run
 
-from pilotbook.cli.main import main
-
-sys.exit(main())
+run()

@@ -8,6 +8,7 @@ SUBCOMMANDS, each a function taking the remaining arguments and returning an exi
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -106,5 +107,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
+def run() -> None:
+    """The `pilotbook` console script. The reading commands (analyse, power, pool) end with os._exit once their
+    output is flushed: pyarrow's reader threads can still be winding down when the interpreter finalises, and now
+    and then that aborted the process ("terminate called without an active exception", exit 134) after the answer
+    or the one-line message was already written. Django's commands end normally."""
+    argv = sys.argv[1:]
+    code = main(argv)
+    if argv and argv[0] in SUBCOMMANDS:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(BrokenPipeError, ValueError):
+                stream.flush()
+        os._exit(code if isinstance(code, int) else 1)
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
