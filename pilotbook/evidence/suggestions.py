@@ -55,7 +55,8 @@ def suggestions_for_idea(text: str, *, viewer, exclude_council=None, exclude=Non
     `exclude_council` leaves out a council's pilots (the viewer's own: "others" have tried it); `exclude`, a
     queryset of pilots, leaves those out too.
     """
-    pilots = Pilot.objects.visible_to(viewer).results_released().select_related("council", "result")
+    pilots = (Pilot.objects.visible_to(viewer).results_released().select_related("council", "result")
+              .prefetch_related("joint_councils"))  # ran_by() names every council of each suggestion
     if exclude is not None:
         pilots = pilots.exclude(pk__in=exclude.values("pk"))
     dismissed = set(dismissed)

@@ -26,6 +26,7 @@ from pilotbook.pilots import presenters
 from pilotbook.pilots.choices import Design, FailureReason, InterventionType, ServiceArea, Status, Verdict
 from pilotbook.pilots.countries import countries, country_name
 from pilotbook.pilots.models import Pilot, own_council_id
+from pilotbook.web import pagecache
 from pilotbook.web.forms import GovukFormMixin, LinkParametersMixin
 
 from .search import MAX_QUERY_LENGTH, QUERY_TOO_LONG, search_pilots
@@ -207,6 +208,7 @@ def evidence_results(params, user) -> tuple[SearchForm, str, dict[str, str], lis
     return form, query, filters, results, matched
 
 
+@pagecache.for_signed_out
 def evidence_search(request):
     form, query, filters, results, matched = evidence_results(request.GET, request.user)
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -7,7 +7,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from .models import Pilot
+from .models import Pilot, member_council_ids
 
 
 class SignInRequired(Exception):
@@ -17,6 +17,17 @@ class SignInRequired(Exception):
 def visible_pilot_or_404(request, pk: int) -> Pilot:
     # A pilot you may not see is "not found", so drafts do not even reveal that they exist.
     return get_object_or_404(Pilot.objects.visible_to(request.user).select_related("council"), pk=pk)
+
+
+def audience(user) -> str:
+    """Everything the access rules (visible_to, identifiable_by, council_shown_to, result_shown_to, can_change, and
+    the materials' and hack days' own) look at about a person, as one string: people with the same audience are
+    shown the same, so pages may share what they build for one of them (pilotbook.web.pagecache)."""
+    if not user.is_authenticated:
+        return "signed-out"
+    if user.is_moderator:
+        return "moderator"
+    return "member:" + ",".join(sorted(member_council_ids(user)))
 
 
 def changeable_pilot(request, pk: int) -> Pilot:
