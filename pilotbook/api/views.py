@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET
 from pilotbook.councils.models import Council
 from pilotbook.evidence import pooling
 from pilotbook.evidence.models import PooledGroup
-from pilotbook.pilots.access import audience
+from pilotbook.pilots.access import SIGNED_OUT, audience
 from pilotbook.pilots.models import Pilot
 from pilotbook.web import pagecache
 
@@ -213,8 +213,9 @@ def api_pilots(request, form):
     """A page of the pilots this person may see. What it lists is the same for everyone in one audience, so it is
     built once per data version and set of parameters (pilotbook.web.pagecache)."""
     try:
-        body = pagecache.cached(request, "api-pilots", (audience(request.user), sorted(request.GET.lists())),
-                                lambda: _json(_pilot_list(request, form)).content)
+        who = audience(request.user)
+        body = pagecache.cached(request, "api-pilots", (who, sorted(request.GET.lists())), public=who == SIGNED_OUT,
+                                build=lambda: _json(_pilot_list(request, form)).content)
         return HttpResponse(body, content_type="application/json")
     except EmptyPage as no_such_page:
         return not_found(request, str(no_such_page))

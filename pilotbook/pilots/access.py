@@ -19,12 +19,15 @@ def visible_pilot_or_404(request, pk: int) -> Pilot:
     return get_object_or_404(Pilot.objects.visible_to(request.user).select_related("council"), pk=pk)
 
 
+SIGNED_OUT = "signed-out"
+
+
 def audience(user) -> str:
     """Everything the access rules (visible_to, identifiable_by, council_shown_to, result_shown_to, can_change, and
     the materials' and hack days' own) look at about a person, as one string: people with the same audience are
     shown the same, so pages may share what they build for one of them (pilotbook.web.pagecache)."""
     if not user.is_authenticated:
-        return "signed-out"
+        return SIGNED_OUT
     if user.is_moderator:
         return "moderator"
     return "member:" + ",".join(sorted(member_council_ids(user)))

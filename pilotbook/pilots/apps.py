@@ -9,7 +9,10 @@ class PilotsConfig(AppConfig):
     def ready(self):
         from pilotbook.web import versions
 
-        from .models import next_release
+        from .choices import Status
+        from .models import Pilot, next_release
 
         # A result under embargo is released by time alone: cached pages change the moment the next embargo ends.
         versions.register_clock(next_release)
+        # Only its council's members (and moderators) ever see a draft, and a pilot never goes back to draft.
+        versions.register_private(Pilot, lambda pilot: pilot.status == Status.DRAFT)

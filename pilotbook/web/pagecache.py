@@ -29,26 +29,27 @@ TIMEOUT = 300  # seconds an entry is kept; a newer data version makes it unused 
 T = TypeVar("T")
 
 
-def data_version(request) -> str:
-    """The data version, read once per request."""
-    version = getattr(request, "_pilotbook_data_version", None)
-    if version is None:
-        version = request._pilotbook_data_version = versions.current()
-    return version
+def data_version(request, public: bool = False) -> str:
+    """The data version (or the public one: versions.current), read once per request."""
+    memo = request.__dict__.setdefault("_pilotbook_data_versions", {})
+    if public not in memo:
+        memo[public] = versions.current(public)
+    return memo[public]
 
 
-def _key(request, kind: str, parts) -> str:
+def _key(request, kind: str, parts, public: bool) -> str:
     digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
-    return f"pb:{kind}:{data_version(request)}:{get_language()}:{digest}"
+    return f"pb:{kind}:{data_version(request, public)}:{get_language()}:{digest}"
 
 
-def cached(request, kind: str, parts, build: Callable[[], T], timeout: int = TIMEOUT) -> T:
+def cached(request, kind: str, parts, build: Callable[[], T], timeout: int = TIMEOUT, public: bool = False) -> T:
     """build()'s value for (kind, parts) at the current data version and language, built once per process.
 
     `parts` must name everything the value depends on besides the data (an audience when it depends on who asks,
-    the parameters of the request).
+    the parameters of the request). `public`: the value is for people who are signed out only, so it may be kept
+    under the public version (changes private to a council leave it alone).
     """
-    key = _key(request, kind, parts)
+    key = _key(request, kind, parts, public)
     value = _get(key)
     if value is None:
         value = build()
@@ -86,7 +87,7 @@ def for_signed_out(view):
     def wrapped(request, *args, **kwargs):
         if not _may_share(request):
             return view(request, *args, **kwargs)
-        key = _key(request, "signed-out", (view.__module__, view.__qualname__, request.get_full_path()))
+        key = _key(request, "signed-out", (view.__module__, view.__qualname__, request.get_full_path()), public=True)
         stored = _get(key)
         if stored is not None:
             status, content, headers = stored

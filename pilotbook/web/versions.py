@@ -7,6 +7,10 @@ by hand, an entry of an older version is simply never asked for again.
 - Every save, delete and many-to-many change of any model bumps it (signals), except the models listed in
   IGNORED, which no cached page shows (sessions, the job queue, sent emails, notifications, uploads waiting to be
   analysed). Saving only a user's last sign-in time does not bump it either.
+- A change only members of one council can see (a draft pilot: status never goes back to draft, so a draft saved
+  was a draft before) is recorded as private (``register_private``): what is cached for people who are signed out
+  is kept under the public version, which such a change leaves alone, so registering drafts all day does not make
+  every public page be built again.
 - A bulk write that sends no signal (COPY and bulk_create in `pilotbook import`, rebuilding the search index) calls
   ``bump()`` itself.
 - A bump is a new row in web_datachange with a random token; the version is the newest row's token. The row is
@@ -44,34 +48,58 @@ def register_clock(clock) -> None:
         _clocks.append(clock)
 
 
-def current() -> str:
-    """The data version now: the newest change's token ("0" before any change) and every clock's value."""
+_private: dict[str, object] = {}
+
+
+def register_private(model, is_private) -> None:
+    """A change to an instance of `model` for which is_private(instance) is true cannot change what people who are
+    signed out see: it leaves the public version alone."""
+    _private[model._meta.label_lower] = is_private
+
+
+def current(public: bool = False) -> str:
+    """The data version now: the newest change's token ("0" before any change) and every clock's value. With
+    `public`, only changes that can matter to people who are signed out (for what is cached for them alone)."""
     from .models import DataChange
 
-    token = DataChange.objects.order_by("-id").values_list("token", flat=True).first()
-    return ":".join([token or "0", *(clock() for clock in _clocks)])
+    changes = DataChange.objects.filter(public=True) if public else DataChange.objects.all()
+    token = changes.order_by("-id").values_list("token", flat=True).first()
+    return ":".join(["public" if public else "all", token or "0", *(clock() for clock in _clocks)])
 
 
-def bump() -> None:
+def bump(public: bool = True) -> None:
     """Record a change: now, in the current transaction, and again once it commits."""
-    _record()
-    if connection.in_atomic_block and not any(func is _after_commit for _ids, func, _robust
-                                              in connection.run_on_commit):
-        transaction.on_commit(_after_commit)
+    _record(public)
+    if not connection.in_atomic_block:
+        return
+    pending = [func for _ids, func, _robust in connection.run_on_commit if isinstance(func, _AfterCommit)]
+    if not pending:
+        transaction.on_commit(_AfterCommit(public))
+    elif public:
+        pending[0].public = True
 
 
-def _record() -> int:
+def _record(public: bool) -> int:
     from .models import DataChange
 
-    return DataChange.objects.create(token=secrets.token_hex(8)).pk
+    return DataChange.objects.create(token=secrets.token_hex(8), public=public).pk
 
 
-def _after_commit() -> None:
-    from .models import DataChange
+class _AfterCommit:
+    def __init__(self, public: bool):
+        self.public = public
 
-    pk = _record()
-    if pk % 100 == 0:
-        DataChange.objects.filter(pk__lt=pk - KEEP_ROWS).delete()
+    def __call__(self) -> None:
+        from .models import DataChange
+
+        pk = _record(self.public)
+        if pk % 100 == 0:
+            DataChange.objects.filter(pk__lt=pk - KEEP_ROWS).delete()
+
+
+def _public(sender, instance) -> bool:
+    is_private = _private.get(sender._meta.label_lower)
+    return not (is_private and is_private(instance))
 
 
 def _shown(sender) -> bool:
@@ -85,12 +113,12 @@ def _saved(sender, instance, raw=False, update_fields=None, **kwargs):
         return
     if update_fields is not None and set(update_fields) <= {"last_login"}:
         return
-    bump()
+    bump(_public(sender, instance))
 
 
 def _deleted(sender, instance, **kwargs):
     if _shown(sender):
-        bump()
+        bump(_public(sender, instance))
 
 
 def _m2m_changed(sender, instance, action, **kwargs):

@@ -7,7 +7,7 @@ from django.utils.safestring import mark_safe
 
 from pilotbook.pilots import charts, presenters
 from pilotbook.pilots import plan as plan_module
-from pilotbook.pilots.access import audience, visible_pilot_or_404
+from pilotbook.pilots.access import SIGNED_OUT, audience, visible_pilot_or_404
 from pilotbook.pilots.choices import Status
 from pilotbook.pilots.models import Pilot
 from pilotbook.web import pagecache
@@ -33,8 +33,9 @@ def pilot_detail(request, pk: int):
     built once per data version (pilotbook.web.pagecache); the discussion under it is rendered for each person.
     Someone signed out is shown nothing personal at all, so their whole page is cached (the same for all of them)."""
     pilot = visible_pilot_or_404(request, pk)
-    body = pagecache.cached(request, "pilot-page", (pilot.pk, audience(request.user)),
-                            lambda: render_to_string("pilots/includes/detail_body.html", _body(request, pilot)))
+    who = audience(request.user)
+    body = pagecache.cached(request, "pilot-page", (pilot.pk, who), public=who == SIGNED_OUT,
+                            build=lambda: render_to_string("pilots/includes/detail_body.html", _body(request, pilot)))
     return render(request, "pilots/detail.html", {"pilot": pilot, "body": mark_safe(body),  # noqa: S308 - rendered
                                                   "council_shown": pilot.council_shown_to(request.user)})
 
