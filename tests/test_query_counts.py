@@ -64,7 +64,7 @@ PINNED = {
     ("pilot page", OFFICER): (38, 17),
     ("evidence search", SIGNED_OUT): (26, 2),
     ("evidence search", OFFICER): (27, 27),
-    ("API list", SIGNED_OUT): (11, 2),
+    ("API list", SIGNED_OUT): (17, 2),
     ("API list", OFFICER): (15, 5),
 }
 

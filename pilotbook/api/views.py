@@ -208,6 +208,7 @@ def api_openapi(request, form):
     return _json(openapi_document(base_url()))
 
 
+@pagecache.for_signed_out
 @json_api(PilotListParameters)
 def api_pilots(request, form):
     """A page of the pilots this person may see. What it lists is the same for everyone in one audience, so it is
