@@ -59,3 +59,12 @@ def test_signing_in_or_saving_a_session_changes_no_version(client, officer):
     everyone = versions.current()
     client.force_login(officer)  # saves the session and the last sign-in time
     assert versions.current() == everyone
+
+
+def test_an_import_changes_the_version_though_it_sends_no_signal(home_council):
+    from pilotbook.api.importing import import_records
+
+    before = versions.current(public=True)
+    import_records([("record 1", {"title": "Imported letter", "council_code": "HOM", "problem": "Late contact.",
+                                  "change": "A clearer letter.", "visibility": "public"})])
+    assert versions.current(public=True) != before

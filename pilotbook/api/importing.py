@@ -46,6 +46,7 @@ from pilotbook.pilots.choices import Status, Verdict, Visibility
 from pilotbook.pilots.countries import countries
 from pilotbook.pilots.models import LESSON_MAX_LENGTH, Pilot, Result, member_council_ids
 from pilotbook.reading import NotJSON, Unreadable, csv_rows, decode_text, load_json
+from pilotbook.web import versions
 
 from .exports import LIST_SEPARATOR, Column, columns, unneutralise
 from .records import READ_BACK_BY_NAME
@@ -777,6 +778,7 @@ def import_records(records: list[tuple[str, object]], *, user=None, default_coun
         for row in rows:
             if row.existing is not None:
                 (report.updated if _update(row, user) else report.unchanged).append(row.existing.pk)
+        versions.bump()  # COPY and bulk_create send no signal: cached pages must not outlive what was imported
     return report
 
 
