@@ -277,7 +277,9 @@ async def _clients(make_clients, numbers: list[int], seconds: float, args: tuple
 
     tally = Tally()
     deadline = time.perf_counter() + seconds
-    connector = aiohttp.TCPConnector(limit=0, force_close=False)
+    # gunicorn closes a keep-alive connection idle for 2 s; a client must not reuse one idle longer (a browser retries
+    # a request the server reset on such a connection, aiohttp does not), so it lets them go after 1 s.
+    connector = aiohttp.TCPConnector(limit=0, keepalive_timeout=1.0)
     timeout = aiohttp.ClientTimeout(total=60)
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
         coroutines = make_clients(session, tally, deadline, numbers, *args)

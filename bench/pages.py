@@ -84,26 +84,37 @@ def search_paths() -> list[str]:
 
 
 def make_clients(session, tally: Tally, deadline: float, numbers: list[int], base: str, name: str,
-                 paths: list[str], expect: int, signed_in: bool):
+                 paths: list[str], expect: int, headers: list[dict]):
     async def client(number: int):
-        headers = {}
-        if signed_in:
-            cookies = await sign_in(session, base, bench_email(number), BENCH_PASSWORD)
-            headers = cookies.header()
         i = number
         while time.perf_counter() < deadline:
-            await timed_get(session, tally, name, base + paths[i % len(paths)], expect=expect, headers=headers)
+            await timed_get(session, tally, name, base + paths[i % len(paths)], expect=expect,
+                            headers=headers[number])
             i += 1
 
     return [client(number) for number in numbers]
 
 
-def first_pass(base: str, name: str, paths: list[str], expect: int, signed_in: bool) -> list[float]:
+def signed_in_headers(base: str, signed_in: bool) -> list[dict]:
+    """Each client's Cookie header: signed in once each, through the sign-in page, before anything is timed (as
+    the officers of `--as officer`), or none."""
+    headers = [{} for _ in range(CLIENTS)]
+    if not signed_in:
+        return headers
+
+    async def one(session, number):
+        headers[number] = (await sign_in(session, base, bench_email(number), BENCH_PASSWORD)).header()
+
+    def make(session, tally, deadline, numbers):
+        return [one(session, number) for number in numbers]
+
+    run_clients(make, 1, CLIENTS, 0, ())
+    return headers
+
+
+def first_pass(base: str, name: str, paths: list[str], expect: int, headers: dict) -> list[float]:
     """Each address once, one at a time: what the first visitor of each waits (nothing cached yet)."""
     async def one_client(session, tally: Tally, deadline: float, numbers: list[int]):
-        headers = {}
-        if signed_in:
-            headers = (await sign_in(session, base, bench_email(numbers[0]), BENCH_PASSWORD)).header()
         for path in paths:
             await timed_get(session, tally, name, base + path, expect=expect, headers=headers)
 
@@ -117,11 +128,11 @@ def first_pass(base: str, name: str, paths: list[str], expect: int, signed_in: b
 
 
 def drive(base: str, name: str, paths: list[str], expect: int, seconds: float, warmup: float,
-          signed_in: bool) -> tuple[Tally, float, float]:
+          headers: list[dict]) -> tuple[Tally, float, float]:
     """Warm up, then CLIENTS clients for `seconds`; the tally, the seconds measured and the clients' CPU seconds."""
-    run_clients(make_clients, 1, CLIENTS, warmup, (base, name, paths, expect, signed_in))
+    run_clients(make_clients, 1, CLIENTS, warmup, (base, name, paths, expect, headers))
     cpu = resource.getrusage(resource.RUSAGE_SELF)
-    tally, elapsed = run_clients(make_clients, 1, CLIENTS, seconds, (base, name, paths, expect, signed_in))
+    tally, elapsed = run_clients(make_clients, 1, CLIENTS, seconds, (base, name, paths, expect, headers))
     after = resource.getrusage(resource.RUSAGE_SELF)
     return tally, elapsed, (after.ru_utime - cpu.ru_utime) + (after.ru_stime - cpu.ru_stime)
 
@@ -163,15 +174,16 @@ def main(argv: list[str] | None = None) -> int:
     with Server(database_url, free_port(low, high), workers=args.workers) as server:
         print(f"server: pilotbook serve --no-worker --workers {args.workers} (gunicorn, DJANGO_DEBUG=0) at "
               f"{server.base}; clients: aiohttp, 1 process on the same machine")
+        headers = signed_in_headers(server.base, signed_in)
         for name, paths, expect in pages:
-            cold = first_pass(server.base, name, paths, expect, signed_in)
+            cold = first_pass(server.base, name, paths, expect, headers[0])
             print(f"{name}: first request of each of its {len(paths)} addresses, one at a time, nothing cached: "
                   f"p50 {1000 * percentile(cold, 0.5):.1f} ms, max {1000 * max(cold):.1f} ms")
         # The pages take turns, a slice each per round, so each meets the same background load of the machine.
         for _round in range(args.rounds):
             for name, paths, expect in pages:
                 tally, elapsed, cpu = drive(server.base, name, paths, expect, args.seconds / args.rounds,
-                                            args.warmup, signed_in)
+                                            args.warmup, headers)
                 tallies[name].merge(tally)
                 spent[name] += elapsed
                 client_cpu[name] += cpu

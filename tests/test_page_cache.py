@@ -68,3 +68,18 @@ def test_an_import_changes_the_version_though_it_sends_no_signal(home_council):
     import_records([("record 1", {"title": "Imported letter", "council_code": "HOM", "problem": "Late contact.",
                                   "change": "A clearer letter.", "visibility": "public"})])
     assert versions.current(public=True) != before
+
+
+def test_a_moderator_who_belongs_to_a_council_shares_nothing_with_one_who_does_not(client, home_council, officer,
+                                                                                   moderator):
+    from pilotbook.councils.models import Membership, Role
+
+    from .factories import UserFactory
+
+    pilot = make_pilot(home_council, officer, status=Status.RUNNING, visibility="councils")
+    member_moderator = UserFactory(email="mod-member@pilotbook.example", is_moderator=True)
+    Membership.objects.create(user=member_moderator, council=home_council, role=Role.OFFICER)
+    client.force_login(member_moderator)
+    assert "Measure the pilot" in client.get(pilot.get_absolute_url()).content.decode()
+    client.force_login(moderator)
+    assert "Measure the pilot" not in client.get(pilot.get_absolute_url()).content.decode()

@@ -28,9 +28,8 @@ def audience(user) -> str:
     shown the same, so pages may share what they build for one of them (pilotbook.web.pagecache)."""
     if not user.is_authenticated:
         return SIGNED_OUT
-    if user.is_moderator:
-        return "moderator"
-    return "member:" + ",".join(sorted(member_council_ids(user)))
+    councils = ",".join(sorted(member_council_ids(user)))  # a moderator may also belong to councils (can_change)
+    return f"moderator:{councils}" if user.is_moderator else f"member:{councils}"
 
 
 def changeable_pilot(request, pk: int) -> Pilot:
