@@ -208,8 +208,12 @@ class Server:
                 time.sleep(0.3)
         raise RuntimeError(f"gunicorn did not listen within 60 s:\n{self.tail()}")
 
-    def tail(self, lines: int = 30) -> str:
-        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:]) if self.log.exists() else ""
+    def tail(self, lines: int = 30, skip_access: bool = False) -> str:
+        if not self.log.exists():
+            return ""
+        kept = [line for line in self.log.read_text(errors="replace").splitlines()
+                if not (skip_access and line.startswith("127.0.0.1 - - ["))]
+        return "\n".join(kept[-lines:])
 
     def __exit__(self, *exc) -> None:
         if self.process is not None and self.process.poll() is None:

@@ -190,6 +190,9 @@ def main(argv: list[str] | None = None) -> int:
         for name in tallies:
             if tallies[name].errors[name]:
                 print(f"{name}: {len(tallies[name].errors[name])} errors, first: {tallies[name].errors[name][0]}")
+        if any(tally.errors[name] for name, tally in tallies.items()):
+            print("--- the server's log, less its access lines ---")
+            print(server.tail(lines=10_000, skip_access=True)[-6000:])
     results = []
     for name, tally in tallies.items():
         times, errors = tally.times[name], tally.errors[name]
