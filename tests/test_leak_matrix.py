@@ -52,6 +52,7 @@ from pilotbook.partners.models import Sector
 from pilotbook.pilots import services
 from pilotbook.pilots.choices import Status
 from pilotbook.pilots.models import Pilot, Result
+from pilotbook.web import versions
 
 from .factories import LESSONS, CouncilFactory, make_pilot, member
 
@@ -450,6 +451,7 @@ def change_what_is_hidden(world: World, persona: str) -> list[str]:
             Pilot.objects.filter(pk=s.pilot.pk).update(council_id=elsewhere)
             s.pilot.materials.update(council_id=elsewhere)
             changed.append(f"the {s.state} pilot's council")
+    versions.bump()  # written without signals, so say so: pages built from the data before are not used again
     return changed
 
 

@@ -26,7 +26,9 @@ from pilotbook.councils.models import Council
 from pilotbook.evidence import pooling
 from pilotbook.evidence.models import PooledGroup
 from pilotbook.evidence.selectors import evidence_results
+from pilotbook.pilots.access import SIGNED_OUT, audience
 from pilotbook.pilots.models import Pilot
+from pilotbook.web import pagecache
 from pilotbook.web.problems import bad_parameters, not_found, problem
 
 from . import exports
@@ -205,8 +207,21 @@ def api_openapi(request, form):
     return _json(openapi_document(base_url()))
 
 
+@pagecache.for_signed_out
 @json_api(PilotListParameters)
 def api_pilots(request, form):
+    """A page of the pilots this person may see. What it lists is the same for everyone in one audience, so it is
+    built once per data version and set of parameters (pilotbook.web.pagecache)."""
+    try:
+        who = audience(request.user)
+        body = pagecache.cached(request, "api-pilots", (who, sorted(request.GET.lists())), public=who == SIGNED_OUT,
+                                build=lambda: _json(_pilot_list(request, form)).content)
+        return HttpResponse(body, content_type="application/json")
+    except EmptyPage as no_such_page:
+        return not_found(request, str(no_such_page))
+
+
+def _pilot_list(request, form) -> dict:
     number = form.cleaned_data["page"] or form.fields["page"].initial
     page_size = form.cleaned_data["page_size"] or form.fields["page_size"].initial
     paginator = Paginator(filtered_pilots(form, request.user), page_size)
@@ -216,9 +231,9 @@ def api_pilots(request, form):
         if number == 1:
             page = paginator.page(1)  # Paginator allows an empty first page
         else:
-            return not_found(request, f"There is no page {number}; the last is {paginator.num_pages}.")
+            raise EmptyPage(f"There is no page {number}; the last is {paginator.num_pages}.") from None
     base = base_url()
-    return _json({
+    return {
         "count": paginator.count,
         "page": page.number,
         "pages": paginator.num_pages,
@@ -226,7 +241,7 @@ def api_pilots(request, form):
         "next": _page_link(request, page.next_page_number()) if page.has_next() else None,
         "previous": _page_link(request, page.previous_page_number()) if page.has_previous() else None,
         "results": [pilot_record(pilot, request.user, base=base) for pilot in page],
-    })
+    }
 
 
 @json_api()

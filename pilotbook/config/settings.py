@@ -277,6 +277,17 @@ CACHES = {
         "LOCATION": "pilotbook_cache",  # made by pilotbook/throttle/migrations/0001_cache_table.py
         "OPTIONS": {"MAX_ENTRIES": 100_000},
     },
+    # Parts of pages that are the same for everyone in one audience, under the data version (pilotbook.web.pagecache,
+    # ADR 0020): first in the process's memory (about 2,000 entries of some tens of kB at most), then in the
+    # database, shared by every process and server, so a part is built once, not once per process. Entries are
+    # found by the data version read from the database, so none is ever served once the data changed.
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pilotbook-pages",
+              "OPTIONS": {"MAX_ENTRIES": 2000}},
+    "shared_pages": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "pilotbook_page_cache",  # made by pilotbook/web/migrations/0002_page_cache_table.py
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    },
 }
 # How many proxies (load balancer, CDN) stand in front of the app and add the address they saw to X-Forwarded-For.
 # 0 (the default): people connect straight to the app, and REMOTE_ADDR is their address; the header is ignored,

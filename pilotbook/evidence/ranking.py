@@ -22,6 +22,7 @@ import hashlib
 import html
 import math
 import re
+import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -50,7 +51,9 @@ STOP_WORDS = frozenset(
 MAX_WORD = 40  # longer "words" are URLs, codes or junk; dropping them keeps stored terms short
 _WORD = re.compile(r"[^\W_]+")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
-_stemmer = snowballstemmer.stemmer("english")
+# A snowball stemmer keeps the word it is stemming in itself, so two threads sharing one corrupt each other's words
+# (IndexError under gunicorn's threads): each thread has its own.
+_stemmers = threading.local()
 
 
 @dataclass(frozen=True)
@@ -91,7 +94,10 @@ def _fold(word: str) -> str:
 
 @lru_cache(maxsize=50_000)
 def stem(word: str) -> str:
-    return _stemmer.stemWord(word)
+    stemmer = getattr(_stemmers, "english", None)
+    if stemmer is None:
+        stemmer = _stemmers.english = snowballstemmer.stemmer("english")
+    return stemmer.stemWord(word)
 
 
 @lru_cache(maxsize=100_000)

@@ -21,6 +21,7 @@ from pilotbook.pilots import presenters
 from pilotbook.pilots.choices import FailureReason, Status, Verdict
 from pilotbook.pilots.countries import country_name
 from pilotbook.pilots.models import Pilot, own_council_id
+from pilotbook.web import pagecache
 from pilotbook.web.forms import GovukFormMixin, LinkParametersMixin
 from pilotbook.web.open_data import LICENCE_NAME, LICENCE_URL
 
@@ -69,6 +70,7 @@ def _facet_options(counted, filters, request) -> list[dict]:
     return facets
 
 
+@pagecache.for_signed_out
 def evidence_search(request):
     results = evidence_results(request.GET, request.user)
     page = Paginator(results.rows, PAGE_SIZE).get_page(request.GET.get("page"))

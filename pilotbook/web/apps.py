@@ -8,6 +8,11 @@ class WebConfig(AppConfig):
     name = "pilotbook.web"
     verbose_name = _("Web interface")
 
+    def ready(self):
+        from . import versions
+
+        versions.connect()
+
 
 class PilotbookAdminConfig(admin_apps.AdminConfig):
     """The Django admin, open to platform moderators (see pilotbook.web.admin_site)."""

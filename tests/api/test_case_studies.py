@@ -321,10 +321,11 @@ def test_browse_finds_a_joint_case_study_under_each_council_and_nation(client, c
 
 
 def test_the_evidence_facets_count_joint_case_studies_under_each_council_and_no_outcome_apart(client, collection):
-    page = client.get(reverse("evidence-search")).content.decode()
+    response = client.get(reverse("evidence-search"))
+    page = response.content.decode()
     assert "Shared debt advice line" in page and "City of Melbourne (Australia)" in page
     facets = {f["name"] + ":" + str(f["label"]): {o["label"]: o["count"] for o in f["options"]}
-              for f in client.get(reverse("evidence-search")).context["facets"]}
+              for f in response.context["facets"]}
     assert facets["nation:Nation"] == {"England": 1, "Wales": 1}  # two English councils count once under England
     assert facets["council_type:Council type"]["Welsh unitary authority"] == 1
     assert facets["verdict:Verdict"] == {"No worthwhile effect": 1, "Worked": 1}

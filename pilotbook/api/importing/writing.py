@@ -12,6 +12,7 @@ from pilotbook.councils.models import Council
 from pilotbook.evidence.index import search_index_new, search_index_pilot
 from pilotbook.pilots.choices import Status
 from pilotbook.pilots.models import Pilot, Result
+from pilotbook.web import versions
 
 from .checking import _Row, _row
 from .fields import _as_draft, _ignored, _plan_fields
@@ -102,6 +103,7 @@ def import_records(records: list[tuple[str, object]], *, user=None, default_coun
         for row in rows:
             if row.existing is not None:
                 (report.updated if _update(row, user) else report.unchanged).append(row.existing.pk)
+        versions.bump()  # COPY and bulk_create send no signal: cached pages must not outlive what was imported
     return report
 
 

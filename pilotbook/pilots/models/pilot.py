@@ -105,6 +105,14 @@ class PilotQuerySet(models.QuerySet):
         return self.filter(status=Status.PUBLISHED, published_at__lte=at or timezone.now())
 
 
+def next_release() -> str:
+    """When the next published result under embargo is released (pilotbook.web.versions' clock), or "" if none is
+    waiting. One query on the published_at index."""
+    at = (Pilot.objects.filter(status=Status.PUBLISHED, published_at__gt=timezone.now()).order_by("published_at")
+          .values_list("published_at", flat=True).first())
+    return at.isoformat() if at else ""
+
+
 class Pilot(models.Model):
     """A small trial of a new way of working at one council, registered before it starts; or a case study imported
     from a source (pilotbook import), which one council, several councils together, or another organisation ran.
@@ -217,6 +225,12 @@ class Pilot(models.Model):
         indexes = [
             models.Index(fields=["council", "status"]),
             models.Index(fields=["service_area", "intervention_type"]),
+            # Lists newest first (the API, exports, browsing) read the first page off this instead of sorting all.
+            models.Index(fields=["-updated_at", "-id"], name="pilot_newest_first"),
+            # Counting what one audience may see (visible_to) reads only this; results_released and the next
+            # embargo to end (next_release) read published_at.
+            models.Index(fields=["visibility", "status"], name="pilot_visibility_status"),
+            models.Index(fields=["published_at"], name="pilot_published_at"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["external_id"], condition=~models.Q(external_id=""),

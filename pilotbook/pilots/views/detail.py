@@ -2,12 +2,15 @@
 
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from pilotbook.pilots import charts, presenters
 from pilotbook.pilots import plan as plan_module
-from pilotbook.pilots.access import visible_pilot_or_404
+from pilotbook.pilots.access import SIGNED_OUT, audience, visible_pilot_or_404
 from pilotbook.pilots.choices import Status
 from pilotbook.pilots.models import Pilot
+from pilotbook.web import pagecache
 
 
 def similar_elsewhere(pilot, user) -> list:
@@ -24,8 +27,20 @@ def similar_elsewhere(pilot, user) -> list:
     return suggestions_for_idea(text, viewer=user, exclude=same)[0]
 
 
+@pagecache.for_signed_out
 def pilot_detail(request, pk: int):
+    """The access check is made on every request; the page's body is the same for everyone in one audience, so it is
+    built once per data version (pilotbook.web.pagecache); the discussion under it is rendered for each person.
+    Someone signed out is shown nothing personal at all, so their whole page is cached (the same for all of them)."""
     pilot = visible_pilot_or_404(request, pk)
+    who = audience(request.user)
+    body = pagecache.cached(request, "pilot-page", (pilot.pk, who), public=who == SIGNED_OUT,
+                            build=lambda: render_to_string("pilots/includes/detail_body.html", _body(request, pilot)))
+    return render(request, "pilots/detail.html", {"pilot": pilot, "body": mark_safe(body),  # noqa: S308 - rendered
+                                                  "council_shown": pilot.council_shown_to(request.user)})
+
+
+def _body(request, pilot) -> dict:
     amendments = [
         {"amendment": amendment, "rows": presenters.change_rows(amendment.changes)}
         for amendment in pilot.amendments.select_related("made_by")
@@ -45,8 +60,10 @@ def pilot_detail(request, pk: int):
         "Status": Status,
         "plan_fields_missing": plan_module.missing_fields(pilot) if pilot.status == Status.DRAFT else [],
         "similar": similar_elsewhere(pilot, request.user),
+        "request": request,
+        "user": request.user,
     }
-    return render(request, "pilots/detail.html", context)
+    return context
 
 
 PREREGISTERED_MEANS = (

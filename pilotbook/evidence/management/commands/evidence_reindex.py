@@ -2,6 +2,7 @@
 
 from pilotbook.cli.commands import PilotbookCommand
 from pilotbook.evidence.index import search_reindex_all
+from pilotbook.web import versions
 
 
 class Command(PilotbookCommand):
@@ -9,4 +10,5 @@ class Command(PilotbookCommand):
 
     def handle(self, *args, **options):
         count = search_reindex_all()
+        versions.bump()  # written without signals: cached search pages must not outlive the old index
         self.stdout.write(f"Indexed {count} published pilots.")

@@ -1,0 +1,100 @@
+"""How many database queries a published pilot's page, the evidence search and the API list take (issue 19).
+
+Each page is asked for with 12 published pilots and again with 30 (12: enough that a pilot page's five similar
+pilots elsewhere are found at the search's first try both times), by someone signed out and by a council officer,
+and must take exactly the same number of queries, pinned here: a query per pilot listed (an N+1) makes the counts
+differ, and any new query per page changes the pinned number, so it is noticed and justified.
+
+Pages keep what is the same for everyone in one audience under the data version (pilotbook.web.pagecache): the
+first request after a change builds it (the "built" count: every query of the page, and storing what it built),
+the next finds it (the "cached" count). Making the pilots changes the data, so each first request builds afresh.
+Every pilot here ran with a second council and has a result, so each listed pilot reads its councils and result.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from pilotbook.pilots.choices import Status
+from pilotbook.pilots.models import Pilot
+
+from .factories import CouncilFactory, make_pilot, member
+
+SIGNED_OUT, OFFICER = "signed out", "officer"
+
+
+def publish_pilots(n: int, start: int = 0) -> None:
+    """n published public pilots at councils of their own, each run with a second council."""
+    ContentType.objects.get_for_model(Pilot)  # kept by Django for the process: asked once, not per page
+    for i in range(start, start + n):
+        council = CouncilFactory(code=f"Q{i:02d}", name=f"Querytown {i}")
+        partner = CouncilFactory(code=f"R{i:02d}", name=f"Rowborough {i}")
+        pilot = make_pilot(council, member(council), status=Status.PUBLISHED, visibility="public",
+                           title=f"Clearer rent arrears letter {i}")
+        pilot.joint_councils.add(partner)
+
+
+def counted(client, url: str) -> tuple[int, int]:
+    """(queries of the first request, queries of the second) for `url`, each answering 200."""
+    counts = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        counts.append(len(queries))
+    return counts[0], counts[1]
+
+
+@pytest.fixture
+def as_who(request, client, db):
+    """A client signed out, or signed in as an officer of a council of its own (not one that ran the pilots)."""
+    if request.param == OFFICER:
+        client.force_login(member(CouncilFactory(code="OFF", name="Officerton"), email="officer@officerton.example"))
+    return client
+
+
+# (page, who) -> (queries when built, queries when cached). Built: the page's own queries plus reading the data
+# version (2: the newest change and the next embargo to end), looking in and storing into the shared page cache.
+PINNED = {
+    ("pilot page", SIGNED_OUT): (26, 2),
+    ("pilot page", OFFICER): (38, 17),
+    ("evidence search", SIGNED_OUT): (26, 2),
+    ("evidence search", OFFICER): (27, 27),
+    ("API list", SIGNED_OUT): (17, 2),
+    ("API list", OFFICER): (15, 5),
+}
+
+
+def url_of(page: str) -> str:
+    if page == "pilot page":
+        return Pilot.objects.get(title="Clearer rent arrears letter 0").get_absolute_url()
+    if page == "evidence search":
+        return reverse("evidence-search") + "?q=arrears"
+    return reverse("api-pilots")
+
+
+@pytest.mark.parametrize("as_who", [SIGNED_OUT, OFFICER], indirect=True)
+@pytest.mark.parametrize("page", ["pilot page", "evidence search", "API list"])
+def test_queries_per_page_do_not_grow_with_the_pilots_listed(page, as_who, request):
+    who = request.node.callspec.params["as_who"]
+    publish_pilots(12)
+    with_12 = counted(as_who, url_of(page))
+    publish_pilots(18, start=12)
+    with_30 = counted(as_who, url_of(page))
+    assert with_12 == with_30, f"{page} ({who}): {with_12} queries with 12 pilots, {with_30} with 30 (an N+1?)"
+    assert with_30 == PINNED[page, who], f"{page} ({who}) takes {with_30} queries (built, cached), pinned at " \
+                                         f"{PINNED[page, who]}"
+
+
+def test_the_lists_show_every_pilot_they_count(client, db):
+    """The counts above are of full pages: 30 pilots are found; the API's first page lists 20, with their councils."""
+    publish_pilots(30)
+    data = client.get(reverse("api-pilots")).json()
+    assert data["count"] == 30 and len(data["results"]) == 20
+    assert all(len(record["councils"]) == 2 for record in data["results"])
+    page = client.get(reverse("evidence-search") + "?q=arrears").content.decode()
+    assert "30 published pilots" in page
