@@ -62,8 +62,10 @@ def as_who(request, client, db):
 PINNED = {
     ("pilot page", SIGNED_OUT): (26, 2),
     ("pilot page", OFFICER): (38, 17),
-    ("evidence search", SIGNED_OUT): (26, 2),
-    ("evidence search", OFFICER): (27, 27),
+    # The evidence search counts its matches and facets once, then keeps the counts until a change (ADR 0018):
+    # PostgreSQL counts every facet in one query, SQLite one query per facet, so the pins differ by database.
+    ("evidence search", SIGNED_OUT): {"postgresql": (20, 2), "sqlite": (29, 2)},
+    ("evidence search", OFFICER): {"postgresql": (19, 13), "sqlite": (31, 13)},
     ("API list", SIGNED_OUT): (17, 2),
     ("API list", OFFICER): (15, 5),
 }
@@ -86,8 +88,9 @@ def test_queries_per_page_do_not_grow_with_the_pilots_listed(page, as_who, reque
     publish_pilots(18, start=12)
     with_30 = counted(as_who, url_of(page))
     assert with_12 == with_30, f"{page} ({who}): {with_12} queries with 12 pilots, {with_30} with 30 (an N+1?)"
-    assert with_30 == PINNED[page, who], f"{page} ({who}) takes {with_30} queries (built, cached), pinned at " \
-                                         f"{PINNED[page, who]}"
+    pinned = PINNED[page, who]
+    pinned = pinned[connection.vendor] if isinstance(pinned, dict) else pinned
+    assert with_30 == pinned, f"{page} ({who}) takes {with_30} queries (built, cached), pinned at {pinned}"
 
 
 def test_the_lists_show_every_pilot_they_count(client, db):
