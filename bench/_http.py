@@ -139,6 +139,10 @@ def ensure_database(database_url: str, pilots: int, accounts: int, reuse: bool) 
     if reuse and have >= pilots and bench_accounts(database_url) >= accounts:
         print(f"reusing {urlsplit(database_url).path[1:]}: {have:,} pilots, {bench_accounts(database_url)} bench "
               "officers")
+        # A database kept from an older checkout lacks this one's migrations (a new table, an index): apply them,
+        # as an upgrade would, so the server runs against the schema its code expects.
+        subprocess.run([str(ROOT / ".venv" / "bin" / "pilotbook"), "migrate", "--noinput", "-v0"],  # noqa: S603
+                       env={**os.environ, "DATABASE_URL": database_url}, cwd=ROOT, check=True)
         return
     started = time.perf_counter()
     env = {**os.environ, "DATABASE_URL": database_url}
