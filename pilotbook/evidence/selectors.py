@@ -22,6 +22,7 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from pilotbook.councils.models import Council
+from pilotbook.pilots.access import audience
 from pilotbook.pilots.choices import Verdict
 from pilotbook.pilots.models import Pilot, withheld_from
 
@@ -213,15 +214,6 @@ def counts_changed() -> None:
     KeptCounts.objects.all().delete()
 
 
-def _reader(user) -> str:
-    """Who is reading, as far as what they may see of released results depends on it."""
-    if not user.is_authenticated:
-        return "public"
-    if user.is_moderator:
-        return "moderator"
-    return "member:" + ",".join(sorted(user.memberships.values_list("council_id", flat=True)))
-
-
 def counts(queryset, user, *key) -> tuple[int, dict[str, list[tuple[object, int]]]]:
     """How many pilots `queryset` holds (released results `user` may see, narrowed by `key`: the facet filters and
     the search's features) and its facet counts: counted once, then kept for COUNTS_SECONDS or until any change
@@ -230,7 +222,7 @@ def counts(queryset, user, *key) -> tuple[int, dict[str, list[tuple[object, int]
     # The latest release: an embargo ending (no save marks it) makes it that pilot's, so the counts are made again.
     latest = (Pilot.objects.results_released(now).order_by("-published_at").values_list("published_at", flat=True)
               .first())
-    digest = hashlib.sha256(repr((_reader(user), latest, *key)).encode()).hexdigest()
+    digest = hashlib.sha256(repr((audience(user), latest, *key)).encode()).hexdigest()
     kept = KeptCounts.objects.filter(key=digest, kept_until__gt=now).values_list("counts", flat=True).first()
     if kept is not None:
         total, facets = kept
