@@ -93,6 +93,8 @@ SUBCOMMANDS: dict[str, Callable[[Sequence[str]], int]] = {
     "pool": _lazy("pilotbook.cli.pool.main"),
 }
 
+READING_COMMANDS = frozenset({"analyse", "power", "pool"})  # end with os._exit (run() says why)
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -114,7 +116,7 @@ def run() -> None:
     or the one-line message was already written. Django's commands end normally."""
     argv = sys.argv[1:]
     code = main(argv)
-    if argv and argv[0] in SUBCOMMANDS:
+    if argv and argv[0] in READING_COMMANDS:
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(BrokenPipeError, ValueError):
                 stream.flush()
