@@ -33,8 +33,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 IGNORED = frozenset({
     "sessions.session", "admin.logentry", "web.datachange",
-    "jobs.periodicrun", "jobs.workerheartbeat", "jobs.sentemail", "django_tasks_db.dbtaskresult",
-    "discussion.notification", "pilots.pendingupload",
+    "jobs.periodicrun", "jobs.workerheartbeat", "jobs.sentemail", "django_tasks_database.dbtaskresult",
+    "discussion.notification", "pilots.pendingupload", "evidence.keptcounts",
 })
 KEEP_ROWS = 1000  # rows kept when pruning; only the newest is read
 
@@ -79,10 +79,12 @@ def bump(public: bool = True) -> None:
         pending[0].public = True
 
 
-def _record(public: bool) -> int:
+def _record(public: bool) -> None:
     from .models import DataChange
 
-    return DataChange.objects.create(token=secrets.token_hex(8), public=public).pk
+    pk = DataChange.objects.create(token=secrets.token_hex(8), public=public).pk
+    if pk % 100 == 0:
+        DataChange.objects.filter(pk__lt=pk - KEEP_ROWS).delete()
 
 
 class _AfterCommit:
@@ -90,11 +92,7 @@ class _AfterCommit:
         self.public = public
 
     def __call__(self) -> None:
-        from .models import DataChange
-
-        pk = _record(self.public)
-        if pk % 100 == 0:
-            DataChange.objects.filter(pk__lt=pk - KEEP_ROWS).delete()
+        _record(self.public)
 
 
 def _public(sender, instance) -> bool:
@@ -127,7 +125,13 @@ def _m2m_changed(sender, instance, action, **kwargs):
 
 
 def connect() -> None:
-    """Called once from WebConfig.ready()."""
-    post_save.connect(_saved, dispatch_uid="pilotbook-data-version-save")
-    post_delete.connect(_deleted, dispatch_uid="pilotbook-data-version-delete")
-    m2m_changed.connect(_m2m_changed, dispatch_uid="pilotbook-data-version-m2m")
+    """Called once from WebConfig.ready(): the receivers listen to each model a page may show, by name, so the
+    ignored models keep Django's fast delete (one DELETE statement, no row loaded; a receiver for every model would
+    turn off fast delete everywhere)."""
+    for model in global_apps.get_models(include_auto_created=True):
+        label = model._meta.label_lower
+        if label in IGNORED:
+            continue
+        post_save.connect(_saved, sender=model, dispatch_uid=f"pilotbook-data-version-save-{label}")
+        post_delete.connect(_deleted, sender=model, dispatch_uid=f"pilotbook-data-version-delete-{label}")
+        m2m_changed.connect(_m2m_changed, sender=model, dispatch_uid=f"pilotbook-data-version-m2m-{label}")
