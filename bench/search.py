@@ -41,8 +41,6 @@ from bench._common import header, load_line  # noqa: E402
 
 GOALS_MS = {"search": 50.0, "similar": 100.0}
 IMPORT_GOAL_S = 60.0
-PAGE_GOALS_MS = {"no query": 150.0, "no query, page 2-50": 150.0, "query": 150.0, "facets": 150.0,
-                 "query and facets": 150.0, "before you start": 100.0, "404 (baseline)": None}
 
 
 def fresh_database() -> None:
