@@ -7,7 +7,7 @@ import math
 import numpy as np
 from scipy import stats
 
-from pilotbook.stats.dataset import Cell, Dataset
+from pilotbook.stats.dataset import Cell, Dataset, Stats
 
 from .cluster import _icc
 from .individual import TWO_GROUP
@@ -22,14 +22,25 @@ from .results import (
 )
 from .summaries import ASSUMPTIONS, _arm_summary, _summary_of
 
+# The sums of one group in one period: (group label, period), the period 0 before and 1 after.
+_Cells = dict[tuple[str, int], Stats]
+
+
+def _periods(ds: Dataset) -> tuple[str, str]:
+    """The labels of the before and the after period (the engine chooses these designs only for data with them)."""
+    if ds.periods is None:
+        raise AnalysisError("A before-and-after design needs a period column saying which rows are 'before'.")
+    return ds.periods
+
 
 def _did(ds: Dataset, spec: AnalysisSpec) -> Analysis:
+    periods = _periods(ds)
     result = Analysis(ds.kind, "did", spec.alpha, [_arm_summary(ds, label) for label in ds.labels], [])
     for label in _others(ds, spec):
-        cells = {(arm, p): ds.arm_stats(arm, p) for arm in (label, spec.control) for p in (0, 1)}
+        cells: _Cells = {(arm, p): ds.arm_stats(arm, p) for arm in (label, spec.control) for p in (0, 1)}
         for (arm, p), s in cells.items():
             if s.n == 0:
-                raise AnalysisError(f"'{arm}' has no rows in the {ds.periods[p]} period.")
+                raise AnalysisError(f"'{arm}' has no rows in the {periods[p]} period.")
         if ds.clusters and ds.kind != "count":
             comparison = _did_clustered(ds, spec, label)
         elif ds.kind == "count":
@@ -48,7 +59,7 @@ def _did(ds: Dataset, spec: AnalysisSpec) -> Analysis:
     return result
 
 
-def _did_means(ds: Dataset, spec: AnalysisSpec, label: str, cells: dict) -> Comparison:
+def _did_means(ds: Dataset, spec: AnalysisSpec, label: str, cells: _Cells) -> Comparison:
     a0, a1, c0, c1 = (cells[(label, 0)], cells[(label, 1)], cells[(spec.control, 0)], cells[(spec.control, 1)])
     for s in (a0, a1, c0, c1):
         if s.n < 2:
@@ -86,10 +97,14 @@ def _did_clustered(ds: Dataset, spec: AnalysisSpec, label: str) -> Comparison:
                       ds.arm_stats(label).n, ds.arm_stats(spec.control).n)
 
 
-def _did_counts(ds: Dataset, spec: AnalysisSpec, label: str, cells: dict) -> Comparison:
+def _rate(s: Stats) -> float:
+    """Events per unit of exposure."""
+    return s.sum / s.exposure
+
+
+def _did_counts(ds: Dataset, spec: AnalysisSpec, label: str, cells: _Cells) -> Comparison:
     a0, a1, c0, c1 = (cells[(label, 0)], cells[(label, 1)], cells[(spec.control, 0)], cells[(spec.control, 1)])
-    rate = lambda s: s.sum / s.exposure  # noqa: E731
-    estimate = (rate(a1) - rate(a0)) - (rate(c1) - rate(c0))
+    estimate = (_rate(a1) - _rate(a0)) - (_rate(c1) - _rate(c0))
     se = math.sqrt(sum(s.sum / s.exposure**2 for s in (a0, a1, c0, c1)))
     if not se > 0:
         raise AnalysisError("There are no events in any group or period, so there is nothing to analyse.")
@@ -98,7 +113,7 @@ def _did_counts(ds: Dataset, spec: AnalysisSpec, label: str, cells: dict) -> Com
                            "Difference in differences of rates, Poisson Wald interval")
     ratio = None
     if all(s.sum > 0 for s in (a0, a1, c0, c1)):
-        rrr = (rate(a1) / rate(a0)) / (rate(c1) / rate(c0))
+        rrr = (_rate(a1) / _rate(a0)) / (_rate(c1) / _rate(c0))
         se_log = math.sqrt(sum(1 / s.sum for s in (a0, a1, c0, c1)))
         ratio = _estimate(rrr, rrr * math.exp(-z * se_log), rrr * math.exp(z * se_log),
                           "Ratio of rate ratios, Poisson Wald interval")
@@ -108,7 +123,7 @@ def _did_counts(ds: Dataset, spec: AnalysisSpec, label: str, cells: dict) -> Com
 
 
 def _before_after(ds: Dataset, spec: AnalysisSpec) -> Analysis:
-    before, after = ds.periods
+    before, after = _periods(ds)
     result = Analysis(ds.kind, "before_after", spec.alpha, [], [])
     single = len(ds.labels) == 1
     for label in ds.labels:
@@ -118,7 +133,7 @@ def _before_after(ds: Dataset, spec: AnalysisSpec) -> Analysis:
         names = (before, after) if single else (f"{label} ({before})", f"{label} ({after})")
         result.arms += [_summary_of(ds, names[0], s0), _summary_of(ds, names[1], s1)]
         compare = TWO_GROUP[ds.kind]
-        kwargs = {"control_label": names[0]}
+        kwargs: dict[str, str | bool] = {"control_label": names[0]}
         if ds.kind == "continuous":
             kwargs["baseline"] = False
         comparison, notes = compare(ds, s0, s1, names[1], spec, **kwargs)

@@ -19,6 +19,8 @@ from .summaries import ASSUMPTIONS
 
 
 def _time_to_event(ds: Dataset, spec: AnalysisSpec) -> Analysis:
+    if ds.survival is None:  # only a dataset built from rows has them; one from typed-in summaries cannot be this kind
+        raise AnalysisError("Time-to-event results need one row per person (time and whether the event happened).")
     groups = {label: surv.SurvivalGroup(label, *ds.survival[label]) for label in ds.labels}
     result = Analysis(ds.kind, "individual", spec.alpha, [], [])
     curves = []
