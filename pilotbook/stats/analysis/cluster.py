@@ -23,6 +23,8 @@ from .summaries import ASSUMPTIONS, _arm_summary
 
 
 def _cluster(ds: Dataset, spec: AnalysisSpec) -> Analysis:
+    if not ds.clusters:  # the engine chooses this design only for data with clusters
+        raise AnalysisError("A cluster-randomised analysis needs a column saying which cluster each row is in.")
     result = Analysis(ds.kind, "cluster", spec.alpha, [_arm_summary(ds, label) for label in ds.labels], [])
     result.icc, result.design_effect, result.clusters = *_icc(ds), len(ds.clusters)
     if ds.kind == "count":
@@ -70,7 +72,7 @@ def _delta_ratio(fit: _Fit, position: int, alpha: float, method: str) -> Estimat
 def _cluster_counts(ds: Dataset, spec: AnalysisSpec) -> list[Comparison]:
     """Rates as ratio estimators with cluster-robust variances (the sandwich of a Poisson GLM with one rate per
     group, statsmodels' small-sample factor)."""
-    per_cluster: dict[int, Stats] = {}
+    per_cluster: dict[int | None, Stats] = {}
     for cell in ds.cells:
         per_cluster[cell.cluster] = per_cluster.get(cell.cluster, Stats()) + cell.stats
     arm_of = {cell.cluster: cell.arm for cell in ds.cells}
@@ -106,8 +108,8 @@ def _cluster_counts(ds: Dataset, spec: AnalysisSpec) -> list[Comparison]:
 
 def _icc(ds: Dataset) -> tuple[float | None, float | None]:
     """One-way ANOVA estimator of the intraclass correlation, clusters nested within groups."""
-    clusters: dict[int, Stats] = {}
-    arm_of: dict[int, int] = {}
+    clusters: dict[int | None, Stats] = {}
+    arm_of: dict[int | None, int] = {}
     for cell in ds.cells:
         clusters[cell.cluster] = clusters.get(cell.cluster, Stats()) + cell.stats
         arm_of[cell.cluster] = cell.arm

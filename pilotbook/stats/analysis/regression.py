@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,8 +48,7 @@ def _ols(ds: Dataset, cells: Sequence[Cell], regressors: Callable[[Cell], np.nda
          robust: bool) -> _Fit | None:
     """Least squares of y on the cell-level regressors (and the baseline), from the cells' sums alone."""
     parts = [(cell, *_cell_products(cell, regressors(cell), baseline)) for cell in cells]
-    xtx = sum(p[1] for p in parts)
-    xty = sum(p[2] for p in parts)
+    xtx, xty = _total(p[1] for p in parts), _total(p[2] for p in parts)
     n, k = sum(c.stats.n for c in cells), len(xty)
     try:
         bread = np.linalg.inv(xtx)
@@ -61,13 +60,18 @@ def _ols(ds: Dataset, cells: Sequence[Cell], regressors: Callable[[Cell], np.nda
     if not robust:
         rss = max(sum(c.stats.sum_sq for c in cells) - coef @ xty, 0.0)
         return _Fit(coef, rss / (n - k) * bread, n - k)
-    scores: dict[int, np.ndarray] = {}
+    scores: dict[int | None, np.ndarray] = {}
     for cell, cell_xtx, cell_xty in parts:
         scores[cell.cluster] = scores.get(cell.cluster, 0) + cell_xty - cell_xtx @ coef
     g = len(scores)
-    meat = sum(np.outer(s, s) for s in scores.values())
+    meat = _total(np.outer(s, s) for s in scores.values())
     factor = g / (g - 1) * (n - 1) / (n - k)
     return _Fit(coef, factor * bread @ meat @ bread, g - 1)
+
+
+def _total(arrays: Iterable[np.ndarray]) -> np.ndarray:
+    """The arrays added up in order, as ``sum`` adds them, starting from a zero array rather than the int 0."""
+    return sum(arrays, np.zeros(()))
 
 
 def _arm_regressors(ds: Dataset, control: str) -> Callable[[Cell], np.ndarray]:
