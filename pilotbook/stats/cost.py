@@ -89,12 +89,11 @@ def cost_effectiveness(
     if status is CostPerOutcome.DEFINED:
         per_outcome = Interval(cost / extra.estimate, cost / extra.high, cost / extra.low)
     best_case = cost / extra.high if status is CostPerOutcome.UNBOUNDED and extra.high > 0 and cost > 0 else None
-    saving = break_even = None
+    parts = [_opening(cost, extra, treated), _status_text(status, per_outcome, best_case)]
+    saving, break_even = None, None
     if value_per_outcome is not None:
         saving = Interval(*(value_per_outcome * x - cost for x in (extra.estimate, extra.low, extra.high)))
         break_even = cost / (value_per_outcome * treated) if value_per_outcome > 0 else None
-    parts = [_opening(cost, extra, treated), _status_text(status, per_outcome, best_case)]
-    if saving is not None:
         parts.append(_saving_text(saving, value_per_outcome, break_even))
     return CostResult(cost, extra, status, per_outcome, best_case, saving, break_even, METHOD, " ".join(parts))
 
@@ -119,7 +118,7 @@ def _status(cost: float, extra: Interval) -> CostPerOutcome:
 
 
 def _status_text(status: CostPerOutcome, per_outcome: Interval | None, best_case: float | None) -> str:
-    if status is CostPerOutcome.DEFINED:
+    if per_outcome is not None:  # there is a cost per extra outcome exactly when the status is DEFINED
         return (
             f"Each extra successful outcome cost about {_money(per_outcome.estimate)} "
             f"(95% CI {_money(per_outcome.low)} to {_money(per_outcome.high)})."
@@ -174,7 +173,8 @@ def _require(condition: bool, message: str) -> None:
         raise CostInputError(message)
 
 
-def _check(setup: float, running: float, treated: int, effect: float, low: float, high: float, value) -> None:
+def _check(setup: float, running: float, treated: int, effect: float, low: float, high: float,
+           value: float | None) -> None:
     _require(_finite(setup) and setup >= 0, "The set-up cost must be a number of 0 or more.")
     _require(_finite(running), "The running cost must be a number (negative if the change is cheaper to run).")
     _require(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from pilotbook.stats.effect_sizes import MEASURE_NAMES
@@ -20,7 +21,7 @@ def _fmt(x: float) -> str:
 
 def describe(result: PooledResult) -> list[str]:
     """A plain-English summary of a pooled result, one sentence per item, ratios on their natural scale."""
-    show: Callable[[float], float] = result._exp if result.is_ratio else float
+    show: Callable[[float], float] = math.exp if result.is_ratio else float
     name, null = MEASURE_NAMES[result.measure], ("1" if result.is_ratio else "0")
     level = f"{result.level:.0%}"
     sentences = [
