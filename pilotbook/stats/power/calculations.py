@@ -308,12 +308,13 @@ def _explain(sized: SampleSize, outcome: Outcome, design: Design, sign: int) -> 
         parts.append("Which direction is better was not given, so this is sized for the direction needing more people.")
     if sized.events_needed is not None:
         parts.append(f"The analysis needs about {sized.events_needed:,} events in all.")
-    if isinstance(design, Cluster):
+    clusters = sized.clusters_per_group  # set exactly when the design is a cluster design
+    if isinstance(design, Cluster) and clusters is not None:
         parts.append(
-            f"Because whole clusters are randomised, that is {sized.clusters_per_group:,} clusters of about "
+            f"Because whole clusters are randomised, that is {clusters:,} clusters of about "
             f"{design.cluster_size:g} people in each group; clustering multiplies the sample by "
             f"{design.design_effect:.2f}."
         )
-        if sized.clusters_per_group < _FEW_CLUSTERS:
+        if clusters < _FEW_CLUSTERS:
             parts.append("With fewer than 10 clusters per group this is optimistic; add a cluster or two per group.")
     return parts

@@ -11,6 +11,7 @@ from scipy.stats import norm
 from pilotbook.stats.power.base import (
     _TINY,
     LOG2,
+    PowerInputError,
     TimeEffect,
     _check_better,
     _finite,
@@ -77,6 +78,14 @@ class TimeToEvent:
         )
         return f"Log-rank test, {events}; {people}"
 
+    @property
+    def _median(self) -> float:
+        """The control median, for a worthwhile difference in median days or a follow-up limit (``__post_init__``
+        refuses either without it)."""
+        if self.control_median is None:
+            raise PowerInputError("This needs the control median.")
+        return self.control_median
+
     def signs(self) -> tuple[int, ...]:
         return _signs(self.better)
 
@@ -84,17 +93,17 @@ class TimeToEvent:
         """Change group's hazard over the comparison group's; sign +1 means longer times (HR below 1)."""
         if TimeEffect(self.effect) is TimeEffect.HAZARD_RATIO:
             return effect
-        return self.control_median / (self.control_median + sign * effect)  # exponential: hazard ∝ 1/median
+        return self._median / (self._median + sign * effect)  # exponential: hazard ∝ 1/median
 
     def feasible(self, effect: float, sign: int) -> bool:
         if TimeEffect(self.effect) is TimeEffect.HAZARD_RATIO:
             return effect > 0 and effect != 1
-        return self.control_median + sign * effect > 0
+        return self._median + sign * effect > 0
 
     def effect_range(self, sign: int) -> tuple[float, float]:
         if TimeEffect(self.effect) is TimeEffect.HAZARD_RATIO:
             return (1 - _TINY, 1e-6) if sign > 0 else (1 + _TINY, 1e6)  # (weakest, strongest)
-        return _TINY * self.control_median, (1e6 if sign > 0 else 1 - _TINY) * self.control_median
+        return _TINY * self._median, (1e6 if sign > 0 else 1 - _TINY) * self._median
 
     def _signal(self, hr: float, ratio: float) -> float:
         """Expected log-rank z per square root of an event (Schoenfeld 1983; Freedman 1982)."""
@@ -112,7 +121,7 @@ class TimeToEvent:
             return (1 + ratio) * self.event_probability
         if self.follow_up is None:
             return 1 + ratio
-        rate0 = LOG2 / self.control_median
+        rate0 = LOG2 / self._median
         p0 = -math.expm1(-rate0 * self.follow_up)
         p1 = -math.expm1(-rate0 * hr * self.follow_up)
         return p0 + ratio * p1
@@ -130,5 +139,5 @@ class TimeToEvent:
         hr = self.hazard_ratio(effect, sign)
         if TimeEffect(self.effect) is TimeEffect.HAZARD_RATIO:
             return f"a hazard ratio of {hr:.3g}"
-        new = self.control_median + sign * effect
-        return f"a change in the median time from {self.control_median:.4g} to {new:.4g} (hazard ratio {hr:.3g})"
+        new = self._median + sign * effect
+        return f"a change in the median time from {self._median:.4g} to {new:.4g} (hazard ratio {hr:.3g})"
