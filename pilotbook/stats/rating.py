@@ -119,7 +119,7 @@ def _design_step(level: int) -> _Step:
 
 def _registration_step(pilot: PilotEvidence) -> _Step:
     """Risk of bias from choosing the outcome or analysis after seeing the data."""
-    if pilot.registered_late:
+    if pilot.registered_on is not None and not pilot.preregistered:  # pilot.registered_late, with the day known
         when = (f" (registered {_day(pilot.registered_on)}; it started {_day(pilot.started_on)})"
                 if pilot.started_on else "")
         also = ", and was changed after results were seen" if pilot.amended_after_results else ""
@@ -239,11 +239,11 @@ def _group_registration(group: GroupEvidence, shares: list[float]) -> _Step:
 
 def _group_sample(group: GroupEvidence) -> _Step:
     """Totals across pilots; the planned total is used only when every pilot has a planned sample."""
-    sizes = [p.sample_size for p in group.pilots]
-    if any(size is None for size in sizes):
+    sizes = [p.sample_size for p in group.pilots if p.sample_size is not None]
+    if len(sizes) < len(group.pilots):
         return _Step(0, "No change for sample size: not every pilot recorded it.")
-    planned = [p.planned_sample_size for p in group.pilots]
-    planned_total = None if any(x is None for x in planned) else sum(planned)
+    planned = [p.planned_sample_size for p in group.pilots if p.planned_sample_size is not None]
+    planned_total = sum(planned) if len(planned) == len(group.pilots) else None
     return _sample_step(sum(sizes), planned_total)
 
 
@@ -262,8 +262,8 @@ def _councils_step(councils: int, at_least: bool = False) -> _Step:
 def _consistency_step(group: GroupEvidence) -> _Step:
     """Inconsistency from I² and from a prediction interval that crosses 0 when the CI does not."""
     ci_crosses = group.ci_low <= 0 <= group.ci_high
-    has_pi = group.pi_low is not None and group.pi_high is not None
-    pi_crosses = has_pi and not ci_crosses and group.pi_low <= 0 <= group.pi_high
+    pi_low, pi_high = group.pi_low, group.pi_high
+    pi_crosses = pi_low is not None and pi_high is not None and not ci_crosses and pi_low <= 0 <= pi_high
     i2 = f"I² is {group.i2:.0f}%"
     if pi_crosses and group.i2 >= CONSIDERABLE_I2:
         return _Step(
