@@ -44,8 +44,9 @@ _C, _V, _ROW, _IS, _T, _RPH, _OTHER = range(7)
 _CODES = {"c": _C, "v": _V, "row": _ROW, "is": _IS, "t": _T, "rPh": _RPH}
 
 
-def _read_sheet(reader, sheet, strings, dates, durations, mac_1904, *, max_rows, max_columns, check_headers,
-                columns):
+def _read_sheet(reader: Reader, sheet: str, strings: list[str], dates: set[int], durations: set[int], mac_1904: bool,
+                *, max_rows: int | None, max_columns: int, check_headers: Callable[[list[Any]], list[str]],
+                columns: set[str] | None) -> tuple[list[str], dict[str, list[Any]], int]:
     """Stream the sheet: expat calls ``start``/``end``/``characters`` per element; the per-cell work is kept to a
     few local-variable operations (this loop is the reader's cost)."""
     from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel, from_ISO8601
@@ -113,7 +114,7 @@ def _read_sheet(reader, sheet, strings, dates, durations, mac_1904, *, max_rows,
                 store.append([])
         width = len(names)
 
-    def start(tag, attrs):
+    def start(tag: str, attrs: dict[str, str]) -> None:
         nonlocal row, col, style, kind, ref, capture, in_is, skip
         code = codes.get(tag)
         if code is None:
@@ -146,7 +147,7 @@ def _read_sheet(reader, sheet, strings, dates, durations, mac_1904, *, max_rows,
         elif code == _T and in_is and not skip:
             capture = True
 
-    def end(tag):
+    def end(tag: str) -> None:
         nonlocal capture, in_is, skip
         code = codes.get(tag)
         if code is None:
@@ -185,7 +186,7 @@ def _read_sheet(reader, sheet, strings, dates, durations, mac_1904, *, max_rows,
             values.append(get(column))
         filled = row - 1
 
-    def characters(data):
+    def characters(data: str) -> None:
         if capture:
             text.append(data)
 
