@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from pilotbook.stats.dataset import Dataset
+from pilotbook.stats.errors import AnalysisError as AnalysisError  # defined there, exported here as it always was
 
 KINDS = ("binary", "continuous", "count", "time-to-event")
 DESIGNS = ("auto", "individual", "cluster", "did", "before_after")
@@ -25,10 +26,6 @@ FEW_CLUSTERS = 10
 OVERDISPERSED = 1.5
 UNEQUAL_SIZES = 1.5
 BASELINE_IMBALANCE = 0.1  # standardised difference in baseline means
-
-
-class AnalysisError(Exception):
-    """The analysis cannot be done on these data; the message says why in plain English."""
 
 
 @dataclass(frozen=True)

@@ -11,14 +11,15 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import BinaryIO
-
-import pandas as pd
+from typing import TYPE_CHECKING, BinaryIO
 
 from pilotbook.stats.errors import DataError
 from pilotbook.stats.reading.csv_table import _read_csv
 from pilotbook.stats.reading.table import ReadLimits, _as_bytes_or_path, _is_empty, _too_many_rows
 from pilotbook.stats.reading.xlsx_table import _read_xlsx
+
+if TYPE_CHECKING:  # pandas is loaded when a table is built, so a caller can load it meanwhile (pilotbook analyse)
+    import pandas as pd
 
 
 def read_table(source: str | os.PathLike[str] | bytes | BinaryIO, *, filename: str, limits: ReadLimits | None = None,

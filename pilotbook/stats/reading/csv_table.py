@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from pilotbook.stats.errors import DataError
 from pilotbook.stats.reading.csv_checks import (
@@ -23,6 +22,9 @@ from pilotbook.stats.reading.table import (
     _keep_headings,
     _too_many_columns,
 )
+
+if TYPE_CHECKING:  # loaded when the table is built (read_table says why)
+    import pandas as pd
 
 
 def _read_csv(data: bytes | str, limits: ReadLimits, wanted: set[str] | None, numbers: set[str],
@@ -88,6 +90,8 @@ def _parse_csv(data: bytes | str, column_names: list[str], names: list[str], typ
     del table
     for name in labels:
         parsed[name] = _as_guessed(parsed[name], name)
+    import pandas as pd  # only now: a caller may be loading it in another thread while Arrow parses
+
     columns = {}
     for name in names:  # one column at a time, releasing Arrow's copy as we go (linear in the columns)
         words: dict[str, int] = {}

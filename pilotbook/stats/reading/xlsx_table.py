@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from pilotbook.stats.errors import DataError
 from pilotbook.stats.reading.table import (
@@ -14,8 +13,13 @@ from pilotbook.stats.reading.table import (
     _keep_headings,
 )
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 
 def _read_xlsx(data: bytes | str, limits: ReadLimits, wanted: set[str] | None) -> pd.DataFrame:
+    import pandas as pd
+
     from pilotbook.stats.reading import xlsx, xlsx_sheet  # openpyxl's rules load only for a workbook
 
     try:
