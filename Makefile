@@ -57,7 +57,7 @@ test-production: setup ## production-mode smoke test: clean asset build, collect
 test-browser: setup ## only the browser journeys (Chromium via Playwright, axe checks)
 	$(BIN)/pytest -p no:cacheprovider -m browser
 
-lint: setup ## ruff (with the rule that pilotbook/stats never imports Django), import-linter's layers (ADR 0017), mypy (ADR 0019)
+lint: setup ## ruff (with the rule that pilotbook/stats never imports Django), import-linter's layers (ADR 0017), mypy strict on stats, services and selectors (ADR 0019)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy

@@ -9,7 +9,9 @@ select_related("council", "result") and prefetch_related("joint_councils") when 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TypeVar
 
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from pilotbook.pilots.choices import Status
@@ -44,7 +46,10 @@ RECORD_SELECTED = ("council", "result")
 RECORD_PREFETCHED = ("joint_councils",)
 
 
-def for_records(queryset):
+_Pilots = TypeVar("_Pilots", bound=QuerySet[Pilot])
+
+
+def for_records(queryset: _Pilots) -> _Pilots:
     """`queryset` with what pilot_record reads loaded in as few queries as possible."""
     return queryset.select_related(*RECORD_SELECTED).prefetch_related(*RECORD_PREFETCHED)
 

@@ -12,9 +12,11 @@ from collections.abc import Iterator
 
 from django.db.models import QuerySet
 
+from pilotbook.councils.models import Reader
 from pilotbook.evidence.search import Matches
-from pilotbook.pilots.models import Pilot
+from pilotbook.pilots.models import Pilot, PilotQuerySet
 
+from .parameters import PilotParameters
 from .records import for_records
 
 CHUNK = 1000  # pilots loaded at a time when an export reads every match
@@ -24,7 +26,7 @@ class SearchedPilots:
     """Every pilot matching a search, best first, as a sequence a Paginator pages (count() and [start:stop], each
     page's pilots loaded from `pilots`) and an export reads to the end."""
 
-    def __init__(self, matches: Matches, pilots: QuerySet):
+    def __init__(self, matches: Matches, pilots: QuerySet[Pilot]):
         self.matches, self.pilots = matches, pilots
 
     def count(self) -> int:
@@ -47,7 +49,7 @@ class SearchedPilots:
             yield from self._loaded(ids[start:start + CHUNK])
 
 
-def filtered_pilots(form, user) -> QuerySet | SearchedPilots:
+def filtered_pilots(form: PilotParameters, user: Reader) -> PilotQuerySet | SearchedPilots:
     """A queryset (no `q`) or the ranked matches (with `q`) of pilots visible to `user` matching a valid
     PilotParameters form (pilotbook.api.parameters.checked gives one)."""
     q = form.cleaned_data.get("q", "").strip()

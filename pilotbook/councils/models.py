@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from typing import TypeAlias
 
-from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.auth.models import AbstractUser, AnonymousUser, BaseUserManager
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -107,6 +108,11 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+# Whoever is asking: a signed-in person or an anonymous visitor (what request.user is). Reads that depend on who
+# may see what take one; writes take a User.
+Reader: TypeAlias = "User | AnonymousUser"
 
 
 class Role(models.TextChoices):

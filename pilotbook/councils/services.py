@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Council, Invitation, Membership, Role, User
+from .models import Council, Invitation, Membership, Reader, Role, User
 
 COUNCILS_CSV = Path(__file__).parent / "data" / "uk_local_authorities.csv"
 
@@ -54,11 +54,12 @@ def councils_load(path: Path = COUNCILS_CSV) -> int:
         )
     for row in rows:
         successors = [code.strip() for code in row["replaced-by"].split(",") if code.strip()]
-        Council.objects.get(pk=row["local-authority-code"]).successors.set(successors)
+        # set() takes primary keys, and a council's is its code: the stubs allow only int keys.
+        Council.objects.get(pk=row["local-authority-code"]).successors.set(successors)  # type: ignore[arg-type]
     return len(rows)
 
 
-def is_council_admin(user, council: Council) -> bool:
+def is_council_admin(user: Reader, council: Council) -> bool:
     return user.is_authenticated and user.memberships.filter(council=council, role=Role.ADMIN).exists()
 
 

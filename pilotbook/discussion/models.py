@@ -19,7 +19,7 @@ class Kind(models.TextChoices):
     QUESTION = "question", _("Question")
 
 
-class CommentQuerySet(models.QuerySet):
+class CommentQuerySet(models.QuerySet["Comment"]):
     def for_target(self, target) -> CommentQuerySet:
         return self.filter(target_type=ContentType.objects.get_for_model(target), target_id=target.pk)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.utils import timezone
 
 from pilotbook.councils.models import User
@@ -30,7 +30,7 @@ class DiscussionError(Exception):
 
 
 @transaction.atomic
-def comment_post(*, target, author: User, body: str, kind: str = Kind.COMMENT, parent: Comment | None = None
+def comment_post(*, target: Model, author: User, body: str, kind: str = Kind.COMMENT, parent: Comment | None = None
                  ) -> Comment:
     """Post a comment or question on a target, or a reply to one; notify whoever should hear of it."""
     target_type = targets.for_object(target)
@@ -50,7 +50,7 @@ def comment_post(*, target, author: User, body: str, kind: str = Kind.COMMENT, p
     return comment
 
 
-def _notify(comment: Comment, target, target_type: targets.TargetType) -> None:
+def _notify(comment: Comment, target: Model, target_type: targets.TargetType) -> None:
     """One notification per person who should hear, whom the target is visible to, never the author."""
     from .tasks import email_question_to_team  # the task module imports this one
 
@@ -62,7 +62,7 @@ def _notify(comment: Comment, target, target_type: targets.TargetType) -> None:
     followers = Follow.objects.filter(for_follow) if for_follow else Follow.objects.none()
     for user_id in followers.values_list("user_id", flat=True):
         reasons[user_id] = Notification.Reason.FOLLOWED
-    if comment.parent_id:
+    if comment.parent is not None:
         parent_reason = (Notification.Reason.ANSWER_TO_YOU if comment.parent.kind == Kind.QUESTION
                          else Notification.Reason.REPLY_TO_YOU)
         reasons[comment.parent.author_id] = parent_reason

@@ -4,6 +4,8 @@ moderator adds to a group)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -86,7 +88,7 @@ class SearchForm(LinkParametersMixin, GovukFormMixin, forms.Form):
 
     link_fields = tuple(FACETS)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in FACETS:
             self.fields[name] = _facet_field(name)

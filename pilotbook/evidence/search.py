@@ -21,7 +21,7 @@ from django.db.models.expressions import RawSQL
 from django.utils.safestring import SafeString, mark_safe
 
 from pilotbook.councils.models import Council
-from pilotbook.pilots.models import Pilot
+from pilotbook.pilots.models import Pilot, PilotQuerySet
 
 from . import ranking
 from .closeness import CLOSENESS, Closeness, Idea, closeness_of_candidates, title_words_of
@@ -47,7 +47,7 @@ class Hit:
     label: str | None = None  # similar_pilots only: closeness.SAME or closeness.RELATED
 
 
-def _published(queryset: QuerySet | None) -> QuerySet:
+def _published(queryset: QuerySet | None) -> PilotQuerySet:
     """Published pilots whose results are released (PilotQuerySet.results_released: past any embargo)."""
     return (queryset if queryset is not None else Pilot.objects.all()).results_released()
 
@@ -241,7 +241,7 @@ class Matches:
         self._count: int | None = None
 
     @property
-    def queryset(self) -> QuerySet:
+    def queryset(self) -> PilotQuerySet:
         """The matching pilots as a queryset (facet counts), in no particular order."""
         if not self.features:
             return self.pilots.none()

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any, TypedDict
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
@@ -21,26 +22,36 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, F, QuerySet
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
-from pilotbook.councils.models import Council
+from pilotbook.councils.models import Council, Reader
 from pilotbook.pilots.access import audience
 from pilotbook.pilots.choices import Verdict
-from pilotbook.pilots.models import Pilot, withheld_from
+from pilotbook.pilots.models import Pilot, PilotQuerySet, withheld_from
 
 from . import pooling
 from .forms import COUNCIL_FACETS, FACETS, IDENTIFYING, SearchForm
-from .models import KeptCounts, PooledGroup
-from .search import Matches
+from .models import KeptCounts, PooledGroup, PooledMembership
+from .pooling import GroupAnalysis
+from .search import Hit, Matches
 
 EXPORT_CHUNK = 1000  # pilots loaded at a time when an export reads every match
+# Per facet, (value, how many pilots have it): the value is a field's (text, or a year's number).
+FacetCounts = dict[str, list[tuple[object, int]]]
 
 
-def released(user) -> QuerySet:
+class Row(TypedDict):
+    """One listed pilot, with how the search matched it (None when no words were searched)."""
+
+    pilot: Pilot
+    hit: Hit | None
+
+
+def released(user: Reader) -> PilotQuerySet:
     """The released results `user` may see, with what a page of them shows."""
     return (Pilot.objects.visible_to(user).results_released().select_related("council", "result")
             .prefetch_related("joint_councils"))
 
 
-def _apply(queryset, filters: dict[str, str], user):
+def _apply(queryset: PilotQuerySet, filters: dict[str, str], user: Reader) -> PilotQuerySet:
     if IDENTIFYING & filters.keys():
         queryset = queryset.identifiable_by(user)
     for name, value in filters.items():
@@ -54,7 +65,7 @@ def _apply(queryset, filters: dict[str, str], user):
 class _Newest:
     """Every pilot of a queryset, newest first, as rows a Paginator pages (the database slices; counted apart)."""
 
-    def __init__(self, queryset: QuerySet, count: int):
+    def __init__(self, queryset: QuerySet[Pilot], count: int):
         self.queryset = queryset.order_by("-published_at", "-pk")
         self._count = count
 
@@ -64,7 +75,7 @@ class _Newest:
     def __len__(self) -> int:
         return self.count()
 
-    def __getitem__(self, index: slice) -> list[dict]:
+    def __getitem__(self, index: slice) -> list[Row]:
         return [{"pilot": pilot, "hit": None} for pilot in self.queryset[index]]
 
     def pilot_ids(self) -> Iterator[int]:
@@ -83,7 +94,7 @@ class _Ranked:
     def __len__(self) -> int:
         return self.count()
 
-    def __getitem__(self, index: slice) -> list[dict]:
+    def __getitem__(self, index: slice) -> list[Row]:
         return [{"pilot": pilot, "hit": hit} for hit, pilot in self.matches[index]]
 
     def pilot_ids(self) -> Iterator[int]:
@@ -99,9 +110,10 @@ class EvidenceResults:
     query: str
     filters: dict[str, str]
     rows: _Newest | _Ranked
-    facets: dict[str, list[tuple[object, int]]]
+    facets: FacetCounts
 
-    def pilots(self, load: Callable[[QuerySet], QuerySet] = lambda queryset: queryset) -> Iterator[Pilot]:
+    def pilots(self, load: Callable[[QuerySet[Pilot]], QuerySet[Pilot]] = lambda queryset: queryset
+               ) -> Iterator[Pilot]:
         """Every listed pilot in order (an export's rows), loaded EXPORT_CHUNK at a time through `load`."""
         ids = list(self.rows.pilot_ids())
         for start in range(0, len(ids), EXPORT_CHUNK):
@@ -110,7 +122,7 @@ class EvidenceResults:
             yield from (loaded[pk] for pk in chunk)
 
 
-def evidence_results(params, user, *, facets: bool = True) -> EvidenceResults:
+def evidence_results(params: Mapping[str, Any] | None, user: Reader, *, facets: bool = True) -> EvidenceResults:
     """What the evidence search lists for these parameters, for the page and its downloads alike: ranked by the
     search when there are words, newest first otherwise; with `facets`, the facet counts. A query that is too long
     matches nothing; the form says why."""
@@ -132,11 +144,12 @@ def evidence_results(params, user, *, facets: bool = True) -> EvidenceResults:
     return EvidenceResults(form, query, filters, _Ranked(matches), counted)
 
 
-def _council_facet_counts(queryset, field: str, *, joint_only: bool = False) -> list[tuple[str, int]]:
+def _council_facet_counts(queryset: QuerySet[Pilot], field: str, *, joint_only: bool = False
+                          ) -> list[tuple[object, int]]:
     """(value of the council's `field`, pilots) over the councils that ran each pilot: a pilot counts once under
     each value among its councils, so a case study two English councils ran counts once under England.
     `joint_only`: only what the joint councils add to the counts by each pilot's own council."""
-    counts: Counter = Counter()
+    counts: Counter[object] = Counter()
     if not joint_only:
         counts.update(dict(queryset.exclude(council=None).values_list(f"council__{field}").annotate(n=Count("pk"))
                            .order_by()))
@@ -147,10 +160,10 @@ def _council_facet_counts(queryset, field: str, *, joint_only: bool = False) -> 
     return list(counts.items())
 
 
-def _facet_counts_each(queryset, user) -> tuple[int, dict[str, list[tuple[object, int]]]]:
+def _facet_counts_each(queryset: PilotQuerySet, user: Reader) -> tuple[int, FacetCounts]:
     """How many pilots `queryset` holds, and per facet (value, how many have it), one query per facet; the
     identifying facets count only pilots whose council `user` may know."""
-    out = {}
+    out: FacetCounts = {}
     for name, (field, _choices, _label) in FACETS.items():
         base = queryset if name not in IDENTIFYING else queryset.identifiable_by(user)
         if name in COUNCIL_FACETS:
@@ -167,7 +180,7 @@ _GROUPED = {"service_area": "service_area", "intervention_type": "intervention_t
             "nation": "facet_nation", "council_type": "facet_council_type"}
 
 
-def _facet_counts_grouped(queryset, user) -> tuple[int, dict[str, list[tuple[object, int]]]]:
+def _facet_counts_grouped(queryset: PilotQuerySet, user: Reader) -> tuple[int, FacetCounts]:
     withheld = withheld_from(user)
     rows = queryset.order_by().annotate(
         facet_verdict=F("result__verdict"), facet_year=ExtractYear("published_at"),
@@ -188,7 +201,7 @@ def _facet_counts_grouped(queryset, user) -> tuple[int, dict[str, list[tuple[obj
         cursor.execute(sql, params)
         found = cursor.fetchall()
     total, width = 0, len(columns)
-    counted: dict[str, Counter] = {name: Counter() for name in FACETS}
+    counted: dict[str, Counter[object]] = {name: Counter() for name in FACETS}
     for row in found:
         values, withheld_row, n, grouped = row[:width], row[width], row[width + 1], row[width + 2:]
         if all(grouped):  # the (facet_withheld) set: how many pilots in all
@@ -214,7 +227,7 @@ def counts_changed() -> None:
     KeptCounts.objects.all().delete()
 
 
-def counts(queryset, user, *key) -> tuple[int, dict[str, list[tuple[object, int]]]]:
+def counts(queryset: PilotQuerySet, user: Reader, *key: object) -> tuple[int, FacetCounts]:
     """How many pilots `queryset` holds (released results `user` may see, narrowed by `key`: the facet filters and
     the search's features) and its facet counts: counted once, then kept for COUNTS_SECONDS or until any change
     (counts_changed). Every match is counted; on PostgreSQL in one pass."""
@@ -236,16 +249,22 @@ def counts(queryset, user, *key) -> tuple[int, dict[str, list[tuple[object, int]
     return total, facets
 
 
-def group_rows(user) -> list[dict]:
+class GroupRow(TypedDict):
+    group: PooledGroup
+    result: GroupAnalysis
+    usable: int  # how many of its pilots could be pooled
+
+
+def group_rows(user: Reader) -> list[GroupRow]:
     """Every pooled group with its meta-analysis as `user` may see it, and how many of its pilots could be pooled."""
-    rows = []
+    rows: list[GroupRow] = []
     for group in PooledGroup.objects.all():
         result = pooling.analyse_group(group, user)
         rows.append({"group": group, "result": result, "usable": len(result.usable)})
     return rows
 
 
-def pilots_addable_to(group: PooledGroup):
+def pilots_addable_to(group: PooledGroup) -> PilotQuerySet:
     """The released pilots a moderator may add to `group`, by title: not in it yet, of its kind of change and
     service area where it names them. A case study whose source reported no outcome has nothing to pool, so it is
     not offered."""
@@ -259,7 +278,7 @@ def pilots_addable_to(group: PooledGroup):
     return pilots.order_by("title")
 
 
-def group_memberships(group: PooledGroup):
+def group_memberships(group: PooledGroup) -> QuerySet[PooledMembership]:
     """A group's pilots, with who added each, for the moderators' page that chooses them."""
     return (group.memberships.select_related("pilot", "pilot__council", "added_by")
             .prefetch_related("pilot__joint_councils"))

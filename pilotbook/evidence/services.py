@@ -4,9 +4,12 @@ looking first), changing it, and adding and removing its pilots. Only moderators
 from __future__ import annotations
 
 from itertools import count
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
+
+from pilotbook.councils.models import User
 
 from .models import PooledGroup, PooledMembership
 
@@ -31,7 +34,7 @@ def _free_slug(base: str) -> str:
 
 
 @transaction.atomic
-def group_create(*, created_by, title: str, **fields) -> PooledGroup:
+def group_create(*, created_by: User, title: str, **fields: Any) -> PooledGroup:
     """A new group, its address made from its title. The slug's unique constraint decides between two groups of the
     same title made at once: the one that loses the race takes the next free number."""
     base = slug_base(title)
@@ -49,7 +52,7 @@ def group_create(*, created_by, title: str, **fields) -> PooledGroup:
 
 
 @transaction.atomic
-def group_update(*, group: PooledGroup, **fields) -> PooledGroup:
+def group_update(*, group: PooledGroup, **fields: Any) -> PooledGroup:
     """Change a group's title, description or outcome; its address stays the same."""
     for name, value in fields.items():
         setattr(group, name, value)
@@ -57,7 +60,7 @@ def group_update(*, group: PooledGroup, **fields) -> PooledGroup:
     return group
 
 
-def membership_add(*, group: PooledGroup, pilot_id: int, added_by, note: str = "") -> PooledMembership:
+def membership_add(*, group: PooledGroup, pilot_id: int, added_by: User, note: str = "") -> PooledMembership:
     try:
         with transaction.atomic():
             return PooledMembership.objects.create(group=group, pilot_id=pilot_id, added_by=added_by, note=note)

@@ -28,7 +28,7 @@ class Stage(models.TextChoices):
     CLOSED = "closed", _("Voting closed")
 
 
-class HackDayQuerySet(models.QuerySet):
+class HackDayQuerySet(models.QuerySet["HackDay"]):
     def visible_to(self, user) -> HackDayQuerySet:
         if not user.is_authenticated:
             return self.none()

@@ -8,6 +8,7 @@ count check, and no vote slips in after the organiser has closed voting.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,12 +16,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pilotbook.councils.models import Council
+from pilotbook.councils.models import Council, User
+from pilotbook.pilots.models import Pilot
 from pilotbook.pilots.services import pilot_create_draft
 
 from .models import Challenge, HackDay, Idea, Stage, Team, TeamMember, Vote
 
-NEXT_STAGE = {Stage.IDEAS: Stage.VOTING, Stage.VOTING: Stage.CLOSED}
+NEXT_STAGE: dict[str, str] = {Stage.IDEAS: Stage.VOTING, Stage.VOTING: Stage.CLOSED}
 
 
 class HackDayError(ValidationError):
@@ -31,20 +33,20 @@ def _locked(hack_day: HackDay) -> HackDay:
     return HackDay.objects.select_for_update().get(pk=hack_day.pk)
 
 
-def _require_member(hack_day: HackDay, user) -> None:
+def _require_member(hack_day: HackDay, user: User) -> None:
     if not hack_day.is_member(user):
         raise PermissionDenied(_("Only staff of %(council)s take part in this hack day.") % {
             "council": hack_day.council.name})
 
 
-def _require_manager(hack_day: HackDay, user) -> None:
+def _require_manager(hack_day: HackDay, user: User) -> None:
     if not hack_day.can_manage(user):
         raise PermissionDenied(_("Only the organiser or a council admin can do this."))
 
 
 @transaction.atomic
-def hackday_create(*, council: Council, user, title: str, theme: str, date: dt.date,
-                   challenges: list[str] = (), **fields: Any) -> HackDay:
+def hackday_create(*, council: Council, user: User, title: str, theme: str, date: dt.date,
+                   challenges: Iterable[str] = (), **fields: Any) -> HackDay:
     if not user.memberships.filter(council=council).exists():
         raise PermissionDenied(_("Only staff of a council can organise its hack days."))
     hack_day = HackDay(council=council, organiser=user, title=title, theme=theme, date=date, **fields)
@@ -57,7 +59,7 @@ def hackday_create(*, council: Council, user, title: str, theme: str, date: dt.d
 
 
 @transaction.atomic
-def hackday_advance(*, hack_day: HackDay, user) -> HackDay:
+def hackday_advance(*, hack_day: HackDay, user: User) -> HackDay:
     """Open voting, or close it. Closing shows the counts and the hack day to other councils."""
     _require_manager(hack_day, user)
     hack_day = _locked(hack_day)
@@ -68,7 +70,7 @@ def hackday_advance(*, hack_day: HackDay, user) -> HackDay:
     return hack_day
 
 
-def idea_submit(*, hack_day: HackDay, user, title: str, problem: str, idea: str, expected_benefit: str,
+def idea_submit(*, hack_day: HackDay, user: User, title: str, problem: str, idea: str, expected_benefit: str,
                 who_affected: str, challenge: Challenge | None = None) -> Idea:
     _require_member(hack_day, user)
     if not hack_day.accepts_ideas:
@@ -83,7 +85,7 @@ def idea_submit(*, hack_day: HackDay, user, title: str, problem: str, idea: str,
 
 
 @transaction.atomic
-def team_form(*, hack_day: HackDay, user, name: str, idea: Idea | None = None) -> Team:
+def team_form(*, hack_day: HackDay, user: User, name: str, idea: Idea | None = None) -> Team:
     """Form a team (optionally around an idea) and join it, leaving any other team at this hack day."""
     _require_member(hack_day, user)
     if idea is not None and idea.hack_day_id != hack_day.pk:
@@ -97,19 +99,19 @@ def team_form(*, hack_day: HackDay, user, name: str, idea: Idea | None = None) -
 
 
 @transaction.atomic
-def team_join(*, team: Team, user) -> Team:
+def team_join(*, team: Team, user: User) -> Team:
     _require_member(team.hack_day, user)
     _join(team, user)
     return team
 
 
-def _join(team: Team, user) -> None:
+def _join(team: Team, user: User) -> None:
     TeamMember.objects.filter(hack_day_id=team.hack_day_id, user=user).delete()
     TeamMember.objects.create(hack_day_id=team.hack_day_id, team=team, user=user)
 
 
 @transaction.atomic
-def vote_cast(*, idea: Idea, user) -> Vote:
+def vote_cast(*, idea: Idea, user: User) -> Vote:
     hack_day = _locked(idea.hack_day)
     _require_member(hack_day, user)
     if hack_day.stage != Stage.VOTING:
@@ -130,7 +132,7 @@ def vote_cast(*, idea: Idea, user) -> Vote:
 
 
 @transaction.atomic
-def vote_withdraw(*, idea: Idea, user) -> None:
+def vote_withdraw(*, idea: Idea, user: User) -> None:
     hack_day = _locked(idea.hack_day)
     if hack_day.stage != Stage.VOTING:
         raise HackDayError(_("Voting is not open."))
@@ -138,7 +140,7 @@ def vote_withdraw(*, idea: Idea, user) -> None:
 
 
 @transaction.atomic
-def idea_shortlist(*, idea: Idea, user, shortlisted: bool = True) -> Idea:
+def idea_shortlist(*, idea: Idea, user: User, shortlisted: bool = True) -> Idea:
     hack_day = _locked(idea.hack_day)
     _require_manager(hack_day, user)
     if hack_day.stage != Stage.CLOSED:
@@ -162,7 +164,7 @@ def pilot_fields_from(idea: Idea) -> dict[str, str]:
 
 
 @transaction.atomic
-def idea_create_pilot(*, idea: Idea, user):
+def idea_create_pilot(*, idea: Idea, user: User) -> Pilot:
     """One action: a shortlisted idea becomes a pilot draft of the hack day's council, linked both ways."""
     hack_day = idea.hack_day
     _require_manager(hack_day, user)

@@ -49,7 +49,7 @@ CONTENT_TYPES = {
 }
 
 
-class MaterialQuerySet(models.QuerySet):
+class MaterialQuerySet(models.QuerySet["Material"]):
     def visible_to(self, user) -> MaterialQuerySet:
         return self.filter(pilot__in=Pilot.objects.visible_to(user))
 

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
-from pilotbook.pilots.models import Pilot
+from pilotbook.councils.models import Reader
+from pilotbook.pilots.models import Pilot, Result
 from pilotbook.pilots.presenters import verdict_tag_class
 
 from .models import Material, MaterialUse
@@ -22,16 +23,17 @@ class UseRow:
     verdict_class: str
 
 
-def _row(use: MaterialUse, user) -> UseRow:
+def _row(use: MaterialUse, user: Reader) -> UseRow:
     pilot = use.pilot
-    result = getattr(pilot, "result", None)
-    shown = result is not None and pilot.result_shown_to(user)
+    result: Result | None = getattr(pilot, "result", None)
+    verdict = verdict_class = ""
+    if result is not None and pilot.result_shown_to(user):
+        verdict, verdict_class = result.get_verdict_display(), verdict_tag_class(result.verdict)
     return UseRow(use=use, pilot=pilot, council=pilot.ran_by() if pilot.council_shown_to(user) else "",
-                  verdict=result.get_verdict_display() if shown else "",
-                  verdict_class=verdict_tag_class(result.verdict) if shown else "")
+                  verdict=verdict, verdict_class=verdict_class)
 
 
-def library(user, kind: str = "") -> list[tuple[Material, list[UseRow]]]:
+def library(user: Reader, kind: str = "") -> list[tuple[Material, list[UseRow]]]:
     visible = Pilot.objects.visible_to(user)
     uses = (MaterialUse.objects.filter(pilot__in=visible).select_related("pilot__council", "pilot__result")
             .prefetch_related("pilot__joint_councils"))
@@ -39,10 +41,12 @@ def library(user, kind: str = "") -> list[tuple[Material, list[UseRow]]]:
                  .prefetch_related(Prefetch("uses", queryset=uses, to_attr="visible_uses")))
     if kind:
         materials = materials.filter(kind=kind)
-    return [(material, [_row(use, user) for use in material.visible_uses]) for material in materials]
+    # visible_uses is the Prefetch's to_attr, which the stubs cannot see on Material.
+    return [(material, [_row(use, user) for use in material.visible_uses])  # type: ignore[attr-defined]
+            for material in materials]
 
 
-def uses_of(material: Material, user) -> list[UseRow]:
+def uses_of(material: Material, user: Reader) -> list[UseRow]:
     uses = (material.uses.filter(pilot__in=Pilot.objects.visible_to(user))
             .select_related("pilot__council", "pilot__result").prefetch_related("pilot__joint_councils"))
     return [_row(use, user) for use in uses]

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from pilotbook.councils.models import User
 from pilotbook.pilots.models import Pilot
 
 from .models import Material, MaterialUse, Relation
@@ -21,11 +22,12 @@ def max_bytes() -> int:
 
 
 @transaction.atomic
-def material_add(*, pilot: Pilot, user, title: str, kind: str, description: str = "", body: str = "",
+def material_add(*, pilot: Pilot, user: User, title: str, kind: str, description: str = "", body: str = "",
                  file_name: str = "", file_data: bytes | None = None) -> Material:
     """Attach a material to a pilot. Only the pilot's council may; the file is checked by its content."""
     if not pilot.can_change(user):
         raise PermissionDenied(_("Only the council that ran the pilot can add its materials."))
+    assert pilot.council_id is not None  # can_change: only members of the pilot's council, so it has one
     material = Material(council_id=pilot.council_id, pilot=pilot, title=title.strip(), kind=kind,
                         description=description.strip(), body=body.strip(), created_by=user)
     if file_data is not None:
@@ -43,7 +45,7 @@ def material_add(*, pilot: Pilot, user, title: str, kind: str, description: str 
 
 
 @transaction.atomic
-def material_record_use(*, material: Material, pilot: Pilot, user, relation: str, note: str = "") -> MaterialUse:
+def material_record_use(*, material: Material, pilot: Pilot, user: User, relation: str, note: str = "") -> MaterialUse:
     """Record that a pilot used or adapted a material; the person must be able to change that pilot and see
     the material. Recording again updates the earlier record."""
     if not pilot.can_change(user):

@@ -32,11 +32,11 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from pilotbook.councils.models import Council
+from pilotbook.councils.models import Council, Reader
 from pilotbook.pilots.choices import Status
 from pilotbook.pilots.models import Pilot, Result
 
-from .models import Correction, Flag
+from .models import Correction, Flag, ReportedElsewhere
 
 CHASED_STATUSES = (Status.REGISTERED, Status.RUNNING)
 REMINDER_OFFSET = dt.timedelta(days=14)
@@ -58,7 +58,7 @@ def days_overdue(pilot: Pilot, today: dt.date | None = None) -> int:
     return max(0, (today - pilot.results_due_date).days)
 
 
-def overdue_pilots(user, *, today: dt.date | None = None, council: Council | None = None) -> QuerySet[Pilot]:
+def overdue_pilots(user: Reader, *, today: dt.date | None = None, council: Council | None = None) -> QuerySet[Pilot]:
     """Overdue pilots this person may see, longest overdue first. For one council, only the pilots whose
     council this person may know, so the page cannot reveal a withheld name."""
     today = today or timezone.localdate()
@@ -88,11 +88,11 @@ class ReportingRate:
 
 def _reported_on(pilot: Pilot) -> dt.date | None:
     """The local date a pilot's results (or its stopping early) were reported, or None if not reported."""
-    elsewhere = getattr(pilot, "reported_elsewhere", None)
+    elsewhere: ReportedElsewhere | None = getattr(pilot, "reported_elsewhere", None)
     if elsewhere is not None:
         return elsewhere.reported_on
     if pilot.status in (Status.RESULTS_RECORDED, Status.PUBLISHED):
-        result = getattr(pilot, "result", None)
+        result: Result | None = getattr(pilot, "result", None)
         when = result.first_recorded_at if result is not None else (pilot.results_seen_at or pilot.published_at)
         return timezone.localdate(when) if when else None
     if pilot.status == Status.STOPPED_EARLY and pilot.ended_at:
@@ -101,15 +101,19 @@ def _reported_on(pilot: Pilot) -> dt.date | None:
 
 
 def reported_on_time(pilot: Pilot) -> bool | None:
-    """True or False for a pilot that counts towards its council's rate; None for one left out."""
+    """True or False for a pilot that counts towards its council's rate; None for one left out. Only a pilot that
+    has come due is asked about, so it has a due date."""
+    due = pilot.results_due_date
+    assert due is not None  # reporting_rates asks only about pilots due before today
     withdrawn_on = timezone.localdate(pilot.ended_at) if pilot.status == Status.WITHDRAWN and pilot.ended_at else None
-    if withdrawn_on is not None and withdrawn_on <= pilot.results_due_date:
+    if withdrawn_on is not None and withdrawn_on <= due:
         return None
     reported = _reported_on(pilot)
-    return reported is not None and reported <= pilot.results_due_date
+    return reported is not None and reported <= due
 
 
-def reporting_rates(user, *, today: dt.date | None = None, council: Council | None = None) -> list[ReportingRate]:
+def reporting_rates(user: Reader, *, today: dt.date | None = None, council: Council | None = None
+                    ) -> list[ReportingRate]:
     """Each council's reporting rate over the pilots that have come due and that this person may see and
     attribute, best documented in this module's docstring. Councils with none come due are left out."""
     today = today or timezone.localdate()
@@ -124,7 +128,9 @@ def reporting_rates(user, *, today: dt.date | None = None, council: Council | No
         on_time = reported_on_time(pilot)
         if on_time is None:
             continue
-        rate = rates.setdefault(pilot.council_id, ReportingRate(council=pilot.council))
+        # Only a case study has no council, and case studies (reported results) are left out above.
+        assert pilot.council is not None
+        rate = rates.setdefault(pilot.council.pk, ReportingRate(council=pilot.council))
         rate.came_due += 1
         rate.on_time += int(on_time)
         rate.overdue_now += int(pilot.status in CHASED_STATUSES and getattr(pilot, "reported_elsewhere", None) is None)
@@ -133,6 +139,7 @@ def reporting_rates(user, *, today: dt.date | None = None, council: Council | No
 
 
 def sector_totals(rates: list[ReportingRate]) -> ReportingRate:
+    # The sector's totals belong to no council: only their counts are read.
     total = ReportingRate(council=None)  # type: ignore[arg-type]
     for rate in rates:
         total.came_due += rate.came_due

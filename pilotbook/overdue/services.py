@@ -8,6 +8,7 @@ it reports was saved.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from pilotbook.councils.models import Membership, Role
+from pilotbook.councils.models import Membership, Reader, Role, User
 from pilotbook.pilots.models import Pilot
 
 from .models import Correction, Flag, Reminder, ReportedElsewhere
@@ -49,7 +50,7 @@ def _require_after_end(pilot: Pilot, due: dt.date) -> None:
 
 
 @transaction.atomic
-def flag_raise(*, pilot: Pilot, user, kind: str, reason: str, link: str = "",
+def flag_raise(*, pilot: Pilot, user: User, kind: str, reason: str, link: str = "",
                proposed_due_date: dt.date | None = None) -> Flag:
     """A member of the pilot's council says its overdue entry is wrong."""
     pilot = _locked(pilot)
@@ -72,14 +73,12 @@ def flag_raise(*, pilot: Pilot, user, kind: str, reason: str, link: str = "",
                                proposed_due_date=proposed_due_date)
 
 
-def _require_moderator(user) -> None:
+def _require_moderator(user: Reader) -> None:
     if not (user.is_authenticated and user.is_moderator):
         raise PermissionDenied("Only platform moderators correct the overdue record.")
 
 
-def _resolve(flag: Flag | None, pilot: Pilot, moderator, state: str, reason: str) -> Flag | None:
-    if flag is None:
-        return None
+def _resolve(flag: Flag, pilot: Pilot, moderator: User, state: str, reason: str) -> Flag:
     flag = Flag.objects.select_for_update().get(pk=flag.pk)
     if flag.pilot_id != pilot.pk:
         raise ValueError("The flag is about another pilot.")
@@ -91,7 +90,7 @@ def _resolve(flag: Flag | None, pilot: Pilot, moderator, state: str, reason: str
 
 
 @transaction.atomic
-def record_correct(*, pilot: Pilot, moderator, action: str, reason: str, flag: Flag | None = None,
+def record_correct(*, pilot: Pilot, moderator: User, action: str, reason: str, flag: Flag | None = None,
                    new_due_date: dt.date | None = None, url: str = "", reported_on: dt.date | None = None
                    ) -> Correction:
     """A moderator corrects a pilot's overdue record, logged with who, when, what changed and why, and the
@@ -103,6 +102,7 @@ def record_correct(*, pilot: Pilot, moderator, action: str, reason: str, flag: F
         raise OverdueError(_("Enter the reason for the correction."))
     pilot = _locked(pilot)
     today = timezone.localdate()
+    changes: dict[str, dict[str, object]]  # what changed, old and new, as JSON
     if action == Correction.Action.DUE_DATE:
         if new_due_date is None:
             raise OverdueError(_("Enter the new date results are due."))
@@ -131,7 +131,7 @@ def record_correct(*, pilot: Pilot, moderator, action: str, reason: str, flag: F
         changes = {"reported_elsewhere": {"old": None, "new": new}}
     else:
         raise ValueError(action)
-    flag = _resolve(flag, pilot, moderator, Flag.State.CORRECTED, reason)
+    flag = _resolve(flag, pilot, moderator, Flag.State.CORRECTED, reason) if flag is not None else None
     correction = Correction.objects.create(pilot=pilot, flag=flag, action=action, changes=changes, reason=reason,
                                            made_by=moderator)
     from .tasks import send_outcome
@@ -141,7 +141,7 @@ def record_correct(*, pilot: Pilot, moderator, action: str, reason: str, flag: F
 
 
 @transaction.atomic
-def flag_reject(*, flag: Flag, moderator, reason: str) -> Flag:
+def flag_reject(*, flag: Flag, moderator: User, reason: str) -> Flag:
     """A moderator finds the entry was right; the council is told why."""
     _require_moderator(moderator)
     if not reason.strip():
@@ -166,8 +166,9 @@ def reminders_due(today: dt.date) -> list[tuple[Pilot, str]]:
                                    results_due_date__lte=today + REMINDER_OFFSET)
               .select_related("council", "created_by"))
     sent = set(Reminder.objects.filter(pilot__in=pilots).values_list("pilot_id", "kind", "due_date"))
-    due = []
+    due: list[tuple[Pilot, str]] = []
     for pilot in pilots:
+        assert pilot.results_due_date is not None  # the filter above asks for a due date
         gap = (pilot.results_due_date - today).days
         if gap > 0:
             kind = Reminder.Kind.BEFORE
@@ -188,6 +189,7 @@ def reminders_queue(today: dt.date | None = None) -> list[Reminder]:
     today = today or timezone.localdate()
     queued = []
     for pilot, kind in reminders_due(today):
+        assert pilot.results_due_date is not None  # reminders_due gives only pilots with a due date
         with transaction.atomic():
             reminder, created = Reminder.objects.get_or_create(pilot=pilot, kind=kind, due_date=pilot.results_due_date)
             if created:
@@ -196,7 +198,7 @@ def reminders_queue(today: dt.date | None = None) -> list[Reminder]:
     return queued
 
 
-def reminder_send(reminder_id: int, send) -> Reminder:
+def reminder_send(reminder_id: int, send: Callable[[Reminder, list[str]], None]) -> Reminder:
     """Send one claimed reminder once: skipped if already sent or no longer needed.
 
     ``send(reminder, recipients)`` does the sending (pilotbook.overdue.tasks) and must itself send at most once
@@ -208,7 +210,7 @@ def reminder_send(reminder_id: int, send) -> Reminder:
         if reminder.sent_at or reminder.skipped:
             return reminder
         pilot = reminder.pilot
-        recipients = []
+        recipients: list[str] = []
         if pilot.status not in CHASED_STATUSES or hasattr(pilot, "reported_elsewhere"):
             reminder.skipped = "Results no longer outstanding"
         elif pilot.results_due_date != reminder.due_date:

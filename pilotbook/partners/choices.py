@@ -61,7 +61,7 @@ class Stage(models.TextChoices):
     ENDED = "ended", _("Ended")
 
 
-STAGE_ORDER = list(Stage)
+STAGE_ORDER: list[str] = list(Stage)
 
 
 class WouldRepeat(models.TextChoices):

@@ -35,7 +35,7 @@ class Shape(models.TextChoices):
     PENTAGON = "pentagon", _("Pentagon")
 
 
-class SectorQuerySet(models.QuerySet):
+class SectorQuerySet(models.QuerySet["Sector"]):
     def for_council(self, council) -> SectorQuerySet:
         """The maintained list plus the sectors this council added."""
         return self.filter(Q(council__isnull=True) | Q(council=council))

@@ -7,10 +7,11 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TypedDict
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from pilotbook.councils.models import Membership, Role
+from pilotbook.councils.models import Council, Membership, Reader, Role, User
 from pilotbook.pilots.choices import Verdict
 from pilotbook.pilots.models import Pilot
 
@@ -18,7 +19,8 @@ from .choices import FREQUENCY_ORDER, GOAL_KEYWORDS, ArrangementModel, Frequency
 from .models import Arrangement, Location, Partner, Partnership, Sector, Touchpoint
 
 
-def filter_partners(partners, *, sector: Sector | None = None, group: str = "", q: str = ""):
+def filter_partners(partners: QuerySet[Partner], *, sector: Sector | None = None, group: str = "", q: str = ""
+                    ) -> QuerySet[Partner]:
     if sector:
         partners = partners.filter(sector=sector)
     if group:
@@ -28,7 +30,18 @@ def filter_partners(partners, *, sector: Sector | None = None, group: str = "", 
     return partners
 
 
-def map_data(council, *, sector: Sector | None = None, group: str = "", q: str = "") -> dict:
+class SectorStyle(TypedDict):
+    name: str
+    colour: str
+    shape: str
+
+
+class MapData(TypedDict):
+    sectors: dict[int, SectorStyle]
+    points: list[list[object]]  # [latitude, longitude, sector id, partner id, partner name]
+
+
+def map_data(council: Council, *, sector: Sector | None = None, group: str = "", q: str = "") -> MapData:
     """Every location of the council's (filtered) partners, as compact rows for the map script:
     [latitude, longitude, sector id, partner id, partner name]."""
     partners = filter_partners(Partner.objects.filter(council=council), sector=sector, group=group, q=q)
@@ -42,7 +55,7 @@ def map_data(council, *, sector: Sector | None = None, group: str = "", q: str =
     }
 
 
-def data_notices(partners) -> list[str]:
+def data_notices(partners: QuerySet[Partner]) -> list[str]:
     """The licence notices (OpenStreetMap's ODbL notice) of these partners' data, each once, to show with them."""
     return list(partners.exclude(attribution="").order_by("attribution").values_list("attribution", flat=True)
                 .distinct())
@@ -76,13 +89,13 @@ class GroupCoverage:
         return self.partners == 0 or self.can_refer == 0
 
 
-def coverage(council) -> list[GroupCoverage]:
+def coverage(council: Council) -> list[GroupCoverage]:
     sectors = {s.pk: s for s in Sector.objects.for_council(council)}
     rows = (Touchpoint.objects.filter(partner__council=council).order_by()
             .values("group", "partner__sector_id", "frequency")
             .annotate(n=Count("pk"), refer=Count("pk", filter=Q(partner__can_refer=True)),
                       homes=Count("pk", filter=Q(partner__visits_homes=True))))
-    counts: dict[str, dict[int, Counter]] = defaultdict(lambda: defaultdict(Counter))
+    counts: dict[str, dict[int, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
     result = {value: GroupCoverage(group=value, label=str(label)) for value, label in ResidentGroup.choices}
     for row in rows:
         cover = result[row["group"]]
@@ -110,8 +123,8 @@ def groups_for_goal(goal: str) -> list[str]:
 
 @dataclass
 class Evidence:
-    pilots: list
-    verdicts: dict  # verdict label -> count
+    pilots: list[Pilot]
+    verdicts: dict[str, int]  # verdict label -> count
 
 
 @dataclass
@@ -122,12 +135,12 @@ class Suggestion:
     evidence: Evidence
 
 
-def unlikely_partners(council, goal: str, user) -> tuple[list[str], list[Suggestion]]:
+def unlikely_partners(council: Council, goal: str, user: Reader) -> tuple[list[str], list[Suggestion]]:
     groups = groups_for_goal(goal)
     if not groups:
         return [], []
     sectors = list(Sector.objects.for_council(council))
-    observed = defaultdict(set)
+    observed: defaultdict[int, set[str]] = defaultdict(set)
     for sid, group in Touchpoint.objects.filter(group__in=groups).values_list("partner__sector_id", "group").distinct():
         observed[sid].add(group)
     partnered = set(Partnership.objects.filter(partner__council=council).values_list("partner__sector_id", flat=True))
@@ -142,7 +155,7 @@ def unlikely_partners(council, goal: str, user) -> tuple[list[str], list[Suggest
     return [str(ResidentGroup(g).label) for g in groups], suggestions
 
 
-def sector_evidence(sector: Sector, user, limit: int = 5) -> Evidence:
+def sector_evidence(sector: Sector, user: Reader, limit: int = 5) -> Evidence:
     """Released results of pilots that involved this sector (linked through a partnership, or naming it in their
     partners): the evidence base's own rule, so an embargoed or unpublished verdict is neither listed nor counted.
     The page names each pilot's council only where this person may know it (the council_name tag)."""
@@ -158,18 +171,23 @@ def sector_evidence(sector: Sector, user, limit: int = 5) -> Evidence:
 
 # Champions ------------------------------------------------------------------------------------------------
 
-def council_champions(council) -> list[dict]:
+class Champion(TypedDict):
+    user: User
+    partnerships: list[Partnership]  # the partnerships they own
+
+
+def council_champions(council: Council) -> list[Champion]:
     memberships = (Membership.objects.filter(council=council, role=Role.CHAMPION).select_related("user")
                    .order_by("user__full_name"))
     partnerships = (Partnership.objects.filter(partner__council=council)
                     .select_related("partner__sector", "owner", "review").order_by("stage", "next_step_date"))
-    by_owner = defaultdict(list)
+    by_owner: defaultdict[int | None, list[Partnership]] = defaultdict(list)
     for partnership in partnerships:
         by_owner[partnership.owner_id].append(partnership)
     return [{"user": m.user, "partnerships": by_owner.get(m.user_id, [])} for m in memberships]
 
 
-def champions_directory(*, sector_slug: str = "", topic: str = ""):
+def champions_directory(*, sector_slug: str = "", topic: str = "") -> QuerySet[Partnership]:
     """Partnerships across every council, for "who has worked with pharmacies on loneliness?"."""
     partnerships = Partnership.objects.select_related("partner__council", "partner__sector", "owner", "review")
     if sector_slug:
@@ -181,7 +199,7 @@ def champions_directory(*, sector_slug: str = "", topic: str = ""):
     return partnerships.order_by("partner__council__name", "partner__name")
 
 
-def champion_memberships():
+def champion_memberships() -> QuerySet[Membership]:
     return (Membership.objects.filter(role=Role.CHAMPION).select_related("council", "user")
             .order_by("council__name", "user__full_name"))
 
@@ -193,7 +211,7 @@ class ModelSummary:
     model: str
     label: str
     arrangements: int = 0
-    councils: set = field(default_factory=set)
+    councils: set[str] = field(default_factory=set)  # their codes
     with_baseline: int = 0
     compared: int = 0  # arrangements with both a predicted and a realised saving
     predicted: Decimal = Decimal(0)

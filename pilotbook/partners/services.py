@@ -6,17 +6,20 @@ Each is one transaction. Imports write every record or none: a file with any bad
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Field, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from pilotbook.councils.models import Council
+from pilotbook.councils.models import Council, User
+from pilotbook.pilots.models import Pilot
 
 from . import placement
 from .choices import STAGE_ORDER, Source, Stage
@@ -59,8 +62,8 @@ def partners_import(*, council: Council, parsed: Parsed, default_sector: Sector 
     report = ImportReport(format=parsed.format, errors=list(parsed.errors), skipped=list(parsed.skipped),
                           notes=list(parsed.notes))
     sectors = _sector_lookup(council)
-    resolved = []
-    seen: dict[tuple, str] = {}
+    resolved: list[tuple[PartnerRecord, Sector | None]] = []
+    seen: dict[tuple[str, object], str] = {}
     for record in parsed.records:
         problems = record.problems()
         sector = sectors.get(record.sector.strip().lower()) if record.sector else default_sector
@@ -84,6 +87,7 @@ def partners_import(*, council: Council, parsed: Parsed, default_sector: Sector 
     try:
         with transaction.atomic():
             for record, sector in resolved:
+                assert sector is not None  # a record without one was an error above, and then nothing is written
                 partner, created = _write(council, record, sector, SOURCES[parsed.format])
                 written.append((record.label, partner))
                 report.created += created
@@ -113,16 +117,17 @@ def _find(council: Council, record: PartnerRecord) -> Partner | None:
 
 
 def _write(council: Council, record: PartnerRecord, sector: Sector, source: str) -> tuple[Partner, bool]:
-    partner = _find(council, record)
-    created = partner is None
-    if created:
-        partner = Partner(council=council, source=source)
+    found = _find(council, record)
+    created = found is None
+    partner = Partner(council=council, source=source) if found is None else found
     partner.name, partner.sector = record.name.strip(), sector
     for name in ("identifier", "osm_id", "oruk_id", "alternate_name", "description", "email", "website",
                  "visits_homes", "can_refer", "referral_route", "attribution"):
         value = getattr(record, name)
         if value not in (None, "") or created:
-            setattr(partner, name, value if value is not None else Partner._meta.get_field(name).get_default())
+            if value is None:  # a column's default (these are the partner's own columns, never a relation)
+                value = cast("Field[Any, Any]", Partner._meta.get_field(name)).get_default()
+            setattr(partner, name, value)
     partner.full_clean(exclude=["identifier", "email", "website"])  # those were checked by record.problems()
     partner.save()
     if record.locations:
@@ -148,8 +153,8 @@ def touchpoints_set(*, partner: Partner, touchpoints: dict[str, str]) -> None:
 
 
 @transaction.atomic
-def partner_save(*, council: Council, partner: Partner | None = None, location: dict, groups: list[str],
-                 frequency: str, **fields) -> Partner:
+def partner_save(*, council: Council, partner: Partner | None = None, location: dict[str, Any], groups: list[str],
+                 frequency: str, **fields: Any) -> Partner:
     """Create or change a partner from the form: its details, one location and the groups it meets."""
     partner = partner or Partner(council=council)
     for name, value in fields.items():
@@ -187,7 +192,7 @@ def _free_slug(council: Council, name: str) -> str:
 
 
 @transaction.atomic
-def partnership_create(*, partner: Partner, topic: str, owner=None, next_step: str = "",
+def partnership_create(*, partner: Partner, topic: str, owner: User | None = None, next_step: str = "",
                        next_step_date: dt.date | None = None, stage: str = Stage.IDENTIFIED) -> Partnership:
     return Partnership.objects.create(partner=partner, topic=topic, owner=owner, next_step=next_step,
                                       next_step_date=next_step_date, stage=stage)
@@ -199,8 +204,8 @@ def next_stage(stage: str) -> str | None:
 
 
 @transaction.atomic
-def partnership_move(*, partnership: Partnership, stage: str, owner=None, next_step: str | None = None,
-                     next_step_date: dt.date | None = None, pilots=None) -> Partnership:
+def partnership_move(*, partnership: Partnership, stage: str, owner: User | None = None, next_step: str | None = None,
+                     next_step_date: dt.date | None = None, pilots: Iterable[Pilot] | None = None) -> Partnership:
     """Move a partnership to any stage (forwards, back, or straight to ended) and record its next step."""
     partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
     if stage != partnership.stage:
@@ -216,8 +221,8 @@ def partnership_move(*, partnership: Partnership, stage: str, owner=None, next_s
 
 
 @transaction.atomic
-def partnership_review(*, partnership: Partnership, user, achieved: str, would_repeat: str, lessons: str = "",
-                       pilots=None) -> PartnershipReview:
+def partnership_review(*, partnership: Partnership, user: User, achieved: str, would_repeat: str, lessons: str = "",
+                       pilots: Iterable[Pilot] | None = None) -> PartnershipReview:
     """Record the review; a partnership not yet reviewed or ended moves to reviewed."""
     review, _created = PartnershipReview.objects.update_or_create(
         partnership=partnership,
@@ -230,8 +235,8 @@ def partnership_review(*, partnership: Partnership, user, achieved: str, would_r
 
 
 @transaction.atomic
-def arrangement_save(*, council: Council, arrangement: Arrangement | None = None, councils=(),
-                     **fields) -> Arrangement:
+def arrangement_save(*, council: Council, arrangement: Arrangement | None = None, councils: Iterable[Council] = (),
+                     **fields: Any) -> Arrangement:
     arrangement = arrangement or Arrangement(council=council)
     for name, value in fields.items():
         setattr(arrangement, name, value)
@@ -241,5 +246,5 @@ def arrangement_save(*, council: Council, arrangement: Arrangement | None = None
     return arrangement
 
 
-def money(value) -> Decimal | None:
+def money(value: Decimal | str | int | None) -> Decimal | None:
     return None if value in (None, "") else Decimal(value)

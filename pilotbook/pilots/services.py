@@ -8,19 +8,20 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pilotbook.councils.models import Council
+from pilotbook.councils.models import Council, User
 from pilotbook.stats.verdicts import judge
 
 from . import plan as plan_module
 from .choices import FailureReason, Status, Verdict
-from .models import Amendment, Pilot, Result
+from .models import Amendment, Analysis, Pilot, Result
 
 # Which lifecycle moves are allowed from where. Withdrawn and stopped early need a reason.
 TRANSITIONS: dict[str, set[str]] = {
@@ -47,7 +48,7 @@ def _require_transition(pilot: Pilot, target: str) -> None:
         )
 
 
-def pilot_create_draft(*, council: Council, user, title: str, **fields: Any) -> Pilot:
+def pilot_create_draft(*, council: Council, user: User, title: str, **fields: Any) -> Pilot:
     pilot = Pilot(council=council, created_by=user, title=title, **fields)
     pilot.full_clean(exclude=["registered_plan"])
     pilot.save()
@@ -68,13 +69,14 @@ def pilot_update_draft(*, pilot: Pilot, fields: dict[str, Any]) -> Pilot:
 
 
 @transaction.atomic
-def pilot_register(*, pilot: Pilot, user) -> Pilot:
+def pilot_register(*, pilot: Pilot, user: User) -> Pilot:
     """Freeze the plan: store it, its canonical-JSON SHA-256 and the time."""
     pilot = _locked(pilot)
     _require_transition(pilot, Status.REGISTERED)
     missing = plan_module.missing_fields(pilot)
     if missing:
-        labels = ", ".join(str(Pilot._meta.get_field(name).verbose_name) for name in missing)
+        # The plan's fields are the pilot's own columns, never a reverse relation (which has no verbose_name).
+        labels = ", ".join(str(cast("Field[Any, Any]", Pilot._meta.get_field(name)).verbose_name) for name in missing)
         raise PilotStateError(_("Answer every required question before registering. Missing: %s.") % labels)
     plan = plan_module.plan_of(pilot)
     pilot.registered_plan = plan
@@ -86,7 +88,7 @@ def pilot_register(*, pilot: Pilot, user) -> Pilot:
 
 
 @transaction.atomic
-def pilot_amend(*, pilot: Pilot, user, fields: dict[str, Any], reason: str, results_seen: bool) -> Amendment:
+def pilot_amend(*, pilot: Pilot, user: User, fields: dict[str, Any], reason: str, results_seen: bool) -> Amendment:
     """Change a frozen plan. Marked as after results were seen if a result exists or the person says so."""
     pilot = _locked(pilot)
     if not pilot.is_frozen:
@@ -126,7 +128,7 @@ def pilot_amend(*, pilot: Pilot, user, fields: dict[str, Any], reason: str, resu
 
 
 @transaction.atomic
-def pilot_start(*, pilot: Pilot, user) -> Pilot:
+def pilot_start(*, pilot: Pilot, user: User) -> Pilot:
     pilot = _locked(pilot)
     _require_transition(pilot, Status.RUNNING)
     pilot.status = Status.RUNNING
@@ -136,7 +138,7 @@ def pilot_start(*, pilot: Pilot, user) -> Pilot:
 
 
 @transaction.atomic
-def pilot_end_early(*, pilot: Pilot, user, status: str, reason: str, failure_reason: str = "") -> Pilot:
+def pilot_end_early(*, pilot: Pilot, user: User, status: str, reason: str, failure_reason: str = "") -> Pilot:
     """Withdraw a pilot or stop it early; both need a reason that is shown with it. Stopping early also
     needs the main structured reason, for the "what didn't work" register."""
     if status not in (Status.WITHDRAWN, Status.STOPPED_EARLY):
@@ -159,20 +161,21 @@ def pilot_end_early(*, pilot: Pilot, user, status: str, reason: str, failure_rea
 def result_record(
     *,
     pilot: Pilot,
-    user,
+    user: User,
     estimate: Decimal,
     ci_low: Decimal,
     ci_high: Decimal,
     sample_size: int | None = None,
     method: str = "",
     summary: str = "",
-    analysis=None,
+    analysis: Analysis | None = None,
 ) -> Result:
     """Record the primary outcome's effect (new minus old, in the outcome's unit) and derive the verdict."""
     pilot = _locked(pilot)
     _require_transition(pilot, Status.RESULTS_RECORDED)
     if not ci_low <= estimate <= ci_high:
         raise PilotStateError(_("The effect must lie between the lower and upper ends of its confidence interval."))
+    assert pilot.worthwhile_effect is not None  # a required question: registering needed it (plan.missing_fields)
     judged = judge(
         float(estimate),
         float(ci_low),
@@ -211,12 +214,12 @@ NEEDS_FAILURE_REASON = {Verdict.NO_WORTHWHILE_EFFECT, Verdict.MADE_WORSE}
 def pilot_publish(
     *,
     pilot: Pilot,
-    user,
+    user: User,
     lessons: dict[str, str],
     failure_reason: str = "",
     failure_detail: str = "",
     visibility: str | None = None,
-    embargo_until=None,
+    embargo_until: dt.date | None = None,
 ) -> Pilot:
     """Publish the result with its lessons learned; a future embargo date holds it back until that day."""
     pilot = _locked(pilot)
@@ -250,7 +253,7 @@ def pilot_publish(
 
 
 @transaction.atomic
-def pilot_set_visibility(*, pilot: Pilot, user, visibility: str) -> Pilot:
+def pilot_set_visibility(*, pilot: Pilot, user: User, visibility: str) -> Pilot:
     pilot = _locked(pilot)
     pilot.visibility = visibility
     pilot.full_clean(exclude=["registered_plan"])

@@ -31,6 +31,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.base import BaseCache
+from django.http import HttpRequest
 
 logger = logging.getLogger("pilotbook.throttle")
 CACHE = "throttle"
@@ -57,7 +59,7 @@ def now() -> float:
     return time.time()
 
 
-def _cache():
+def _cache() -> BaseCache:
     return caches[CACHE]
 
 
@@ -73,7 +75,7 @@ def _expiry(until: float, at: float) -> int:
 
 def _count(limit: Limit, subject: str, at: float) -> int:
     """How many times within the current window (0 when the window has passed)."""
-    stored = _cache().get(_key(limit, subject))
+    stored: tuple[int, float] | None = _cache().get(_key(limit, subject))
     if not stored or stored[1] <= at:
         return 0
     return stored[0]
@@ -82,14 +84,14 @@ def _count(limit: Limit, subject: str, at: float) -> int:
 def _add(limit: Limit, subject: str, at: float) -> int:
     """Count once more within the window (a new window starts with the first), and return the count."""
     key = _key(limit, subject)
-    stored = _cache().get(key)
+    stored: tuple[int, float] | None = _cache().get(key)
     count, ends = (stored[0] + 1, stored[1]) if stored and stored[1] > at else (1, at + limit.window)
     _cache().set(key, (count, ends), timeout=_expiry(ends, at))
     return count
 
 
 def _locked_for(limit: Limit, subject: str, at: float) -> float:
-    until = _cache().get(_key(limit, subject, "locked"))
+    until: float | None = _cache().get(_key(limit, subject, "locked"))
     return max(0.0, until - at) if until else 0.0
 
 
@@ -118,7 +120,7 @@ def _address(value: str) -> str | None:
     return None
 
 
-def client_address(request) -> str:
+def client_address(request: HttpRequest | None) -> str:
     """The address requests are counted against: see the module docstring. Without a request (a form used outside
     a view), every use counts as one unknown address."""
     if request is None:

@@ -57,7 +57,7 @@ def withheld_from(user) -> Q | None:
     return Q(visibility=Visibility.PUBLIC_ANONYMOUS) & ~Q(council_id__in=own)
 
 
-class PilotQuerySet(models.QuerySet):
+class PilotQuerySet(models.QuerySet["Pilot"]):
     def visible_to(self, user) -> PilotQuerySet:
         """The one place that says who may read which pilot (tested as a matrix in tests/test_access_matrix.py).
 
@@ -300,7 +300,7 @@ class Pilot(models.Model):
     def msms_level(self) -> int | None:
         return MSMS_LEVEL.get(self.design) if self.design else None
 
-    def default_results_due_date(self):
+    def default_results_due_date(self) -> dt.date | None:
         if self.end_date is None:
             return None
         return self.end_date + timedelta(days=settings.PILOTBOOK_RESULTS_DUE_AFTER_DAYS)

@@ -6,10 +6,10 @@ from django.db.models import Q
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from pilotbook.councils.models import Council
+from pilotbook.councils.models import Council, Reader
 from pilotbook.pilots import presenters
 from pilotbook.pilots.choices import Design, InterventionType, ServiceArea, Status
-from pilotbook.pilots.models import Pilot
+from pilotbook.pilots.models import Pilot, PilotQuerySet
 from pilotbook.web.forms import MAX_QUERY_LENGTH, QUERY_TOO_LONG, GovukFormMixin
 from pilotbook.web.open_data import LICENCE_NAME, LICENCE_URL
 
@@ -43,7 +43,7 @@ class PilotFilterForm(GovukFormMixin, forms.Form):
         with_pilots = Council.objects.filter(Q(pk__in=pilots.values("council_id")) | Q(pk__in=joint)).order_by("name")
         self.fields["council"].choices = _with_any([(c.code, c.name) for c in with_pilots])
 
-    def filter(self, queryset, user):
+    def filter(self, queryset: PilotQuerySet, user: Reader) -> PilotQuerySet:
         data = self.cleaned_data
         if data.get("q"):
             words = data["q"].split()
