@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pilotbook.councils.models import Council, nation_values
 from pilotbook.evidence.forms import SearchForm
-from pilotbook.pilots.views.browse import PilotFilterForm
+from pilotbook.pilots.forms import PilotFilterForm
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100

@@ -1,6 +1,6 @@
 """The pilots a browse or search request asks for, limited to what the person may see.
 
-The parameters are the browse page's (pilotbook.pilots.views.browse.PilotFilterForm, reused through
+The parameters are the browse page's (pilotbook.pilots.forms.PilotFilterForm, reused through
 pilotbook.api.parameters.PilotParameters, not copied), except that `q` goes through the evidence search
 (pilotbook.evidence.search.Matches): ranked, synonym-aware, and so limited to published pilots whose results
 are released; every match is counted and listed, not only the best the ranking core re-ranks.

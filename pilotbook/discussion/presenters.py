@@ -1,12 +1,15 @@
 """How a comment is shown to one viewer: who wrote it (never revealing a withheld council), its team mark,
-its text or the moderation placeholder, and the actions open to the viewer."""
+its text or the moderation placeholder, and the actions open to the viewer; and the thread under a page, which the
+pages' owners show as a section (pilotbook.web.sections: discussion fills the pilot page's, pilotbook.site those
+of pooled groups and materials)."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
 from . import access, markdown, targets
-from .models import Comment, Kind
+from .forms import CommentForm, ReplyForm
+from .models import Comment, Follow, Kind
 
 
 def council_withheld_from(viewer, target) -> bool:
@@ -68,3 +71,50 @@ def thread(target, viewer) -> list[dict]:
         comment_view(c, viewer, target, replies=[comment_view(r, viewer, target) for r in replies.get(c.pk, [])])
         for c in comments if not c.parent_id
     ]
+
+
+def thread_section(target, request) -> dict:
+    """The discussion under a page (a section of a pilotbook.web.sections page: discussion/thread.html): the
+    comments, questions and follow buttons for any registered target, for the person reading."""
+    user = request.user
+    target_type = targets.for_object(target)
+    if not target_type.is_open(target):
+        return {"open": False}
+    can_post = access.may_post(user, target)
+    items = thread(target, user)
+    if can_post:
+        for item in items:
+            if not item["hidden"]:
+                item["reply_form"] = ReplyForm(prefix=f"reply-{item['comment'].pk}")
+    return {
+        "open": True,
+        "request": request,
+        "user": user,
+        "target": target,
+        "slug": target_type.slug,
+        "team_label": target_type.team_label,
+        "thread": items,
+        "can_post": can_post,
+        "form": CommentForm() if can_post else None,
+        "follow_options": follow_options(user, target, target_type) if user.is_authenticated else [],
+        "path": request.get_full_path(),
+    }
+
+
+def follow_options(user, target, target_type) -> list[dict]:
+    followed = set(user.follows.values_list("subject", "value"))
+    options = []
+    for subject, value in target_type.follow_keys(target):
+        label = _follow_label(subject, value, target)
+        options.append({"subject": subject, "value": value, "label": label, "following": (subject, value) in followed})
+    return options
+
+
+def _follow_label(subject: str, value: str, target) -> str:
+    if subject == Follow.Subject.PILOT:
+        return "this pilot"
+    if subject == Follow.Subject.SERVICE_AREA:
+        return target.get_service_area_display()
+    if subject == Follow.Subject.INTERVENTION_TYPE:
+        return target.get_intervention_type_display()
+    return next(council.name for council in target.all_councils() if council.pk == value)

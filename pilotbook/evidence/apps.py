@@ -8,9 +8,13 @@ class EvidenceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from pilotbook.pilots.extensions import similar_pilots
+        from pilotbook.pilots.extensions import pilot_page
 
-        from . import signals  # noqa: F401 (connects the receivers that keep the search index in step)
-        from .suggestions import suggestions_for_idea
+        from . import (
+            extensions,  # noqa: F401 (declares the pooled group page's places, filled by pilotbook.site)
+            signals,  # noqa: F401 (connects the receivers that keep the search index in step)
+        )
+        from .presenters import pilot_similar
 
-        similar_pilots.provide(suggestions_for_idea)  # the pilot page's "similar pilots elsewhere" (ADR 0017)
+        # The pilot page's "Similar pilots elsewhere" (ADR 0017).
+        pilot_page.add("end", "similar pilots", template="evidence/includes/pilot_similar.html", context=pilot_similar)

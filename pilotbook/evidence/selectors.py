@@ -1,5 +1,6 @@
 """Reads of the evidence base for its pages, exports and the API: what an evidence search lists, counted and paged
-by the database; and the pooled groups with their meta-analyses.
+by the database; the pooled groups with their meta-analyses; and the suggestions "before you start" and the first
+registration page (pilotbook.site.registration) show a reader, less those they dismissed, with the groups pooling them.
 
 Every read starts from Pilot.objects.visible_to(user).results_released(): only published results whose embargo
 has passed, that this person may see. Filtering by nation or council type also applies identifiable_by(user), so
@@ -11,15 +12,16 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TypedDict
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, QuerySet, Value
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet, Value
 from django.db.models.functions import ExtractYear
+from django.http import HttpRequest
 from django.utils import timezone
 
 from pilotbook.councils.models import Council, Reader
@@ -32,8 +34,10 @@ from .forms import COUNCIL_FACETS, FACETS, IDENTIFYING, SearchForm
 from .models import KeptCounts, PooledGroup, PooledMembership
 from .pooling import GroupAnalysis
 from .search import Hit, Matches
+from .suggestions import Suggestion, suggestions_for_idea
 
 EXPORT_CHUNK = 1000  # pilots loaded at a time when an export reads every match
+DISMISSED = "pilotbook_dismissed_suggestions"  # the session key of the suggestions a person dismissed
 # Per facet, (value, how many pilots have it): the value is a field's (text, or a year's number).
 FacetCounts = dict[str, list[tuple[object, int]]]
 
@@ -282,3 +286,46 @@ def group_memberships(group: PooledGroup) -> QuerySet[PooledMembership]:
     """A group's pilots, with who added each, for the moderators' page that chooses them."""
     return (group.memberships.select_related("pilot", "pilot__council", "added_by")
             .prefetch_related("pilot__joint_councils"))
+
+
+class PooledSuggestion(TypedDict):
+    """A pooled group shown beside the suggestions, with this reader's analysis and how many members it can use."""
+
+    group: PooledGroup
+    result: GroupAnalysis
+    usable: int
+
+
+def suggestions_for(request: HttpRequest, text: str, *,
+                    exclude_council: Council | None = None) -> tuple[list[Suggestion], int]:
+    """The closest published pilots at other councils (suggestions.Suggestion), minus the ones this person
+    dismissed; and how many of the closest were left out because this person dismissed them."""
+    return suggestions_for_idea(text, viewer=request.user, exclude_council=exclude_council,
+                                dismissed=request.session.get(DISMISSED, []))
+
+
+def pooled_for(request: HttpRequest, rows: Sequence[Suggestion]) -> list[PooledSuggestion]:
+    """Pooled groups holding a suggested pilot or pooling the same kind of change, with this reader's analysis."""
+    pilots = {row.pilot.pk for row in rows}
+    kinds = {row.pilot.intervention_type for row in rows} - {""}
+    if not pilots:
+        return []
+    groups = (PooledGroup.objects.filter(Q(pilots__in=pilots) | Q(intervention_type__in=kinds))
+              .distinct().order_by("title")[:5])
+    out: list[PooledSuggestion] = []
+    for group in groups:
+        analysis = pooling.analyse_group(group, request.user)
+        out.append({"group": group, "result": analysis, "usable": len(analysis.usable)})
+    return out
+
+
+def similar_elsewhere(pilot: Pilot, user: Reader) -> list[Suggestion]:
+    """"Similar pilots elsewhere": the published pilots closest to this one's title, problem and change, as "before
+    you start" would suggest them to `user`, leaving out this pilot and the other pilots `user` may know are its
+    council's. A pilot whose council is withheld from `user` is never left out for being its council's, and when
+    this pilot's council is withheld from them none is: which pilots are missing must not hint at a council."""
+    text = "\n".join(filter(None, (pilot.title, pilot.problem, pilot.change)))
+    same = Pilot.objects.filter(pk=pilot.pk)
+    if pilot.council_id is not None and pilot.council_shown_to(user):  # a case study an organisation ran has none
+        same = same | Pilot.objects.identifiable_by(user).filter(council=pilot.council_id)
+    return suggestions_for_idea(text, viewer=user, exclude=same)[0]

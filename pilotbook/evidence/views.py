@@ -26,12 +26,10 @@ from pilotbook.web.forms import GovukFormMixin, LinkParametersMixin
 from pilotbook.web.open_data import LICENCE_NAME, LICENCE_URL
 
 from .forms import FACETS
-from .selectors import evidence_results
-from .suggestions import suggestions_for_idea
+from .selectors import DISMISSED, evidence_results, pooled_for, suggestions_for
 
 PAGE_SIZE = 20
 NOT_REPORTED_LABEL = gettext_lazy("Outcome not reported")
-DISMISSED = "pilotbook_dismissed_suggestions"
 
 
 def _option_label(name: str, choices, value) -> str:
@@ -94,31 +92,6 @@ class IdeaForm(GovukFormMixin, forms.Form):
                                "'Ask bin crews to report residents who seem to be struggling'."),
         error_messages={"required": gettext_lazy("Describe your idea to see whether others have tried it")},
     )
-
-
-def suggestions_for(request, text: str, *, exclude_council=None) -> tuple[list, int]:
-    """The closest published pilots at other councils (suggestions.Suggestion), minus the ones this person
-    dismissed; and how many of the closest were left out because this person dismissed them."""
-    return suggestions_for_idea(text, viewer=request.user, exclude_council=exclude_council,
-                                dismissed=request.session.get(DISMISSED, []))
-
-
-def pooled_for(request, rows) -> list[dict]:
-    """Pooled groups holding a suggested pilot or pooling the same kind of change, with this reader's analysis."""
-    from . import pooling
-    from .models import PooledGroup
-
-    pilots = {row.pilot.pk for row in rows}
-    kinds = {row.pilot.intervention_type for row in rows} - {""}
-    if not pilots:
-        return []
-    groups = (PooledGroup.objects.filter(Q(pilots__in=pilots) | Q(intervention_type__in=kinds))
-              .distinct().order_by("title")[:5])
-    out = []
-    for group in groups:
-        analysis = pooling.analyse_group(group, request.user)
-        out.append({"group": group, "result": analysis, "usable": len(analysis.usable)})
-    return out
 
 
 def before_you_start(request):

@@ -9,6 +9,7 @@ class PilotsConfig(AppConfig):
     def ready(self):
         from pilotbook.web import versions
 
+        from . import extensions  # noqa: F401 (declares the pilot page's places, filled by the apps above)
         from .choices import Status
         from .models import Pilot, next_release
 

@@ -1,43 +1,27 @@
-"""What the registry shows from the apps built on it, without importing them (ADR 0017).
+"""What the registry shows from the apps built on it, without naming them (ADR 0017).
 
-The registry sits below the features (evidence, discussion, overdue...), so it never imports them. Where one of
-its pages shows something a feature works out, the registry owns a named slot here and the feature fills it in its
-AppConfig.ready():
+The registry sits below the features (evidence, discussion, hack days, materials...), so neither its Python nor its
+templates name them. Where its pilot page shows something a feature works out, the page has a place for it
+(pilotbook.web.sections), and the feature adds its section, with its own template, in its AppConfig.ready():
 
-    # pilotbook/evidence/apps.py
+    # pilotbook/hackdays/apps.py
     def ready(self):
-        from pilotbook.pilots.extensions import similar_pilots
-        similar_pilots.provide(suggestions_for_idea)
+        from pilotbook.pilots.extensions import pilot_page
+        pilot_page.add("after_actions", "hack-day origin", template="hackdays/includes/pilot_origin.html",
+                       context=presenters.pilot_origin)
+
+The places, in the page's order:
+- after_actions: under "What to do next" (hack days: the idea the pilot came from);
+- after_result: under the result, before the registration record (materials: what the pilot attached or used);
+- end: the last part of the pilot's record (evidence: "Similar pilots elsewhere");
+- below: under the record, outside it (discussion: the pilot's thread).
+
+The first three are part of the pilot's record, which is cached once per audience and data version
+(pilotbook.pilots.views.detail, ADR 0020): a section there may depend on who is reading only through the
+audience (pilotbook.pilots.access.audience), never on the person. `below` is rendered on every request, for the
+person reading. Without the feature installed a place is empty.
 """
 
-from __future__ import annotations
+from pilotbook.web.sections import Page
 
-from collections.abc import Callable
-from typing import Any
-
-
-class Slot:
-    """One thing a higher app provides; calling the slot calls what was provided, or `missing` when no installed
-    app provides it (the page then shows the section empty, as it would with nothing to show)."""
-
-    def __init__(self, name: str, missing: Callable[..., Any]):
-        self.name = name
-        self._missing = missing
-        self._provided: Callable[..., Any] | None = None
-
-    def provide(self, function: Callable[..., Any]) -> None:
-        if self._provided is not None and self._provided is not function:
-            raise RuntimeError(f"Two apps provide {self.name}: {self._provided.__module__} and {function.__module__}")
-        self._provided = function
-
-    def __call__(self, *args, **kwargs):
-        return (self._provided or self._missing)(*args, **kwargs)
-
-
-def _no_similar_pilots(text: str, *, viewer, exclude=None, **options) -> tuple[list, int]:
-    return [], 0
-
-
-# "Similar pilots elsewhere" on a pilot's page: (text, viewer=, exclude=) -> (suggestions, how many dismissed).
-# Provided by pilotbook.evidence (suggestions_for_idea).
-similar_pilots = Slot("similar pilots elsewhere", _no_similar_pilots)
+pilot_page = Page("pilot", places=("after_actions", "after_result", "end", "below"))

@@ -8,10 +8,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from pilotbook.councils.models import Council
-from pilotbook.evidence.views import pooled_for, suggestions_for
+from pilotbook.evidence.selectors import pooled_for, suggestions_for
 from pilotbook.pilots import services
-from pilotbook.pilots.forms import STEPS, CouncilChoiceForm, IdeaForm
-from pilotbook.pilots.views.register import form_fields
+from pilotbook.pilots.forms import STEPS, CouncilChoiceForm, IdeaForm, form_fields
 from pilotbook.web.access import sign_in_required
 
 IDEA_DRAFT = "pilotbook_idea_draft"  # what was typed on the first page when they checked for similar pilots
@@ -54,7 +53,7 @@ def pilot_create(request):
         return redirect("pilot-step", pk=pilot.pk, slug=STEPS[1].slug)
     return render(
         request,
-        "pilots/step.html",
+        "site/register_idea.html",
         {"form": form, "council_form": council_form, "error_forms": [council_form, form], "step": STEPS[0],
          "step_number": 1, "step_count": len(STEPS), "pilot": None, "suggestions": suggestions, "pooled": pooled,
          "dismissed_matches": dismissed_matches,

@@ -146,7 +146,7 @@ def test_every_api_url_is_described_with_its_parameters(client, db):
         assert declared == set(re.findall(r"{(\w+)}", path)), path
         assert "200" in operation["responses"]
     listed = {p["name"] for p in document["paths"]["/api/pilots/"]["get"]["parameters"]}
-    from pilotbook.pilots.views.browse import PilotFilterForm
+    from pilotbook.pilots.forms import PilotFilterForm
     assert set(PilotFilterForm.base_fields) | {"page", "page_size"} == listed
 
 

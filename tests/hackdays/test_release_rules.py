@@ -48,7 +48,7 @@ def test_a_pilot_page_does_not_name_the_hack_day_of_a_council_that_withheld_its_
                                                                                    officer):
     hack_day, link = piloted_idea
     pilot = link(visibility="public_anonymous")
-    template = Template("{% load hackdays_tags %}{% pilot_origin pilot %}")
+    template = Template("{% load page_sections %}{% page_sections 'pilot' 'after_actions' pilot %}")
     request = RequestFactory().get("/")
     request.user = other_officer
     assert template.render(Context({"request": request, "pilot": pilot})).strip() == ""

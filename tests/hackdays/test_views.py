@@ -122,7 +122,7 @@ def test_pilot_page_snippet_links_back_to_the_idea(hack_day_factory, officer, ch
     services.hackday_advance(hack_day=hack_day, user=champion)
     services.idea_shortlist(idea=idea, user=champion)
     pilot = services.idea_create_pilot(idea=idea, user=champion)
-    template = Template("{% load hackdays_tags %}{% pilot_origin pilot %}")
+    template = Template("{% load page_sections %}{% page_sections 'pilot' 'after_actions' pilot %}")
     request = RequestFactory().get("/")
     request.user = other_officer
     html = template.render(Context({"request": request, "pilot": pilot}))

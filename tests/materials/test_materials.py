@@ -197,7 +197,7 @@ def test_pilot_page_snippet_lists_materials_and_offers_adding_to_its_council(rf,
     from django.template import Context, Template
 
     services.material_add(pilot=pilot, user=officer, title="Plain arrears letter", kind="letter", body="Dear tenant")
-    template = Template("{% load materials_tags %}{% pilot_materials pilot %}")
+    template = Template("{% load page_sections %}{% page_sections 'pilot' 'after_result' pilot %}")
     request = rf.get("/")
     request.user = officer
     own = template.render(Context({"request": request, "pilot": pilot}))

@@ -315,3 +315,7 @@ class AmendmentDetailsForm(GovukFormMixin, forms.Form):
         error_messages={"required": _("Select whether you had seen any outcome data")},
     )
 
+
+def form_fields(form) -> dict:
+    """What a question page's form saves: its model fields."""
+    return {name: form.cleaned_data[name] for name in form._meta.fields}

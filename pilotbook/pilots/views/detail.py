@@ -9,22 +9,7 @@ from pilotbook.pilots import charts, presenters
 from pilotbook.pilots import plan as plan_module
 from pilotbook.pilots.access import SIGNED_OUT, audience, visible_pilot_or_404
 from pilotbook.pilots.choices import Status
-from pilotbook.pilots.models import Pilot
 from pilotbook.web import pagecache
-
-
-def similar_elsewhere(pilot, user) -> list:
-    """"Similar pilots elsewhere": the published pilots closest to this one's title, problem and change, as "before
-    you start" would suggest them to `user`, leaving out this pilot and the other pilots `user` may know are its
-    council's. A pilot whose council is withheld from `user` is never left out for being its council's, and when
-    this pilot's council is withheld from them none is: which pilots are missing must not hint at a council."""
-    from pilotbook.pilots.extensions import similar_pilots as suggestions_for_idea
-
-    text = "\n".join(filter(None, (pilot.title, pilot.problem, pilot.change)))
-    same = Pilot.objects.filter(pk=pilot.pk)
-    if pilot.council_id is not None and pilot.council_shown_to(user):  # a case study an organisation ran has none
-        same = same | Pilot.objects.identifiable_by(user).filter(council=pilot.council_id)
-    return suggestions_for_idea(text, viewer=user, exclude=same)[0]
 
 
 @pagecache.for_signed_out
@@ -59,7 +44,6 @@ def _body(request, pilot) -> dict:
         "verdict_tag": presenters.verdict_tag_class(result.verdict) if result else "",
         "Status": Status,
         "plan_fields_missing": plan_module.missing_fields(pilot) if pilot.status == Status.DRAFT else [],
-        "similar": similar_elsewhere(pilot, request.user),
         "request": request,
         "user": request.user,
     }

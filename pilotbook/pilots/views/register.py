@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from pilotbook.pilots import plan as plan_module
 from pilotbook.pilots import presenters, services
 from pilotbook.pilots.access import changeable_pilot
-from pilotbook.pilots.forms import STEP_BY_SLUG, STEPS, AmendmentDetailsForm, next_step
+from pilotbook.pilots.forms import STEP_BY_SLUG, STEPS, AmendmentDetailsForm, form_fields, next_step
 
 
 def _step_or_404(slug: str):
@@ -19,11 +19,6 @@ def _step_or_404(slug: str):
         return STEP_BY_SLUG[slug]
     except KeyError:
         raise Http404 from None
-
-
-def form_fields(form) -> dict:
-    """What a question page's form saves: its model fields."""
-    return {name: form.cleaned_data[name] for name in form._meta.fields}
 
 
 def pilot_step(request, pk: int, slug: str):
