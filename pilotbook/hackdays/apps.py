@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class HackdaysConfig(AppConfig):
     name = "pilotbook.hackdays"
     verbose_name = _("Hack days")
+
+    def ready(self) -> None:
+        from pilotbook.pilots.extensions import pilot_page_councils
+
+        from .access import pilot_page_councils as councils
+
+        pilot_page_councils.provide(councils)  # what the pilot page's cached body depends on (ADR 0020)

@@ -41,3 +41,26 @@ def _no_similar_pilots(text: str, *, viewer, exclude=None, **options) -> tuple[l
 # "Similar pilots elsewhere" on a pilot's page: (text, viewer=, exclude=) -> (suggestions, how many dismissed).
 # Provided by pilotbook.evidence (suggestions_for_idea).
 similar_pilots = Slot("similar pilots elsewhere", _no_similar_pilots)
+
+
+class Contributions:
+    """Something several higher apps each add to: calling it gives the union of what every provided function
+    returns (a set), or an empty set when none is installed."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self._provided: list[Callable[..., Any]] = []
+
+    def provide(self, function: Callable[..., Any]) -> None:
+        if function not in self._provided:
+            self._provided.append(function)
+
+    def __call__(self, *args, **kwargs) -> frozenset:
+        return frozenset().union(*(function(*args, **kwargs) for function in self._provided))
+
+
+# The councils, besides the pilot's own, whose membership can change what a feature's part of a pilot's page shows
+# (the access rules that part applies look at membership of these councils and no other): (pilot) -> council codes.
+# The page shares its body among readers whose membership of these councils is the same
+# (pilotbook.pilots.access.audience_among). Provided by pilotbook.materials and pilotbook.hackdays.
+pilot_page_councils = Contributions("councils a pilot page's parts depend on")
