@@ -109,6 +109,18 @@ class User(AbstractUser):
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
+    def council_codes(self) -> frozenset[str]:
+        """The codes of the councils this person belongs to, asked of the database once per user object: a request's
+        user is read by every access rule, the navigation and the discussion, so a page asks once, not once per rule
+        or per pilot listed. For what is shown; a change (can_change, the services) checks the memberships afresh."""
+        if self.pk is None:
+            return frozenset()
+        cached = self.__dict__.get("_council_codes")
+        if cached is None:
+            codes = self.memberships.order_by().values_list("council_id", flat=True)
+            cached = self.__dict__["_council_codes"] = frozenset(codes)
+        return cached
+
 
 # Whoever is asking: a signed-in person or an anonymous visitor (what request.user is). Reads that depend on who
 # may see what take one; writes take a User.
@@ -133,6 +145,19 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} - {self.council} ({self.get_role_display()})"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self._forget_user_councils()
+
+    def delete(self, *args, **kwargs):
+        self._forget_user_councils()
+        return super().delete(*args, **kwargs)
+
+    def _forget_user_councils(self) -> None:
+        """The user object this membership holds asks for its councils afresh (User.council_codes)."""
+        if Membership.user.is_cached(self):
+            self.user.__dict__.pop("_council_codes", None)
 
 
 def _new_token() -> str:

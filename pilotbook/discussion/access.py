@@ -22,7 +22,7 @@ from .models import Comment
 
 
 def may_post(user, target) -> bool:
-    return (user.is_authenticated and user.memberships.exists() and targets.for_object(target).is_open(target)
+    return (user.is_authenticated and bool(user.council_codes()) and targets.for_object(target).is_open(target)
             and targets.user_may_see(user, target))
 
 

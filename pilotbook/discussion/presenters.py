@@ -103,18 +103,19 @@ def thread_section(target, request) -> dict:
 
 def follow_options(user, target, target_type) -> list[dict]:
     followed = set(user.follows.values_list("subject", "value"))
-    options = []
-    for subject, value in target_type.follow_keys(target):
-        label = _follow_label(subject, value, target)
-        options.append({"subject": subject, "value": value, "label": label, "following": (subject, value) in followed})
-    return options
+    keys = target_type.follow_keys(target)
+    # The councils' names, asked for once (a council key's label is its council's name).
+    councils = ({council.pk: council.name for council in target.all_councils()}
+                if any(subject == Follow.Subject.COUNCIL for subject, _value in keys) else {})
+    return [{"subject": subject, "value": value, "label": _follow_label(subject, value, target, councils),
+             "following": (subject, value) in followed} for subject, value in keys]
 
 
-def _follow_label(subject: str, value: str, target) -> str:
+def _follow_label(subject: str, value: str, target, councils: dict[str, str]) -> str:
     if subject == Follow.Subject.PILOT:
         return "this pilot"
     if subject == Follow.Subject.SERVICE_AREA:
         return target.get_service_area_display()
     if subject == Follow.Subject.INTERVENTION_TYPE:
         return target.get_intervention_type_display()
-    return next(council.name for council in target.all_councils() if council.pk == value)
+    return councils[value]

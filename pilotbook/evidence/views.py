@@ -12,12 +12,15 @@ from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from pilotbook.pilots import presenters
+from pilotbook.pilots.access import SIGNED_OUT, audience_among, withholding_councils
 from pilotbook.pilots.choices import FailureReason, Status, Verdict
 from pilotbook.pilots.countries import country_name
 from pilotbook.pilots.models import Pilot, own_council_id
@@ -25,7 +28,7 @@ from pilotbook.web import pagecache
 from pilotbook.web.forms import GovukFormMixin, LinkParametersMixin
 from pilotbook.web.open_data import LICENCE_NAME, LICENCE_URL
 
-from .forms import FACETS
+from .forms import FACETS, SearchForm
 from .selectors import DISMISSED, evidence_results, pooled_for, suggestions_for
 
 PAGE_SIZE = 20
@@ -70,6 +73,22 @@ def _facet_options(counted, filters, request) -> list[dict]:
 
 @pagecache.for_signed_out
 def evidence_search(request):
+    """The search's results and facets are the same for everyone in one audience, and among released results only a
+    withheld council name depends on which councils a person belongs to (pilots.access.audience_among), so the
+    page's body is built once per data version for each such audience and these parameters
+    (pilotbook.web.pagecache); the layout around it (the person's name, the sign-out form) for each request."""
+    user = request.user
+    who = audience_among(user, withholding_councils(request)) if user.is_authenticated else SIGNED_OUT
+    body = pagecache.cached(request, "evidence-search", (who, request.get_full_path()), public=who == SIGNED_OUT,
+                            build=lambda: render_to_string("evidence/includes/search_body.html",
+                                                           _search_body(request)))
+    form = SearchForm(request.GET or None)  # the title says what was searched for, or that the form has an error
+    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    return render(request, "evidence/search.html", {"body": mark_safe(body),  # noqa: S308 - rendered above
+                                                    "query": query, "error_forms": [form] if form.is_bound else []})
+
+
+def _search_body(request) -> dict:
     results = evidence_results(request.GET, request.user)
     page = Paginator(results.rows, PAGE_SIZE).get_page(request.GET.get("page"))
     for row in page:
@@ -77,12 +96,13 @@ def evidence_search(request):
     params = request.GET.copy()
     for name in [name for name in params if name not in results.form.fields]:  # the page number, any stray one
         del params[name]  # the exports refuse a parameter that is not a filter, so the links carry only filters
-    return render(request, "evidence/search.html", {
+    return {
         "form": results.form, "query": results.query, "page": page, "params": params.urlencode(),
         "error_forms": [results.form] if results.form.is_bound else [],
         "facets": _facet_options(results.facets, results.filters, request),
         "filters": results.filters, "licence_name": LICENCE_NAME, "licence_url": LICENCE_URL,
-    })
+        "user": request.user,  # for the councils' names only (pilots_tags.council_name), by the rules of the audience
+    }
 
 
 class IdeaForm(GovukFormMixin, forms.Form):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from pilotbook.web.access import require_sign_in
 
 from . import ical
-from .models import HackDay
+from .models import HackDay, Idea
 
 
 def visible_hackday_or_404(request, pk: int) -> HackDay:
@@ -52,3 +52,10 @@ def calendar_reader(request, council, key: str | None):
         return user
     require_sign_in(request)
     return request.user
+
+
+def pilot_page_councils(pilot) -> set[str]:
+    """The councils whose membership changes what the pilot page's hack-day origin shows (pilots.extensions): its
+    hack day is linked for that hack day's council's members (HackDay.visible_to) until the day is closed."""
+    return set(Idea.objects.filter(pilot=pilot).order_by().values_list("hack_day__council_id", flat=True))
+

@@ -34,7 +34,7 @@ class HackDayQuerySet(models.QuerySet["HackDay"]):
             return self.none()
         if user.is_moderator:
             return self.all()
-        own = list(user.memberships.values_list("council_id", flat=True))
+        own = sorted(user.council_codes())
         if not own:
             return self.none()
         return self.filter(Q(council_id__in=own) | Q(stage=Stage.CLOSED))

@@ -34,3 +34,11 @@ def require_may_record_use(request, pilots: list[Pilot]) -> None:
     require_sign_in(request)
     if not pilots:
         raise PermissionDenied(_("Only a council with a pilot of its own can record that it used this."))
+
+
+def pilot_page_councils(pilot: Pilot) -> set[str]:
+    """The councils whose membership changes what the pilot page's materials show (pilots.extensions): a used
+    material is listed to whoever may see the pilot that attached it (Material.visible_to), which for a draft is that
+    pilot's council's members; adding one is for the pilot's own council, which the page counts already."""
+    return set(pilot.material_uses.order_by().values_list("material__pilot__council_id", flat=True))
+

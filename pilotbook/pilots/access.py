@@ -6,8 +6,10 @@ Every pilot view gets its pilot through one of these two functions, so the rules
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
+from pilotbook.web import pagecache
 from pilotbook.web.access import require_sign_in
 
+from .choices import Status, Visibility
 from .models import Pilot, member_council_ids
 
 
@@ -27,6 +29,32 @@ def audience(user) -> str:
         return SIGNED_OUT
     councils = ",".join(sorted(member_council_ids(user)))  # a moderator may also belong to councils (can_change)
     return f"moderator:{councils}" if user.is_moderator else f"member:{councils}"
+
+
+def audience_among(user, councils) -> str:
+    """audience(user), for a page on which the access rules look at membership of `councils` only (and at whether the
+    person belongs to any council at all: a member of none sees only public pilots, and no hack day): people whose
+    membership of those councils is the same are shown the same by that page, whichever other councils they belong
+    to, so they may share it. The page must name every council any of its parts asks about; a released result is
+    never a draft, so among released results only withheld names (withholding_councils) depend on membership."""
+    if not user.is_authenticated:
+        return SIGNED_OUT
+    own = member_council_ids(user)
+    shared = ",".join(sorted(own & frozenset(councils)))
+    if user.is_moderator:
+        return f"moderator:{shared}"
+    return f"member of {shared or 'none of them'}" if own else "member of no council"
+
+
+def withholding_councils(request) -> frozenset[str]:
+    """Every council that withheld its name on a pilot past draft: only their members may know those pilots are
+    theirs (identifiable_by, council_shown_to), so a page listing released results is the same for members of any
+    other councils. Worked out once per data version (pilotbook.web.pagecache)."""
+    def build() -> frozenset[str]:
+        return frozenset(Pilot.objects.filter(visibility=Visibility.PUBLIC_ANONYMOUS).exclude(status=Status.DRAFT)
+                         .exclude(council=None).order_by().values_list("council_id", flat=True).distinct())
+
+    return pagecache.cached(request, "withholding-councils", (), build=build)
 
 
 def changeable_pilot(request, pk: int) -> Pilot:

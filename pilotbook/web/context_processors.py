@@ -15,7 +15,7 @@ def navigation(request) -> dict:
     user = request.user
     if user.is_authenticated:
         items.insert(0, (_("Your council"), reverse("dashboard")))
-        if user.memberships.exists():
+        if user.council_codes():
             items.append((_("Register a pilot"), reverse("pilot-create")))
         items.append((_("Partners"), reverse("partner-index")))
         items.append((_("Hack days"), reverse("hackday-list")))

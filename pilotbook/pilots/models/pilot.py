@@ -53,7 +53,7 @@ def withheld_from(user) -> Q | None:
     leaves them out; counting them apart, as the evidence facets do, uses it as it is); None for a moderator."""
     if user.is_authenticated and user.is_moderator:
         return None
-    own = list(user.memberships.values_list("council_id", flat=True)) if user.is_authenticated else []
+    own = sorted(member_council_ids(user))
     return Q(visibility=Visibility.PUBLIC_ANONYMOUS) & ~Q(council_id__in=own)
 
 
@@ -70,7 +70,7 @@ class PilotQuerySet(models.QuerySet["Pilot"]):
             return self.filter(public)
         if user.is_moderator:
             return self.all()
-        council_codes = list(user.memberships.values_list("council_id", flat=True))
+        council_codes = sorted(member_council_ids(user))
         if not council_codes:
             return self.filter(public)
         return self.filter(~Q(status=Status.DRAFT) | Q(council_id__in=council_codes))

@@ -13,13 +13,7 @@ from django.utils import timezone
 def member_council_ids(user) -> frozenset[str]:
     """The codes of the councils this person belongs to, looked up once per user object (so a page listing many
     pilots asks the database once, not once per pilot). Used for what is shown; changes are checked afresh."""
-    if not user.is_authenticated:
-        return frozenset()
-    cached = getattr(user, "_pilotbook_council_ids", None)
-    if cached is None:
-        cached = frozenset(user.memberships.values_list("council_id", flat=True))
-        user._pilotbook_council_ids = cached
-    return cached
+    return user.council_codes() if user.is_authenticated else frozenset()
 
 
 def own_council_id(user) -> str | None:

@@ -1,5 +1,6 @@
 """A pilot's page: its plan, registration record, amendments, result and the actions open to its council."""
 
+from django.db.models import prefetch_related_objects
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -7,18 +8,32 @@ from django.utils.safestring import mark_safe
 
 from pilotbook.pilots import charts, presenters
 from pilotbook.pilots import plan as plan_module
-from pilotbook.pilots.access import SIGNED_OUT, audience, visible_pilot_or_404
+from pilotbook.pilots.access import SIGNED_OUT, audience_among, visible_pilot_or_404, withholding_councils
 from pilotbook.pilots.choices import Status
+from pilotbook.pilots.extensions import pilot_page_councils
 from pilotbook.web import pagecache
+
+
+def page_councils(request, pilot) -> frozenset[str]:
+    """The councils whose membership can change what this pilot's page body shows: its own and its joint councils
+    (can_change, council_shown_to, result_shown_to, the similar pilots it leaves out), every council that withheld
+    its name on a pilot (a similar pilot's council is named to its members only), and what the page's features
+    depend on (pilots.extensions.pilot_page_councils: hack days, materials). Worked out once per data version."""
+    def build() -> frozenset[str]:
+        return frozenset(council.pk for council in pilot.all_councils()) | pilot_page_councils(pilot)
+
+    return pagecache.cached(request, "pilot-page-councils", (pilot.pk,), build=build) | withholding_councils(request)
 
 
 @pagecache.for_signed_out
 def pilot_detail(request, pk: int):
-    """The access check is made on every request; the page's body is the same for everyone in one audience, so it is
-    built once per data version (pilotbook.web.pagecache); the discussion under it is rendered for each person.
-    Someone signed out is shown nothing personal at all, so their whole page is cached (the same for all of them)."""
+    """The access check is made on every request; the page's body is the same for everyone whose membership of the
+    councils it depends on (page_councils) is the same, so it is built once per data version for them all
+    (pilotbook.web.pagecache); the discussion under it is rendered for each person. Someone signed out is shown
+    nothing personal at all, so their whole page is cached (the same for all of them)."""
     pilot = visible_pilot_or_404(request, pk)
-    who = audience(request.user)
+    prefetch_related_objects([pilot], "joint_councils")  # named by the discussion's "follow" choices
+    who = audience_among(request.user, page_councils(request, pilot)) if request.user.is_authenticated else SIGNED_OUT
     body = pagecache.cached(request, "pilot-page", (pilot.pk, who), public=who == SIGNED_OUT,
                             build=lambda: render_to_string("pilots/includes/detail_body.html", _body(request, pilot)))
     return render(request, "pilots/detail.html", {"pilot": pilot, "body": mark_safe(body),  # noqa: S308 - rendered
