@@ -9,7 +9,8 @@ from functools import cache
 
 from django.core.exceptions import ValidationError
 
-from pilotbook.api.schema import import_schema, validate
+from pilotbook.api.schema import import_schema
+from pilotbook.api.schema_checks import validator
 from pilotbook.councils.models import Council
 from pilotbook.pilots.choices import Status, Verdict
 from pilotbook.pilots.countries import countries
@@ -64,6 +65,12 @@ def record_schema() -> dict:
         props["result"]["properties"][key] = {"type": ["number", "null"]}
     props["result"]["required"] = ["verdict"]
     return schema
+
+
+@cache
+def _schema_problems():
+    """record_schema() compiled once: the problems of one record against it."""
+    return validator(record_schema())
 
 
 MAX_COUNCILS = 50  # councils named by one case study
@@ -134,8 +141,10 @@ def _row(label: str, record, councils: dict[str, Council], default_council: str 
         return None, [f"{label}: {record.problem}"]
     title = record.get("title") if isinstance(record, dict) else None
     name = label + (f" ({str(title)[:60]!r})" if isinstance(title, str) and title.strip() else "")
-    clean = {k: v for k, v in record.items() if k != "_problems"} if isinstance(record, dict) else record
-    problems = validate(clean, record_schema()) or _check(record)
+    clean = record
+    if isinstance(record, dict) and "_problems" in record:  # a CSV row's own problems, named by _check
+        clean = {k: v for k, v in record.items() if k != "_problems"}
+    problems = _schema_problems()(clean) or _check(record)
     if problems:
         return None, [f"{name}: {p}" for p in problems]
     if not record["title"].strip():
