@@ -46,7 +46,7 @@ def _valid(schema: dict) -> Callable[[Any], bool]:
         tests.append(lambda instance: instance in words if isinstance(instance, str) else instance in enum)
     text_tests = _text_tests(schema)
     if text_tests:
-        text_ok = _all(text_tests)
+        text_ok = all_of(text_tests)
         tests.append(lambda instance: not isinstance(instance, str) or text_ok(instance))
     low, high = schema.get("minimum"), schema.get("maximum")
     if low is not None or high is not None:
@@ -60,10 +60,10 @@ def _valid(schema: dict) -> Callable[[Any], bool]:
             (max_items is None or len(instance) <= max_items) and all(map(items, instance))))
     if "properties" in schema or "required" in schema or "additionalProperties" in schema:
         tests.append(_object_test(schema))
-    return _all(tests)
+    return all_of(tests)
 
 
-def _all(tests: list[Callable[[Any], bool]]) -> Callable[[Any], bool]:
+def all_of(tests: list[Callable[[Any], bool]]) -> Callable[[Any], bool]:
     """One test that passes when every one of `tests` does (no loop for one or two)."""
     if not tests:
         return lambda instance: True
