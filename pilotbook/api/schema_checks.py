@@ -64,15 +64,13 @@ def _valid(schema: dict) -> Callable[[Any], bool]:
 
 
 def all_of(tests: list[Callable[[Any], bool]]) -> Callable[[Any], bool]:
-    """One test that passes when every one of `tests` does (no loop for one or two)."""
+    """One test that passes when every one of `tests` does, in their order (a chain of `and`, no loop)."""
     if not tests:
         return lambda instance: True
     if len(tests) == 1:
         return tests[0]
-    if len(tests) == 2:
-        first, second = tests
-        return lambda instance: first(instance) and second(instance)
-    return lambda instance: all(test(instance) for test in tests)
+    first, rest = tests[0], all_of(tests[1:])
+    return lambda instance: first(instance) and rest(instance)
 
 
 def _text_tests(schema: dict) -> list[Callable[[str], bool]]:

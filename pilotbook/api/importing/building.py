@@ -3,16 +3,19 @@ rules without Django's per-field machinery where a value is plainly fine (docs/a
 
 `new(Model, values, **related)` is `Model(**values, **related)`: every concrete field from `values` or its default,
 related objects set through their descriptors. `full_clean(obj, exclude)` is
-`obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)`: a text, whole number or
-true/false of a plain field (CharField, TextField, the integer fields, BooleanField) is passed when it meets the
-field's choices and validators, tested directly; every other value goes through `field.clean`, as Django does. At
-the first doubt (any field that does not pass) Django's own `full_clean` checks the object afresh, so a record's
-problems are Django's messages word for word. tests/api/test_import_building.py checks both against Django.
+`obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)`: a text, whole number,
+true/false, finite Decimal, date-time or date of a plain field (CharField, TextField, the integer fields,
+BooleanField, DecimalField, DateTimeField, DateField) is passed when it meets the field's choices and validators,
+tested directly; every other value goes through `field.clean`, as Django does. At the first doubt (any field that
+does not pass) Django's own `full_clean` checks the object afresh, so a record's problems are Django's messages
+word for word. tests/api/test_import_building.py checks both against Django.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -97,9 +100,10 @@ def _checks(model: type[models.Model], exclude: frozenset[str]) -> list[tuple[mo
 
 
 def _quick_test(field: models.Field) -> Callable[[Any], bool] | None:
-    """A test that passes only a value field.clean would give back unchanged without an error: a non-empty text,
-    a whole number (not a bool) or a bool, of a field whose to_python gives those back as they are, within its
-    choices and meeting each validator. None for any other kind of field."""
+    """A test that passes only a value field.clean would give back unchanged (or, a Decimal, equal) without an
+    error: a non-empty text, a whole number (not a bool), a bool, a finite Decimal, a date-time or a date, of a field
+    whose to_python gives those back as they are, within its choices and meeting each validator. None for any other
+    kind of field (a URLField's text goes through its clean, as it is a CharField of another kind)."""
     kind = type(field)
     if kind in _TEXT:
         tests: list[Callable[[Any], bool]] = [lambda value: isinstance(value, str) and value != ""]
@@ -107,6 +111,12 @@ def _quick_test(field: models.Field) -> Callable[[Any], bool] | None:
         tests = [lambda value: type(value) is int]
     elif kind is models.BooleanField:
         tests = [lambda value: type(value) is bool]
+    elif kind is models.DecimalField:  # to_python gives an equal Decimal
+        tests = [lambda value: type(value) is Decimal and value.is_finite()]
+    elif kind is models.DateTimeField:
+        tests = [lambda value: isinstance(value, dt.datetime)]
+    elif kind is models.DateField:
+        tests = [lambda value: type(value) is dt.date]
     else:
         return None
     if field.choices is not None:
