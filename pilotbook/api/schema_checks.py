@@ -29,64 +29,47 @@ _PYTHON_TYPES = {"object": dict, "array": list, "string": str, "boolean": bool, 
 
 
 def _valid(schema: dict) -> Callable[[Any], bool]:
-    """Whether `validate(instance, schema)` finds nothing: the same tests, in the same terms, compiled once into
-    closures for only the keywords the schema uses (tests/api/test_records.py checks the two agree)."""
-    tests: list[Callable[[Any], bool]] = []
+    """Whether `validate(instance, schema)` finds nothing: the same tests, in the same terms, with what the schema
+    says looked up once (tests/api/test_records.py checks the two agree)."""
     types = schema.get("type")
     types = [types] if isinstance(types, str) else types or []
-    if types and all(t in _PYTHON_TYPES for t in types):  # one isinstance() for them all
-        python_types = tuple(_PYTHON_TYPES[t] for t in types)
-        tests.append(lambda instance: isinstance(instance, python_types))
-    elif types:
-        type_tests = tuple(_TYPES[t] for t in types)
-        tests.append(lambda instance: any(test(instance) for test in type_tests))
-    if "enum" in schema:
-        enum = schema["enum"]
-        words = frozenset(v for v in enum if isinstance(v, str))  # a str equals only these
-        tests.append(lambda instance: instance in words if isinstance(instance, str) else instance in enum)
-    text_tests = _text_tests(schema)
-    if text_tests:
-        text_ok = all_of(text_tests)
-        tests.append(lambda instance: not isinstance(instance, str) or text_ok(instance))
-    low, high = schema.get("minimum"), schema.get("maximum")
-    if low is not None or high is not None:
-        is_number = _TYPES["number"]
-        tests.append(lambda instance: not is_number(instance) or ((low is None or instance >= low)
-                                                                    and (high is None or instance <= high)))
-    if "maxItems" in schema or "items" in schema:
-        max_items = schema.get("maxItems")
-        items = _valid(schema["items"]) if "items" in schema else bool
-        tests.append(lambda instance: not isinstance(instance, list) or (
-            (max_items is None or len(instance) <= max_items) and all(map(items, instance))))
-    if "properties" in schema or "required" in schema or "additionalProperties" in schema:
-        tests.append(_object_test(schema))
-    return all_of(tests)
-
-
-def all_of(tests: list[Callable[[Any], bool]]) -> Callable[[Any], bool]:
-    """One test that passes when every one of `tests` does, in their order (a chain of `and`, no loop)."""
-    if not tests:
-        return lambda instance: True
-    if len(tests) == 1:
-        return tests[0]
-    first, rest = tests[0], all_of(tests[1:])
-    return lambda instance: first(instance) and rest(instance)
-
-
-def _text_tests(schema: dict) -> list[Callable[[str], bool]]:
-    tests: list[Callable[[str], bool]] = []
+    python_types = tuple(_PYTHON_TYPES[t] for t in types) if all(t in _PYTHON_TYPES for t in types) else None
+    type_tests = tuple(_TYPES[t] for t in types)
+    enum = schema.get("enum")
+    words = frozenset(v for v in enum if isinstance(v, str)) if enum is not None else None  # a str equals only these
     least, most = schema.get("minLength"), schema.get("maxLength")
-    if least is not None:
-        tests.append(lambda text: len(text) >= least)
-    if most is not None:
-        tests.append(lambda text: len(text) <= most)
-    if "pattern" in schema:
-        pattern = re.compile(schema["pattern"])
-        tests.append(lambda text: pattern.search(text) is not None)
-    if "format" in schema:
-        fmt = schema["format"]
-        tests.append(lambda text: _format_ok(fmt, text))
-    return tests
+    pattern = re.compile(schema["pattern"]) if "pattern" in schema else None
+    fmt = schema.get("format")
+    low, high = schema.get("minimum"), schema.get("maximum")
+    bounded = low is not None or high is not None
+    max_items = schema.get("maxItems")
+    items = _valid(schema["items"]) if "items" in schema else None
+    whole = _object_test(schema) if {"properties", "required", "additionalProperties"} & schema.keys() else None
+    is_number = _TYPES["number"]
+
+    def valid(instance: Any) -> bool:
+        if python_types is not None:  # one isinstance() for them all
+            if types and not isinstance(instance, python_types):
+                return False
+        elif not any(test(instance) for test in type_tests):
+            return False
+        if isinstance(instance, str):
+            if ((words is not None and instance not in words) or (least is not None and len(instance) < least)
+                    or (most is not None and len(instance) > most)
+                    or (pattern is not None and pattern.search(instance) is None)
+                    or (fmt is not None and not _format_ok(fmt, instance))):
+                return False
+        elif enum is not None and instance not in enum:
+            return False
+        if bounded and is_number(instance) and ((low is not None and instance < low)
+                                                or (high is not None and instance > high)):
+            return False
+        if isinstance(instance, list) and ((max_items is not None and len(instance) > max_items)
+                                           or (items is not None and not all(map(items, instance)))):
+            return False
+        return whole is None or not isinstance(instance, dict) or whole(instance)
+
+    return valid
 
 
 def _object_test(schema: dict) -> Callable[[Any], bool]:
@@ -94,9 +77,7 @@ def _object_test(schema: dict) -> Callable[[Any], bool]:
     required = tuple(schema.get("required", ()))
     closed = schema.get("additionalProperties") is False
 
-    def valid(instance: Any) -> bool:
-        if not isinstance(instance, dict):
-            return True
+    def valid(instance: dict) -> bool:
         for name in required:
             if name not in instance:
                 return False

@@ -29,8 +29,6 @@ from django.core.validators import (
 from django.db import models
 from django.db.models.expressions import DatabaseDefault
 
-from pilotbook.api.schema_checks import all_of
-
 _TEXT = (models.CharField, models.TextField)
 _INTEGER = (models.IntegerField, models.SmallIntegerField, models.BigIntegerField, models.PositiveIntegerField,
             models.PositiveSmallIntegerField, models.PositiveBigIntegerField)
@@ -71,11 +69,11 @@ def _layout(model: type[models.Model]) -> tuple[dict[str, int], list, list[tuple
 
 def full_clean(obj: models.Model, exclude: frozenset[str]) -> None:
     """obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False), to the same effect."""
-    for field, attname, quick in _checks(type(obj), exclude):
+    for field, attname, blank, quick in _checks(type(obj), exclude):
         raw = getattr(obj, attname)
-        if quick is not None and quick(raw):
+        if (blank and (raw is None or raw == "")) or (quick is not None and quick(raw)):  # most, at once
             continue
-        if (field.blank and raw in field.empty_values) or isinstance(raw, DatabaseDefault):  # as clean_fields
+        if (blank and raw in field.empty_values) or isinstance(raw, DatabaseDefault):  # as clean_fields
             continue
         try:
             setattr(obj, attname, field.clean(raw, obj))  # as clean_fields, field by field
@@ -93,53 +91,59 @@ def _django_full_clean(obj: models.Model, exclude: frozenset[str]) -> None:
 
 
 @cache
-def _checks(model: type[models.Model], exclude: frozenset[str]) -> list[tuple[models.Field, str, Any]]:
+def _checks(model: type[models.Model], exclude: frozenset[str]) -> list[tuple[models.Field, str, bool, Any]]:
     """The fields clean_fields checks, in its order, each with its quick test (None: always field.clean)."""
-    return [(field, field.attname, _quick_test(field)) for field in model._meta.fields
+    return [(field, field.attname, field.blank, _quick_test(field)) for field in model._meta.fields
             if field.name not in exclude and not field.generated]
 
 
+# The values a plain field's to_python gives back as they are (a Decimal: equal), by the field's class: the type,
+# whether a subclass is taken too, and whether the Decimal must be finite.
+_PLAIN_VALUES = {
+    **dict.fromkeys(_TEXT, (str, True, False)), **dict.fromkeys(_INTEGER, (int, False, False)),
+    models.BooleanField: (bool, False, False), models.DecimalField: (Decimal, False, True),
+    models.DateTimeField: (dt.datetime, True, False), models.DateField: (dt.date, False, False),
+}
+
+
 def _quick_test(field: models.Field) -> Callable[[Any], bool] | None:
-    """A test that passes only a value field.clean would give back unchanged (or, a Decimal, equal) without an
-    error: a non-empty text, a whole number (not a bool), a bool, a finite Decimal, a date-time or a date, of a field
+    """A test that passes only a value field.clean would give back unchanged (a Decimal, equal) without an error:
+    a non-empty text, a whole number (not a bool), a bool, a finite Decimal, a date-time or a date, of a field
     whose to_python gives those back as they are, within its choices and meeting each validator. None for any other
-    kind of field (a URLField's text goes through its clean, as it is a CharField of another kind)."""
-    kind = type(field)
-    if kind in _TEXT:
-        tests: list[Callable[[Any], bool]] = [lambda value: isinstance(value, str) and value != ""]
-    elif kind in _INTEGER:
-        tests = [lambda value: type(value) is int]
-    elif kind is models.BooleanField:
-        tests = [lambda value: type(value) is bool]
-    elif kind is models.DecimalField:  # to_python gives an equal Decimal
-        tests = [lambda value: type(value) is Decimal and value.is_finite()]
-    elif kind is models.DateTimeField:
-        tests = [lambda value: isinstance(value, dt.datetime)]
-    elif kind is models.DateField:
-        tests = [lambda value: type(value) is dt.date]
-    else:
+    kind of field (a URLField's text goes through its clean: it is a CharField of another kind)."""
+    plain = _PLAIN_VALUES.get(type(field))
+    if plain is None:
         return None
-    if field.choices is not None:
-        keys = frozenset(key for key, _label in field.flatchoices)
-        tests.append(lambda value: value in keys)
+    accepts, subclasses, finite = plain
+    keys = frozenset(key for key, _label in field.flatchoices) if field.choices is not None else None
+    longest = most = least = None
+    no_nul = False
+    others = []
     for validator in field.validators:
-        tests.append(_validator_test(validator))
-    return all_of(tests)
+        kind, limit = type(validator), getattr(validator, "limit_value", None)
+        if kind is MaxLengthValidator and type(limit) is int and longest is None:
+            longest = limit
+        elif kind is MaxValueValidator and type(limit) is int and most is None:
+            most = limit
+        elif kind is MinValueValidator and type(limit) is int and least is None:
+            least = limit
+        elif kind is ProhibitNullCharactersValidator:
+            no_nul = True
+        else:
+            others.append(_passes(validator))
+
+    def quick(value: Any) -> bool:
+        return ((isinstance(value, accepts) if subclasses else type(value) is accepts) and value != ""
+                and (not finite or value.is_finite()) and (keys is None or value in keys)
+                and (longest is None or len(value) <= longest) and (most is None or value <= most)
+                and (least is None or value >= least) and (not no_nul or "\x00" not in value)
+                and (not others or all(passes(value) for passes in others)))
+
+    return quick
 
 
-def _validator_test(validator) -> Callable[[Any], bool]:
-    limit = getattr(validator, "limit_value", None)
-    plain = type(limit) is int
-    if type(validator) is MaxLengthValidator and plain:
-        return lambda value: len(value) <= limit
-    if type(validator) is MaxValueValidator and plain:
-        return lambda value: value <= limit
-    if type(validator) is MinValueValidator and plain:
-        return lambda value: value >= limit
-    if type(validator) is ProhibitNullCharactersValidator:
-        return lambda value: "\x00" not in value
-
-    def passes(value) -> bool:
+def _passes(validator) -> Callable[[Any], bool]:
+    def passes(value: Any) -> bool:
         try:
             validator(value)
         except ValidationError:

@@ -23,13 +23,14 @@ from .report import ImportFailed, ImportReport
 from .who import _imported_before, _unique_external_ids
 
 # Values COPY takes as they are, by the field's internal type: what the field's get_db_prep_save would give back
-# for a value of that Python type on PostgreSQL. Any other value (a date-time, JSON, an auto_now field) is prepared
-# by the field itself.
+# for a value of that Python type on PostgreSQL (None, for every field here: a date-time's and JSON's too, which
+# Django stores as SQL NULL). Any other value (a date-time, JSON, an auto_now field) is prepared by the field itself.
 _AS_THEY_ARE = {
     **dict.fromkeys(("CharField", "TextField", "SlugField"), (str,)),
     **dict.fromkeys(("AutoField", "BigAutoField", "IntegerField", "BigIntegerField", "SmallIntegerField",
                      "PositiveIntegerField", "PositiveSmallIntegerField", "PositiveBigIntegerField"), (int,)),
     "BooleanField": (bool,), "DecimalField": (Decimal,), "DateField": (dt.date,),
+    "DateTimeField": (type(None),), "JSONField": (type(None),),
 }
 
 
