@@ -3,7 +3,8 @@
 The record is what pilotbook.api.records.pilot_record() produces and what `pilotbook import` reads. The validator
 implements only the keywords this schema uses (type, enum, properties, required, additionalProperties, items,
 maxItems, minimum, maximum, minLength, maxLength, pattern, format date/date-time), so imports are checked without a
-runtime dependency; tests/api/test_schema.py checks that it agrees with the reference `jsonschema` implementation.
+runtime dependency; tests/api/test_records.py checks that it agrees with the reference `jsonschema` implementation.
+pilotbook.api.schema_checks compiles a schema once into the same checks, for `pilotbook import` (ADR 0018).
 """
 
 from __future__ import annotations
@@ -298,3 +299,4 @@ def validate(instance: Any, schema: dict | None = None, path: str = "") -> list[
             elif schema.get("additionalProperties") is False:
                 errors.append(f"{child}: not a field of a pilot record")
     return errors
+

@@ -6,13 +6,17 @@ import jsonschema
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
+from hypothesis import HealthCheck, given, settings
 
+from pilotbook.api.importing import record_schema
 from pilotbook.api.records import pilot_record
 from pilotbook.api.schema import import_schema, pilot_schema, validate
+from pilotbook.api.schema_checks import validator
 from pilotbook.councils.models import User
 from pilotbook.pilots.models import Pilot
 
 from .helpers import embargoed, published
+from .test_import_fuzz import json_values, record
 
 VALIDATOR = jsonschema.Draft202012Validator(pilot_schema(), format_checker=jsonschema.FormatChecker())
 
@@ -39,7 +43,7 @@ def test_every_demo_record_validates_for_every_demo_person():
             record = pilot_record(pilot, person)
             errors = [e.message for e in VALIDATOR.iter_errors(record)]
             assert errors == [], (pilot.title, errors)
-            assert validate(record) == []
+            assert validate(record) == [] and validator(pilot_schema())(record) == []
             checked += 1
     assert checked > 50
 
@@ -100,6 +104,18 @@ def test_the_import_validator_agrees_with_jsonschema(field, value, home_council,
     assert not VALIDATOR.is_valid(bad)
     ours = validate(bad)
     assert ours and all(line.startswith(field) for line in ours), ours
+    assert validator(pilot_schema())(bad) == ours and validator(pilot_schema())(good) == []
+
+
+RECORD_CHECK = validator(record_schema())
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(record | json_values)
+def test_the_compiled_validator_finds_what_validate_finds(instance):
+    """`validator` answers a valid record without composing messages: it must find a problem exactly when validate
+    does, and then give validate's messages."""
+    assert RECORD_CHECK(instance) == validate(instance, record_schema())
 
 
 def test_the_import_schema_needs_only_a_title():

@@ -9,12 +9,14 @@ from functools import cache
 
 from django.core.exceptions import ValidationError
 
-from pilotbook.api.schema import import_schema, validate
+from pilotbook.api.schema import import_schema
+from pilotbook.api.schema_checks import validator
 from pilotbook.councils.models import Council
 from pilotbook.pilots.choices import Status, Verdict
 from pilotbook.pilots.countries import countries
 from pilotbook.pilots.models import LESSON_MAX_LENGTH, Pilot, Result
 
+from .building import full_clean, new
 from .fields import _lessons, _number_problems, _plan_fields, _reported
 from .report import _BadRow
 from .who import _council_codes, _user_problems, _who_ran_it_problems
@@ -66,7 +68,16 @@ def record_schema() -> dict:
     return schema
 
 
+@cache
+def _schema_problems():
+    """record_schema() compiled once: the problems of one record against it."""
+    return validator(record_schema())
+
+
 MAX_COUNCILS = 50  # councils named by one case study
+
+PILOT_NOT_CHECKED = frozenset({"registered_plan", "council", "created_by"})  # set by Pilotbook, not the record
+RESULT_NOT_CHECKED = frozenset({"pilot", "recorded_by", "analysis"})
 
 
 @dataclass
@@ -134,8 +145,10 @@ def _row(label: str, record, councils: dict[str, Council], default_council: str 
         return None, [f"{label}: {record.problem}"]
     title = record.get("title") if isinstance(record, dict) else None
     name = label + (f" ({str(title)[:60]!r})" if isinstance(title, str) and title.strip() else "")
-    clean = {k: v for k, v in record.items() if k != "_problems"} if isinstance(record, dict) else record
-    problems = validate(clean, record_schema()) or _check(record)
+    clean = record
+    if isinstance(record, dict) and "_problems" in record:  # a CSV row's own problems, named by _check
+        clean = {k: v for k, v in record.items() if k != "_problems"}
+    problems = _schema_problems()(clean) or _check(record)
     if problems:
         return None, [f"{name}: {p}" for p in problems]
     if not record["title"].strip():
@@ -148,23 +161,21 @@ def _row(label: str, record, councils: dict[str, Council], default_council: str 
         problems = _who_ran_it_problems(record, codes, verdict) + _user_problems(user, codes, councils)
     if problems:
         return None, [f"{name}: {p}" for p in problems]
+    values = _plan_fields(record, case_study=verdict is not None)
+    if verdict is not None:
+        values.update(_lessons(record), status=Status.PUBLISHED, published_at=now)
     # The council object itself, not its code, so indexing and naming who ran it ask the database nothing more.
-    pilot = Pilot(created_by=user, council=councils[codes[0]] if codes else None,
-                  **_plan_fields(record, case_study=verdict is not None))
+    pilot = new(Pilot, values, created_by=user, council=councils[codes[0]] if codes else None)
     result = None
     if verdict is not None:
-        for field_name, text in _lessons(record).items():
-            setattr(pilot, field_name, text)
-        pilot.status, pilot.published_at = Status.PUBLISHED, now
-        result = Result(pilot=pilot, verdict=verdict, source=Result.Source.REPORTED, recorded_by=user, **fields)
+        result = new(Result, {"verdict": verdict, "source": Result.Source.REPORTED, **fields}, pilot=pilot,
+                     recorded_by=user)
     elif pilot.end_date and not pilot.results_due_date:
         pilot.results_due_date = pilot.default_results_due_date()
-    try:
-        pilot.full_clean(exclude=["registered_plan", "council", "created_by"], validate_unique=False,
-                         validate_constraints=False)
+    try:  # the model's own rules (Django's full_clean without its unique and constraint checks)
+        full_clean(pilot, PILOT_NOT_CHECKED)
         if result is not None:
-            result.full_clean(exclude=["pilot", "recorded_by", "analysis"], validate_unique=False,
-                              validate_constraints=False)
+            full_clean(result, RESULT_NOT_CHECKED)
     except ValidationError as error:
         return None, [f"{name}: {_field_name(key)}: {m}" for key, messages in error.message_dict.items()
                       for m in messages]

@@ -1,0 +1,153 @@
+"""Building step: a record's model objects, made from their values by position and checked by the model's own
+rules without Django's per-field machinery where a value is plainly fine (docs/adr/0018).
+
+`new(Model, values, **related)` is `Model(**values, **related)`: every concrete field from `values` or its default,
+related objects set through their descriptors. `full_clean(obj, exclude)` is
+`obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)`: a text, whole number,
+true/false, finite Decimal, date-time or date of a plain field (CharField, TextField, the integer fields,
+BooleanField, DecimalField, DateTimeField, DateField) is passed when it meets the field's choices and validators,
+tested directly; every other value goes through `field.clean`, as Django does. At the first doubt (any field that
+does not pass) Django's own `full_clean` checks the object afresh, so a record's problems are Django's messages
+word for word. tests/api/test_import_building.py checks both against Django.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    ProhibitNullCharactersValidator,
+)
+from django.db import models
+from django.db.models.expressions import DatabaseDefault
+
+_TEXT = (models.CharField, models.TextField)
+_INTEGER = (models.IntegerField, models.SmallIntegerField, models.BigIntegerField, models.PositiveIntegerField,
+            models.PositiveSmallIntegerField, models.PositiveBigIntegerField)
+_IMMUTABLE = (str, int, float, bool, type(None))
+
+
+def new(model: type[models.Model], values: dict[str, Any], **related: models.Model | None) -> models.Model:
+    """`model(**values, **related)`, built by position; related objects (or None) set through their descriptors."""
+    positions, defaults, made = _layout(model)
+    args = defaults.copy()
+    for position, default in made:
+        args[position] = default()
+    for name, value in values.items():
+        args[positions[name]] = value
+    obj = model(*args)
+    for name, value in related.items():
+        setattr(obj, name, value)
+    return obj
+
+
+@cache
+def _layout(model: type[models.Model]) -> tuple[dict[str, int], list, list[tuple[int, Callable[[], Any]]]]:
+    """Each concrete field's position by name (and attname), its default when the same value serves every object,
+    and the positions whose default is made afresh for each (a callable, or a mutable value)."""
+    positions: dict[str, int] = {}
+    defaults: list = []
+    made: list[tuple[int, Callable[[], Any]]] = []
+    for position, field in enumerate(model._meta.concrete_fields):
+        positions[field.attname] = position
+        if not field.is_relation:
+            positions[field.name] = position
+        default = field.get_default()
+        if (field.has_default() and callable(field.default)) or not isinstance(default, _IMMUTABLE):
+            made.append((position, field.get_default))
+        defaults.append(default)
+    return positions, defaults, made
+
+
+def full_clean(obj: models.Model, exclude: frozenset[str]) -> None:
+    """obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False), to the same effect."""
+    for field, attname, blank, quick in _checks(type(obj), exclude):
+        raw = getattr(obj, attname)
+        if (blank and (raw is None or raw == "")) or (quick is not None and quick(raw)):  # most, at once
+            continue
+        if (blank and raw in field.empty_values) or isinstance(raw, DatabaseDefault):  # as clean_fields
+            continue
+        try:
+            setattr(obj, attname, field.clean(raw, obj))  # as clean_fields, field by field
+        except ValidationError:  # the fields cleaned so far clean again to themselves
+            return _django_full_clean(obj, exclude)
+    try:
+        obj.clean()
+    except ValidationError:
+        _django_full_clean(obj, exclude)
+
+
+def _django_full_clean(obj: models.Model, exclude: frozenset[str]) -> None:
+    """Django's own check of the whole object, for its messages (it finds what full_clean found)."""
+    obj.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
+
+
+@cache
+def _checks(model: type[models.Model], exclude: frozenset[str]) -> list[tuple[models.Field, str, bool, Any]]:
+    """The fields clean_fields checks, in its order, each with its quick test (None: always field.clean)."""
+    return [(field, field.attname, field.blank, _quick_test(field)) for field in model._meta.fields
+            if field.name not in exclude and not field.generated]
+
+
+# The values a plain field's to_python gives back as they are (a Decimal: equal), by the field's class: the type,
+# whether a subclass is taken too, and whether the Decimal must be finite.
+_PLAIN_VALUES = {
+    **dict.fromkeys(_TEXT, (str, True, False)), **dict.fromkeys(_INTEGER, (int, False, False)),
+    models.BooleanField: (bool, False, False), models.DecimalField: (Decimal, False, True),
+    models.DateTimeField: (dt.datetime, True, False), models.DateField: (dt.date, False, False),
+}
+
+
+def _quick_test(field: models.Field) -> Callable[[Any], bool] | None:
+    """A test that passes only a value field.clean would give back unchanged (a Decimal, equal) without an error:
+    a non-empty text, a whole number (not a bool), a bool, a finite Decimal, a date-time or a date, of a field
+    whose to_python gives those back as they are, within its choices and meeting each validator. None for any other
+    kind of field (a URLField's text goes through its clean: it is a CharField of another kind)."""
+    plain = _PLAIN_VALUES.get(type(field))
+    if plain is None:
+        return None
+    accepts, subclasses, finite = plain
+    keys = frozenset(key for key, _label in field.flatchoices) if field.choices is not None else None
+    longest = most = least = None
+    no_nul = False
+    others = []
+    for validator in field.validators:
+        kind, limit = type(validator), getattr(validator, "limit_value", None)
+        if kind is MaxLengthValidator and type(limit) is int and longest is None:
+            longest = limit
+        elif kind is MaxValueValidator and type(limit) is int and most is None:
+            most = limit
+        elif kind is MinValueValidator and type(limit) is int and least is None:
+            least = limit
+        elif kind is ProhibitNullCharactersValidator:
+            no_nul = True
+        else:
+            others.append(_passes(validator))
+
+    def quick(value: Any) -> bool:
+        return ((isinstance(value, accepts) if subclasses else type(value) is accepts) and value != ""
+                and (not finite or value.is_finite()) and (keys is None or value in keys)
+                and (longest is None or len(value) <= longest) and (most is None or value <= most)
+                and (least is None or value >= least) and (not no_nul or "\x00" not in value)
+                and (not others or all(passes(value) for passes in others)))
+
+    return quick
+
+
+def _passes(validator) -> Callable[[Any], bool]:
+    def passes(value: Any) -> bool:
+        try:
+            validator(value)
+        except ValidationError:
+            return False
+        return True
+
+    return passes
