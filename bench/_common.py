@@ -26,3 +26,11 @@ def header(title: str, baseline: str) -> None:
           f"on {sys.platform}")
     print(f"baseline: {baseline}")
     sys.stdout.flush()
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The value at quantile `q` (nearest rank) of `values`; NaN when there are none."""
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]

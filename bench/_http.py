@@ -38,6 +38,8 @@ BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pilotbook.config.settings")
 
+from bench._common import percentile  # noqa: E402,F401 - the benches' one percentile, used here and by pages.py
+
 BENCH_PASSWORD = "bench-pilotbook-2026"  # noqa: S105 - bench accounts in a throwaway bench database only
 BENCH_DOMAIN = "bench.example"
 
@@ -244,13 +246,6 @@ class Tally:
             self.times[name].extend(values)
         for name, values in other.errors.items():
             self.errors[name].extend(values)
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
 def run_clients(make_clients, processes: int, clients: int, seconds: float, args: tuple) -> tuple[Tally, float]:

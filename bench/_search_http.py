@@ -22,6 +22,8 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode
 
+from bench._common import percentile
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 
@@ -30,11 +32,6 @@ GOALS_MS = {"no query": 150.0, "no query, pages 2-50": 150.0, "query": 150.0, "f
 FACET_VALUES = {"service_area": ["waste", "housing", "revenues_benefits", "adult_social_care", "customer_services"],
                 "verdict": ["worked", "no_worthwhile_effect", "made_worse", "inconclusive"],
                 "nation": ["England", "Wales", "Scotland"]}
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
 def _queries() -> list[str]:
@@ -224,7 +221,7 @@ def first_asks(server: Server, paths: list[str]) -> list[float]:
 
 
 def _line(kind: str, what: str, latencies: list[float], seconds: float | None, errors: int | None) -> str:
-    p50, p95 = statistics.median(latencies), _percentile(latencies, 0.95)
+    p50, p95 = statistics.median(latencies), percentile(latencies, 0.95)
     goal = GOALS_MS[kind]
     verdict = f"goal p95 < {goal:.0f} ms, {p95 / goal:.2f} of it" if goal else "the bare framework"
     rate = f" ({len(latencies) / seconds:5.1f}/s), {errors} errors" if seconds else ""

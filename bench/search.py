@@ -37,7 +37,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pilotbook.config.settings")
 
-from bench._common import header, load_line  # noqa: E402
+from bench._common import header, load_line, percentile  # noqa: E402
 
 GOALS_MS = {"search": 50.0, "similar": 100.0}
 IMPORT_GOAL_S = 60.0
@@ -106,11 +106,6 @@ def load(n: int) -> float:
     with connection.cursor() as cursor:  # what autovacuum does after a bulk load, done now so it is not timed
         cursor.execute("VACUUM ANALYZE")
     return total
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
 def time_queries(rounds: int) -> dict[str, list[float]]:
