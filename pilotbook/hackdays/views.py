@@ -24,7 +24,7 @@ from .models import HackDay, Stage
 def hackday_list(request):
     require_sign_in(request)
     visible = HackDay.objects.visible_to(request.user).select_related("council")
-    own = list(request.user.memberships.values_list("council_id", flat=True))
+    own = request.user.council_codes()
     return render(request, "hackdays/list.html", {
         "own": [h for h in visible if h.council_id in own],
         "elsewhere": [h for h in visible if h.council_id not in own],
