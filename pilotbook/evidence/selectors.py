@@ -29,7 +29,7 @@ from pilotbook.pilots.access import audience
 from pilotbook.pilots.choices import Verdict
 from pilotbook.pilots.models import Pilot, PilotQuerySet, withheld_from
 
-from . import pooling
+from . import facetcells, pooling
 from .forms import COUNCIL_FACETS, FACETS, IDENTIFYING, SearchForm
 from .models import KeptCounts, PooledGroup, PooledMembership
 from .pooling import GroupAnalysis
@@ -184,7 +184,30 @@ _GROUPED = {"service_area": "service_area", "intervention_type": "intervention_t
             "nation": "facet_nation", "council_type": "facet_council_type"}
 
 
+def _facet_counts_by_cell(queryset: PilotQuerySet, user: Reader) -> tuple[int, FacetCounts] | None:
+    """PostgreSQL: the matching pilots grouped by their facet cell (facetcells) and whether their council is
+    withheld from `user`, one query; the cells added up per facet. None when a pilot has no cell yet."""
+    withheld = withheld_from(user)
+    grouped = queryset.order_by().annotate(
+        facet_withheld=Value(False) if withheld is None else ExpressionWrapper(withheld, BooleanField()),
+    ).values_list("facet_cell", "facet_withheld").annotate(n=Count("pk"))
+    rows = facetcells.counted(*grouped.query.sql_with_params())  # EmptyResultSet when nothing can match
+    if rows is None:
+        return None
+    total, counted = facetcells.add_up(rows)
+    identifiable = queryset if withheld is None else queryset.exclude(withheld)
+    for name in COUNCIL_FACETS:
+        counted[name].update(dict(_council_facet_counts(identifiable, FACETS[name][0], joint_only=True)))
+    return total, {name: list(counted[name].items()) for name in FACETS}
+
+
 def _facet_counts_grouped(queryset: PilotQuerySet, user: Reader) -> tuple[int, FacetCounts]:
+    try:
+        by_cell = _facet_counts_by_cell(queryset, user)
+    except EmptyResultSet:
+        return 0, {name: [] for name in FACETS}
+    if by_cell is not None:
+        return by_cell
     withheld = withheld_from(user)
     rows = queryset.order_by().annotate(
         facet_verdict=F("result__verdict"), facet_year=ExtractYear("published_at"),
