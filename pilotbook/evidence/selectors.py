@@ -18,7 +18,7 @@ from datetime import timedelta
 from typing import Any, TypedDict
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet, Value
 from django.db.models.functions import ExtractYear
 from django.http import HttpRequest
@@ -269,11 +269,24 @@ def counts(queryset: PilotQuerySet, user: Reader, *key: object) -> tuple[int, Fa
         return total, {name: [tuple(pair) for pair in pairs] for name, pairs in facets.items()}
     total, facets = (_facet_counts_grouped if connection.vendor == "postgresql" else _facet_counts_each)(queryset,
                                                                                                         user)
-    KeptCounts.objects.filter(kept_until__lte=now).delete()
-    KeptCounts.objects.bulk_create(
-        [KeptCounts(key=digest, counts=[total, facets], kept_until=now + timedelta(seconds=COUNTS_SECONDS))],
-        update_conflicts=True, unique_fields=["key"], update_fields=["counts", "kept_until"])
+    _keep(digest, [total, facets], now)
     return total, facets
+
+
+def _keep(digest: str, value: list, now) -> None:
+    """Keep counts (and forget those out of date) in one transaction. Outside any other transaction (a page's
+    request) on PostgreSQL it commits without waiting for the disk: kept counts are made again if a crash loses
+    them, so the first visitor after a change does not wait for them to be flushed. Inside another transaction
+    (whose other writes must stay durable) it commits as that one does."""
+    outer = connection.in_atomic_block
+    with transaction.atomic():
+        if connection.vendor == "postgresql" and not outer:
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        KeptCounts.objects.filter(kept_until__lte=now).delete()
+        KeptCounts.objects.bulk_create(
+            [KeptCounts(key=digest, counts=value, kept_until=now + timedelta(seconds=COUNTS_SECONDS))],
+            update_conflicts=True, unique_fields=["key"], update_fields=["counts", "kept_until"])
 
 
 class GroupRow(TypedDict):
