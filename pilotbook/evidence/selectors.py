@@ -14,7 +14,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, TypedDict
 
 from django.core.exceptions import EmptyResultSet
@@ -273,7 +273,7 @@ def counts(queryset: PilotQuerySet, user: Reader, *key: object) -> tuple[int, Fa
     return total, facets
 
 
-def _keep(digest: str, value: list, now) -> None:
+def _keep(digest: str, value: list[object], now: datetime) -> None:
     """Keep counts (and forget those out of date) in one transaction. Outside any other transaction (a page's
     request) on PostgreSQL it commits without waiting for the disk: kept counts are made again if a crash loses
     them, so the first visitor after a change does not wait for them to be flushed. Inside another transaction
