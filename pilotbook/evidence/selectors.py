@@ -11,6 +11,7 @@ counted, and found, under each council's nation and type.
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -119,9 +120,8 @@ class EvidenceResults:
     def pilots(self, load: Callable[[QuerySet[Pilot]], QuerySet[Pilot]] = lambda queryset: queryset
                ) -> Iterator[Pilot]:
         """Every listed pilot in order (an export's rows), loaded EXPORT_CHUNK at a time through `load`."""
-        ids = list(self.rows.pilot_ids())
-        for start in range(0, len(ids), EXPORT_CHUNK):
-            chunk = ids[start:start + EXPORT_CHUNK]
+        ids = self.rows.pilot_ids()
+        while chunk := list(itertools.islice(ids, EXPORT_CHUNK)):
             loaded = load(Pilot.objects.filter(pk__in=chunk)).in_bulk()
             yield from (loaded[pk] for pk in chunk)
 
