@@ -68,3 +68,17 @@ def test_cells_follow_a_verdict_a_council_and_a_pilot_without_one(varied, home_c
     assert (total, _sorted(facets)) == (lambda each: (each[0], _sorted(each[1])))(
         selectors._facet_counts_each(queryset, anyone))
     assert FacetCell.objects.exists()
+
+
+
+def test_the_demo_backdating_a_pilot_keeps_its_cell(varied, moderator):
+    """load_demo moves publication dates with update() (no save): the year published is a facet value."""
+    import datetime as dt
+
+    from pilotbook.demo.management.commands.load_demo import _backdate
+
+    pilot = Pilot.objects.filter(status=Status.PUBLISHED, visibility="public").first()
+    _backdate(pilot.pk, dt.date(2019, 3, 1), dt.date(2019, 6, 1))
+    for user in (AnonymousUser(), moderator):
+        _, facets = _agree(user)
+        assert dict(facets["year"])[2019] == 1
