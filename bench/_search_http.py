@@ -141,9 +141,23 @@ def drive(server: Server, paths: list[str], clients: int, seconds: float, seed: 
     return latencies, errors
 
 
+def forget() -> None:
+    """A data change, as any save makes: a new data version (so no page cached before is used, in any gunicorn
+    worker's memory or the shared table) and no counts kept. What follows is a first visit after a change."""
+    from pilotbook.web import versions
+
+    versions.bump()
+    try:
+        from pilotbook.evidence.selectors import counts_changed
+    except ImportError:  # before counts were kept (the code before ADR 0018), so none to forget
+        pass
+    else:
+        counts_changed()
+
+
 def profile(kinds: list[str] | None = None) -> None:
     """Queries and database time per page kind, in-process through Django's test client (one of each, asked
-    twice: the second is shown)."""
+    twice, with a data change between: the second, cold, is shown)."""
     from django.db import connection, reset_queries
     from django.test import Client
     from django.test.utils import override_settings
@@ -155,7 +169,8 @@ def profile(kinds: list[str] | None = None) -> None:
             if kinds and kind not in kinds:
                 continue
             path = rng.choice(paths)
-            client.get(path)  # counted once: the figures below are for the page asked again
+            client.get(path)  # code and templates warmed once: the figures below are for the page after a change
+            forget()
             reset_queries()
             started = time.perf_counter()
             status = client.get(path).status_code
@@ -203,17 +218,15 @@ def check_counts(server: Server, query: str = "arrears") -> None:
     print(f"counts: /evidence/ with no query says {shown.group(1) if shown else '?'} published pilots")
 
 
+COLD_REPEATS = 20  # a kind with one address is asked this many times, each after a data change
+
+
 def first_asks(server: Server, paths: list[str]) -> list[float]:
-    """Each address fetched once, one at a time, with no counts kept from before (ms each): a search or a choice
-    of facets nobody made in the last minute."""
-    try:
-        from pilotbook.evidence.selectors import counts_changed
-    except ImportError:  # before counts were kept (the code before ADR 0018), so none to forget
-        pass
-    else:
-        counts_changed()
+    """Each address fetched once, one at a time, each just after a data change (forget): nothing cached, no counts
+    kept, as for the first visitor after any save (ms each). A kind with one address is asked COLD_REPEATS times."""
     latencies = []
-    for path in paths:
+    for path in paths if len(paths) > 1 else paths * COLD_REPEATS:
+        forget()
         started = time.perf_counter()
         _fetch(server.url(path))
         latencies.append(1000 * (time.perf_counter() - started))
@@ -240,12 +253,14 @@ def run(port: int, clients: int, seconds: float, kinds: list[str] | None = None)
         for paths in chosen.values():  # each worker's code, templates and connection warmed once
             for path in paths[:2]:
                 _fetch(server.url(path))
-        print("first time asked: each address once, 1 client, no counts kept; then asked again: the clients at "
-              "random among the same addresses")
+        print(f"cold: each address once (a kind with one address {COLD_REPEATS} times), 1 client, each just after a "
+              "data change (nothing cached, no counts kept); then warm: the clients at random among the same "
+              "addresses, asked again")
         for seed, (kind, paths) in enumerate(chosen.items()):
-            if len(paths) > 1:
-                print(_line(kind, "first asked", first_asks(server, paths), None, None))
+            print(_line(kind, "cold", first_asks(server, paths), None, None))
+            for path in paths:  # each built once at the data version the cold pass ended on, so warm is warm
+                _fetch(server.url(path))
             latencies, errors = drive(server, paths, clients, seconds, seed)
-            print(_line(kind, "asked again", latencies, seconds, errors))
+            print(_line(kind, "warm", latencies, seconds, errors))
             sys.stdout.flush()
         check_counts(server)

@@ -23,6 +23,7 @@ import io
 import json
 import re
 import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from xml.sax.saxutils import escape, quoteattr
@@ -138,14 +139,27 @@ def _about(source: str, generated: str) -> list[tuple[str, str]]:
 
 # CSV.
 
-def to_csv(records: list[dict], source: str, generated: str) -> bytes:
-    """The headings, then one row per pilot (UTF-8 with a byte-order mark, so Excel reads it as UTF-8)."""
+STREAM_ROWS = 200  # records written between the pieces of a streamed export
+
+
+def csv_chunks(records: Iterable[dict]) -> Iterator[bytes]:
+    """to_csv's bytes a few rows at a time (an export that streams holds one piece, not the file)."""
     out = io.StringIO()
     writer = csv.writer(out)
+    out.write("\ufeff")
     writer.writerow([name for name, _ in COLUMNS])
-    for row in _flat(records):
-        writer.writerow(["" if v is None else neutralise(v) for v in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    for n, record in enumerate(records, start=1):
+        writer.writerow(["" if v is None else neutralise(v) for v in _flat([record])[0]])
+        if n % STREAM_ROWS == 0:
+            yield out.getvalue().encode("utf-8")
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue().encode("utf-8")
+
+
+def to_csv(records: list[dict], source: str, generated: str) -> bytes:
+    """The headings, then one row per pilot (UTF-8 with a byte-order mark, so Excel reads it as UTF-8)."""
+    return b"".join(csv_chunks(records))
 
 
 _CSVW_DATATYPES = {"integer": "integer", "number": "number", "date": "date", "date-time": "datetime",
@@ -306,16 +320,32 @@ def to_ods(records: list[dict], source: str, generated: str) -> bytes:
     return out.getvalue()
 
 
-def to_json(records: list[dict], source: str, generated: str, schema_url: str) -> bytes:
+def json_chunks(records: Iterable[dict], count: int, source: str, generated: str, schema_url: str
+                ) -> Iterator[bytes]:
+    """to_json's bytes a few records at a time; `count` is how many `records` holds (it comes first)."""
     document = {
         "licence": {"name": LICENCE_NAME, "url": LICENCE_URL},
         "source": source,
         "generated": generated,
         "schema": schema_url,
-        "count": len(records),
-        "pilots": records,
+        "count": count,
+        "pilots": [],
     }
-    return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
+    head = json.dumps(document, ensure_ascii=False, indent=1)
+    piece = [head[:head.rindex("[]") + 1]]  # up to the list's "[": the records follow, as indent=1 lays them out
+    n = 0
+    for n, record in enumerate(records, start=1):
+        piece.append(("," if n > 1 else "") + "\n  "
+                     + json.dumps(record, ensure_ascii=False, indent=1).replace("\n", "\n  "))
+        if n % STREAM_ROWS == 0:
+            yield "".join(piece).encode("utf-8")
+            piece = []
+    piece.append(("\n ]" if n else "]") + "\n}")
+    yield "".join(piece).encode("utf-8")
+
+
+def to_json(records: list[dict], source: str, generated: str, schema_url: str) -> bytes:
+    return b"".join(json_chunks(records, len(records), source, generated, schema_url))
 
 
 FORMATS = {

@@ -16,7 +16,7 @@ import math
 from collections import Counter
 
 from django.core.paginator import EmptyPage, Paginator
-from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse, StreamingHttpResponse
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -124,7 +124,27 @@ def export_evidence(request, fmt: str):
     except BadParameters as error:
         return bad_parameters(error.errors)
     results = evidence_results(form.data, request.user, facets=False)  # every match, in the page's order
+    if fmt in STREAMED and results.rows.count() > STREAM_OVER:
+        return _export_stream(request, fmt, results.pilots(load=for_records), results.rows.count(), "evidence")
     return _export_file(request, fmt, results.pilots(load=for_records), "evidence")
+
+
+STREAMED = ("csv", "json")  # the formats written a piece at a time (a spreadsheet's file is one archive)
+STREAM_OVER = 1000  # pilots above which a CSV or JSON export streams: never all the records in memory at once
+
+
+def _export_stream(request, fmt: str, pilots, count: int, name: str) -> StreamingHttpResponse:
+    """The same file as _export_file, written a few records at a time as the pilots are read (1,000 at a time)."""
+    base = base_url()
+    records = (pilot_record(pilot, request.user, base=base) for pilot in pilots)
+    generated = timezone.now().replace(microsecond=0).isoformat()
+    if fmt == "json":
+        chunks = exports.json_chunks(records, count, base + request.get_full_path(), generated, base + SCHEMA_PATH)
+        content_type = "application/json; charset=utf-8"
+    else:
+        chunks = exports.csv_chunks(records)
+        content_type = exports.FORMATS[fmt][0]
+    return _export_headers(request, StreamingHttpResponse(chunks, content_type=content_type), fmt, name)
 
 
 def _export_file(request, fmt: str, pilots, name: str) -> HttpResponse:
@@ -138,7 +158,10 @@ def _export_file(request, fmt: str, pilots, name: str) -> HttpResponse:
     else:
         content_type, write = exports.FORMATS[fmt]
         body = write(records, source, generated)
-    response = HttpResponse(body, content_type=content_type)
+    return _export_headers(request, HttpResponse(body, content_type=content_type), fmt, name)
+
+
+def _export_headers(request, response, fmt: str, name: str):
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="pilotbook-{name}-{stamp}.{fmt}"'
     links = [f'<{LICENCE_URL}>; rel="license"']

@@ -17,7 +17,7 @@ from django.db.models import F
 from pilotbook.pilots.choices import Status
 from pilotbook.pilots.models import Pilot
 
-from . import ranking
+from . import facetcells, ranking
 from .documents import pilot_search_fields
 from .models import SearchDocument, SearchIndexState, SearchTerm
 from .selectors import counts_changed
@@ -63,6 +63,7 @@ def search_index_pilot(*, pilot: Pilot) -> SearchDocument | None:
     if pilot.status != Status.PUBLISHED and pilot.published_at is None:
         return None  # never published, so never indexed: no query on every draft save
     counts_changed()  # a published pilot changed (its result, who may see it, or its unpublishing)
+    facetcells.refresh([pilot.pk])  # its facet values as one number, for counting (saved already: post_save)
     existing = SearchDocument.objects.select_for_update().filter(pilot_id=pilot.pk).first()
     if pilot.status != Status.PUBLISHED:
         if existing:
@@ -109,11 +110,13 @@ def search_reindex_all(*, batch_size: int = 1000) -> int:
 
 
 def _index_documents(pilots, thesaurus: ranking.Thesaurus, batch_size: int) -> tuple[int, Counter, Counter]:
-    """Insert a search document for each published pilot in `pilots` (none indexed yet); returns how many, their
-    document frequencies and their field lengths, for the caller to record."""
+    """Insert a search document for each published pilot in `pilots` (none indexed yet), and give each its facet
+    cell (facetcells); returns how many, their document frequencies and their field lengths, for the caller to
+    record."""
     df: Counter = Counter()
     totals: Counter = Counter()
     count = 0
+    indexed: list[int] = []
 
     def rows():
         nonlocal count
@@ -124,9 +127,11 @@ def _index_documents(pilots, thesaurus: ranking.Thesaurus, batch_size: int) -> t
             df.update({f for feats in features.values() for f in feats})
             totals.update({name: len(feats) for name, feats in features.items()})
             count += 1
+            indexed.append(pilot.pk)
             yield (pilot.pk, *(" ".join(features[name]) for name in ranking.FIELDS))
 
     _insert_documents(rows(), batch_size)
+    facetcells.refresh(indexed)
     return count, df, totals
 
 

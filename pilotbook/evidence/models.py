@@ -71,6 +71,27 @@ class KeptCounts(models.Model):
         return f"Counts {self.key[:8]} kept until {self.kept_until:%H:%M:%S}"
 
 
+class FacetCell(models.Model):
+    """One combination of the evidence search's facet values (pilotbook.evidence.facetcells): a published pilot's
+    `facet_cell` names its own, so the facets of many pilots are counted by grouping on one number. `key` is the
+    values joined (made in SQL by facetcells.KEY), NULL marked apart from empty text."""
+
+    key = models.TextField(unique=True)
+    service_area = models.CharField(max_length=30, null=True)
+    intervention_type = models.CharField(max_length=30, null=True)
+    verdict = models.CharField(max_length=25, null=True)
+    design = models.CharField(max_length=30, null=True)
+    organisation = models.CharField(max_length=200, null=True)
+    country = models.CharField(max_length=2, null=True)
+    year = models.IntegerField(null=True)  # of published_at in settings.TIME_ZONE
+    nation = models.CharField(max_length=50, null=True)
+    council_type = models.CharField(max_length=200, null=True)
+    anonymous = models.BooleanField()  # published with the council's name withheld (Visibility.PUBLIC_ANONYMOUS)
+
+    def __str__(self) -> str:
+        return f"Facet cell {self.pk}"
+
+
 class PooledGroup(models.Model):
     """Pilots that tested the same kind of change on a comparable outcome, pooled by meta-analysis.
 

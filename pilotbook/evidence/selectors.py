@@ -11,14 +11,15 @@ counted, and found, under each council's nation and type.
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, TypedDict
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet, Value
 from django.db.models.functions import ExtractYear
 from django.http import HttpRequest
@@ -29,7 +30,7 @@ from pilotbook.pilots.access import audience
 from pilotbook.pilots.choices import Verdict
 from pilotbook.pilots.models import Pilot, PilotQuerySet, withheld_from
 
-from . import pooling
+from . import facetcells, pooling
 from .forms import COUNCIL_FACETS, FACETS, IDENTIFYING, SearchForm
 from .models import KeptCounts, PooledGroup, PooledMembership
 from .pooling import GroupAnalysis
@@ -119,9 +120,8 @@ class EvidenceResults:
     def pilots(self, load: Callable[[QuerySet[Pilot]], QuerySet[Pilot]] = lambda queryset: queryset
                ) -> Iterator[Pilot]:
         """Every listed pilot in order (an export's rows), loaded EXPORT_CHUNK at a time through `load`."""
-        ids = list(self.rows.pilot_ids())
-        for start in range(0, len(ids), EXPORT_CHUNK):
-            chunk = ids[start:start + EXPORT_CHUNK]
+        ids = self.rows.pilot_ids()
+        while chunk := list(itertools.islice(ids, EXPORT_CHUNK)):
             loaded = load(Pilot.objects.filter(pk__in=chunk)).in_bulk()
             yield from (loaded[pk] for pk in chunk)
 
@@ -184,7 +184,30 @@ _GROUPED = {"service_area": "service_area", "intervention_type": "intervention_t
             "nation": "facet_nation", "council_type": "facet_council_type"}
 
 
+def _facet_counts_by_cell(queryset: PilotQuerySet, user: Reader) -> tuple[int, FacetCounts] | None:
+    """PostgreSQL: the matching pilots grouped by their facet cell (facetcells) and whether their council is
+    withheld from `user`, one query; the cells added up per facet. None when a pilot has no cell yet."""
+    withheld = withheld_from(user)
+    grouped = queryset.order_by().annotate(
+        facet_withheld=Value(False) if withheld is None else ExpressionWrapper(withheld, BooleanField()),
+    ).values_list("facet_cell", "facet_withheld").annotate(n=Count("pk"))
+    rows = facetcells.counted(*grouped.query.sql_with_params())  # EmptyResultSet when nothing can match
+    if rows is None:
+        return None
+    total, counted = facetcells.add_up(rows)
+    identifiable = queryset if withheld is None else queryset.exclude(withheld)
+    for name in COUNCIL_FACETS:
+        counted[name].update(dict(_council_facet_counts(identifiable, FACETS[name][0], joint_only=True)))
+    return total, {name: list(counted[name].items()) for name in FACETS}
+
+
 def _facet_counts_grouped(queryset: PilotQuerySet, user: Reader) -> tuple[int, FacetCounts]:
+    try:
+        by_cell = _facet_counts_by_cell(queryset, user)
+    except EmptyResultSet:
+        return 0, {name: [] for name in FACETS}
+    if by_cell is not None:
+        return by_cell
     withheld = withheld_from(user)
     rows = queryset.order_by().annotate(
         facet_verdict=F("result__verdict"), facet_year=ExtractYear("published_at"),
@@ -246,11 +269,24 @@ def counts(queryset: PilotQuerySet, user: Reader, *key: object) -> tuple[int, Fa
         return total, {name: [tuple(pair) for pair in pairs] for name, pairs in facets.items()}
     total, facets = (_facet_counts_grouped if connection.vendor == "postgresql" else _facet_counts_each)(queryset,
                                                                                                         user)
-    KeptCounts.objects.filter(kept_until__lte=now).delete()
-    KeptCounts.objects.bulk_create(
-        [KeptCounts(key=digest, counts=[total, facets], kept_until=now + timedelta(seconds=COUNTS_SECONDS))],
-        update_conflicts=True, unique_fields=["key"], update_fields=["counts", "kept_until"])
+    _keep(digest, [total, facets], now)
     return total, facets
+
+
+def _keep(digest: str, value: list[object], now: datetime) -> None:
+    """Keep counts (and forget those out of date) in one transaction. Outside any other transaction (a page's
+    request) on PostgreSQL it commits without waiting for the disk: kept counts are made again if a crash loses
+    them, so the first visitor after a change does not wait for them to be flushed. Inside another transaction
+    (whose other writes must stay durable) it commits as that one does."""
+    outer = connection.in_atomic_block
+    with transaction.atomic():
+        if connection.vendor == "postgresql" and not outer:
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        KeptCounts.objects.filter(kept_until__lte=now).delete()
+        KeptCounts.objects.bulk_create(
+            [KeptCounts(key=digest, counts=value, kept_until=now + timedelta(seconds=COUNTS_SECONDS))],
+            update_conflicts=True, unique_fields=["key"], update_fields=["counts", "kept_until"])
 
 
 class GroupRow(TypedDict):

@@ -7,8 +7,10 @@ Receivers rather than calls in pilotbook.pilots.services, so that every path tha
 from django.db.models.signals import m2m_changed, post_save, pre_delete
 from django.dispatch import receiver
 
+from pilotbook.councils.models import Council
 from pilotbook.pilots.models import Pilot, Result
 
+from . import facetcells
 from .index import search_index_pilot, search_unindex
 from .models import SearchDocument
 
@@ -44,3 +46,10 @@ def _joint_councils_changed(sender, instance, action: str, reverse: bool, pk_set
 @receiver(pre_delete, sender=SearchDocument, dispatch_uid="evidence-unindex")
 def _document_deleted(sender, instance: SearchDocument, **kwargs):
     search_unindex(document=instance)
+
+
+@receiver(post_save, sender=Council, dispatch_uid="evidence-facet-cells-council")
+def _council_saved(sender, instance: Council, raw=False, created=False, **kwargs):
+    """A council's nation or type is one of its pilots' facet values (facetcells)."""
+    if not raw and not created:
+        facetcells.refresh_council(instance.pk)

@@ -125,3 +125,42 @@ def test_the_api_counts_and_pages_every_match_of_a_search(client, arrears, few_c
     assert sorted(ids) == sorted(p.pk for p in shown)
     rows = list(csv.DictReader(io.StringIO(client.get("/export/pilots.csv", {"q": "rent arrears"}).content.decode())))
     assert len(rows) == 7
+
+
+def test_a_large_export_streams_the_same_file_piece_by_piece(client, arrears, few_candidates, monkeypatch):
+    """Over STREAM_OVER matches the CSV and JSON exports stream (the pilots read EXPORT_CHUNK at a time, a few
+    records written at a time) and hold the same as the file answered whole."""
+    import json
+
+    from pilotbook.api import exports
+    from pilotbook.api import views as api_views
+    from pilotbook.evidence import selectors
+
+    monkeypatch.setattr(selectors, "EXPORT_CHUNK", 2)
+    monkeypatch.setattr(exports, "STREAM_ROWS", 3)
+    whole = {fmt: client.get(f"/export/evidence.{fmt}", {"q": "rent arrears"}) for fmt in ("csv", "json")}
+    monkeypatch.setattr(api_views, "STREAM_OVER", 6)
+    streamed = {fmt: client.get(f"/export/evidence.{fmt}", {"q": "rent arrears"}) for fmt in ("csv", "json")}
+    assert not whole["csv"].streaming and streamed["csv"].streaming and streamed["json"].streaming
+    pieces = list(streamed["csv"].streaming_content)
+    assert len(pieces) == 3 and b"".join(pieces) == whole["csv"].content  # 7 rows: 3, 3, then 1
+    assert len(list(csv.DictReader(io.StringIO(b"".join(pieces).decode("utf-8-sig"))))) == 7
+    assert streamed["csv"]["Link"] == whole["csv"]["Link"] and streamed["csv"]["Content-Disposition"]
+    document = json.loads(b"".join(streamed["json"].streaming_content))
+    expected = json.loads(whole["json"].content)
+    document.pop("generated"), expected.pop("generated")
+    assert document == expected and document["count"] == len(document["pilots"]) == 7
+    unfiltered = client.get("/export/evidence.csv")  # newest first, the ids read 2 at a time as pilots load
+    rows = list(csv.DictReader(io.StringIO(b"".join(unfiltered.streaming_content).decode("utf-8-sig"))))
+    assert len(rows) == 8 and len({row["id"] for row in rows}) == 8
+    monkeypatch.setattr(api_views, "STREAM_OVER", 7)  # seven matches: not over it, answered whole
+    assert not client.get("/export/evidence.csv", {"q": "rent arrears"}).streaming
+
+
+def test_json_pieces_are_laid_out_as_the_whole_file():
+    from pilotbook.api import exports
+
+    records = [{"a": [1, {"b": "x\ny"}], "c": "é"}, {"d": []}, {}]
+    for n in range(4):
+        pieces = exports.json_chunks(records[:n], n, "s", "g", "u")
+        assert b"".join(pieces) == exports.to_json(records[:n], "s", "g", "u")

@@ -217,6 +217,9 @@ class Pilot(models.Model):
     further_sources = models.JSONField(_("further sources"), default=list, blank=True,
                                        validators=[validate_further_sources])
     source_licence = models.CharField(_("licence or attribution of the source"), max_length=300, blank=True)
+    # The evidence search's facet values of a published pilot as one number (pilotbook.evidence.facetcells: an
+    # evidence_facetcell row), so its facets are counted by one key; kept by the search index's services.
+    facet_cell = models.IntegerField(null=True, blank=True, editable=False)
 
     objects = PilotQuerySet.as_manager()
 

@@ -18,6 +18,7 @@ from pilotbook.demo.data import GENERATORS
 from pilotbook.demo.lessons import LESSONS, STOPPED_REASONS
 from pilotbook.demo.pilots import PILOTS, DemoPilot
 from pilotbook.demo.pooled import load_demo_groups
+from pilotbook.evidence import facetcells
 from pilotbook.pilots import measure, services
 from pilotbook.pilots.choices import Status
 from pilotbook.pilots.models import Pilot, Result
@@ -148,3 +149,5 @@ def _backdate(pk: int, start, end) -> None:
     elif pilot.ended_at:
         updates["ended_at"] = min(at(start + timedelta(days=30)), now)
     Pilot.objects.filter(pk=pk).update(**updates)
+    if "published_at" in updates:  # the year published is one of its facet values (written here without a save)
+        facetcells.refresh([pk])

@@ -1,0 +1,84 @@
+"""Facets counted by cell (pilotbook.evidence.facetcells, PostgreSQL) give the same counts as counting each facet
+from the pilots themselves, for every kind of reader and filter, and follow every change: a verdict, a council's
+nation, a joint council, a pilot without a cell yet."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+
+from pilotbook.evidence import selectors
+from pilotbook.evidence.models import FacetCell
+from pilotbook.pilots.choices import Status
+from pilotbook.pilots.models import Pilot
+
+from .test_search import ARREARS, BIN_TEXTS, CREWS, publish
+
+pytestmark = [pytest.mark.django_db,
+              pytest.mark.skipif("connection.vendor != 'postgresql'", reason="facet cells are PostgreSQL's")]
+assert connection  # used by the skip condition above
+
+
+def _sorted(facets):
+    return {name: sorted(pairs, key=repr) for name, pairs in facets.items()}
+
+
+def _agree(user, filters=None):
+    queryset = selectors._apply(selectors.released(user), filters or {}, user)
+    by_cell = selectors._facet_counts_by_cell(queryset, user)
+    assert by_cell is not None, "every released pilot has a cell"
+    each = selectors._facet_counts_each(queryset, user)
+    assert by_cell[0] == each[0]
+    assert _sorted(by_cell[1]) == _sorted(each[1])
+    return by_cell
+
+
+@pytest.fixture
+def varied(home_council, other_council, officer, other_officer):
+    publish(home_council, officer, Status.PUBLISHED, visibility="public", **CREWS)
+    withheld = publish(home_council, officer, Status.PUBLISHED, visibility="public_anonymous", **ARREARS)
+    publish(other_council, other_officer, Status.PUBLISHED, visibility="public", **BIN_TEXTS)
+    publish(other_council, other_officer, Status.PUBLISHED, visibility="councils", **ARREARS)
+    publish(home_council, officer, Status.DRAFT, visibility="public", **CREWS)  # never counted
+    joint = publish(other_council, other_officer, Status.PUBLISHED, visibility="public", **CREWS)
+    joint.joint_councils.add(home_council)
+    return withheld
+
+
+@pytest.mark.parametrize("filters", [None, {"service_area": "housing"}, {"verdict": "worked"}])
+def test_counting_by_cell_agrees_with_counting_each_facet(varied, filters, officer, other_officer, moderator):
+    for user in (AnonymousUser(), officer, other_officer, moderator):
+        _agree(user, filters)
+
+
+def test_cells_follow_a_verdict_a_council_and_a_pilot_without_one(varied, home_council, officer):
+    anyone = AnonymousUser()
+    changed = Pilot.objects.filter(visibility="public", council=home_council, status=Status.PUBLISHED).first()
+    changed.result.verdict = "made_worse"
+    changed.result.save()
+    _, facets = _agree(anyone)
+    assert "made_worse" in dict(facets["verdict"])
+    home_council.nation = "Wales" if home_council.nation != "Wales" else "Scotland"
+    home_council.save()
+    _, facets = _agree(officer)
+    assert home_council.nation in dict(facets["nation"])
+    Pilot.objects.filter(pk=changed.pk).update(facet_cell=None)  # written without the services: no cell
+    queryset = selectors.released(anyone)
+    assert selectors._facet_counts_by_cell(queryset, anyone) is None
+    total, facets = selectors._facet_counts_grouped(queryset, anyone)  # counted from the pilots instead
+    assert (total, _sorted(facets)) == (lambda each: (each[0], _sorted(each[1])))(
+        selectors._facet_counts_each(queryset, anyone))
+    assert FacetCell.objects.exists()
+
+
+
+def test_the_demo_backdating_a_pilot_keeps_its_cell(varied, moderator):
+    """load_demo moves publication dates with update() (no save): the year published is a facet value."""
+    import datetime as dt
+
+    from pilotbook.demo.management.commands.load_demo import _backdate
+
+    pilot = Pilot.objects.filter(status=Status.PUBLISHED, visibility="public").first()
+    _backdate(pilot.pk, dt.date(2019, 3, 1), dt.date(2019, 6, 1))
+    for user in (AnonymousUser(), moderator):
+        _, facets = _agree(user)
+        assert dict(facets["year"])[2019] == 1
