@@ -149,6 +149,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds of warm-up before each slice")
     parser.add_argument("--rounds", type=int, default=4, help="the pages take turns this many times")
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "4")))
+    parser.add_argument("--threads", type=int, help="gunicorn threads per worker (default: pilotbook serve's)")
+    parser.add_argument("--no-access-log", dest="access_log", action="store_false",
+                        help="serve without gunicorn's access log (default: with it, as pilotbook serve runs)")
     parser.add_argument("--as", dest="who", choices=("anonymous", "officer"), default="anonymous")
     parser.add_argument("--port-range", default="8300-8399")
     parser.add_argument("--only", nargs="*", help="page names to run (404 always runs)")
@@ -175,8 +178,11 @@ def main(argv: list[str] | None = None) -> int:
     tallies = {name: Tally() for name, _paths, _expect in pages}
     spent = dict.fromkeys(tallies, 0.0)
     client_cpu = dict.fromkeys(tallies, 0.0)
-    with Server(database_url, free_port(low, high), workers=args.workers) as server:
-        print(f"server: pilotbook serve --no-worker --workers {args.workers} (gunicorn, DJANGO_DEBUG=0) at "
+    with Server(database_url, free_port(low, high), workers=args.workers, threads=args.threads,
+                access_log=args.access_log) as server:
+        print(f"server: pilotbook serve --no-worker --workers {args.workers}"
+              f"{f' --threads {args.threads}' if args.threads else ''}{'' if args.access_log else ' --no-access-log'}"
+              f" (gunicorn, DJANGO_DEBUG=0) at "
               f"{server.base}; clients: aiohttp, 1 process on the same machine")
         headers = signed_in_headers(server.base, signed_in)
         for name, paths, expect in pages:

@@ -24,6 +24,26 @@ def test_serve_has_help():
     assert result.returncode == 0 and "--port" in result.stdout
 
 
+@pytest.mark.parametrize(("argv", "env", "threads", "logged"), [
+    ([], {}, 4, True),  # what production runs: four threads a worker, each request logged
+    (["--threads", "2", "--no-access-log"], {}, 2, False),
+    ([], {"PILOTBOOK_WEB_THREADS": "8", "PILOTBOOK_ACCESS_LOG": "0"}, 8, False),
+])
+def test_serve_passes_threads_and_the_access_log_to_gunicorn(monkeypatch, argv, env, threads, logged):
+    import gunicorn.app.wsgiapp
+
+    from pilotbook.cli import main
+
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    seen = []
+    monkeypatch.setattr(gunicorn.app.wsgiapp, "run", lambda: seen.append(list(sys.argv)))
+    monkeypatch.setattr(sys, "argv", list(sys.argv))
+    assert main.serve(["--no-worker", *argv]) == 0
+    assert f"--threads={threads}" in seen[0]
+    assert ("--access-logfile=-" in seen[0]) is logged
+
+
 @pytest.mark.django_db
 def test_help_lists_pilotbook_commands():
     result = run("help")

@@ -83,3 +83,36 @@ def test_a_moderator_who_belongs_to_a_council_shares_nothing_with_one_who_does_n
     assert "Measure the pilot" in client.get(pilot.get_absolute_url()).content.decode()
     client.force_login(moderator)
     assert "Measure the pilot" not in client.get(pilot.get_absolute_url()).content.decode()
+
+
+def test_an_embargo_ending_changes_the_version_with_no_write(home_council, officer):
+    """The next embargo's end is part of the version; it is asked again only when the data changed or it passed."""
+    import datetime as dt
+    from unittest import mock
+
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    pilot = make_pilot(home_council, officer, status=Status.PUBLISHED, visibility="public")
+    start = timezone.now()
+    release = start + dt.timedelta(days=2)
+    type(pilot).objects.filter(pk=pilot.pk).update(published_at=release)
+    versions.bump()  # update() sends no signal
+    with mock.patch("django.utils.timezone.now", return_value=start):
+        before = versions.current(public=True)
+        with CaptureQueriesContext(connection) as queries:
+            assert versions.current(public=True) == before
+        assert len(queries) == 1  # the newest change only: the embargo is still the same
+    with mock.patch("django.utils.timezone.now", return_value=start + dt.timedelta(days=1)):
+        assert versions.current(public=True) == before
+    with mock.patch("django.utils.timezone.now", return_value=release + dt.timedelta(seconds=1)):
+        released = versions.current(public=True)
+        assert released != before  # no write: the moment passed
+    with mock.patch("django.utils.timezone.now", return_value=start):  # a clock set back asks again, too
+        assert versions.current(public=True) == before
+    # A second embargo, sooner, is a write: a new token, so the clock is asked again at once.
+    sooner = make_pilot(home_council, officer, status=Status.PUBLISHED, visibility="public")
+    type(pilot).objects.filter(pk=sooner.pk).update(published_at=start + dt.timedelta(hours=1))
+    versions.bump()
+    with mock.patch("django.utils.timezone.now", return_value=start + dt.timedelta(minutes=30)):
+        assert (start + dt.timedelta(hours=1)).isoformat() in versions.current(public=True)

@@ -26,6 +26,11 @@ def serve(argv: Sequence[str]) -> int:
     parser.add_argument("--host", default=os.environ.get("PILOTBOOK_HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("PILOTBOOK_WEB_THREADS", "4")),
+                        help="threads per worker (default 4, or PILOTBOOK_WEB_THREADS)")
+    parser.add_argument("--no-access-log", dest="access_log", action="store_false",
+                        default=os.environ.get("PILOTBOOK_ACCESS_LOG", "1") not in {"0", "false", "no", "off"},
+                        help="do not log each request (PILOTBOOK_ACCESS_LOG=0 does the same)")
     parser.add_argument("--reload", action="store_true", help="restart when the code changes (development)")
     parser.add_argument("--no-worker", action="store_true",
                         help="do not start a background-job worker (production runs `pilotbook worker` separately)")
@@ -44,8 +49,8 @@ def serve(argv: Sequence[str]) -> int:
         "pilotbook.config.wsgi:application",
         f"--bind={args.host}:{args.port}",
         f"--workers={args.workers}",
-        "--threads=4",
-        "--access-logfile=-",
+        f"--threads={args.threads}",
+        *(["--access-logfile=-"] if args.access_log else []),
         # Pilotbook does not use gunicorn's control socket, and its default path is shared by every server one user
         # runs on the machine (two `pilotbook serve` would fight over it).
         "--no-control-socket",

@@ -31,9 +31,9 @@ T = TypeVar("T")
 
 def data_version(request, public: bool = False) -> str:
     """The data version (or the public one: versions.current), read once per request."""
-    memo = request.__dict__.setdefault("_pilotbook_data_versions", {})
-    if public not in memo:
-        memo[public] = versions.current(public)
+    memo = request.__dict__.get("_pilotbook_data_versions")
+    if memo is None:  # both in the one query, for pages that ask for both
+        memo = request.__dict__["_pilotbook_data_versions"] = versions.both()
     return memo[public]
 
 

@@ -19,17 +19,22 @@ by hand, an entry of an older version is simply never asked for again.
   committed in between cannot leave a page computed without this one's change stored under the newest version.
   Inserting rows takes no lock another writer waits for; old rows are pruned.
 - Time: a result becomes visible when its embargo passes, without any write. Apps register what time changes
-  (``register_clock``: a function giving, say, the next moment an embargo ends); its value is part of the version,
-  so the version changes the moment that passes.
+  (``register_clock``: a function giving the next moment the data changes by itself, say when the next embargo
+  ends, or None); its value is part of the version, so the version changes the moment that passes. Until then, and
+  while no change is recorded, the answer cannot change, so each process asks a clock again only when the newest
+  change's token is new or its moment has passed: a request reads the version in one query (issue 19).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
+from collections.abc import Callable
 
 from django.apps import apps as global_apps
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
 
 IGNORED = frozenset({
     "sessions.session", "admin.logentry", "web.datachange",
@@ -39,11 +44,13 @@ IGNORED = frozenset({
 KEEP_ROWS = 1000  # rows kept when pruning; only the newest is read
 
 
-_clocks: list = []
+Clock = Callable[[], "dt.datetime | None"]
+_clocks: list[Clock] = []
 
 
-def register_clock(clock) -> None:
-    """Make clock() (a string; one indexed query at most) part of the version: for data that changes with time."""
+def register_clock(clock: Clock) -> None:
+    """Make clock() part of the version: for data that changes with time. clock() is the next moment the data changes
+    by itself (one indexed query at most), or None; given the same data, it must give the same moment until then."""
     if clock not in _clocks:
         _clocks.append(clock)
 
@@ -60,11 +67,42 @@ def register_private(model, is_private) -> None:
 def current(public: bool = False) -> str:
     """The data version now: the newest change's token ("0" before any change) and every clock's value. With
     `public`, only changes that can matter to people who are signed out (for what is cached for them alone)."""
+    return both()[public]
+
+
+def both() -> dict[bool, str]:
+    """{False: the version, True: the public version}, read in one query (the newest change and the newest public
+    change; both on an index) and the clocks, asked only when the data changed or their moment passed."""
     from .models import DataChange
 
-    changes = DataChange.objects.filter(public=True) if public else DataChange.objects.all()
-    token = changes.order_by("-id").values_list("token", flat=True).first()
-    return ":".join(["public" if public else "all", token or "0", *(clock() for clock in _clocks)])
+    table = connection.ops.quote_name(DataChange._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT (SELECT token FROM {table} ORDER BY id DESC LIMIT 1), "  # noqa: S608 - our table
+                       f"(SELECT token FROM {table} WHERE public ORDER BY id DESC LIMIT 1)")
+        newest, newest_public = cursor.fetchone()
+    times = ":".join(_clock_values(newest))
+    return {False: f"all:{newest or '0'}:{times}", True: f"public:{newest_public or '0'}:{times}"}
+
+
+# (the newest change's token, when the clocks were asked, their values, the soonest of their moments): the clocks'
+# answer stays right while that token is the newest and the soonest moment has not come. One tuple, replaced whole,
+# so gunicorn's threads read a consistent one. A token from inside a transaction that is later rolled back is never
+# the newest for anyone else; one that commits is followed by a fresh token once it has (bump's second row).
+_clock_memo: tuple[str, dt.datetime, list[str], dt.datetime | None] | None = None
+
+
+def _clock_values(token: str | None) -> list[str]:
+    global _clock_memo
+    now = timezone.now()
+    memo = _clock_memo
+    if token is not None and memo is not None and memo[0] == token and memo[1] <= now and (
+            memo[3] is None or now < memo[3]):
+        return memo[2]
+    moments = [clock() for clock in _clocks]
+    values = [moment.isoformat() if moment else "" for moment in moments]
+    if token is not None:  # before any change is recorded there is no token to know a change by
+        _clock_memo = (token, now, values, min((m for m in moments if m), default=None))
+    return values
 
 
 def bump(public: bool = True) -> None:

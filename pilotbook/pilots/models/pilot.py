@@ -105,12 +105,11 @@ class PilotQuerySet(models.QuerySet["Pilot"]):
         return self.filter(status=Status.PUBLISHED, published_at__lte=at or timezone.now())
 
 
-def next_release() -> str:
-    """When the next published result under embargo is released (pilotbook.web.versions' clock), or "" if none is
+def next_release() -> dt.datetime | None:
+    """When the next published result under embargo is released (pilotbook.web.versions' clock), or None if none is
     waiting. One query on the published_at index."""
-    at = (Pilot.objects.filter(status=Status.PUBLISHED, published_at__gt=timezone.now()).order_by("published_at")
-          .values_list("published_at", flat=True).first())
-    return at.isoformat() if at else ""
+    return (Pilot.objects.filter(status=Status.PUBLISHED, published_at__gt=timezone.now()).order_by("published_at")
+            .values_list("published_at", flat=True).first())
 
 
 class Pilot(models.Model):

@@ -1,0 +1,115 @@
+"""What one request costs the server in CPU, in-process: the app as gunicorn calls it, with no network and no clients.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/pilotbook_bench .venv/bin/python bench/request_cost.py
+    ... --requests 2000      # per page (default 1000), after a warm-up that fills the page caches
+    ... --profile 404        # cProfile one page's loop, printing the 35 costliest functions (cumulative)
+
+Runs with DJANGO_DEBUG=0 after `collectstatic` into a temporary folder (as bench/pages.py's server does), calls the
+WSGI application in a loop for each page (the 404 page, a published pilot page, /evidence/?q=arrears and
+/api/pilots/), signed out, and prints the process's CPU time (user + system) per request and the queries each
+request sends; PostgreSQL's own share of each query is not in these figures. Use a database bench/pages.py built.
+The 404 page is the baseline: what every request costs before a view does anything of its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+
+def environ(path: str) -> dict:
+    target, _, query = path.partition("?")
+    return {
+        "REQUEST_METHOD": "GET", "PATH_INFO": target, "QUERY_STRING": query, "SCRIPT_NAME": "",
+        "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8000", "SERVER_PROTOCOL": "HTTP/1.1", "HTTP_HOST": "127.0.0.1",
+        "REMOTE_ADDR": "127.0.0.1", "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(b""),
+        "wsgi.errors": sys.stderr, "wsgi.multithread": True, "wsgi.multiprocess": True, "wsgi.run_once": False,
+        "HTTP_ACCEPT": "*/*", "HTTP_ACCEPT_ENCODING": "gzip, deflate", "HTTP_USER_AGENT": "bench",
+    }
+
+
+def call(application, path: str) -> tuple[str, int]:
+    status = []
+
+    def start_response(code, headers, exc_info=None):
+        status.append(code)
+
+    body = application(environ(path), start_response)
+    size = sum(len(chunk) for chunk in body)
+    if hasattr(body, "close"):
+        body.close()
+    return status[0], size
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="CPU per request, in-process, DEBUG off, signed out.")
+    parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument("--profile", help="page to profile: 404, pilot, evidence or api")
+    parser.add_argument("--pilot", help="the pilot page's address (default: the first public demo pilot)")
+    args = parser.parse_args(argv)
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        sys.exit("bench/request_cost.py measures PostgreSQL: set DATABASE_URL=postgres://...")
+    scratch = Path(tempfile.mkdtemp(prefix="pilotbook-cost-"))
+    os.environ.update({"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+                       "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "PILOTBOOK_DATA_DIR": str(scratch),
+                       "LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": "pilotbook.config.settings"})
+    subprocess.run([str(Path(sys.executable).parent / "pilotbook"), "collectstatic", "--noinput", "-v0"],  # noqa: S603
+                   check=True, cwd=scratch)
+    from django.core.wsgi import get_wsgi_application
+    from django.db import connection, reset_queries
+
+    application = get_wsgi_application()
+    pilot = args.pilot
+    if pilot is None:
+        from pilotbook.pilots.models import Pilot
+
+        first = Pilot.objects.filter(is_demo=True, status="published", visibility="public").order_by("id").first()
+        pilot = f"/pilots/{first.pk}/"
+    pages = {"404": "/no-such-page-bench/", "pilot": pilot, "evidence": "/evidence/?q=arrears", "api": "/api/pilots/"}
+    print(f"CPU per request, in-process (WSGI, DJANGO_DEBUG=0, signed out), {args.requests} requests per page")
+    for name, path in pages.items():
+        if args.profile and name != args.profile:
+            continue
+        for _ in range(20):  # warm-up: the caches filled, the connection open, templates compiled
+            status, size = call(application, path)
+        connection.force_debug_cursor = True
+        reset_queries()
+        call(application, path)
+        queries = len(connection.queries)
+        connection.force_debug_cursor = False
+        profiler = cProfile.Profile(time.thread_time) if args.profile else None
+        cpu, wall = time.process_time(), time.perf_counter()
+        if profiler:
+            profiler.enable()
+        for _ in range(args.requests):
+            call(application, path)
+        if profiler:
+            profiler.disable()
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        print(f"{name:9} {path[:40]:40} {status:16} {size:7d} B  {queries:2d} queries  "
+              f"CPU {1e6 * cpu / args.requests:7.0f} us/request  wall {1e6 * wall / args.requests:7.0f} us")
+        if profiler:
+            out = io.StringIO()
+            pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(35)
+            print(out.getvalue())
+            out = io.StringIO()
+            pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(25)
+            print(out.getvalue())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
