@@ -31,6 +31,7 @@ from pilotbook.pilots.choices import (
     Visibility,
 )
 from pilotbook.pilots.countries import validate_country
+from pilotbook.web.choices import ChoiceLabels
 
 from .rules import (
     REGISTRATION_TIME_ZONE,
@@ -113,7 +114,7 @@ def next_release() -> str:
     return at.isoformat() if at else ""
 
 
-class Pilot(models.Model):
+class Pilot(ChoiceLabels, models.Model):
     """A small trial of a new way of working at one council, registered before it starts; or a case study imported
     from a source (pilotbook import), which one council, several councils together, or another organisation ran.
 
