@@ -6,8 +6,8 @@ of pooled groups and materials)."""
 from __future__ import annotations
 
 import secrets
-from urllib.parse import quote
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -188,7 +188,7 @@ def _render_discussion(target, viewer, audience: dict) -> RenderedDiscussion:
     target_type = targets.for_object(target)
     choices: dict[str, Choice] = {}
     items = thread(target, viewer)
-    for item in [*items, *(reply for item in items for reply in item["replies"])]:
+    for item in [*items, *(reply for top in items for reply in top["replies"])]:
         comment = item["comment"]
         item["actions"] = ""  # nobody signed out may act on a comment
         if audience["signed_in"]:
