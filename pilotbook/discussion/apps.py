@@ -12,4 +12,4 @@ class DiscussionConfig(AppConfig):
         from .presenters import thread_section
 
         # Under the pilot page's record, for the person reading (ADR 0017).
-        pilot_page.add("below", "discussion", template="discussion/thread.html", context=thread_section)
+        pilot_page.add("below", "discussion", template="discussion/section.html", context=thread_section)

@@ -15,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from pilotbook.pilots.access import fetched_as_visible_to
 from pilotbook.pilots.choices import Status, Visibility
 from pilotbook.pilots.models import Pilot
 
@@ -50,6 +51,9 @@ class TargetType(ABC):
         """The pilot whose sharing choices (such as a withheld council name) apply to the target, if any."""
         return None
 
+    def may_see(self, user, target) -> bool:
+        return self.visible(user).filter(pk=target.pk).exists()
+
 
 class PilotTarget(TargetType):
     def visible(self, user):
@@ -64,6 +68,10 @@ class PilotTarget(TargetType):
 
     def pilot_of(self, target) -> Pilot | None:
         return target
+
+    def may_see(self, user, target) -> bool:
+        # The pilot's page fetched it through visible_to for this person already: no need to ask again.
+        return fetched_as_visible_to(target, user) or super().may_see(user, target)
 
     def follow_keys(self, target) -> list[tuple[str, str]]:
         keys = [("pilot", str(target.pk))]
@@ -112,4 +120,4 @@ def for_content_type(content_type: ContentType) -> TargetType:
 
 
 def user_may_see(user, target) -> bool:
-    return for_object(target).visible(user).filter(pk=target.pk).exists()
+    return for_object(target).may_see(user, target)

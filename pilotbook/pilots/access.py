@@ -15,7 +15,15 @@ from .models import Pilot, member_council_ids
 
 def visible_pilot_or_404(request, pk: int) -> Pilot:
     # A pilot you may not see is "not found", so drafts do not even reveal that they exist.
-    return get_object_or_404(Pilot.objects.visible_to(request.user).select_related("council"), pk=pk)
+    pilot = get_object_or_404(Pilot.objects.visible_to(request.user).select_related("council"), pk=pk)
+    pilot._seen_through_visible_to = request.user  # noqa: SLF001 - read by fetched_as_visible_to
+    return pilot
+
+
+def fetched_as_visible_to(pilot: Pilot, user) -> bool:
+    """Whether this very pilot object was fetched by visible_pilot_or_404 for this very user (the request's), so
+    asking the database again whether they may see it would get the same answer (the discussion's may_post)."""
+    return getattr(pilot, "_seen_through_visible_to", None) is user
 
 
 SIGNED_OUT = "signed-out"

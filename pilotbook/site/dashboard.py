@@ -2,16 +2,21 @@
 waiting (reported comments, overdue flags). It combines pilots, discussion and overdue, so it lives above them
 (ADR 0017)."""
 
+import functools
 from datetime import timedelta
 
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from pilotbook.discussion.models import Report
 from pilotbook.overdue.selectors import open_flags
+from pilotbook.pilots.access import audience_among
 from pilotbook.pilots.choices import Status
 from pilotbook.pilots.presenters import pilot_row
+from pilotbook.web import pagecache
 from pilotbook.web.access import is_moderator, sign_in_required
 
 
@@ -27,16 +32,31 @@ def dashboard(request):
     first (where a moderator lands after signing in, as everyone does)."""
     memberships = request.user.memberships.select_related("council")
     today = timezone.localdate()
-    councils = []
-    for membership in memberships:
-        pilots = list(membership.council.pilots.select_related("result").order_by("title"))
-        councils.append({
-            "membership": membership,
-            "rows": [pilot_row(pilot, request.user) for pilot in pilots],
-            "due": sorted(_due_items(pilots, today), key=lambda item: item["date"]),
-        })
+    councils = [{"membership": membership, "work": council_work(request, membership.council, today)}
+                for membership in memberships]
     work = moderation_work() if is_moderator(request.user) else None
     return render(request, "site/dashboard.html", {"councils": councils, "today": today, "moderation": work})
+
+
+def council_work(request, council, today) -> str:
+    """A council's pilots (a national council may have hundreds: case studies it ran) and what each needs next, as
+    this person is shown them. The only access rule the list applies (result_shown_to: a result under embargo is
+    shown to the council's members and moderators) looks at membership of this council alone, so it is the same for
+    everyone whose membership of it (audience_among) is the same: rendered once per data version and day for them
+    (pilotbook.web.pagecache, ADR 0020)."""
+    who = audience_among(request.user, {council.pk})
+    html = pagecache.cached(request, "dashboard-council", (council.pk, today.isoformat(), who),
+                            build=functools.partial(_render_council_work, council, request.user, today))
+    return mark_safe(html)  # noqa: S308 - rendered by site/includes/council_work.html
+
+
+def _render_council_work(council, user, today) -> str:
+    pilots = list(council.pilots.select_related("result").order_by("title"))
+    return render_to_string("site/includes/council_work.html", {
+        "council": council,
+        "rows": [pilot_row(pilot, user) for pilot in pilots],
+        "due": sorted(_due_items(pilots, today), key=lambda item: item["date"]),
+    })
 
 
 def _due_items(pilots, today):

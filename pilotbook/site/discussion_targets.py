@@ -49,5 +49,5 @@ class MaterialTarget(TargetType):
 def register_targets() -> None:
     register(PooledGroupTarget(slug="pooled-group", model=PooledGroup, team_label=_("the moderators")))
     register(MaterialTarget(slug="material", model=Material, team_label=_("the pilot's team")))
-    pooled_group_page.add("below", "discussion", template="discussion/thread.html", context=thread_section)
-    material_page.add("below", "discussion", template="discussion/thread.html", context=thread_section)
+    pooled_group_page.add("below", "discussion", template="discussion/section.html", context=thread_section)
+    material_page.add("below", "discussion", template="discussion/section.html", context=thread_section)

@@ -31,6 +31,7 @@ from pilotbook.pilots.choices import (
     Visibility,
 )
 from pilotbook.pilots.countries import validate_country
+from pilotbook.web.choices import ChoiceLabels
 
 from .rules import (
     REGISTRATION_TIME_ZONE,
@@ -112,7 +113,7 @@ def next_release() -> dt.datetime | None:
             .values_list("published_at", flat=True).first())
 
 
-class Pilot(models.Model):
+class Pilot(ChoiceLabels, models.Model):
     """A small trial of a new way of working at one council, registered before it starts; or a case study imported
     from a source (pilotbook import), which one council, several councils together, or another organisation ran.
 

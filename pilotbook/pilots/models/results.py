@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pilotbook.pilots.choices import MEASURED_VERDICTS, Verdict
+from pilotbook.web.choices import ChoiceLabels
 
 from .pilot import Pilot
 
@@ -35,7 +36,7 @@ class Amendment(models.Model):
         return f"Amendment {self.number} to {self.pilot}"
 
 
-class Result(models.Model):
+class Result(ChoiceLabels, models.Model):
     """The headline result of a pilot's primary outcome: the effect (new minus old), its 95% CI and the verdict.
 
     The verdict is never typed in: pilotbook.pilots.services.result_record() derives it with
