@@ -16,6 +16,7 @@ The load generator runs on the same machine as the server and shares its cores: 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import multiprocessing
 import os
 import re
@@ -209,10 +210,33 @@ class Server:
                 raise RuntimeError(f"gunicorn stopped (exit {self.process.returncode}):\n{self.tail()}")
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                    return self
+                    break
             except OSError:
                 time.sleep(0.3)
-        raise RuntimeError(f"gunicorn did not listen within 60 s:\n{self.tail()}")
+        else:
+            raise RuntimeError(f"gunicorn did not listen within 60 s:\n{self.tail()}")
+        self.wait_for_workers(deadline + 120)
+        return self
+
+    def wait_for_workers(self, deadline: float) -> None:
+        """gunicorn listens before its workers have loaded the app: until each has, a request waits for a worker's
+        start-up, not for the page. Ask for an address nothing answers, a few at once per worker, until every answer
+        comes back at once, so that no timed request (not even the first visitor's) includes a worker starting."""
+        from concurrent.futures import ThreadPoolExecutor
+        from urllib.error import HTTPError
+        from urllib.request import urlopen
+
+        def ask(_):
+            started = time.monotonic()
+            with contextlib.suppress(HTTPError):  # the 404 is the answer
+                urlopen(f"{self.base}/bench-not-a-page/", timeout=120)  # noqa: S310 - our own local server
+            return time.monotonic() - started
+
+        with ThreadPoolExecutor(max_workers=self.workers * 4) as pool:
+            while time.monotonic() < deadline:
+                if max(pool.map(ask, range(self.workers * 4))) < 1.0:
+                    return
+        raise RuntimeError(f"gunicorn's workers did not start within the time allowed:\n{self.tail()}")
 
     def tail(self, lines: int = 30, skip_access: bool = False) -> str:
         if not self.log.exists():

@@ -4,9 +4,9 @@
     ... --seconds 60          # a shorter run (default 600)
 
 The database is bench/pages.py's (100,000 published case studies, the demo, bench officers; built unless --reuse
-finds it). It is served by `pilotbook serve --no-worker --workers 4` (gunicorn, DJANGO_DEBUG=0, after
-collectstatic). The clients, in two client processes on the same machine (they share its 2 cores with the server
-and the database), each loop with no pause:
+finds it). It is served by `pilotbook serve --no-worker` (gunicorn with the command's production default of 2
+workers, DJANGO_DEBUG=0, after collectstatic). The clients, in two client processes on the same machine (they
+share its 2 cores with the server and the database), each loop with no pause:
 
 - 100 anonymous searchers: the evidence search with one of the 60 bench queries, sometimes narrowed by a facet;
 - 40 anonymous readers: a published pilot's page, one of 1,000 (a demo pilot or a case study);
@@ -167,7 +167,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=600.0)
     parser.add_argument("--pilots", type=int, default=100_000)
     parser.add_argument("--reuse", action="store_true", help="keep the database if it already holds the pilots")
-    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "4")))
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")),
+                        help="gunicorn workers (default: `pilotbook serve`'s, WEB_CONCURRENCY or 2)")
     parser.add_argument("--client-processes", type=int, default=2)
     parser.add_argument("--port-range", default="8300-8399")
     args = parser.parse_args(argv)

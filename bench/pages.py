@@ -148,7 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=20.0, help="measured seconds per page")
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds of warm-up before each slice")
     parser.add_argument("--rounds", type=int, default=4, help="the pages take turns this many times")
-    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "4")))
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")),
+                        help="gunicorn workers (default: `pilotbook serve`'s, WEB_CONCURRENCY or 2)")
     parser.add_argument("--threads", type=int, help="gunicorn threads per worker (default: pilotbook serve's)")
     parser.add_argument("--no-access-log", dest="access_log", action="store_false",
                         help="serve without gunicorn's access log (default: with it, as pilotbook serve runs)")
