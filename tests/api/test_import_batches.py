@@ -35,7 +35,8 @@ def test_a_repeated_external_id_two_batches_apart_is_named_as_when_checked_at_on
     records = [case_study(n) for n in range(1, 6)]
     records.append(("line 6", {**case_study(6)[1], "external_id": "cs-2"}))
     in_batches = problems(records, batch_size=2)
-    assert in_batches == ["line 6 ('Reminder letters, round 6'): external_id 'cs-2' is also used by line 2 ('Reminder letters, round 2')"]
+    assert in_batches == ["line 6 ('Reminder letters, round 6'): external_id 'cs-2' is also used by line 2 "
+                          "('Reminder letters, round 2')"]
     assert in_batches == problems(records, batch_size=100)
     assert nothing_written()
 
