@@ -83,3 +83,22 @@ def test_a_database_refusal_in_a_later_batch_rolls_back_every_batch_written(home
     assert not isinstance(refused.value, ImportFailed)
     assert list(Pilot.objects.values_list("external_id", flat=True)) == ["cs-5"]
     assert not SearchDocument.objects.exclude(pilot__external_id="cs-5").exists()
+
+
+
+def test_the_writer_thread_indexes_in_the_callers_language(home_council, moderator, monkeypatch):
+    from django.utils import translation
+
+    from pilotbook.evidence import index
+
+    languages = []
+
+    def fields_of(pilot):
+        languages.append(translation.get_language())  # facets are indexed by their labels, in this language
+        return real(pilot)
+
+    real = index.pilot_search_fields
+    monkeypatch.setattr(index, "pilot_search_fields", fields_of)
+    with translation.override("cy"):
+        import_records([case_study(n) for n in range(1, 6)], batch_size=2, user=moderator)
+    assert languages == ["cy"] * 5

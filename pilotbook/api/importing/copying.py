@@ -16,6 +16,7 @@ from decimal import Decimal
 from operator import attrgetter
 
 from django.db import connection, connections
+from django.utils import translation
 
 from pilotbook.evidence.index import NewDocuments
 from pilotbook.pilots.models import Pilot, Result
@@ -88,6 +89,7 @@ class Writer:
     def __init__(self):
         self.db = connections[connection.alias]  # the caller's own connection (not a proxy: a thread has its own)
         self.db.ensure_connection()
+        self.language = translation.get_language()  # facets are indexed by their labels, in the caller's language
         self.documents = NewDocuments()
         self.pilots: list[Pilot] = []
         self.failure: BaseException | None = None
@@ -123,7 +125,7 @@ class Writer:
     def _run(self) -> None:
         try:  # any query through Django on this thread would go out on another connection, outside the transaction
             with (connections[self.db.alias].execute_wrapper(_not_on_this_thread),
-                  self.db.connection.cursor() as cursor):
+                  translation.override(self.language), self.db.connection.cursor() as cursor):
                 self._take(cursor)
         except BaseException as error:  # noqa: BLE001 (handed to the caller by close())
             self.failure = self.failure or error
