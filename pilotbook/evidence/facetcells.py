@@ -43,9 +43,10 @@ FROM = ("pilots_pilot p LEFT JOIN pilots_result r ON r.pilot_id = p.id "
         "LEFT JOIN councils_council c ON c.code = p.council_id")
 
 
-def refresh(pilot_ids: Iterable[int] | None = None) -> None:
+def refresh(pilot_ids: Iterable[int] | None = None, cursor=None) -> None:
     """Give these pilots (every published one when None) the cell of their facet values now. PostgreSQL only (on
-    SQLite the facets are counted one query each)."""
+    SQLite the facets are counted one query each). `cursor`: a raw psycopg cursor on the transaction's connection
+    (the import's writer thread, which must not query through Django), else Django's."""
     if connection.vendor != "postgresql":
         return
     ids = None if pilot_ids is None else sorted(set(pilot_ids))
@@ -56,14 +57,20 @@ def refresh(pilot_ids: Iterable[int] | None = None) -> None:
     columns = ", ".join(VALUES)
     table = FacetCell._meta.db_table
     # Constants only (the column expressions above); the values are parameters.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (key, {columns}) SELECT DISTINCT {KEY}, "  # noqa: S608
-            + ", ".join(VALUES.values()) + f" FROM {FROM} WHERE {where} ON CONFLICT (key) DO NOTHING", params)
-        cursor.execute(
-            f"UPDATE pilots_pilot SET facet_cell = f.id FROM (SELECT p.id, {KEY} AS key FROM {FROM} "  # noqa: S608
-            f"WHERE {where}) v JOIN {table} f ON f.key = v.key "
-            "WHERE pilots_pilot.id = v.id AND pilots_pilot.facet_cell IS DISTINCT FROM f.id", params)
+    statements = [
+        f"INSERT INTO {table} (key, {columns}) SELECT DISTINCT {KEY}, "  # noqa: S608
+        + ", ".join(VALUES.values()) + f" FROM {FROM} WHERE {where} ON CONFLICT (key) DO NOTHING",
+        f"UPDATE pilots_pilot SET facet_cell = f.id FROM (SELECT p.id, {KEY} AS key FROM {FROM} "  # noqa: S608
+        f"WHERE {where}) v JOIN {table} f ON f.key = v.key "
+        "WHERE pilots_pilot.id = v.id AND pilots_pilot.facet_cell IS DISTINCT FROM f.id",
+    ]
+    if cursor is not None:
+        for sql in statements:
+            cursor.execute(sql, params)
+        return
+    with connection.cursor() as django_cursor:
+        for sql in statements:
+            django_cursor.execute(sql, params)
 
 
 def refresh_council(code: str) -> None:

@@ -113,26 +113,91 @@ def _index_documents(pilots, thesaurus: ranking.Thesaurus, batch_size: int) -> t
     """Insert a search document for each published pilot in `pilots` (none indexed yet), and give each its facet
     cell (facetcells); returns how many, their document frequencies and their field lengths, for the caller to
     record."""
-    df: Counter = Counter()
-    totals: Counter = Counter()
-    count = 0
-    indexed: list[int] = []
+    documents = NewDocuments(thesaurus)
+    pilots = iter(pilots)
+    while batch := list(itertools.islice(pilots, batch_size)):  # `pilots` may read from the database: not mid-COPY
+        documents.add(batch)
+    documents.close()
+    return documents.count, documents.df, documents.totals
 
-    def rows():
-        nonlocal count
+
+class NewDocuments:
+    """Search documents for newly published pilots, added a batch at a time in the caller's transaction.
+
+    On PostgreSQL each batch is copied (COPY) into a temporary table and inserted from it with the weighted tsvector
+    built in the same INSERT. `add` may be given a raw psycopg cursor on the transaction's own connection (the
+    import writes its batches on a second thread, docs/adr/0018): it then asks the database nothing through Django.
+    `close` drops the temporary table; `finish` also adds the document frequencies and lengths to the index."""
+
+    TABLE = "new_search_documents"
+
+    def __init__(self, thesaurus: ranking.Thesaurus | None = None):
+        self.thesaurus = thesaurus or ranking.default_thesaurus()
+        self.df: Counter = Counter()
+        self.totals: Counter = Counter()
+        self.count = 0
+        self.postgres = connection.vendor == "postgresql"
+        if self.postgres:  # in the caller's transaction (ON COMMIT DROP); constant names
+            with connection.cursor() as cursor:
+                cursor.execute(f"CREATE TEMPORARY TABLE {self.TABLE} (pilot_id integer, "
+                               + ", ".join(f"{name} text" for name in ranking.FIELDS) + ") ON COMMIT DROP")
+
+    def _rows(self, pilots) -> list[tuple]:
+        rows = []
         for pilot in pilots:
             if pilot.status != Status.PUBLISHED:
                 continue
-            features = ranking.document_features(pilot_search_fields(pilot), thesaurus)
-            df.update({f for feats in features.values() for f in feats})
-            totals.update({name: len(feats) for name, feats in features.items()})
-            count += 1
-            indexed.append(pilot.pk)
-            yield (pilot.pk, *(" ".join(features[name]) for name in ranking.FIELDS))
+            features = ranking.document_features(pilot_search_fields(pilot), self.thesaurus)
+            self.df.update({f for feats in features.values() for f in feats})
+            self.totals.update({name: len(feats) for name, feats in features.items()})
+            rows.append((pilot.pk, *(" ".join(features[name]) for name in ranking.FIELDS)))
+        self.count += len(rows)
+        return rows
 
-    _insert_documents(rows(), batch_size)
-    facetcells.refresh(indexed)
-    return count, df, totals
+    def add(self, pilots, cursor=None) -> None:
+        """Index these saved pilots (the unpublished among them are left out); `cursor`, a raw psycopg cursor."""
+        rows = self._rows(pilots)
+        names = ("pilot_id", *ranking.FIELDS)
+        if not self.postgres:
+            SearchDocument.objects.bulk_create(SearchDocument(**dict(zip(names, row, strict=True))) for row in rows)
+            return
+        if not rows:
+            return
+        if cursor is None:
+            with connection.cursor() as wrapper:
+                self._copy(wrapper.cursor, rows)
+        else:
+            self._copy(cursor, rows)
+
+    def _copy(self, cursor, rows: list[tuple]) -> None:
+        columns = ", ".join(("pilot_id", *ranking.FIELDS))
+        vector = " || ".join(f"setweight(to_tsvector('simple', {name}), '{weight}')"
+                             for name, weight in VECTOR_WEIGHTS.items())
+        with cursor.copy(f"COPY {self.TABLE} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(f"INSERT INTO {SearchDocument._meta.db_table} ({columns}, indexed_at, vector) "  # noqa: S608
+                       f"SELECT {columns}, now(), {vector} FROM {self.TABLE}")
+        cursor.execute(f"TRUNCATE {self.TABLE}")
+        facetcells.refresh([row[0] for row in rows], cursor=cursor)  # their facet cells, on the same cursor
+
+    def close(self) -> None:
+        if self.postgres:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP TABLE IF EXISTS {self.TABLE}")
+
+    def finish(self) -> int:
+        """Drop the temporary table and add the documents' counts to the index; how many were indexed."""
+        self.close()
+        if not self.count:
+            return 0
+        counts_changed()
+        _add_term_counts(self.df)
+        _state()
+        SearchIndexState.objects.filter(pk=1).update(doc_count=F("doc_count") + self.count,
+                                                     **{f"len_{name}": F(f"len_{name}") + self.totals[name]
+                                                        for name in ranking.FIELDS})
+        return self.count
 
 
 def _add_term_counts(df: Counter, batch_size: int = 1000) -> None:
@@ -151,31 +216,6 @@ def _add_term_counts(df: Counter, batch_size: int = 1000) -> None:
             )
 
 
-def _insert_documents(rows, batch_size: int) -> None:
-    """Insert new documents from (pilot_id, *fields) rows. On PostgreSQL they are copied (COPY) into a temporary
-    table and inserted from it with the weighted tsvector built in the same INSERT, not in a second pass."""
-    table = SearchDocument._meta.db_table
-    names = ("pilot_id", *ranking.FIELDS)
-    if connection.vendor != "postgresql":
-        SearchDocument.objects.bulk_create((SearchDocument(**dict(zip(names, row, strict=True))) for row in rows),
-                                           batch_size=batch_size)
-        return
-    vector = " || ".join(f"setweight(to_tsvector('simple', {name}), '{weight}')"
-                         for name, weight in VECTOR_WEIGHTS.items())
-    columns = ", ".join(names)
-    with transaction.atomic(), connection.cursor() as cursor:  # ON COMMIT DROP needs a transaction; constant names
-        cursor.execute("CREATE TEMPORARY TABLE new_search_documents (pilot_id integer, "
-                       + ", ".join(f"{name} text" for name in ranking.FIELDS) + ") ON COMMIT DROP")
-        rows = iter(rows)
-        while batch := list(itertools.islice(rows, batch_size)):  # `rows` may read pilots: not while copying
-            with cursor.cursor.copy(f"COPY new_search_documents ({columns}) FROM STDIN") as copy:
-                for row in batch:
-                    copy.write_row(row)
-        cursor.execute(f"INSERT INTO {table} ({columns}, indexed_at, vector) "  # noqa: S608
-                       f"SELECT {columns}, now(), {vector} FROM new_search_documents")
-        cursor.execute("DROP TABLE new_search_documents")
-
-
 @transaction.atomic
 def search_index_new(pilots, *, batch_size: int = 2000) -> int:
     """Index many newly published pilots at once (pilotbook import); returns how many were indexed.
@@ -184,13 +224,8 @@ def search_index_new(pilots, *, batch_size: int = 2000) -> int:
     their joint councils prefetched.
     Term counts and totals are added to, not rebuilt, so the rest of the index is untouched.
     """
-    count, df, totals = _index_documents(pilots, ranking.default_thesaurus(), batch_size)
-    if not count:
-        return 0
-    counts_changed()
-    _add_term_counts(df)
-    _state()
-    SearchIndexState.objects.filter(pk=1).update(doc_count=F("doc_count") + count,
-                                                 **{f"len_{name}": F(f"len_{name}") + totals[name]
-                                                    for name in ranking.FIELDS})
-    return count
+    documents = NewDocuments()
+    pilots = iter(pilots)
+    while batch := list(itertools.islice(pilots, batch_size)):
+        documents.add(batch)
+    return documents.finish()

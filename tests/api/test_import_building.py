@@ -11,6 +11,7 @@ from django.db import models
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pilotbook.api.importing import fields
 from pilotbook.api.importing.building import full_clean, new
 from pilotbook.api.importing.checking import PILOT_NOT_CHECKED, RESULT_NOT_CHECKED
 from pilotbook.councils.models import Council
@@ -107,3 +108,21 @@ def test_a_plain_value_is_passed_only_when_django_passes_it():
                 exclude=list(PILOT_NOT_CHECKED), validate_unique=False, validate_constraints=False)
         assert ours.value.message_dict == django.value.message_dict
         assert message.lower() in str(ours.value.message_dict[name]).lower(), ours.value.message_dict
+
+
+
+@given(st.floats(allow_nan=True, allow_infinity=True) | st.integers(-10**30, 10**30)
+       | st.builds(lambda n, places: n / 10**places, st.integers(-10**9, 10**9), st.integers(0, 6)))
+@settings(max_examples=500)
+def test_a_number_passed_at_once_is_one_the_exact_check_finds_no_problem_with(value):
+    assert not (fields._plainly_stored(value) and fields._exact_number_problems("effect", value))
+
+
+@pytest.mark.parametrize("value", [-3.1, 0.0001, 12.0, 7, -5, 10**40])
+def test_numbers_stored_as_they_are_are_passed_at_once(value):
+    assert fields._plainly_stored(value)
+
+
+@pytest.mark.parametrize("value", [1e20, float("nan"), float("inf"), 0.00001, 5.210000000000001, True, "2.5"])
+def test_other_numbers_go_through_the_exact_check(value):
+    assert not fields._plainly_stored(value)

@@ -27,7 +27,11 @@ from django.core.validators import (
     ProhibitNullCharactersValidator,
 )
 from django.db import models
+from django.db.models.base import ModelState
 from django.db.models.expressions import DatabaseDefault
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+from django.db.models.query_utils import DeferredAttribute
+from django.db.models.signals import post_init, pre_init
 
 _TEXT = (models.CharField, models.TextField)
 _INTEGER = (models.IntegerField, models.SmallIntegerField, models.BigIntegerField, models.PositiveIntegerField,
@@ -43,10 +47,30 @@ def new(model: type[models.Model], values: dict[str, Any], **related: models.Mod
         args[position] = default()
     for name, value in values.items():
         args[positions[name]] = value
-    obj = model(*args)
+    attnames = _plain_init(model)
+    if attnames is None:
+        obj = model(*args)
+    else:  # what Model.__init__ does with values by position and no signal to send: each into the object's dict
+        obj = model.__new__(model)
+        obj._state = ModelState()
+        obj.__dict__.update(zip(attnames, args, strict=True))
     for name, value in related.items():
         setattr(obj, name, value)
     return obj
+
+
+@cache
+def _plain_init(model: type[models.Model]) -> tuple[str, ...] | None:
+    """The concrete fields' attnames when Model.__init__ by position would only set each in the object's dict: no
+    pre_init or post_init receiver for the model, and each attname's class attribute a DeferredAttribute (a foreign
+    key's deletes a cached related object, which a new object has none of). None otherwise."""
+    if pre_init.has_listeners(model) or post_init.has_listeners(model):
+        return None
+    attnames = tuple(field.attname for field in model._meta.concrete_fields)
+    if not all(type(getattr(model, name, None)) in (DeferredAttribute, ForeignKeyDeferredAttribute)
+               for name in attnames):
+        return None
+    return attnames
 
 
 @cache

@@ -147,16 +147,32 @@ def _number_problems(record: dict) -> list[str]:
     """NaN, infinity, and more decimal places than are stored, which rounding would silently change."""
     problems = []
     for name, value in _numbers(record).items():
-        exact = Decimal(value) if isinstance(value, int) else Decimal(repr(value))  # a JSON integer may be huge
-        if not exact.is_finite():
-            problems.append(f"{name}: {value} is not a number Pilotbook can store; give a finite number such as 2.5")
-            continue
-        if abs(exact) >= 10**10:
-            continue  # too large to store at all: the model's own check names it
-        rounded = exact.quantize(STORED_PLACES)
-        # Binary noise, not digits anyone meant: 5.210000000000001 is 5.21, and 0.009999999999999787 is 2.01 - 2.
-        noise = max(Decimal(8 * sys.float_info.epsilon) * abs(exact), Decimal("1e-9"))
-        if abs(exact - rounded) > noise:
-            problems.append(f"{name}: {value} has more than 4 decimal places; round it to 4 (Pilotbook stores 4), "
-                            "or give it in a smaller unit")
+        if not _plainly_stored(value):
+            problems += _exact_number_problems(name, value)
     return problems
+
+
+def _plainly_stored(value: float) -> bool:
+    """A whole number, or a float whose repr is in plain notation with at most 4 decimal places ("-3.1"; not
+    "1e+20", "nan" or "0.00001"): stored as it is, so _exact_number_problems finds none (tested)."""
+    if type(value) is int:
+        return True
+    if type(value) is not float:
+        return False
+    whole, dot, places = repr(value).partition(".")
+    return bool(dot) and len(places) <= 4 and places.isdigit() and whole.lstrip("-").isdigit()
+
+
+def _exact_number_problems(name: str, value: float) -> list[str]:
+    exact = Decimal(value) if isinstance(value, int) else Decimal(repr(value))  # a JSON integer may be huge
+    if not exact.is_finite():
+        return [f"{name}: {value} is not a number Pilotbook can store; give a finite number such as 2.5"]
+    if abs(exact) >= 10**10:
+        return []  # too large to store at all: the model's own check names it
+    rounded = exact.quantize(STORED_PLACES)
+    # Binary noise, not digits anyone meant: 5.210000000000001 is 5.21, and 0.009999999999999787 is 2.01 - 2.
+    noise = max(Decimal(8 * sys.float_info.epsilon) * abs(exact), Decimal("1e-9"))
+    if abs(exact - rounded) > noise:
+        return [f"{name}: {value} has more than 4 decimal places; round it to 4 (Pilotbook stores 4), or give it "
+                "in a smaller unit"]
+    return []

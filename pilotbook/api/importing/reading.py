@@ -12,6 +12,7 @@ from pilotbook.reading import NotJSON, Unreadable, csv_rows, decode_text, load_j
 from pilotbook.web.spreadsheets import unneutralise
 
 from .checking import record_schema
+from .collector import no_cycle_collection
 from .report import ImportFailed, _BadRow
 
 # CSV columns: the import fields, then plan fields by their model names (flat, unlike the JSON record).
@@ -42,6 +43,11 @@ def read_records(path: Path) -> list[tuple[str, object]]:
     A file that cannot be read at all (missing, not UTF-8, binary, nested too deep, a CSV cell past the csv
     module's limit) is ImportFailed(whole_file=True) with one problem; a bad JSON line is named with the others.
     """
+    with no_cycle_collection():  # the records' objects all live on: nothing for the collector to find
+        return _read_records(path)
+
+
+def _read_records(path: Path) -> list[tuple[str, object]]:
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
             raise _whole_file(path, f"larger than {MAX_FILE_BYTES // 1024 // 1024} MB; split it into parts")
