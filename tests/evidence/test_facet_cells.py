@@ -82,3 +82,18 @@ def test_the_demo_backdating_a_pilot_keeps_its_cell(varied, moderator):
     for user in (AnonymousUser(), moderator):
         _, facets = _agree(user)
         assert dict(facets["year"])[2019] == 1
+
+
+def test_pilots_imported_in_batches_get_their_cells_and_an_update_moves_its_pilot(home_council, other_council,
+                                                                                 moderator, officer):
+    from pilotbook.api.importing import import_records
+    from tests.api.test_import_batches import case_study
+
+    records = [case_study(n, council="HOM" if n % 2 else other_council.code,
+                          verdict="worked" if n % 3 else "no_worthwhile_effect") for n in range(1, 8)]
+    import_records(records, batch_size=2, user=moderator)
+    assert not Pilot.objects.filter(status=Status.PUBLISHED, facet_cell__isnull=True).exists()
+    _agree(AnonymousUser())
+    import_records([case_study(1, verdict="made_worse")], batch_size=2, user=moderator)
+    total, facets = _agree(officer)
+    assert dict(facets["verdict"])["made_worse"] == 1
