@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection
@@ -43,15 +44,15 @@ FROM = ("pilots_pilot p LEFT JOIN pilots_result r ON r.pilot_id = p.id "
         "LEFT JOIN councils_council c ON c.code = p.council_id")
 
 
-def refresh(pilot_ids: Iterable[int] | None = None, cursor=None) -> None:
+def refresh(pilot_ids: Iterable[int] | None = None, cursor=None) -> int:
     """Give these pilots (every published one when None) the cell of their facet values now. PostgreSQL only (on
     SQLite the facets are counted one query each). `cursor`: a raw psycopg cursor on the transaction's connection
-    (the import's writer thread, which must not query through Django), else Django's."""
+    (the import's writer thread, which must not query through Django), else Django's. How many pilots moved."""
     if connection.vendor != "postgresql":
-        return
+        return 0
     ids = None if pilot_ids is None else sorted(set(pilot_ids))
     if ids == []:
-        return
+        return 0
     where = "p.status = 'published'" if ids is None else "p.id = ANY(%(ids)s)"
     params = {"zone": settings.TIME_ZONE, "ids": ids}
     columns = ", ".join(VALUES)
@@ -67,10 +68,46 @@ def refresh(pilot_ids: Iterable[int] | None = None, cursor=None) -> None:
     if cursor is not None:
         for sql in statements:
             cursor.execute(sql, params)
-        return
+        return cursor.rowcount
     with connection.cursor() as django_cursor:
         for sql in statements:
             django_cursor.execute(sql, params)
+        return django_cursor.rowcount
+
+
+def values_in_python(pilot, result) -> tuple:
+    """The facet values of a pilot about to be written (its council an object, its result or None), in VALUES'
+    order, as the columns of FacetCell take them: what VALUES reads in SQL once it is written."""
+    council = pilot.council if pilot.council_id is not None else None
+    published = pilot.published_at
+    return (pilot.service_area, pilot.intervention_type, result.verdict if result is not None else None,
+            pilot.design, pilot.organisation, pilot.country,
+            None if published is None else published.astimezone(ZoneInfo(settings.TIME_ZONE)).year,
+            council.nation if council is not None else None,
+            council.authority_type_name if council is not None else None,
+            pilot.visibility == "public_anonymous")
+
+
+def key_in_python(values: tuple) -> str:
+    """KEY of these values, as PostgreSQL writes it: each value as text (a boolean as true or false), chr(30) for
+    NULL, chr(31) between."""
+    return chr(31).join(chr(30) if v is None else ("true" if v else "false") if isinstance(v, bool) else str(v)
+                        for v in values)
+
+
+def cells_for(known: dict[str, int], values: list[tuple], cursor) -> list[int]:
+    """The cell of each of these value tuples (values_in_python), made where missing: known (key -> id) is the
+    caller's memory of cells seen before, added to. `cursor`, a raw psycopg cursor (the import's writer thread)."""
+    keys = [key_in_python(v) for v in values]
+    new = {key: v for key, v in zip(keys, values, strict=True) if key not in known}
+    if new:
+        table, columns = FacetCell._meta.db_table, ", ".join(VALUES)
+        holes = ", ".join(["%s"] * (len(VALUES) + 1))
+        cursor.executemany(f"INSERT INTO {table} (key, {columns}) VALUES ({holes}) "  # noqa: S608 (constants)
+                           "ON CONFLICT (key) DO NOTHING", [(key, *v) for key, v in new.items()])
+        cursor.execute(f"SELECT key, id FROM {table} WHERE key = ANY(%s)", [list(new)])  # noqa: S608
+        known.update(cursor.fetchall())
+    return [known[key] for key in keys]
 
 
 def refresh_council(code: str) -> None:

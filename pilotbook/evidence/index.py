@@ -154,8 +154,10 @@ class NewDocuments:
         self.count += len(rows)
         return rows
 
-    def add(self, pilots, cursor=None) -> None:
-        """Index these saved pilots (the unpublished among them are left out); `cursor`, a raw psycopg cursor."""
+    def add(self, pilots, cursor=None, cells_known: bool = False) -> None:
+        """Index these saved pilots (the unpublished among them are left out); `cursor`, a raw psycopg cursor;
+        `cells_known`: the pilots were written with their facet cells (facetcells.cells_for), else they are given
+        them here."""
         rows = self._rows(pilots)
         names = ("pilot_id", *ranking.FIELDS)
         if not self.postgres:
@@ -165,11 +167,11 @@ class NewDocuments:
             return
         if cursor is None:
             with connection.cursor() as wrapper:
-                self._copy(wrapper.cursor, rows)
+                self._copy(wrapper.cursor, rows, cells_known)
         else:
-            self._copy(cursor, rows)
+            self._copy(cursor, rows, cells_known)
 
-    def _copy(self, cursor, rows: list[tuple]) -> None:
+    def _copy(self, cursor, rows: list[tuple], cells_known: bool) -> None:
         columns = ", ".join(("pilot_id", *ranking.FIELDS))
         vector = " || ".join(f"setweight(to_tsvector('simple', {name}), '{weight}')"
                              for name, weight in VECTOR_WEIGHTS.items())
@@ -179,7 +181,8 @@ class NewDocuments:
         cursor.execute(f"INSERT INTO {SearchDocument._meta.db_table} ({columns}, indexed_at, vector) "  # noqa: S608
                        f"SELECT {columns}, now(), {vector} FROM {self.TABLE}")
         cursor.execute(f"TRUNCATE {self.TABLE}")
-        facetcells.refresh([row[0] for row in rows], cursor=cursor)  # their facet cells, on the same cursor
+        if not cells_known:  # their facet cells, on the same cursor
+            facetcells.refresh([row[0] for row in rows], cursor=cursor)
 
     def close(self) -> None:
         if self.postgres:

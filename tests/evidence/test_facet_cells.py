@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 
-from pilotbook.evidence import selectors
+from pilotbook.evidence import facetcells, selectors
 from pilotbook.evidence.models import FacetCell
 from pilotbook.pilots.choices import Status
 from pilotbook.pilots.models import Pilot
@@ -91,8 +91,11 @@ def test_pilots_imported_in_batches_get_their_cells_and_an_update_moves_its_pilo
 
     records = [case_study(n, council="HOM" if n % 2 else other_council.code,
                           verdict="worked" if n % 3 else "no_worthwhile_effect") for n in range(1, 8)]
+    by_an_organisation = {key: value for key, value in case_study(8)[1].items() if key != "council_code"}
+    records.append(("line 8", {**by_an_organisation, "organisation": "Keep Wales Tidy", "country": "GB"}))
     import_records(records, batch_size=2, user=moderator)
     assert not Pilot.objects.filter(status=Status.PUBLISHED, facet_cell__isnull=True).exists()
+    assert facetcells.refresh() == 0, "the cells given in Python are those PostgreSQL's KEY gives"
     _agree(AnonymousUser())
     import_records([case_study(1, verdict="made_worse")], batch_size=2, user=moderator)
     total, facets = _agree(officer)

@@ -18,6 +18,7 @@ from operator import attrgetter
 from django.db import connection, connections
 from django.utils import translation
 
+from pilotbook.evidence import facetcells
 from pilotbook.evidence.index import NewDocuments
 from pilotbook.pilots.models import Pilot, Result
 
@@ -91,6 +92,7 @@ class Writer:
         self.db.ensure_connection()
         self.language = translation.get_language()  # facets are indexed by their labels, in the caller's language
         self.documents = NewDocuments()
+        self.cells: dict[str, int] = {}  # facet cells seen (key -> id), facetcells.cells_for
         self.pilots: list[Pilot] = []
         self.failure: BaseException | None = None
         self.threaded = self.db.vendor == "postgresql"
@@ -145,6 +147,11 @@ class Writer:
                 self._queue.task_done()
 
     def _write(self, rows: list, cursor) -> None:
+        if cursor is not None:  # each pilot's facet cell, known from its values: no second write of every row
+            cells = facetcells.cells_for(self.cells, [facetcells.values_in_python(row.pilot, row.result)
+                                                      for row in rows], cursor)
+            for row, cell in zip(rows, cells, strict=True):
+                row.pilot.facet_cell = cell
         pilots = _insert(Pilot, [row.pilot for row in rows], self.db, cursor)
         results = [row.result for row in rows if row.result is not None]
         for result in results:
@@ -156,7 +163,7 @@ class Writer:
         for row in rows:  # what indexing reads of who ran each, known without asking
             row.pilot.know_joint_councils(row.joint)
         self.pilots += pilots
-        self.documents.add(pilots, cursor)
+        self.documents.add(pilots, cursor, cells_known=cursor is not None)
 
 
 def _not_on_this_thread(execute, sql, params, many, context):
