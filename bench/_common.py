@@ -34,3 +34,27 @@ def percentile(values: list[float], q: float) -> float:
     if not ordered:
         return float("nan")
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def wait_for_workers(base: str, workers: int, deadline: float) -> bool:
+    """gunicorn listens before its workers have loaded the app: until each has, a request waits for a worker's
+    start-up, not for the page. Ask for an address nothing answers, a few at once per worker, until every answer
+    comes back within a second, so that no timed request (not even a first visitor's) includes a worker starting.
+    False if that did not happen by `deadline` (time.monotonic())."""
+    import contextlib
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+    from urllib.error import HTTPError
+    from urllib.request import urlopen
+
+    def ask(_) -> float:
+        started = time.monotonic()
+        with contextlib.suppress(HTTPError):  # the 404 is the answer
+            urlopen(f"{base}/bench-not-a-page/", timeout=120)  # noqa: S310 - our own local server
+        return time.monotonic() - started
+
+    with ThreadPoolExecutor(max_workers=workers * 4) as pool:
+        while time.monotonic() < deadline:
+            if max(pool.map(ask, range(workers * 4))) < 1.0:
+                return True
+    return False

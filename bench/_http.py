@@ -16,7 +16,6 @@ The load generator runs on the same machine as the server and shares its cores: 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import multiprocessing
 import os
 import re
@@ -39,7 +38,8 @@ BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pilotbook.config.settings")
 
-from bench._common import percentile  # noqa: E402,F401 - the benches' one percentile, used here and by pages.py
+# percentile: the benches' one, used here and by pages.py
+from bench._common import percentile, wait_for_workers  # noqa: E402,F401
 
 BENCH_PASSWORD = "bench-pilotbook-2026"  # noqa: S105 - bench accounts in a throwaway bench database only
 BENCH_DOMAIN = "bench.example"
@@ -215,28 +215,9 @@ class Server:
                 time.sleep(0.3)
         else:
             raise RuntimeError(f"gunicorn did not listen within 60 s:\n{self.tail()}")
-        self.wait_for_workers(deadline + 120)
+        if not wait_for_workers(self.base, self.workers, deadline + 120):
+            raise RuntimeError(f"gunicorn's workers did not start within the time allowed:\n{self.tail()}")
         return self
-
-    def wait_for_workers(self, deadline: float) -> None:
-        """gunicorn listens before its workers have loaded the app: until each has, a request waits for a worker's
-        start-up, not for the page. Ask for an address nothing answers, a few at once per worker, until every answer
-        comes back at once, so that no timed request (not even the first visitor's) includes a worker starting."""
-        from concurrent.futures import ThreadPoolExecutor
-        from urllib.error import HTTPError
-        from urllib.request import urlopen
-
-        def ask(_):
-            started = time.monotonic()
-            with contextlib.suppress(HTTPError):  # the 404 is the answer
-                urlopen(f"{self.base}/bench-not-a-page/", timeout=120)  # noqa: S310 - our own local server
-            return time.monotonic() - started
-
-        with ThreadPoolExecutor(max_workers=self.workers * 4) as pool:
-            while time.monotonic() < deadline:
-                if max(pool.map(ask, range(self.workers * 4))) < 1.0:
-                    return
-        raise RuntimeError(f"gunicorn's workers did not start within the time allowed:\n{self.tail()}")
 
     def tail(self, lines: int = 30, skip_access: bool = False) -> str:
         if not self.log.exists():

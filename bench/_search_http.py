@@ -22,7 +22,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench._common import percentile
+from bench._common import percentile, wait_for_workers
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -63,7 +63,9 @@ def page_kinds() -> dict[str, list[str]]:
 
 
 class Server:
-    """gunicorn serving the app as in production (DJANGO_DEBUG=0, collected static files) on 127.0.0.1:port."""
+    """`pilotbook serve --no-worker` serving the app as in production (gunicorn with its worker class, threads and
+    access log, DJANGO_DEBUG=0, collected static files) on 127.0.0.1:port; its log goes to a file, not the bench's
+    output."""
 
     def __init__(self, port: int, workers: int = 2):
         self.port, self.workers = port, workers
@@ -75,15 +77,18 @@ class Server:
         bin_dir = Path(sys.executable).parent
         subprocess.run([str(bin_dir / "pilotbook"), "collectstatic", "--noinput", "-v", "0"],  # noqa: S603 (ours)
                        env=self.env, check=True, cwd=ROOT)
-        self.process = subprocess.Popen(  # noqa: S603 (our own gunicorn)
-            [str(bin_dir / "gunicorn"), "pilotbook.config.wsgi", "--bind", f"127.0.0.1:{self.port}",
-             "--workers", str(self.workers), "--log-level", "warning"], env=self.env, cwd=ROOT)
+        self.log = open(Path(self.tmp.name) / "server.log", "ab")  # noqa: SIM115 (closed in __exit__)
+        self.process = subprocess.Popen(  # noqa: S603 (our own server)
+            [str(bin_dir / "pilotbook"), "serve", "--no-worker", "--host", "127.0.0.1", "--port", str(self.port),
+             "--workers", str(self.workers)], env=self.env, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
                 urllib.request.urlopen(self.url("/no-such-page/"), timeout=5)  # noqa: S310 (our own server)
-            except urllib.error.HTTPError:
-                return self  # a 404: it answers
+            except urllib.error.HTTPError:  # a 404: it answers; then wait until every worker does
+                if wait_for_workers(self.url(""), self.workers, deadline + 120):
+                    return self
+                break
             except OSError:
                 time.sleep(0.5)
         self.__exit__()
@@ -99,6 +104,7 @@ class Server:
         except subprocess.TimeoutExpired:  # a worker still busy with a slow page: stop it now
             self.process.kill()
             self.process.wait()
+        self.log.close()
         self.tmp.cleanup()
 
 

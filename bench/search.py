@@ -12,7 +12,8 @@ goal (60 s). Then it times the 60 relevance-bench queries through search_pilots 
 (similar_pilots), several rounds each, and prints p50/p95 per kind with each p95 against its goal (search 50 ms,
 similar 100 ms).
 
-The HTTP part serves the app with gunicorn (DJANGO_DEBUG=0, collected static files, 2 workers) and has a few
+The HTTP part serves the app with `pilotbook serve` (gunicorn as in production: DJANGO_DEBUG=0, collected static
+files, its 2 workers of 4 threads) and has a few
 concurrent clients fetch each kind of evidence page for a while: /evidence/ with no query (its first page and
 pages further on), with a query, with facets (with and without a query), "before you start" for an idea, and
 Django's own 404 page on the same server as the baseline (the bare framework). Each kind is timed cold (every
