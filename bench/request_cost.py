@@ -1,14 +1,18 @@
 """What one request costs the server in CPU, in-process: the app as gunicorn calls it, with no network and no clients.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/pilotbook_bench .venv/bin/python bench/request_cost.py
-    ... --requests 2000      # per page (default 1000), after a warm-up that fills the page caches
+    ... --requests 2000      # per page (default 1000; a tenth of it for the dashboard), after a warm-up that fills
+                             # the page caches
+    ... --as officer         # signed in as a bench officer (officer-0@bench.example; --email for another)
     ... --profile 404        # cProfile one page's loop, printing the 35 costliest functions (cumulative)
 
 Runs with DJANGO_DEBUG=0 after `collectstatic` into a temporary folder (as bench/pages.py's server does), calls the
-WSGI application in a loop for each page (the 404 page, a published pilot page, /evidence/?q=arrears and
-/api/pilots/), signed out, and prints the process's CPU time (user + system) per request and the queries each
-request sends; PostgreSQL's own share of each query is not in these figures. Use a database bench/pages.py built.
-The 404 page is the baseline: what every request costs before a view does anything of its own.
+WSGI application in a loop for each page (the 404 page, a published pilot page, /evidence/?q=arrears,
+/api/pilots/ and, signed in, the dashboard), and prints the process's CPU time (user + system) per request, as a
+multiple of the 404 page's, and the queries each request sends; PostgreSQL's own share of each query is not in
+these figures. CPU time is what a shared machine's load changes least, so before/after figures compare. Use a
+database bench/pages.py built. The 404 page is the baseline: what every request costs before a view does anything
+of its own.
 """
 
 from __future__ import annotations
@@ -29,10 +33,12 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
+from bench._common import load_line  # noqa: E402
 
-def environ(path: str) -> dict:
+
+def environ(path: str, cookie: str = "") -> dict:
     target, _, query = path.partition("?")
-    return {
+    return {"HTTP_COOKIE": cookie,
         "REQUEST_METHOD": "GET", "PATH_INFO": target, "QUERY_STRING": query, "SCRIPT_NAME": "",
         "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8000", "SERVER_PROTOCOL": "HTTP/1.1", "HTTP_HOST": "127.0.0.1",
         "REMOTE_ADDR": "127.0.0.1", "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(b""),
@@ -41,13 +47,13 @@ def environ(path: str) -> dict:
     }
 
 
-def call(application, path: str) -> tuple[str, int]:
+def call(application, path: str, cookie: str = "") -> tuple[str, int]:
     status = []
 
     def start_response(code, headers, exc_info=None):
         status.append(code)
 
-    body = application(environ(path), start_response)
+    body = application(environ(path, cookie), start_response)
     size = sum(len(chunk) for chunk in body)
     if hasattr(body, "close"):
         body.close()
@@ -55,9 +61,11 @@ def call(application, path: str) -> tuple[str, int]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="CPU per request, in-process, DEBUG off, signed out.")
+    parser = argparse.ArgumentParser(description="CPU per request, in-process, DEBUG off.")
+    parser.add_argument("--as", dest="who", choices=("anonymous", "officer"), default="anonymous")
+    parser.add_argument("--email", default="officer-0@bench.example", help="the officer, with --as officer")
     parser.add_argument("--requests", type=int, default=1000)
-    parser.add_argument("--profile", help="page to profile: 404, pilot, evidence or api")
+    parser.add_argument("--profile", help="page to profile: 404, pilot, evidence, api or dashboard")
     parser.add_argument("--pilot", help="the pilot page's address (default: the first public demo pilot)")
     args = parser.parse_args(argv)
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
@@ -65,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     scratch = Path(tempfile.mkdtemp(prefix="pilotbook-cost-"))
     os.environ.update({"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
                        "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "PILOTBOOK_DATA_DIR": str(scratch),
-                       "LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": "pilotbook.config.settings"})
+                       "LOG_LEVEL": "ERROR", "DJANGO_SETTINGS_MODULE": "pilotbook.config.settings"})
     subprocess.run([str(Path(sys.executable).parent / "pilotbook"), "collectstatic", "--noinput", "-v0"],  # noqa: S603
                    check=True, cwd=scratch)
     from django.core.wsgi import get_wsgi_application
@@ -79,28 +87,45 @@ def main(argv: list[str] | None = None) -> int:
         first = Pilot.objects.filter(is_demo=True, status="published", visibility="public").order_by("id").first()
         pilot = f"/pilots/{first.pk}/"
     pages = {"404": "/no-such-page-bench/", "pilot": pilot, "evidence": "/evidence/?q=arrears", "api": "/api/pilots/"}
-    print(f"CPU per request, in-process (WSGI, DJANGO_DEBUG=0, signed out), {args.requests} requests per page")
+    cookie = ""
+    if args.who == "officer":
+        from django.conf import settings
+        from django.test import Client
+
+        from pilotbook.councils.models import User
+
+        signed_in = Client()
+        signed_in.force_login(User.objects.get(email=args.email))
+        cookie = f"{settings.SESSION_COOKIE_NAME}={signed_in.cookies[settings.SESSION_COOKIE_NAME].value}"
+        pages["dashboard"] = "/dashboard/"
+    who = f"signed in as {args.email}" if cookie else "signed out"
+    print(f"CPU per request, in-process (WSGI, DJANGO_DEBUG=0, {who}), {args.requests} requests per page")
+    print(load_line())
+    baseline = None
     for name, path in pages.items():
         if args.profile and name != args.profile:
             continue
+        requests = args.requests if name != "dashboard" else max(10, args.requests // 10)
         for _ in range(20):  # warm-up: the caches filled, the connection open, templates compiled
-            status, size = call(application, path)
+            status, size = call(application, path, cookie)
         connection.force_debug_cursor = True
         reset_queries()
-        call(application, path)
+        call(application, path, cookie)
         queries = len(connection.queries)
         connection.force_debug_cursor = False
         profiler = cProfile.Profile(time.thread_time) if args.profile else None
         cpu, wall = time.process_time(), time.perf_counter()
         if profiler:
             profiler.enable()
-        for _ in range(args.requests):
-            call(application, path)
+        for _ in range(requests):
+            call(application, path, cookie)
         if profiler:
             profiler.disable()
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        baseline = baseline or cpu / requests
         print(f"{name:9} {path[:40]:40} {status:16} {size:7d} B  {queries:2d} queries  "
-              f"CPU {1e6 * cpu / args.requests:7.0f} us/request  wall {1e6 * wall / args.requests:7.0f} us")
+              f"CPU {1e6 * cpu / requests:7.0f} us/request ({cpu / requests / baseline:4.2f} x the 404 page's)  "
+              f"wall {1e6 * wall / requests:7.0f} us")
         if profiler:
             out = io.StringIO()
             pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(35)
