@@ -168,10 +168,8 @@ class Thesaurus:
         return cls.from_text(path.read_text(encoding="utf-8"))
 
     def matches(self, stems: list[str]) -> list[PhraseMatch]:
-        lengths_from = self.lengths_from
-        if lengths_from.keys().isdisjoint(stems):  # most texts: no stem begins a phrase, answered in C
-            return []
         found = []
+        lengths_from = self.lengths_from
         for i, first in enumerate(stems):
             for n in lengths_from.get(first, ()):
                 if i + n > len(stems):
