@@ -7,19 +7,21 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pilotbook.api.importing import fields
-from pilotbook.api.importing.building import full_clean, new
+from pilotbook.api.importing.building import _passes, _url_passes, full_clean, new
 from pilotbook.api.importing.checking import PILOT_NOT_CHECKED, RESULT_NOT_CHECKED
 from pilotbook.councils.models import Council
 from pilotbook.pilots.choices import Status
 from pilotbook.pilots.models import Pilot, Result
 
 ODD_TEXTS = ["", " ", "a\x00b", "https://example.org/case", "not an address", "GB", "ZZ", "published",
-             Status.PUBLISHED, "x" * 61, "x" * 201, "x" * 2001]
+             Status.PUBLISHED, "x" * 61, "x" * 201, "x" * 2001, "https://example.org/a b", "ftp://example.org/",
+             "https://-bad.example/case", "http://[::1]:80/x", "https://example.org/" + "x" * 490]
 
 
 def _values_for(field: models.Field):
@@ -126,3 +128,23 @@ def test_numbers_stored_as_they_are_are_passed_at_once(value):
 @pytest.mark.parametrize("value", [1e20, float("nan"), float("inf"), 0.00001, 5.210000000000001, True, "2.5"])
 def test_other_numbers_go_through_the_exact_check(value):
     assert not fields._plainly_stored(value)
+
+
+URL_PIECES = st.lists(st.sampled_from([
+    "http", "https", "HTTPS", "ftp", "", "javascript", "h ttp", "://", ":/", ":", "//", "user:pw@", "@", "a@b",
+    "example.org", "case-studies.example", "localhost", "xn--bcher-kva.example", "bücher.example", "-bad.example",
+    "a" * 64 + ".example", ("a" * 60 + ".") * 5 + "org", "127.0.0.1", "256.1.1.1", "[::1]", "[::zz]", "[::1",
+    "::1]", ".", "..", ":80", ":999999", "/", "?", "#", "/case", "/a b", "/\t", "\n", "/ü", "?q=1&r=2", "#frag",
+    "x" * 2040, " ", "\x00", "\u3000", "/\u00a0",
+]) | st.text(max_size=4), max_size=8).map("".join)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(URL_PIECES | st.text(max_size=30))
+def test_an_address_passes_the_quick_url_check_exactly_when_django_passes_it(value):
+    """The start of an address is checked once per distinct start (cached), the rest by its pattern: the answer is
+    URLValidator's, for Django's default schemes and for http and https only, asked again (from the cache) too."""
+    for validator in (URLValidator(), URLValidator(schemes=["http", "https"])):
+        quick = _url_passes(validator)
+        assert quick(value) == _passes(validator)(value) == quick(value)
+        assert quick(value + "/more") == _passes(validator)(value + "/more")
