@@ -80,6 +80,9 @@ def main(argv: list[str] | None = None) -> int:
     from django.db import connection, reset_queries
 
     application = get_wsgi_application()
+    import logging
+
+    logging.getLogger("django.request").setLevel(logging.ERROR)  # not a "Not Found" line per 404 page asked for
     pilot = args.pilot
     if pilot is None:
         from pilotbook.pilots.models import Pilot
