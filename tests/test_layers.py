@@ -18,10 +18,10 @@ def test_the_features_fill_the_pilot_pages_places_in_their_ready():
         "after_actions": [("hack-day origin", "hackdays/includes/pilot_origin.html")],
         "after_result": [("materials", "materials/includes/pilot_materials.html")],
         "end": [("similar pilots", "evidence/includes/pilot_similar.html")],
-        "below": [("discussion", "discussion/thread.html")],
+        "below": [("discussion", "discussion/section.html")],
     }
-    assert [s.template for s in page("pooled group").sections("below")] == ["discussion/thread.html"]
-    assert [s.template for s in page("material").sections("below")] == ["discussion/thread.html"]
+    assert [s.template for s in page("pooled group").sections("below")] == ["discussion/section.html"]
+    assert [s.template for s in page("material").sections("below")] == ["discussion/section.html"]
 
 
 @pytest.fixture
