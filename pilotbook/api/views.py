@@ -124,8 +124,8 @@ def export_evidence(request, fmt: str):
     except BadParameters as error:
         return bad_parameters(error.errors)
     results = evidence_results(form.data, request.user, facets=False)  # every match, in the page's order
-    if fmt in STREAMED and results.rows.count() > STREAM_OVER:
-        return _export_stream(request, fmt, results.pilots(load=for_records), results.rows.count(), "evidence")
+    if fmt in STREAMED and (count := results.rows.count()) > STREAM_OVER:
+        return _export_stream(request, fmt, results.pilots(load=for_records), count, "evidence")
     return _export_file(request, fmt, results.pilots(load=for_records), "evidence")
 
 
