@@ -249,8 +249,8 @@ def _line(kind: str, what: str, latencies: list[float], seconds: float | None, e
 
 
 def run(port: int, clients: int, seconds: float, kinds: list[str] | None = None) -> None:
-    print(f"HTTP: gunicorn, 2 workers, DJANGO_DEBUG=0, on 127.0.0.1:{port}; {clients} concurrent clients, "
-          f"{seconds:.0f} s per page kind")
+    print(f"HTTP: pilotbook serve (gunicorn, 2 workers of 4 threads), DJANGO_DEBUG=0, on 127.0.0.1:{port}; "
+          f"{clients} concurrent clients, {seconds:.0f} s per page kind")
     print("queries per page (in-process, one request of each kind):")
     profile(kinds)
     sys.stdout.flush()
