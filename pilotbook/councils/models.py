@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import TypeAlias
 
 from django.contrib.auth.models import AbstractUser, AnonymousUser, BaseUserManager
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -117,9 +117,44 @@ class User(AbstractUser):
             return frozenset()
         cached = self.__dict__.get("_council_codes")
         if cached is None:
-            codes = self.memberships.order_by().values_list("council_id", flat=True)
-            cached = self.__dict__["_council_codes"] = frozenset(codes)
+            self._read_councils_and_unread()
+            cached = self.__dict__["_council_codes"]
         return cached
+
+    def unread_notification_count(self) -> int:
+        """How many of this person's notifications are unread (the navigation's "Notifications (3)"), asked once per
+        user object, in the same query as their councils (a signed-in page needs both)."""
+        if self.pk is None:
+            return 0
+        cached = self.__dict__.get("_unread_notifications")
+        if cached is None:
+            self._read_councils_and_unread()
+            cached = self.__dict__["_unread_notifications"]
+        return cached
+
+    def forget_unread_notifications(self) -> None:
+        """Count the unread notifications afresh next time (after marking some read)."""
+        self.__dict__.pop("_unread_notifications", None)
+
+    def _read_councils_and_unread(self) -> None:
+        """This person's councils and unread notification count in one query (issue 19: every signed-in page asked
+        for each apart, and built both queries with the ORM). Only this person's rows are read: both parts are
+        filtered on their own id. The notifications are found through their relation to the user (the discussion
+        app's, which sits above this one), by its name, as the navigation always has."""
+        membership = Membership._meta
+        notification = self._meta.get_field("notifications")
+        read_at = notification.related_model._meta.get_field("read_at").column
+        connection = connections[self._state.db or DEFAULT_DB_ALIAS]
+        quote = connection.ops.quote_name
+        sql = (f"SELECT {quote(membership.get_field('council').column)}, NULL "  # noqa: S608 - names from the models
+               f"FROM {quote(membership.db_table)} WHERE {quote(membership.get_field('user').column)} = %s "
+               f"UNION ALL SELECT NULL, COUNT(*) FROM {quote(notification.related_model._meta.db_table)} "
+               f"WHERE {quote(notification.field.column)} = %s AND {quote(read_at)} IS NULL")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [self.pk, self.pk])
+            rows = cursor.fetchall()
+        self.__dict__["_council_codes"] = frozenset(code for code, _count in rows if code is not None)
+        self.__dict__["_unread_notifications"] = next(count for code, count in rows if code is None)
 
 
 # Whoever is asking: a signed-in person or an anonymous visitor (what request.user is). Reads that depend on who

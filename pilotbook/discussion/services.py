@@ -148,7 +148,9 @@ def notifications_mark_read(*, user: User, pk: int | None = None) -> int:
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if pk is not None:
         unread = unread.filter(pk=pk)
-    return unread.update(read_at=timezone.now())
+    marked = unread.update(read_at=timezone.now())
+    user.forget_unread_notifications()  # the navigation on this request counts afresh
+    return marked
 
 
 def preference_for(user: User) -> EmailPreference:

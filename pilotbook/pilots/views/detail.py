@@ -20,6 +20,7 @@ def page_councils(request, pilot) -> frozenset[str]:
     its name on a pilot (a similar pilot's council is named to its members only), and what the page's features
     depend on (pilots.extensions.pilot_page_councils: hack days, materials). Worked out once per data version."""
     def build() -> frozenset[str]:
+        with_joint_councils(pilot)
         return frozenset(council.pk for council in pilot.all_councils()) | pilot_page_councils(pilot)
 
     return pagecache.cached(request, "pilot-page-councils", (pilot.pk,), build=build) | withholding_councils(request)
@@ -32,7 +33,6 @@ def pilot_detail(request, pk: int):
     (pilotbook.web.pagecache); the discussion under it is rendered for each person. Someone signed out is shown
     nothing personal at all, so their whole page is cached (the same for all of them)."""
     pilot = visible_pilot_or_404(request, pk)
-    prefetch_related_objects([pilot], "joint_councils")  # named by the discussion's "follow" choices
     who = audience_among(request.user, page_councils(request, pilot)) if request.user.is_authenticated else SIGNED_OUT
     body = pagecache.cached(request, "pilot-page", (pilot.pk, who), public=who == SIGNED_OUT,
                             build=lambda: render_to_string("pilots/includes/detail_body.html", _body(request, pilot)))
@@ -40,7 +40,15 @@ def pilot_detail(request, pk: int):
                                                   "council_shown": pilot.council_shown_to(request.user)})
 
 
+def with_joint_councils(pilot) -> None:
+    """Read the pilot's joint councils once for everything built on this request that names them (the page's
+    councils, the body's "Run by", the discussion's "follow" choices). Only what is built asks: a request that finds
+    every part in the page cache needs none of them (issue 19: they were read on every request)."""
+    prefetch_related_objects([pilot], "joint_councils")
+
+
 def _body(request, pilot) -> dict:
+    with_joint_councils(pilot)
     amendments = [
         {"amendment": amendment, "rows": presenters.change_rows(amendment.changes)}
         for amendment in pilot.amendments.select_related("made_by")
