@@ -151,6 +151,8 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Pilotbook <no-reply@pilotbook.invalid>")
 PILOTBOOK_SITE_URL = os.environ.get("PILOTBOOK_SITE_URL", "http://127.0.0.1:8000")
 
+# Sessions in the database, as Django keeps them, read with one SQL statement (pilotbook.web.sessions, issue 19).
+SESSION_ENGINE = "pilotbook.web.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
