@@ -1,6 +1,7 @@
 """Static files as production serves them: collected with DEBUG off, every file they refer to present.
 
-With DJANGO_DEBUG=0 the storage is WhiteNoise's CompressedManifestStaticFilesStorage, which rewrites every
+With DJANGO_DEBUG=0 the storage is WhiteNoise's CompressedManifestStaticFilesStorage (pilotbook.web.storage: each
+address worked out once per process), which rewrites every
 url(...) in CSS and every sourceMappingURL in JavaScript to a hashed name and stops collectstatic at the first
 one that points nowhere; without a manifest every page that uses {% static %} answers 500. Running the real
 command in a subprocess is the honest check: the settings are read from the environment as in production.
@@ -19,7 +20,7 @@ from django.test import override_settings
 BIN = Path(sys.executable).parent / "pilotbook"
 PRODUCTION_STATIC = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "pilotbook.web.storage.ManifestStaticFilesStorage"},
 }
 # `import ... from "./x"` and `import("./x")` in ES modules. Django's manifest storage leaves .mjs files alone,
 # so a relative import is served by its unhashed name: the file must exist beside the module.
@@ -74,3 +75,21 @@ def test_pages_and_the_not_found_page_render_with_the_production_static_storage(
     assert home.status_code == 200
     assert re.search(r'href="/static/pilotbook/css/pilotbook\.[0-9a-f]{12}\.css"', home.content.decode())
     assert missing.status_code == 404
+
+
+def test_each_address_is_worked_out_once_and_a_missing_name_still_fails(collected):
+    """The production storage keeps each file's address (pilotbook.web.storage): asked again, it gives the same
+    hashed address; a name the manifest lacks is refused every time, never kept."""
+    result, root = collected
+    assert result.returncode == 0, result.stderr[-3000:]
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    with override_settings(STORAGES=PRODUCTION_STATIC, STATIC_ROOT=root, DEBUG=False):
+        first = staticfiles_storage.url("pilotbook/css/pilotbook.css")
+        assert re.fullmatch(r"/static/pilotbook/css/pilotbook\.[0-9a-f]{12}\.css", first)
+        assert staticfiles_storage.url("pilotbook/css/pilotbook.css") == first
+        for _ in range(2):
+            with pytest.raises(ValueError, match="Missing staticfiles manifest entry"):
+                staticfiles_storage.url("pilotbook/no-such-file.css")
+        with override_settings(STATIC_URL="/assets/"):  # a new storage, a new address
+            assert staticfiles_storage.url("pilotbook/css/pilotbook.css").startswith("/assets/pilotbook/css/")

@@ -141,7 +141,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "pilotbook.web.storage.ManifestStaticFilesStorage"  # WhiteNoise's, each address worked out once
     },
 }
 
