@@ -418,3 +418,38 @@ def test_the_admin_is_for_moderators_only(persona, persona_client, home_council)
             visible = model_admin.has_view_permission(response.wsgi_request) or \
                 model_admin.has_change_permission(response.wsgi_request)
             assert response.status_code == (200 if visible else 403), url
+
+
+VISIBILITIES = ("councils", "public", "public_anonymous")
+
+
+@pytest.mark.parametrize("status", [Status.DRAFT, Status.REGISTERED, Status.PUBLISHED])
+def test_the_pilot_pages_own_check_is_visible_to_line_for_line(status, owned_pilot, request, moderator,
+                                                               other_officer):
+    """The pilot's page checks a cached pilot with Pilot.visible_to_user (pilots.access.shown_pilot_or_404): for
+    every persona, one with no council, and every visibility, it agrees with PilotQuerySet.visible_to."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from pilotbook.pilots.models import Pilot
+
+    from .factories import UserFactory
+
+    people = [AnonymousUser(), UserFactory(email="nobody@example.org", full_name="Nia Nobody"),
+              *(request.getfixturevalue(p) for p in PERSONAS if p != "anonymous")]
+    for visibility in VISIBILITIES:
+        pilot = owned_pilot(status, visibility=visibility)
+        for person in people:
+            in_sql = Pilot.objects.visible_to(person).filter(pk=pilot.pk).exists()
+            assert pilot.visible_to_user(person) == in_sql, (visibility, person)
+
+
+@pytest.mark.parametrize("status", [Status.DRAFT, Status.REGISTERED])
+def test_the_cached_pilot_is_never_shown_to_someone_who_may_not_see_it(status, owned_pilot, persona_client):
+    """Whoever asks first fills the page cache with the pilot; everyone after is checked afresh, in either order."""
+    pilot = owned_pilot(status)
+    rule = {"own": 200, "moderator": 200, "default": 404} if status == Status.DRAFT else \
+        {"own": 200, "anonymous": 404, "default": 200}
+    for order in (PERSONAS, PERSONAS[::-1]):
+        for persona in order:
+            assert persona_client(persona).get(pilot.get_absolute_url()).status_code == expected(rule, persona), \
+                (persona, order[0])

@@ -65,16 +65,17 @@ def as_who(request, client, db):
 # (pilots.access.audience_among): building it also works out those councils (the pilot's page: its features'
 # councils; every page: the councils that withheld a name), each kept once per data version. Cached, an officer's
 # request reads their session, themselves, their councils with their unread notifications count (one query, once
-# for every rule and the navigation: User.council_codes), and the data version; on a pilot's page also the pilot
-# and what they follow. The pilot's joint councils (named by the page's councils, its body and the "follow" choices)
-# are read only when one of those is built, so a cached officer's pilot page went from 8 queries to 6 and the
-# evidence search from 5 to 4 (issue 19), and the built counts fell by one each. The discussion is rendered once
+# for every rule and the navigation: User.council_codes), and the data version; on a pilot's page also what they
+# follow. The pilot itself is kept in the process's page cache (pilots.access.shown_pilot_or_404, checked on every
+# request), and its joint councils (named by the page's councils, its body and the "follow" choices) are read only
+# when one of those is built, so a cached officer's pilot page went from 8 queries to 5 and the evidence search
+# from 5 to 4 (issue 19), and the built counts fell by one each. The discussion is rendered once
 # per data version for everyone shown the same (discussion.presenters: its comments are read only then; whether
 # they may see the pilot, to post, is known from fetching it); building it stores one more entry in the shared
 # cache (reading it, storing it: the built counts grew by 8 and 5).
 PINNED = {
     ("pilot page", SIGNED_OUT): (32, 1),
-    ("pilot page", OFFICER): (47, 6),
+    ("pilot page", OFFICER): (47, 5),
     # The evidence search counts its matches and facets once, then keeps the counts until a change (ADR 0018):
     # PostgreSQL counts every facet in one query (by facet cell, the cells' values read in it), SQLite one query
     # per facet, so the pins differ by database. Keeping the counts is one transaction (selectors._keep), here a

@@ -42,33 +42,36 @@ def _key(request, kind: str, parts, public: bool) -> str:
     return f"pb:{kind}:{data_version(request, public)}:{get_language()}:{digest}"
 
 
-def cached(request, kind: str, parts, build: Callable[[], T], timeout: int = TIMEOUT, public: bool = False) -> T:
+def cached(request, kind: str, parts, build: Callable[[], T], timeout: int = TIMEOUT, public: bool = False,
+           shared: bool = True) -> T:
     """build()'s value for (kind, parts) at the current data version and language, built once per process.
 
     `parts` must name everything the value depends on besides the data (an audience when it depends on who asks,
     the parameters of the request). `public`: the value is for people who are signed out only, so it may be kept
-    under the public version (changes private to a council leave it alone).
+    under the public version (changes private to a council leave it alone). `shared=False`: kept in this process's
+    memory only, for a value one query builds (looking in and storing into the shared table would cost more).
     """
     key = _key(request, kind, parts, public)
-    value = _get(key)
+    value = _get(key, shared)
     if value is None:
         value = build()
-        _set(key, value, timeout)
+        _set(key, value, timeout, shared)
     return value
 
 
-def _get(key: str):
+def _get(key: str, shared: bool = True):
     value = caches["pages"].get(key)
-    if value is None:
+    if value is None and shared:
         value = caches["shared_pages"].get(key)
         if value is not None:
             caches["pages"].set(key, value, TIMEOUT)
     return value
 
 
-def _set(key: str, value, timeout: int = TIMEOUT) -> None:
+def _set(key: str, value, timeout: int = TIMEOUT, shared: bool = True) -> None:
     caches["pages"].set(key, value, timeout)
-    caches["shared_pages"].set(key, value, timeout)
+    if shared:
+        caches["shared_pages"].set(key, value, timeout)
 
 
 def _may_share(request) -> bool:

@@ -352,6 +352,20 @@ class Pilot(ChoiceLabels, models.Model):
         today = today or timezone.now().astimezone(REGISTRATION_TIME_ZONE).date()
         return self.start_date is not None and self.start_date < today
 
+    def visible_to_user(self, user) -> bool:
+        """PilotQuerySet.visible_to for this one pilot, without asking the database: the pilot's page checks a pilot
+        kept in the page cache with it (pilots.access.shown_pilot_or_404). The same rule, line for line;
+        tests/test_access_matrix.py checks that both agree for every persona and every kind of pilot."""
+        public = self.visibility in PUBLIC_VISIBILITIES and self.status != Status.DRAFT
+        if not user.is_authenticated:
+            return public
+        if user.is_moderator:
+            return True
+        council_codes = member_council_ids(user)
+        if not council_codes:
+            return public
+        return self.status != Status.DRAFT or self.council_id in council_codes
+
     def council_shown_to(self, user) -> bool:
         """Whether this person may see which council ran the pilot (withheld names stay withheld)."""
         if self.visibility != Visibility.PUBLIC_ANONYMOUS:

@@ -8,7 +8,13 @@ from django.utils.safestring import mark_safe
 
 from pilotbook.pilots import charts, presenters
 from pilotbook.pilots import plan as plan_module
-from pilotbook.pilots.access import SIGNED_OUT, audience_among, visible_pilot_or_404, withholding_councils
+from pilotbook.pilots.access import (
+    SIGNED_OUT,
+    audience_among,
+    shown_pilot_or_404,
+    visible_pilot_or_404,
+    withholding_councils,
+)
 from pilotbook.pilots.choices import Status
 from pilotbook.pilots.extensions import pilot_page_councils
 from pilotbook.web import pagecache
@@ -32,7 +38,7 @@ def pilot_detail(request, pk: int):
     councils it depends on (page_councils) is the same, so it is built once per data version for them all
     (pilotbook.web.pagecache); the discussion under it is rendered for each person. Someone signed out is shown
     nothing personal at all, so their whole page is cached (the same for all of them)."""
-    pilot = visible_pilot_or_404(request, pk)
+    pilot = shown_pilot_or_404(request, pk)
     who = audience_among(request.user, page_councils(request, pilot)) if request.user.is_authenticated else SIGNED_OUT
     body = pagecache.cached(request, "pilot-page", (pilot.pk, who), public=who == SIGNED_OUT,
                             build=lambda: render_to_string("pilots/includes/detail_body.html", _body(request, pilot)))
