@@ -5,6 +5,9 @@
                              # the page caches
     ... --as officer         # signed in as a bench officer (officer-0@bench.example; --email for another)
     ... --profile 404        # cProfile one page's loop, printing the 35 costliest functions (cumulative)
+    ... --batches 8          # the requests in 8 batches, CPU per request of the cheapest batch (steadier on a
+                             # loaded machine), and the Python function calls per request (as cProfile counts
+                             # them: what the load cannot change)
 
 Runs with DJANGO_DEBUG=0 after `collectstatic` into a temporary folder (as bench/pages.py's server does), calls the
 WSGI application in a loop for each page (the 404 page, a published pilot page, /evidence/?q=arrears,
@@ -67,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--profile", help="page to profile: 404, pilot, evidence, api or dashboard")
     parser.add_argument("--pilot", help="the pilot page's address (default: the first public demo pilot)")
+    parser.add_argument("--batches", type=int, default=1,
+                        help="split each page's requests into this many batches and report the cheapest batch's CPU "
+                             "per request and the Python calls per request (default 1: all requests, no call count)")
     args = parser.parse_args(argv)
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("bench/request_cost.py measures PostgreSQL: set DATABASE_URL=postgres://...")
@@ -102,7 +108,8 @@ def main(argv: list[str] | None = None) -> int:
         cookie = f"{settings.SESSION_COOKIE_NAME}={signed_in.cookies[settings.SESSION_COOKIE_NAME].value}"
         pages["dashboard"] = "/dashboard/"
     who = f"signed in as {args.email}" if cookie else "signed out"
-    print(f"CPU per request, in-process (WSGI, DJANGO_DEBUG=0, {who}), {args.requests} requests per page")
+    cheapest = f", the cheapest of {args.batches} batches" if args.batches > 1 else ""
+    print(f"CPU per request, in-process (WSGI, DJANGO_DEBUG=0, {who}), {args.requests} requests per page{cheapest}")
     print(load_line())
     baseline = None
     for name, path in pages.items():
@@ -117,18 +124,34 @@ def main(argv: list[str] | None = None) -> int:
         queries = len(connection.queries)
         connection.force_debug_cursor = False
         profiler = cProfile.Profile(time.thread_time) if args.profile else None
-        cpu, wall = time.process_time(), time.perf_counter()
         if profiler:
             profiler.enable()
-        for _ in range(requests):
-            call(application, path, cookie)
+        batches = max(1, args.batches)
+        size_of_batch = max(1, requests // batches)
+        timings = []  # (CPU, wall) per request, of each batch
+        for _ in range(batches):
+            cpu, wall = time.process_time(), time.perf_counter()
+            for _ in range(size_of_batch):
+                call(application, path, cookie)
+            timings.append(((time.process_time() - cpu) / size_of_batch, (time.perf_counter() - wall) / size_of_batch))
         if profiler:
             profiler.disable()
-        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
-        baseline = baseline or cpu / requests
+        if batches == 1:
+            per_request, wall = timings[0]
+        else:
+            per_request, wall = min(timings)
+        baseline = baseline or per_request
+        calls = ""
+        if batches > 1:
+            counter = cProfile.Profile()
+            counter.enable()
+            for _ in range(10):
+                call(application, path, cookie)
+            counter.disable()
+            calls = f"  {pstats.Stats(counter).total_calls / 10:6.0f} Python calls/request"
         print(f"{name:9} {path[:40]:40} {status:16} {size:7d} B  {queries:2d} queries  "
-              f"CPU {1e6 * cpu / requests:7.0f} us/request ({cpu / requests / baseline:4.2f} x the 404 page's)  "
-              f"wall {1e6 * wall / requests:7.0f} us")
+              f"CPU {1e6 * per_request:7.0f} us/request ({per_request / baseline:4.2f} x the 404 page's)  "
+              f"wall {1e6 * wall:7.0f} us{calls}")
         if profiler:
             out = io.StringIO()
             pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(35)
