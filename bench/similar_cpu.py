@@ -15,7 +15,7 @@ static files collected into a temporary folder: bench/request_cost.py's way).
 
 The dump holds, for each idea, what similar_pilots gives (every pilot shown, in order, with its score, closeness,
 label, near-duplicate and highlights; with the page's limit of 5 and with no limit) and the pilots the page lists
-in order, so a change meant to save time only can be shown to change nothing else.
+in order with their labels and closeness, so a change meant to save time only can be shown to change nothing else.
 """
 
 from __future__ import annotations
@@ -87,7 +87,8 @@ def results(ideas: list[str]) -> dict[str, dict]:
         out[idea] = {
             "limit 5": [_hit(h) for h in similar_pilots(idea, queryset=visible, limit=5)],
             "no limit": [_hit(h) for h in similar_pilots(idea, queryset=visible, limit=0)],
-            "page": [int(pk) for pk in re.findall(r'data-pilot="(\d+)"', body.decode())],
+            "page": [[int(pk), label, float(score)] for pk, label, score in re.findall(
+                r'data-pilot="(\d+)" data-closeness="(\w+)" data-score="([\d.]+)"', body.decode())],
             "page status": status,
         }
     return out
