@@ -242,5 +242,11 @@ def closeness_of_candidates(idea: Idea, candidates: Iterable[tuple[object, float
 
 
 def title_words_of(docs: Iterable[Mapping[str, list[str]]]) -> set[str]:
-    """The title words whose document frequencies closeness() needs, beyond the idea's own."""
-    return {f for doc in docs for f in doc.get("title", ()) if not f.startswith("xs")}
+    """The title words whose document frequencies closeness() needs, beyond the idea's own: as Idea.title_words
+    counts them, without the record's council's name and numbers (a title such as "... (Dorset Council, 2020)"
+    would otherwise ask for every council's name among the candidates)."""
+    words = set()
+    for doc in docs:
+        council = set(doc.get("council", ()))
+        words.update(f for f in doc.get("title", ()) if not f.startswith("xs") and f not in council and not f.isdigit())
+    return words
