@@ -20,11 +20,11 @@ from .ranking import (
     DEFAULT_PARAMS,
     CorpusStats,
     Params,
+    Scorer,
     Thesaurus,
     best_possible,
     default_thesaurus,
     query_weights,
-    score,
     stems,
 )
 
@@ -155,43 +155,80 @@ class Idea:
         return found
 
 
+UNNORMALISED = Params(b=0.0)
+
+
+class Measure:
+    """An idea measured against a collection's statistics, for many records: what closeness_parts needs of the idea
+    alone (each of its words' IDF, the share's denominator, its best possible score, a Scorer for its features) is
+    worked out once here, not again for every candidate. The figures are closeness_parts' to the last bit: the same
+    arithmetic, each sum in the same order.
+
+    `stats.df` must hold the idea's features and the records' title words.
+    """
+
+    def __init__(self, idea: Idea, stats: CorpusStats, model: Closeness = CLOSENESS):
+        self.idea, self.stats, self.model = idea, stats, model
+        self.aspects: list[tuple[str, frozenset[str], float]] = []  # the idea's words in its share, with their IDF
+        self.total = 0.0
+        for word, groups in idea.aspects.items():
+            if not model.count_unknown_words and not stats.df.get(word) and not any(stats.df.get(g) for g in groups):
+                continue
+            weight = stats.idf(word)
+            self.total += weight
+            self.aspects.append((word, groups, weight))
+        rare = math.log(1 + stats.doc_count)  # the IDF of a word found in one record, roughly
+        self.denominator = min(self.total, model.cap * rare)
+        self.best = best_possible(idea.weights, stats)
+        self.unnormalised = Scorer(idea.weights, stats, UNNORMALISED)
+        self._idf: dict[str, float] = {}
+
+    def idf(self, word: str) -> float:
+        found = self._idf.get(word)
+        if found is None:
+            found = self._idf[word] = self.stats.idf(word)
+        return found
+
+    def parts(self, doc: Mapping[str, list[str]]) -> tuple[float, float, float]:
+        """closeness_parts(idea, doc, stats, model)."""
+        idea = self.idea
+        present = idea.present(doc)
+        found = 0.0
+        for word, groups, weight in self.aspects:
+            if word in present or not groups.isdisjoint(present):
+                found += weight
+        coverage = min(found / self.denominator, 1.0) if self.total else 0.0
+        title = idea.title_words(doc)
+        idf = self.idf
+        title_total = sum(idf(word) for word, _ in title)
+        title_found = sum(idf(word) for word, groups in title
+                          if word in idea.features or not groups.isdisjoint(idea.features))
+        bm25 = self.unnormalised(doc) / self.best if self.best else 0.0
+        return coverage, (title_found / title_total if title_total else 0.0), min(bm25, 1.0)
+
+    def closeness(self, doc: Mapping[str, list[str]], relative: float = 1.0) -> float:
+        """closeness(idea, doc, stats, model, relative)."""
+        model = self.model
+        coverage, title, bm25 = self.parts(doc)
+        rest = 1.0 - model.title_weight - model.bm25_weight - model.rank_weight
+        return (rest * coverage + model.title_weight * title + model.bm25_weight * bm25
+                + model.rank_weight * min(max(relative, 0.0), 1.0))
+
+
 def closeness_parts(idea: Idea, doc: Mapping[str, list[str]], stats: CorpusStats,
                     model: Closeness = CLOSENESS) -> tuple[float, float, float]:
-    """(idea coverage, title coverage, normalised BM25F) of one record; each from 0 to 1.
+    """(idea coverage, title coverage, normalised BM25F) of one record; each from 0 to 1 (see Closeness).
 
-    `stats.df` must hold the idea's features and the record's title words.
+    `stats.df` must hold the idea's features and the record's title words. For many records, use a Measure.
     """
-    present = idea.present(doc)
-    total = found = 0.0
-    for word, groups in idea.aspects.items():
-        if not model.count_unknown_words and not stats.df.get(word) and not any(stats.df.get(g) for g in groups):
-            continue
-        weight = stats.idf(word)
-        total += weight
-        if word in present or not groups.isdisjoint(present):
-            found += weight
-    rare = math.log(1 + stats.doc_count)  # the IDF of a word found in one record, roughly
-    coverage = min(found / min(total, model.cap * rare), 1.0) if total else 0.0
-    title = idea.title_words(doc)
-    title_total = sum(stats.idf(word) for word, _ in title)
-    title_found = sum(stats.idf(word) for word, groups in title
-                      if word in idea.features or not groups.isdisjoint(idea.features))
-    best = best_possible(idea.weights, stats)
-    bm25 = score(idea.weights, doc, stats, UNNORMALISED) / best if best else 0.0
-    return coverage, (title_found / title_total if title_total else 0.0), min(bm25, 1.0)
-
-
-UNNORMALISED = Params(b=0.0)
+    return Measure(idea, stats, model).parts(doc)
 
 
 def closeness(idea: Idea, doc: Mapping[str, list[str]], stats: CorpusStats, model: Closeness = CLOSENESS,
               relative: float = 1.0) -> float:
     """How close a record is to an idea, from 0 (nothing shared) to 1; see Closeness. `relative` is the record's
     search score over the best candidate's (1 for the best, as for a record compared alone)."""
-    coverage, title, bm25 = closeness_parts(idea, doc, stats, model)
-    rest = 1.0 - model.title_weight - model.bm25_weight - model.rank_weight
-    return (rest * coverage + model.title_weight * title + model.bm25_weight * bm25
-            + model.rank_weight * min(max(relative, 0.0), 1.0))
+    return Measure(idea, stats, model).closeness(doc, relative)
 
 
 def closeness_of_candidates(idea: Idea, candidates: Iterable[tuple[object, float, Mapping[str, list[str]]]],
@@ -200,10 +237,16 @@ def closeness_of_candidates(idea: Idea, candidates: Iterable[tuple[object, float
     score is measured against the best candidate's (the rank part of Closeness)."""
     candidates = list(candidates)
     top = max((found for _, found, _ in candidates), default=0.0)
-    return {key: closeness(idea, doc, stats, model, relative=found / top if top > 0 else 0.0)
-            for key, found, doc in candidates}
+    measure = Measure(idea, stats, model)
+    return {key: measure.closeness(doc, relative=found / top if top > 0 else 0.0) for key, found, doc in candidates}
 
 
 def title_words_of(docs: Iterable[Mapping[str, list[str]]]) -> set[str]:
-    """The title words whose document frequencies closeness() needs, beyond the idea's own."""
-    return {f for doc in docs for f in doc.get("title", ()) if not f.startswith("xs")}
+    """The title words whose document frequencies closeness() needs, beyond the idea's own: as Idea.title_words
+    counts them, without the record's council's name and numbers (a title such as "... (Dorset Council, 2020)"
+    would otherwise ask for every council's name among the candidates)."""
+    words = set()
+    for doc in docs:
+        council = set(doc.get("council", ()))
+        words.update(f for f in doc.get("title", ()) if not f.startswith("xs") and f not in council and not f.isdigit())
+    return words

@@ -165,7 +165,8 @@ def _ranked(text: str, queryset: QuerySet | None, narrowed: bool = False):
         return weights, None, []
     features = sorted(weights)
     stats = _stats(features)
-    scored = [(ranking.score(weights, found.features, stats), found)
+    score = ranking.Scorer(weights, stats)  # prepared once for the query, not for each of its candidates
+    scored = [(score(found.features), found)
               for found in _candidates(features, stats.df, _published(queryset), narrowed)]
     scored.sort(key=lambda row: (-row[0], row[1].pilot_id))
     return weights, stats, scored
@@ -190,11 +191,12 @@ def _highlights(pilot: Pilot, matched: set[str], feats: dict[str, list[str]]) ->
 
 
 def _hits(rows, weights, limit: int | None, closeness=None, *, pilots: dict[int, Pilot] | None = None,
-          earlier: Iterable[Candidate] = ()) -> list[Hit]:
+          earlier: Iterable[Candidate] = (), highlights: bool = True) -> list[Hit]:
     """Hits for (score, candidate) rows: highlighted from `pilots` (by id; loaded with HIGHLIGHT_FIELDS when not
-    given), each marked when it nearly repeats an earlier row or one of `earlier` (the rows ranked above them)."""
+    given; none loaded without `highlights`), each marked when it nearly repeats an earlier row or one of
+    `earlier` (the rows ranked above them)."""
     rows = rows[:limit] if limit else rows
-    if pilots is None:
+    if pilots is None and highlights:
         pilots = (Pilot.objects.select_related("council", "result").prefetch_related("joint_councils")
                   .only(*HIGHLIGHT_FIELDS).in_bulk([found.pilot_id for _, found in rows]))
     hits, kept = [], [(found.pilot_id, found.features) for found in earlier]
@@ -204,8 +206,8 @@ def _hits(rows, weights, limit: int | None, closeness=None, *, pilots: dict[int,
         kept.append((found.pilot_id, found.features))
         matched = {f for f in weights if any(f in feats for feats in found.features.values())}
         close, label = closeness(found) if closeness else (None, None)
-        hits.append(Hit(found.pilot_id, round(score, 6), _highlights(pilots[found.pilot_id], matched, found.features),
-                        duplicate_of, close, label))
+        marked = _highlights(pilots[found.pilot_id], matched, found.features) if highlights else {}
+        hits.append(Hit(found.pilot_id, round(score, 6), marked, duplicate_of, close, label))
     return hits
 
 
@@ -326,9 +328,11 @@ def search_pilots(query: str, *, queryset: QuerySet | None = None, limit: int | 
 
 
 def similar_pilots(text: str, *, exclude_council=None, limit: int = 5, queryset: QuerySet | None = None,
-                   model: Closeness = CLOSENESS) -> list[Hit]:
+                   model: Closeness = CLOSENESS, highlights: bool = True) -> list[Hit]:
     """The published pilots closest to a plain description of an idea, closest first: at most `limit`, each at
-    least "a related idea" (Hit.label says which); none when nothing comes that close.
+    least "a related idea" (Hit.label says which); none when nothing comes that close. Without `highlights` the
+    hits have none (Hit.highlights is empty) and no pilot is loaded: a caller that shows no snippets (the
+    suggestions) saves reading and marking them.
 
     Candidates are search's best SIMILAR_CANDIDATES; closeness is closeness.closeness (ADR 0016), calibrated on the
     relevance bench's ideas (bench/relevance/README.md). The same model as MemoryIndex.similar, so the bench
@@ -350,5 +354,5 @@ def similar_pilots(text: str, *, exclude_council=None, limit: int = 5, queryset:
                                            for found_score, found in rows), stats, model)
     shown = [row for row in rows if model.label(close[row[1].pilot_id])]
     shown.sort(key=lambda row: (-close[row[1].pilot_id], row[1].pilot_id))
-    return _hits(shown, weights, limit,
+    return _hits(shown, weights, limit, highlights=highlights,
                  closeness=lambda found: (round(close[found.pilot_id], 4), model.label(close[found.pilot_id])))

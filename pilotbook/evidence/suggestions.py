@@ -60,7 +60,8 @@ def suggestions_for_idea(text: str, *, viewer, exclude_council=None, exclude=Non
     if exclude is not None:
         pilots = pilots.exclude(pk__in=exclude.values("pk"))
     dismissed = set(dismissed)
-    hits = similar_pilots(text, exclude_council=exclude_council, limit=limit + len(dismissed), queryset=pilots)
+    hits = similar_pilots(text, exclude_council=exclude_council, limit=limit + len(dismissed), queryset=pilots,
+                          highlights=False)  # a suggestion shows no snippets
     by_id = pilots.in_bulk([hit.pilot_id for hit in hits])
     rows, hidden = [], 0
     for hit in hits:

@@ -4,9 +4,12 @@ the page, the registration check, the pilot page and `pilotbook similar` agree."
 import io
 import json
 import re
+from dataclasses import replace
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from pilotbook.evidence.search import similar_pilots
@@ -62,6 +65,21 @@ def test_the_app_suggests_exactly_what_the_bench_measures_on_real_case_studies(b
         assert got == expected, idea["id"]
         same = {starter[key] for key, grade in idea["judgments"].items() if grade == 2}
         assert bool(same) == any(pk in same for pk, _, _ in got[:3]), idea["id"]
+
+
+def test_without_highlights_similar_pilots_gives_the_same_hits_and_reads_no_pilots(ideas, starter):
+    """The suggestions show no snippets, so they ask for none: the same pilots, scores, closeness and labels."""
+    for idea in ideas.values():
+        with CaptureQueriesContext(connection) as highlighted:
+            full = similar_pilots(idea["text"])
+        with CaptureQueriesContext(connection) as bare:
+            plain = similar_pilots(idea["text"], highlights=False)
+        assert plain == [replace(hit, highlights={}) for hit in full], idea["id"]
+        assert all(hit.highlights["title"] for hit in full)
+        loads = [[q for q in queries.captured_queries if q["sql"].startswith('SELECT "pilots_pilot".')]
+                 for queries in (highlighted, bare)]
+        assert bool(loads[0]) == bool(full) and not loads[1]
+        assert len(bare) == len(highlighted) - (2 if full else 0)  # the pilots and their joint councils
 
 
 def test_the_page_and_pilotbook_similar_list_the_same_pilots_labels_and_scores(client, ideas, starter, officer):
