@@ -33,6 +33,7 @@ CANDIDATES = 200  # how many database matches the core re-ranks; beyond this the
 SNIPPET_CHARS = 240
 RANKED = 400  # PostgreSQL: the best matches ranked before visibility is checked (see _candidates_postgres)
 MATCH_BUDGET = 5000  # PostgreSQL: rank at most about this many matching documents per query (see _selective)
+MATCH_TABLE = "evidence_searchmatch"  # PostgreSQL: each document's pilot and unweighted vector (migration 0010)
 SIMILAR_CANDIDATES = 50  # the best-scoring candidates whose closeness to an idea is worked out
 NEAR_DUPLICATE = 0.6  # Jaccard resemblance of title, problem and change above which a hit repeats an earlier one
 
@@ -101,6 +102,17 @@ def _selective(features: list[str], df: dict[str, int]) -> list[str]:
     return chosen
 
 
+def _matching_documents_postgres(within: str = "") -> str:
+    """FROM and WHERE of the search documents `d` holding any feature of a tsquery (the parameter), found in
+    evidence_searchmatch `m`, their vectors without weights, which hold the one GIN index (migration 0010); the
+    documents' own weighted vectors rank them. `within`: more conditions on the matches' `m.pilot_id`.
+
+    The matches' pilots are read first and the documents fetched by pilot (ANY of an array), so the wide documents
+    read are those matched, never a scan of them all."""
+    return (f"{SearchDocument._meta.db_table} d WHERE d.pilot_id = ANY(ARRAY(SELECT m.pilot_id FROM {MATCH_TABLE} m "
+            f"WHERE m.vector @@ to_tsquery('simple', %s){within}))")
+
+
 def _candidates_postgres(features: list[str], df: dict[str, int], pilots: QuerySet,
                          narrowed: bool = False) -> list[Candidate]:
     """The best CANDIDATES documents of visible pilots by PostgreSQL's own rank (ts_rank), best first.
@@ -112,15 +124,14 @@ def _candidates_postgres(features: list[str], df: dict[str, int], pilots: QueryS
     """
     tsquery = " | ".join(_selective(features, df))  # features are [a-z0-9]+ only
     visible_sql, visible_params = pilots.order_by().values("pk").query.sql_with_params()
-    table = SearchDocument._meta.db_table
-    columns = ", ".join(("id", "pilot_id", *ranking.FIELDS))
+    columns = ", ".join(f"d.{name}" for name in ("id", "pilot_id", *ranking.FIELDS))
     shown = ", ".join(("pilot_id", *ranking.FIELDS))
-    rank = "ts_rank('{0.2,0.4,0.7,1.0}', vector, to_tsquery('simple', %s)) AS rank"
-    # visible_sql is Django's own compiled SQL (its values stay parameters); table and columns are constants.
-    ranked = f"SELECT {columns}, {rank} FROM {table} WHERE vector @@ to_tsquery('simple', %s)"  # noqa: S608
+    rank = "ts_rank('{0.2,0.4,0.7,1.0}', d.vector, to_tsquery('simple', %s)) AS rank"
+    # visible_sql is Django's own compiled SQL (its values stay parameters); the rest are constants.
+    ranked = f"SELECT {columns}, {rank} FROM "  # noqa: S608
     if not narrowed:
         rows = _rows(
-            f"WITH top AS MATERIALIZED ({ranked} ORDER BY rank DESC, id LIMIT %s) "
+            f"WITH top AS MATERIALIZED ({ranked}{_matching_documents_postgres()} ORDER BY rank DESC, d.id LIMIT %s) "
             f"SELECT {shown}, (SELECT count(*) FROM top) FROM top "
             "WHERE pilot_id IN (" + visible_sql + ") ORDER BY rank DESC, id LIMIT %s",
             [tsquery, tsquery, RANKED, *visible_params, CANDIDATES],
@@ -128,8 +139,8 @@ def _candidates_postgres(features: list[str], df: dict[str, int], pilots: QueryS
         if len(rows) == CANDIDATES or (rows and rows[0][-1] < RANKED):  # every visible one of the best, or enough
             return [_candidate(row[:-1]) for row in rows]
     # Ranked among the visible pilots' matches only (each checked against `pilots` once).
-    rows = _rows(f"{ranked} AND pilot_id IN (" + visible_sql + ") ORDER BY rank DESC, id LIMIT %s",
-                 [tsquery, tsquery, *visible_params, CANDIDATES])
+    rows = _rows(ranked + _matching_documents_postgres(" AND m.pilot_id IN (" + visible_sql + ")")
+                 + " ORDER BY rank DESC, d.id LIMIT %s", [tsquery, tsquery, *visible_params, CANDIDATES])
     return [_candidate(row[1:-1]) for row in rows]
 
 
@@ -216,14 +227,11 @@ def _ranked_matches(features: list[str]) -> tuple[str, str, list]:
     table = SearchDocument._meta.db_table
     if connection.vendor == "postgresql":
         tsquery = " | ".join(features)  # features are [a-z0-9]+ only
-        return (f"{table} d WHERE d.vector @@ to_tsquery('simple', %s)",
+        return (_matching_documents_postgres(),
                 "ts_rank('{0.2,0.4,0.7,1.0}', d.vector, to_tsquery('simple', %s)) DESC, d.pilot_id", [tsquery, tsquery])
     weights = ", ".join(str(w) for _, w in ranking.DEFAULT_PARAMS.field_weights)
     return (f"evidence_fts JOIN {table} d ON d.id = evidence_fts.rowid WHERE evidence_fts MATCH %s",
             f"bm25(evidence_fts, {weights}), d.pilot_id", [" OR ".join(f'"{f}"' for f in features)])
-
-
-MATCH_TABLE = "evidence_searchmatch"  # PostgreSQL: each document's pilot and unweighted vector (migration 0010)
 
 
 def _matching_pilots(features: list[str]) -> tuple[str, list]:

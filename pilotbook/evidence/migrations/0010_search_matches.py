@@ -1,11 +1,12 @@
-"""PostgreSQL: ``evidence_searchmatch``, a narrow copy of the search index for finding and counting every match.
+"""PostgreSQL: ``evidence_searchmatch``, the search index's match table: each document's pilot and its vector
+without positions or weights (strip()), GIN-indexed. Every match is found here; the weighted vectors of
+evidence_searchdocument are read only to rank the matches found, so their own GIN index (0002) goes.
 
 Counting the matches of a broad word ("care", "council") and their facets reads the pilot id of every matching
-search document. Read from evidence_searchdocument, whose rows also hold the stored features of every field and the
-weighted tsvector with positions, that is nearly the whole ~94 MB table at 100,000 pilots for each count. This
-table holds only each document's pilot and its vector without positions or weights (strip()), with its own GIN
-index: a match of the same words (`strip(v) @@ q` is `v @@ q` for the plain OR queries search builds), in about
-a third of the pages. Ranking still reads the weighted vector of evidence_searchdocument.
+document. Read from evidence_searchdocument, whose rows also hold the stored features of every field and the
+weighted tsvector with positions, that is nearly the whole ~94 MB table at 100,000 pilots for every count; here it
+is about a third of the pages. `strip(v) @@ q` is `v @@ q` for the plain OR queries search builds, so the same
+documents match. One GIN index in all, so indexing a pilot (and the import's batches) costs no more than before.
 
 Like evidence_fts on SQLite (0002), it is kept in step by triggers on evidence_searchdocument, so every writer
 (search_index_pilot, the import's COPY batches, evidence_reindex) fills it in the same statement, a batch at a
@@ -50,8 +51,10 @@ POSTGRES_CREATE = [
     f"INSERT INTO {TABLE} (pilot_id, vector) SELECT pilot_id, strip(vector) FROM {DOCUMENTS}",
     f"CREATE INDEX {TABLE}_vector_gin ON {TABLE} USING gin (vector)",
     f"ANALYZE {TABLE}",
+    f"DROP INDEX IF EXISTS {DOCUMENTS}_vector_gin",
 ]
 POSTGRES_DROP = [
+    f"CREATE INDEX IF NOT EXISTS {DOCUMENTS}_vector_gin ON {DOCUMENTS} USING gin (vector)",
     *(f"DROP TRIGGER IF EXISTS {TABLE}_{suffix} ON {DOCUMENTS}" for suffix in ("ai", "au", "ad", "at")),
     *(f"DROP FUNCTION IF EXISTS {TABLE}_{name}()" for name in ("written", "removed", "emptied")),
     f"DROP TABLE IF EXISTS {TABLE}",
