@@ -110,8 +110,8 @@ def _matching_documents_postgres(within: str = "") -> str:
     For the candidates, whose rarest features match at most about MATCH_BUDGET documents: the matches' pilots are
     read first and their documents fetched by pilot (ANY of an array), never a scan of every wide document (which
     PostgreSQL otherwise chooses for a few thousand matches, at twice the time)."""
-    return (f"{SearchDocument._meta.db_table} d WHERE d.pilot_id = ANY(ARRAY(SELECT m.pilot_id FROM {MATCH_TABLE} m "
-            f"WHERE m.vector @@ to_tsquery('simple', %s){within}))")
+    return (f"{SearchDocument._meta.db_table} d WHERE d.pilot_id = ANY(ARRAY(SELECT m.pilot_id "  # noqa: S608
+            f"FROM {MATCH_TABLE} m WHERE m.vector @@ to_tsquery('simple', %s){within}))")  # (constants; see callers)
 
 
 def _candidates_postgres(features: list[str], df: dict[str, int], pilots: QuerySet,
@@ -132,8 +132,8 @@ def _candidates_postgres(features: list[str], df: dict[str, int], pilots: QueryS
     ranked = f"SELECT {columns}, {rank} FROM "  # noqa: S608
     if not narrowed:
         rows = _rows(
-            f"WITH top AS MATERIALIZED ({ranked}{_matching_documents_postgres()} ORDER BY rank DESC, d.id LIMIT %s) "
-            f"SELECT {shown}, (SELECT count(*) FROM top) FROM top "
+            f"WITH top AS MATERIALIZED ({ranked}{_matching_documents_postgres()} "  # noqa: S608 (see above)
+            f"ORDER BY rank DESC, d.id LIMIT %s) SELECT {shown}, (SELECT count(*) FROM top) FROM top "
             "WHERE pilot_id IN (" + visible_sql + ") ORDER BY rank DESC, id LIMIT %s",
             [tsquery, tsquery, RANKED, *visible_params, CANDIDATES],
         )
