@@ -211,3 +211,17 @@ def test_the_count_follows_every_change_of_the_index(home_council, officer, arre
     edited.title = "Rent arrears in bulky waste"
     edited.save()
     assert counted() == 6
+
+
+def test_an_import_is_counted_at_once(home_council, arrears, few_candidates):
+    """The import writes its search documents in COPY batches on its own cursor; on PostgreSQL the match table is
+    filled in the same statements, so the count includes the imported pilots at once."""
+    from pilotbook.api.importing import import_records
+
+    anyone = Pilot.objects.visible_to(AnonymousUser())
+    assert Matches("rent arrears", queryset=anyone).count() == 7
+    import_records([(f"line {n}", {"title": f"Arrears phone calls {n}", "summary": "Phoned tenants in arrears.",
+                                   "council_code": home_council.code, "verdict": "worked"}) for n in (1, 2)])
+    matches = Matches("rent arrears", queryset=anyone)
+    assert matches.count() == 9 == len(list(matches.pilot_ids()))
+    _postgres_match_table_agrees("rent arrears")
