@@ -33,6 +33,7 @@ CANDIDATES = 200  # how many database matches the core re-ranks; beyond this the
 SNIPPET_CHARS = 240
 RANKED = 400  # PostgreSQL: the best matches ranked before visibility is checked (see _candidates_postgres)
 MATCH_BUDGET = 5000  # PostgreSQL: rank at most about this many matching documents per query (see _selective)
+MATCH_TABLE = "evidence_searchmatch"  # PostgreSQL: each document's pilot and unweighted vector (migration 0010)
 SIMILAR_CANDIDATES = 50  # the best-scoring candidates whose closeness to an idea is worked out
 NEAR_DUPLICATE = 0.6  # Jaccard resemblance of title, problem and change above which a hit repeats an earlier one
 
@@ -101,6 +102,18 @@ def _selective(features: list[str], df: dict[str, int]) -> list[str]:
     return chosen
 
 
+def _matching_documents_postgres(within: str = "") -> str:
+    """FROM and WHERE of the search documents `d` holding any feature of a tsquery (the parameter), found in
+    evidence_searchmatch `m`, their vectors without weights, which hold the one GIN index (migration 0010); the
+    documents' own weighted vectors rank them. `within`: more conditions on the matches' `m.pilot_id`.
+
+    For the candidates, whose rarest features match at most about MATCH_BUDGET documents: the matches' pilots are
+    read first and their documents fetched by pilot (ANY of an array), never a scan of every wide document (which
+    PostgreSQL otherwise chooses for a few thousand matches, at twice the time)."""
+    return (f"{SearchDocument._meta.db_table} d WHERE d.pilot_id = ANY(ARRAY(SELECT m.pilot_id "  # noqa: S608
+            f"FROM {MATCH_TABLE} m WHERE m.vector @@ to_tsquery('simple', %s){within}))")  # (constants; see callers)
+
+
 def _candidates_postgres(features: list[str], df: dict[str, int], pilots: QuerySet,
                          narrowed: bool = False) -> list[Candidate]:
     """The best CANDIDATES documents of visible pilots by PostgreSQL's own rank (ts_rank), best first.
@@ -112,24 +125,24 @@ def _candidates_postgres(features: list[str], df: dict[str, int], pilots: QueryS
     """
     tsquery = " | ".join(_selective(features, df))  # features are [a-z0-9]+ only
     visible_sql, visible_params = pilots.order_by().values("pk").query.sql_with_params()
-    table = SearchDocument._meta.db_table
-    columns = ", ".join(("id", "pilot_id", *ranking.FIELDS))
-    rank = "ts_rank('{0.2,0.4,0.7,1.0}', vector, to_tsquery('simple', %s)) AS rank"
-    # visible_sql is Django's own compiled SQL (its values stay parameters); table and columns are constants.
-    best_visible = ("SELECT pilot_id, " + ", ".join(ranking.FIELDS) + ", (SELECT count(*) FROM top) FROM top "  # noqa: S608
-                    "WHERE pilot_id IN (" + visible_sql + ") ORDER BY rank DESC, id LIMIT %s")
-    rows = [] if narrowed else _rows(
-        f"WITH top AS MATERIALIZED (SELECT {columns}, {rank} FROM {table} "  # noqa: S608 (see above)
-        "WHERE vector @@ to_tsquery('simple', %s) ORDER BY rank DESC, id LIMIT %s) " + best_visible,
-        [tsquery, tsquery, RANKED, *visible_params, CANDIDATES],
-    )
-    if narrowed or (len(rows) < CANDIDATES and (not rows or rows[0][-1] == RANKED)):  # too few visible in them
+    columns = ", ".join(f"d.{name}" for name in ("id", "pilot_id", *ranking.FIELDS))
+    shown = ", ".join(("pilot_id", *ranking.FIELDS))
+    rank = "ts_rank('{0.2,0.4,0.7,1.0}', d.vector, to_tsquery('simple', %s)) AS rank"
+    # visible_sql is Django's own compiled SQL (its values stay parameters); the rest are constants.
+    ranked = f"SELECT {columns}, {rank} FROM "  # noqa: S608
+    if not narrowed:
         rows = _rows(
-            f"WITH top AS (SELECT {columns}, {rank} FROM {table} "  # noqa: S608 (see above)
-            "WHERE vector @@ to_tsquery('simple', %s) AND pilot_id IN (" + visible_sql + ")) " + best_visible,
-            [tsquery, tsquery, *visible_params, *visible_params, CANDIDATES],
+            f"WITH top AS MATERIALIZED ({ranked}{_matching_documents_postgres()} "  # noqa: S608 (see above)
+            f"ORDER BY rank DESC, d.id LIMIT %s) SELECT {shown}, (SELECT count(*) FROM top) FROM top "
+            "WHERE pilot_id IN (" + visible_sql + ") ORDER BY rank DESC, id LIMIT %s",
+            [tsquery, tsquery, RANKED, *visible_params, CANDIDATES],
         )
-    return [_candidate(row[:-1]) for row in rows]
+        if len(rows) == CANDIDATES or (rows and rows[0][-1] < RANKED):  # every visible one of the best, or enough
+            return [_candidate(row[:-1]) for row in rows]
+    # Ranked among the visible pilots' matches only (each checked against `pilots` once).
+    rows = _rows(ranked + _matching_documents_postgres(" AND m.pilot_id IN (" + visible_sql + ")")
+                 + " ORDER BY rank DESC, d.id LIMIT %s", [tsquery, tsquery, *visible_params, CANDIDATES])
+    return [_candidate(row[1:-1]) for row in rows]
 
 
 def _candidates(features: list[str], df: dict[str, int], pilots: QuerySet,
@@ -217,11 +230,28 @@ def _ranked_matches(features: list[str]) -> tuple[str, str, list]:
     table = SearchDocument._meta.db_table
     if connection.vendor == "postgresql":
         tsquery = " | ".join(features)  # features are [a-z0-9]+ only
-        return (f"{table} d WHERE d.vector @@ to_tsquery('simple', %s)",
+        # Every match of every feature, checked against the visible pilots by the caller: PostgreSQL joins them as
+        # their numbers call for (a hash join when a broad word matches tens of thousands).
+        return (f"{MATCH_TABLE} m JOIN {table} d ON d.pilot_id = m.pilot_id "
+                "WHERE m.vector @@ to_tsquery('simple', %s)",
                 "ts_rank('{0.2,0.4,0.7,1.0}', d.vector, to_tsquery('simple', %s)) DESC, d.pilot_id", [tsquery, tsquery])
     weights = ", ".join(str(w) for _, w in ranking.DEFAULT_PARAMS.field_weights)
     return (f"evidence_fts JOIN {table} d ON d.id = evidence_fts.rowid WHERE evidence_fts MATCH %s",
             f"bm25(evidence_fts, {weights}), d.pilot_id", [" OR ".join(f'"{f}"' for f in features)])
+
+
+def _matching_pilots(features: list[str]) -> tuple[str, list]:
+    """(SQL, parameters) of the ids of the pilots whose search document holds any of `features`, in no order.
+
+    On PostgreSQL from evidence_searchmatch, the documents' vectors without positions or weights: counting every
+    match of a broad word reads a third of the pages the weighted documents take (migration 0010). The same
+    documents match either way; only ranking needs the weights."""
+    if connection.vendor == "postgresql":
+        # A constant table name; the query is a parameter (features are [a-z0-9]+ only).
+        return (f"SELECT m.pilot_id FROM {MATCH_TABLE} m WHERE m.vector @@ to_tsquery('simple', %s)",  # noqa: S608
+                [" | ".join(features)])
+    where, _order, params = _ranked_matches(features)
+    return f"SELECT d.pilot_id FROM {where}", params[:1]  # noqa: S608 (a constant FROM and WHERE)
 
 
 class Matches:
@@ -244,12 +274,10 @@ class Matches:
 
     @property
     def queryset(self) -> PilotQuerySet:
-        """The matching pilots as a queryset (facet counts), in no particular order."""
+        """The matching pilots as a queryset (the count and facet counts), in no particular order."""
         if not self.features:
             return self.pilots.none()
-        where, _order, params = _ranked_matches(self.features)
-        # A constant FROM and WHERE with the query as a parameter.
-        return self.pilots.filter(pk__in=RawSQL(f"SELECT d.pilot_id FROM {where}", params[:1]))  # noqa: S608, S611
+        return self.pilots.filter(pk__in=RawSQL(*_matching_pilots(self.features)))  # noqa: S611
 
     def known_count(self, count: int) -> None:
         """How many match, as counted with the facets (selectors.counts): not counted again."""

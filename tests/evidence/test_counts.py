@@ -164,3 +164,64 @@ def test_json_pieces_are_laid_out_as_the_whole_file():
     for n in range(4):
         pieces = exports.json_chunks(records[:n], n, "s", "g", "u")
         assert b"".join(pieces) == exports.to_json(records[:n], "s", "g", "u")
+
+
+def _postgres_match_table_agrees(words: str) -> None:
+    """On PostgreSQL the count reads evidence_searchmatch (migration 0010), kept in step with the search documents by
+    triggers: it must hold one row per document, matching exactly the documents the weighted vectors match."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    tsquery = " | ".join(sorted(search.ranking.query_weights(words)))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT (SELECT count(*) FROM evidence_searchmatch), (SELECT count(*) FROM "
+                       "evidence_searchdocument), (SELECT array_agg(pilot_id ORDER BY pilot_id) FROM "
+                       "evidence_searchmatch WHERE vector @@ to_tsquery('simple', %s)), (SELECT array_agg(pilot_id "
+                       "ORDER BY pilot_id) FROM evidence_searchdocument WHERE vector @@ to_tsquery('simple', %s))",
+                       [tsquery, tsquery])
+        matches, documents, matched, found = cursor.fetchone()
+    assert matches == documents and matched == found
+
+
+def test_the_count_follows_every_change_of_the_index(home_council, officer, arrears, few_candidates):
+    """A pilot edited so it no longer matches, one unpublished, a whole reindex: the count is always every match the
+    pages and the export reach, on both databases (on PostgreSQL it is counted from a table of its own)."""
+    from pilotbook.evidence.index import search_reindex_all
+
+    shown, _private = arrears
+    anyone = Pilot.objects.visible_to(AnonymousUser())
+
+    def counted() -> int:
+        matches = Matches("rent arrears", queryset=anyone)
+        assert matches.count() == len(list(matches.pilot_ids())) == len(matches[0:100])
+        _postgres_match_table_agrees("rent arrears")
+        return matches.count()
+
+    assert counted() == 7
+    edited = shown[0]
+    edited.title, edited.problem = "Bulky waste collections", "Residents book collections late."
+    edited.save()
+    assert counted() == 6
+    shown[1].status = Status.STOPPED_EARLY
+    shown[1].save()
+    assert counted() == 5
+    search_reindex_all()
+    assert counted() == 5
+    edited.title = "Rent arrears in bulky waste"
+    edited.save()
+    assert counted() == 6
+
+
+def test_an_import_is_counted_at_once(home_council, arrears, few_candidates):
+    """The import writes its search documents in COPY batches on its own cursor; on PostgreSQL the match table is
+    filled in the same statements, so the count includes the imported pilots at once."""
+    from pilotbook.api.importing import import_records
+
+    anyone = Pilot.objects.visible_to(AnonymousUser())
+    assert Matches("rent arrears", queryset=anyone).count() == 7
+    import_records([(f"line {n}", {"title": f"Arrears phone calls {n}", "summary": "Phoned tenants in arrears.",
+                                   "council_code": home_council.code, "verdict": "worked"}) for n in (1, 2)])
+    matches = Matches("rent arrears", queryset=anyone)
+    assert matches.count() == 9 == len(list(matches.pilot_ids()))
+    _postgres_match_table_agrees("rent arrears")
