@@ -165,6 +165,8 @@ def _stats(features: list[str]) -> ranking.CorpusStats:
 
 
 def _document_frequencies(features) -> dict[str, int]:
+    if not features:  # nothing to ask (e.g. candidates' titles with no word closeness counts)
+        return {}
     table = SearchTerm._meta.db_table
     if connection.vendor == "postgresql":  # one array parameter, not one per feature
         return dict(_rows(f"SELECT term, doc_count FROM {table} WHERE term = ANY(%s)", [list(features)]))  # noqa: S608
