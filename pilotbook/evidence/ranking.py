@@ -178,6 +178,23 @@ class Thesaurus:
                     found.append(PhraseMatch(i, i + n - 1, cid))
         return found
 
+    def concepts(self, stems: list[str]) -> list[str]:
+        """The concept of each of `matches(stems)`, in its order, without a PhraseMatch for each: what indexing
+        needs, and building the frozen PhraseMatch objects was half of finding them (pilotbook import)."""
+        found: list[str] = []
+        lengths_from, phrases, count = self.lengths_from, self.phrases, len(stems)
+        for i, first in enumerate(stems):
+            lengths = lengths_from.get(first)
+            if lengths is None:
+                continue
+            for n in lengths:
+                if i + n > count:
+                    break
+                cids = phrases.get(tuple(stems[i:i + n]))
+                if cids:
+                    found += sorted(cids)
+        return found
+
 
 @lru_cache(maxsize=1)
 def default_thesaurus() -> Thesaurus:
@@ -188,7 +205,7 @@ def features(text: str, thesaurus: Thesaurus | None = None) -> list[str]:
     """The indexed features of a text: its stems, then one concept feature per synonym phrase found."""
     thesaurus = thesaurus or default_thesaurus()
     found = stems(text)
-    return found + [m.concept for m in thesaurus.matches(found)]
+    return found + thesaurus.concepts(found)
 
 
 def document_features(fields: Mapping[str, str], thesaurus: Thesaurus | None = None) -> dict[str, list[str]]:

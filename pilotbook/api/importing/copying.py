@@ -10,12 +10,16 @@ database's) rolls every batch back."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import queue
 import threading
+from collections.abc import Callable
 from decimal import Decimal
 from operator import attrgetter
+from typing import Any
 
-from django.db import connection, connections
+from django.conf import settings
+from django.db import connection, connections, models
 from django.utils import translation
 
 from pilotbook.evidence import facetcells
@@ -49,19 +53,50 @@ def _copy_value(field, plain: tuple[type, ...], obj, db, passed: set[type]):
     return field.get_db_prep_save(field.pre_save(obj, True), db)
 
 
+_FIELD = object()  # a _quick preparer's answer when the value is for the field itself to prepare
+
+
+def _quick(field) -> Callable[[Any, models.Model], Any] | None:
+    """What the field's `get_db_prep_save(field.pre_save(obj, True), db)` gives on PostgreSQL, for the values that
+    are plainly prepared, without the field's machinery for each row; `_FIELD` for any other value. None: every
+    value goes to the field.
+
+    - An auto_now or auto_now_add date-time (with USE_TZ): its pre_save sets the object's attribute to
+      timezone.now(), which COPY takes as it is (an aware date-time is what get_db_prep_save gives back).
+    - A date-time with a time zone (USE_TZ): as it is (a naive one goes to the field, which warns and makes it aware).
+    - JSON (no encoder): a list or dict is the text json.dumps makes of it, what psycopg writes of the Jsonb
+      wrapper the field gives; PostgreSQL reads the same text either way."""
+    kind = field.get_internal_type()
+    if kind == "DateTimeField" and settings.USE_TZ:
+        if field.auto_now or field.auto_now_add:
+            attname = field.attname
+
+            def now(value, obj):
+                obj.__dict__[attname] = value = dt.datetime.now(tz=dt.UTC)  # what timezone.now() gives
+                return value
+
+            return now
+        return lambda value, obj: value if type(value) is dt.datetime and value.utcoffset() is not None else _FIELD
+    if kind == "JSONField" and field.encoder is None:
+        return lambda value, obj: json.dumps(value) if type(value) in (list, dict) else _FIELD
+    return None
+
+
 def _insert(model, objs: list, db, cursor) -> list:
     """bulk_create, except on PostgreSQL (`cursor`, a raw psycopg cursor on `db`'s connection): ids are taken from
     the table's sequence and the rows are copied in with COPY, which skips building and parsing one INSERT with
     every value as a parameter. No signals, as bulk_create.
 
     A row's values are read all at once; those of a type its column takes as it is (`passed`: the plain types,
-    and each str subclass _copy_value has passed) go as they are, and only the others through _copy_value."""
+    and each str subclass _copy_value has passed) go as they are, the others through the column's `_quick`
+    preparer when it has one (date-times, JSON) and otherwise (or when it declines) through _copy_value."""
     if cursor is None or not objs:
         return model.objects.bulk_create(objs, batch_size=2000)
     meta = model._meta
     fields = [f for f in meta.concrete_fields if not f.generated]
     plains = [_plain_types(f) for f in fields]
     passed = [{type(None), *plain} if plain else set() for plain in plains]
+    quick = [_quick(f) for f in fields]
     values_of = attrgetter(*(f.attname for f in fields))
     cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
                    [meta.db_table, meta.pk.column, len(objs)])
@@ -72,7 +107,8 @@ def _insert(model, objs: list, db, cursor) -> list:
         for obj in objs:
             row = list(values_of(obj))
             for i in [i for i, ok in enumerate(map(set.__contains__, passed, map(type, row))) if not ok]:
-                row[i] = _copy_value(fields[i], plains[i], obj, db, passed[i])
+                value = _FIELD if quick[i] is None else quick[i](row[i], obj)
+                row[i] = _copy_value(fields[i], plains[i], obj, db, passed[i]) if value is _FIELD else value
             copy.write_row(row)
     for obj in objs:
         obj._state.adding, obj._state.db = False, db.alias
