@@ -27,7 +27,8 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
+from operator import is_not
 from pathlib import Path
 from typing import NamedTuple
 
@@ -51,6 +52,7 @@ STOP_WORDS = frozenset(
 MAX_WORD = 40  # longer "words" are URLs, codes or junk; dropping them keeps stored terms short
 _WORD = re.compile(r"[^\W_]+")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+_NOT_NONE = partial(is_not, None)
 # A snowball stemmer keeps the word it is stemming in itself, so two threads sharing one corrupt each other's words
 # (IndexError under gunicorn's threads): each thread has its own.
 _stemmers = threading.local()
@@ -118,9 +120,9 @@ def tokenise(text: str) -> list[Token]:
 
 
 def stems(text: str) -> list[str]:
-    """The stems of tokenise(text), without positions (the fast path for indexing and queries)."""
-    found = map(_content_stem, _WORD.findall(text or ""))
-    return [s for s in found if s is not None]
+    """The stems of tokenise(text), without positions (the fast path for indexing and queries; no loop in Python:
+    an import stems every text of 100,000 documents)."""
+    return list(filter(_NOT_NONE, map(_content_stem, _WORD.findall(text or ""))))
 
 
 def concept_id(first_phrase: str) -> str:

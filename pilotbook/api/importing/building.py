@@ -48,22 +48,34 @@ _IMMUTABLE = (str, int, float, bool, type(None))
 
 def new(model: type[models.Model], values: dict[str, Any], **related: models.Model | None) -> models.Model:
     """`model(**values, **related)`, built by position; related objects (or None) set through their descriptors."""
-    positions, defaults, made = _layout(model)
-    args = defaults.copy()
-    for position, default in made:
-        args[position] = default()
-    for name, value in values.items():
-        args[positions[name]] = value
     attnames = _plain_init(model)
-    if attnames is None:
-        obj = model(*args)
-        for name, value in related.items():
-            setattr(obj, name, value)
-        return obj
-    # what Model.__init__ does with values by position and no signal to send: each into the object's dict
-    obj = model.__new__(model)
-    obj._state = ModelState()
-    obj.__dict__.update(zip(attnames, args, strict=True))
+    if attnames is not None and values.keys() <= _plain_dict(model)[0].keys():
+        # what Model.__init__ does with no signal to send: each field's value (given, or its default) into the
+        # object's dict, in the fields' order
+        template, made = _plain_dict(model)
+        obj = model.__new__(model)
+        obj._state = ModelState()
+        state = obj.__dict__
+        state.update(template)
+        for attname, default in made:
+            if attname not in values:
+                state[attname] = default()
+        state.update(values)
+    else:
+        positions, defaults, made_at = _layout(model)
+        args = defaults.copy()
+        for position, default in made_at:
+            args[position] = default()
+        for name, value in values.items():
+            args[positions[name]] = value
+        if attnames is None:
+            obj = model(*args)
+            for name, value in related.items():
+                setattr(obj, name, value)
+            return obj
+        obj = model.__new__(model)  # as above, by position
+        obj._state = ModelState()
+        obj.__dict__.update(zip(attnames, args, strict=True))
     for name, value in related.items():
         relation = _plain_relation(model, name)
         if relation is None or not relation.set(obj, value):
@@ -143,6 +155,18 @@ def _plain_init(model: type[models.Model]) -> tuple[str, ...] | None:
                for name in attnames):
         return None
     return attnames
+
+
+@cache
+def _plain_dict(model: type[models.Model]) -> tuple[dict[str, Any], list[tuple[str, Callable[[], Any]]]]:
+    """_layout by attname: each concrete field's default (None where it is made afresh), in the fields' order, and
+    the attnames whose default is made afresh for each object."""
+    _positions, defaults, made = _layout(model)
+    attnames = [field.attname for field in model._meta.concrete_fields]
+    template = dict(zip(attnames, defaults, strict=True))
+    made_afresh = [(attnames[position], make) for position, make in made]
+    template.update(dict.fromkeys(attname for attname, _make in made_afresh))  # never one object for all
+    return template, made_afresh
 
 
 @cache
@@ -263,6 +287,28 @@ def _quick_test(field: models.Field) -> Callable[[Any], bool] | None:
                 and (least is None or value >= least) and (not no_nul or "\x00" not in value)
                 and (not others or all(passes(value) for passes in others)))
 
+    return _specialised(quick, accepts, subclasses, finite, keys, longest, most, least, no_nul, others)
+
+
+def _specialised(quick: Callable[[Any], bool], accepts: type, subclasses: bool, finite: bool,
+                 keys: frozenset | None, longest: int | None, most: int | None, least: int | None, no_nul: bool,
+                 others: list[Callable[[Any], bool]]) -> Callable[[Any], bool]:
+    """`quick` with only the tests its field has, for the commonest fields (every record passes dozens of them): a
+    text among choices (the choices `quick` passes, looked up), a text of at most so many characters (maybe an
+    address), a finite Decimal with its validator. Any other field keeps `quick` itself."""
+    if accepts is str and subclasses and not finite and most is None and least is None:
+        if keys is not None:  # a text equal to a choice passes exactly when the choice does
+            passing = frozenset(key for key in keys if quick(key))
+            return lambda value: isinstance(value, str) and value in passing
+        if longest is not None and not no_nul and not others:
+            return lambda value: isinstance(value, str) and value != "" and len(value) <= longest
+        if longest is not None and not no_nul and len(others) == 1:
+            (passes,) = others
+            return lambda value: isinstance(value, str) and value != "" and len(value) <= longest and passes(value)
+    if (accepts is Decimal and not subclasses and finite and keys is None and longest is None and most is None
+            and least is None and not no_nul and len(others) == 1):
+        (passes,) = others
+        return lambda value: type(value) is Decimal and value.is_finite() and passes(value)
     return quick
 
 
