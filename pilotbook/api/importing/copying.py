@@ -142,10 +142,16 @@ class Writer:
         """Write these new rows (after any batch given before); nothing once a batch has failed."""
         if self.failure is not None or not rows:
             return
+        for row in rows:  # what indexing reads of who ran each, known without asking
+            row.pilot.know_joint_councils(row.joint)
+        # The documents' features are worked out here, on the caller's thread, while the writer copies the batch
+        # before: the writer's own work is then mostly PostgreSQL's, which needs no lock on Python.
+        with self.db.execute_wrapper(_not_while_writing):  # it asks nothing (the connection is the writer's)
+            documents = self.documents.prepare([row.pilot for row in rows])
         if not self.threaded:
-            self._write(rows, None)
+            self._write(rows, documents, None)
         else:
-            self._queue.put(rows)
+            self._queue.put((rows, documents))
 
     def wait(self) -> None:
         """Return once every batch given so far is written (or has failed)."""
@@ -171,18 +177,18 @@ class Writer:
 
     def _take(self, cursor) -> None:
         while not self._stopped:
-            rows = self._queue.get()
+            batch = self._queue.get()
             try:
-                if rows is None:
+                if batch is None:
                     self._stopped = True
                 elif self.failure is None:
-                    self._write(rows, cursor)
+                    self._write(*batch, cursor)
             except BaseException as error:  # noqa: BLE001 (handed to the caller by close())
                 self.failure = error
             finally:
                 self._queue.task_done()
 
-    def _write(self, rows: list, cursor) -> None:
+    def _write(self, rows: list, documents: list, cursor) -> None:
         if cursor is not None:  # each pilot's facet cell, known from its values: no second write of every row
             cells = facetcells.cells_for(self.cells, [facetcells.values_in_python(row.pilot, row.result)
                                                       for row in rows], cursor)
@@ -196,11 +202,13 @@ class Writer:
         through = Pilot.joint_councils.through
         _insert(through, [through(pilot_id=row.pilot.pk, council_id=council.pk) for row in rows
                           for council in row.joint], self.db, cursor)
-        for row in rows:  # what indexing reads of who ran each, known without asking
-            row.pilot.know_joint_councils(row.joint)
         self.pilots += pilots
-        self.documents.add(pilots, cursor, cells_known=cursor is not None)
+        self.documents.add(pilots, cursor, cells_known=cursor is not None, prepared=documents)
 
 
 def _not_on_this_thread(execute, sql, params, many, context):
     raise RuntimeError("the import's writer thread asks the database only through the import's own connection")
+
+
+def _not_while_writing(execute, sql, params, many, context):
+    raise RuntimeError("indexing the import's pilots asks the database nothing: the writer thread has the connection")
