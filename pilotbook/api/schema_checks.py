@@ -46,6 +46,8 @@ def _valid(schema: dict) -> Callable[[Any], bool]:
     items = _valid(schema["items"]) if "items" in schema else None
     whole = _object_test(schema) if {"properties", "required", "additionalProperties"} & schema.keys() else None
     is_number = _TYPES["number"]
+    if types and python_types is not None and not bounded and max_items is None and items is None and whole is None:
+        return _simple_test(python_types, words, enum, least, most, pattern, fmt)
 
     def valid(instance: Any) -> bool:
         if python_types is not None:  # one isinstance() for them all
@@ -68,6 +70,27 @@ def _valid(schema: dict) -> Callable[[Any], bool]:
                                            or (items is not None and not all(map(items, instance)))):
             return False
         return whole is None or not isinstance(instance, dict) or whole(instance)
+
+    return valid
+
+
+def _simple_test(python_types: tuple[type, ...], words, enum, least, most, pattern, fmt) -> Callable[[Any], bool]:
+    """`_valid`'s test for the most common node: of one or more types without numbers (the types are Python's own),
+    and no bounds, items or properties; the same tests without looking for keywords the node does not have."""
+    if words is None and enum is None and least is None and most is None and pattern is None and fmt is None:
+        return lambda instance: isinstance(instance, python_types)
+    strings = words is not None or least is not None or most is not None or pattern is not None or fmt is not None
+
+    def valid(instance: Any) -> bool:
+        if not isinstance(instance, python_types):
+            return False
+        if isinstance(instance, str):
+            return not strings or not (
+                (words is not None and instance not in words) or (least is not None and len(instance) < least)
+                or (most is not None and len(instance) > most)
+                or (pattern is not None and pattern.search(instance) is None)
+                or (fmt is not None and not _format_ok(fmt, instance)))
+        return enum is None or instance in enum
 
     return valid
 

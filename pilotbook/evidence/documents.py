@@ -9,10 +9,6 @@ from django.utils.translation import get_language
 from pilotbook.pilots.choices import InterventionType, ServiceArea, Visibility
 
 
-def _label(choices, value: str) -> str:
-    return _cached_label(choices, value, get_language())
-
-
 @lru_cache(maxsize=1024)
 def _cached_label(choices, value: str, language: str | None) -> str:
     try:
@@ -24,7 +20,9 @@ def _cached_label(choices, value: str, language: str | None) -> str:
 def search_fields(*, title: str, problem: str = "", change: str = "", lessons: str = "", partners: str = "",
                   council: str = "", service_area: str = "", intervention_type: str = "") -> dict[str, str]:
     """The searchable text of one pilot, shared by the app's index and the relevance bench."""
-    facets = " ".join(filter(None, (_label(ServiceArea, service_area), _label(InterventionType, intervention_type))))
+    language = get_language()  # once for both labels (a context-local's lookup; an import indexes 100,000 pilots)
+    facets = " ".join(filter(None, (_cached_label(ServiceArea, service_area, language),
+                                    _cached_label(InterventionType, intervention_type, language))))
     return {"title": title, "problem": problem, "change": change, "lessons": lessons, "partners": partners,
             "council": council, "facets": facets}
 

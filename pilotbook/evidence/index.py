@@ -121,6 +121,12 @@ def _index_documents(pilots, thesaurus: ranking.Thesaurus, batch_size: int) -> t
     return documents.count, documents.df, documents.totals
 
 
+# The fields whose texts many documents share: who ran it (a council's name) and the facets' labels. Their features
+# are worked out once per text for a whole import or rebuild (at most MAX_KNOWN texts kept).
+REPEATED_FIELDS = frozenset({"council", "facets"})
+MAX_KNOWN = 20_000
+
+
 class NewDocuments:
     """Search documents for newly published pilots, added a batch at a time in the caller's transaction.
 
@@ -136,29 +142,54 @@ class NewDocuments:
         self.df: Counter = Counter()
         self.totals: Counter = Counter()
         self.count = 0
+        self._known: dict[str, list[str]] = {}  # features by text, of REPEATED_FIELDS
         self.postgres = connection.vendor == "postgresql"
         if self.postgres:  # in the caller's transaction (ON COMMIT DROP); constant names
             with connection.cursor() as cursor:
                 cursor.execute(f"CREATE TEMPORARY TABLE {self.TABLE} (pilot_id integer, "
                                + ", ".join(f"{name} text" for name in ranking.FIELDS) + ") ON COMMIT DROP")
 
-    def _rows(self, pilots) -> list[tuple]:
-        rows = []
+    def prepare(self, pilots) -> list[tuple[Pilot, tuple[str, ...]]]:
+        """Each published pilot among these with its document's texts (ranking.FIELDS' features), counted into the
+        document frequencies and lengths: indexing's work in Python, which asks the database nothing and needs no
+        pilot's id, so the import does it on its checking thread while the writer copies (docs/adr/0018)."""
+        prepared = []
         for pilot in pilots:
             if pilot.status != Status.PUBLISHED:
                 continue
-            features = ranking.document_features(pilot_search_fields(pilot), self.thesaurus)
+            features = self._features(pilot_search_fields(pilot))
             self.df.update({f for feats in features.values() for f in feats})
             self.totals.update({name: len(feats) for name, feats in features.items()})
-            rows.append((pilot.pk, *(" ".join(features[name]) for name in ranking.FIELDS)))
-        self.count += len(rows)
-        return rows
+            prepared.append((pilot, tuple(" ".join(features[name]) for name in ranking.FIELDS)))
+        self.count += len(prepared)
+        return prepared
 
-    def add(self, pilots, cursor=None, cells_known: bool = False) -> None:
+    def _rows(self, pilots) -> list[tuple]:
+        return [(pilot.pk, *texts) for pilot, texts in self.prepare(pilots)]
+
+    def _features(self, fields: dict[str, str]) -> dict[str, list[str]]:
+        """ranking.document_features(fields), with the features of a text of REPEATED_FIELDS worked out once per
+        distinct text (the lists are shared, and only read)."""
+        known = self._known
+        features = {}
+        for name in ranking.FIELDS:
+            text = fields.get(name) or ""
+            if name in REPEATED_FIELDS:
+                found = known.get(text)
+                if found is None:
+                    found = ranking.features(text, self.thesaurus)
+                    if len(known) < MAX_KNOWN:
+                        known[text] = found
+                features[name] = found
+            else:
+                features[name] = ranking.features(text, self.thesaurus)
+        return features
+
+    def add(self, pilots, cursor=None, cells_known: bool = False, prepared=None) -> None:
         """Index these saved pilots (the unpublished among them are left out); `cursor`, a raw psycopg cursor;
         `cells_known`: the pilots were written with their facet cells (facetcells.cells_for), else they are given
-        them here."""
-        rows = self._rows(pilots)
+        them here; `prepared`: what `prepare(pilots)` gave before they were saved, if it was asked."""
+        rows = self._rows(pilots) if prepared is None else [(pilot.pk, *texts) for pilot, texts in prepared]
         names = ("pilot_id", *ranking.FIELDS)
         if not self.postgres:
             SearchDocument.objects.bulk_create(SearchDocument(**dict(zip(names, row, strict=True))) for row in rows)

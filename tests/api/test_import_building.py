@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from pilotbook.api.importing import fields
 from pilotbook.api.importing.building import _passes, _url_passes, full_clean, new
 from pilotbook.api.importing.checking import PILOT_NOT_CHECKED, RESULT_NOT_CHECKED
-from pilotbook.councils.models import Council
+from pilotbook.councils.models import Council, User
 from pilotbook.pilots.choices import Status
 from pilotbook.pilots.models import Pilot, Result
 
@@ -62,7 +62,7 @@ def _outcome(obj, check):
     except (TypeError, ValueError) as error:
         messages = repr(error)
     state = {k: v for k, v in obj.__dict__.items() if k != "_state"}
-    return messages, state, dict(obj._state.fields_cache)
+    return messages, state, dict(obj._state.fields_cache), obj._state.db, obj._state.adding
 
 
 COUNCIL = Council(code="HOM", name="Homeshire")
@@ -92,6 +92,48 @@ def test_a_result_is_built_and_checked_as_django_does(values):
                                                 validate_constraints=False)))
     assert ours_outcome[:2] == django_outcome[:2]
     assert ours_outcome[2].keys() == django_outcome[2].keys()
+    assert ours_outcome[3:] == django_outcome[3:]
+    assert pilot._state.db == django.pilot._state.db  # the pilot's database, set by the relation
+
+
+def _from(model, db, **values):
+    """An object as if read from database `db` (None: a new one)."""
+    obj = model(**values)
+    obj._state.db, obj._state.adding = db, db is None
+    return obj
+
+
+def _related_state(pilot, result):
+    """What setting the relations left on the pilot, its result and the objects they name."""
+    def state(obj):
+        return None if obj is None else ({k: v for k, v in obj.__dict__.items() if k != "_state"}, obj._state.db,
+                                         {k: type(v).__name__ for k, v in obj._state.fields_cache.items()})
+    return [state(obj) for obj in (pilot, result, pilot.council if pilot.council_id else None,
+                                   result.recorded_by if result.recorded_by_id else None)]
+
+
+@pytest.mark.parametrize("council_db", [None, "default", "other"])
+@pytest.mark.parametrize("user_db", [None, "default", "other", "no user"])
+@pytest.mark.parametrize("with_council", [True, False])
+def test_related_objects_are_set_as_django_sets_them(council_db, user_db, with_council):
+    """Databases (the related object's, or the default), keys, both sides of the one-to-one, and the error Django
+    gives for objects of two databases (no router allows it)."""
+    outcomes = []
+    for build in (lambda model, values, **related: new(model, values, **related),
+                  lambda model, values, **related: model(**values, **related)):
+        council = _from(Council, council_db, code="HOM", name="Homeshire") if with_council else None
+        user = None if user_db == "no user" else _from(User, user_db, pk=7, email="o@example.org",
+                                                                 date_joined=dt.datetime(2026, 1, 5, tzinfo=dt.UTC))
+        try:
+            pilot = build(Pilot, {"title": "Text reminders"}, council=council, created_by=user)
+            result = build(Result, {"verdict": "worked", "first_recorded_at": dt.datetime(2026, 1, 5, tzinfo=dt.UTC)},
+                           pilot=pilot, recorded_by=user)
+        except ValueError as error:
+            outcomes.append(str(error).split(":")[0])
+            continue
+        assert pilot.result is result and result.pilot is pilot
+        outcomes.append(_related_state(pilot, result))
+    assert outcomes[0] == outcomes[1]
 
 
 def test_a_plain_value_is_passed_only_when_django_passes_it():

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from pilotbook.api.importing import record_schema
 from pilotbook.api.records import pilot_record
 from pilotbook.api.schema import import_schema, pilot_schema, validate
-from pilotbook.api.schema_checks import validator
+from pilotbook.api.schema_checks import _valid, validator
 from pilotbook.councils.models import User
 from pilotbook.pilots.models import Pilot
 
@@ -116,6 +116,36 @@ def test_the_compiled_validator_finds_what_validate_finds(instance):
     """`validator` answers a valid record without composing messages: it must find a problem exactly when validate
     does, and then give validate's messages."""
     assert RECORD_CHECK(instance) == validate(instance, record_schema())
+
+
+RECORD_TEST = _valid(record_schema())
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(record | json_values)
+def test_the_compiled_test_passes_exactly_what_validate_passes(instance):
+    """Never a record validate finds a problem with (that would import it), and every valid record without
+    composing validate's messages (the quick way, for nearly every record of an import)."""
+    assert RECORD_TEST(instance) == (validate(instance, record_schema()) == [])
+
+
+def _edges(part: dict) -> list:
+    """Values of each kind, and those at the edges of the node's lengths, with each of its choices."""
+    values = [None, True, 0, 7, -1, 1.5, "", "x", "GB", [], ["x"], {}, {"code": "HOM"}, "2026-01-31", "2026-02-30",
+              "2026-01-31T10:00:00Z", "2026-01-31 10:00", "a" * 64, "0" * 64]
+    for key in ("minLength", "maxLength", "maxItems"):
+        if key in part:
+            n = part[key]
+            values += [make(n + step) for step in (-1, 0, 1) for make in (lambda k: "x" * k, lambda k: ["x"] * k)
+                       if n + step >= 0]
+    return values + list(part.get("enum", []))
+
+
+@pytest.mark.parametrize("name", sorted(record_schema()["properties"]))
+def test_the_compiled_test_passes_exactly_what_validate_passes_at_the_edges(name):
+    for value in _edges(record_schema()["properties"][name]):
+        instance = {"title": "A title", name: value}
+        assert RECORD_TEST(instance) == (validate(instance, record_schema()) == []), (name, value)
 
 
 def test_the_import_schema_needs_only_a_title():

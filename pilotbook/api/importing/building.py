@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable
 from decimal import Decimal
 from functools import cache, lru_cache
+from operator import attrgetter, is_
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -28,10 +29,14 @@ from django.core.validators import (
     ProhibitNullCharactersValidator,
     URLValidator,
 )
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, models, router
 from django.db.models.base import ModelState
 from django.db.models.expressions import DatabaseDefault
-from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+from django.db.models.fields.related_descriptors import (
+    ForeignKeyDeferredAttribute,
+    ForwardManyToOneDescriptor,
+    ForwardOneToOneDescriptor,
+)
 from django.db.models.query_utils import DeferredAttribute
 from django.db.models.signals import post_init, pre_init
 
@@ -43,22 +48,99 @@ _IMMUTABLE = (str, int, float, bool, type(None))
 
 def new(model: type[models.Model], values: dict[str, Any], **related: models.Model | None) -> models.Model:
     """`model(**values, **related)`, built by position; related objects (or None) set through their descriptors."""
-    positions, defaults, made = _layout(model)
-    args = defaults.copy()
-    for position, default in made:
-        args[position] = default()
-    for name, value in values.items():
-        args[positions[name]] = value
     attnames = _plain_init(model)
-    if attnames is None:
-        obj = model(*args)
-    else:  # what Model.__init__ does with values by position and no signal to send: each into the object's dict
+    if attnames is not None and values.keys() <= _plain_dict(model)[0].keys():
+        # what Model.__init__ does with no signal to send: each field's value (given, or its default) into the
+        # object's dict, in the fields' order
+        template, made = _plain_dict(model)
         obj = model.__new__(model)
+        obj._state = ModelState()
+        state = obj.__dict__
+        state.update(template)
+        for attname, default in made:
+            if attname not in values:
+                state[attname] = default()
+        state.update(values)
+    else:
+        positions, defaults, made_at = _layout(model)
+        args = defaults.copy()
+        for position, default in made_at:
+            args[position] = default()
+        for name, value in values.items():
+            args[positions[name]] = value
+        if attnames is None:
+            obj = model(*args)
+            for name, value in related.items():
+                setattr(obj, name, value)
+            return obj
+        obj = model.__new__(model)  # as above, by position
         obj._state = ModelState()
         obj.__dict__.update(zip(attnames, args, strict=True))
     for name, value in related.items():
-        setattr(obj, name, value)
+        relation = _plain_relation(model, name)
+        if relation is None or not relation.set(obj, value):
+            setattr(obj, name, value)
     return obj
+
+
+class _Relation:
+    """What setting a new object's foreign key or one-to-one field to an object (or None) does, as
+    ForwardManyToOneDescriptor.__set__ does it with no database router configured: the objects' databases (the
+    related object's, or the default), the key's value, the object cached on both sides of a one-to-one."""
+
+    def __init__(self, field: models.ForeignKey):
+        self.related_model = field.remote_field.model._meta.concrete_model
+        self.attnames = tuple((lh.attname, rh.attname) for lh, rh in field.related_fields)
+        self.cache_name = field.cache_name
+        self.remote_cache_name = None if field.remote_field.multiple else field.remote_field.cache_name
+        self.reverse_cache_name = field.remote_field.cache_name
+
+    def set(self, obj: models.Model, value: models.Model | None) -> bool:
+        """Set it, or False for setattr to (an object of another model, or databases a router would refuse)."""
+        state, cache = obj._state, obj._state.fields_cache
+        if value is None:
+            old = cache.get(self.cache_name)
+            if old is not None:
+                old._state.fields_cache[self.reverse_cache_name] = None
+            for attname, _ in self.attnames:
+                self._set_key(obj, attname, None)
+            cache[self.cache_name] = None
+            return True
+        if not isinstance(value, self.related_model):
+            return False
+        if state.db is None:
+            state.db = value._state.db or DEFAULT_DB_ALIAS
+        if value._state.db is None:
+            value._state.db = state.db
+        if value._state.db != state.db:
+            return False
+        for attname, related_attname in self.attnames:
+            self._set_key(obj, attname, getattr(value, related_attname))
+        cache[self.cache_name] = value
+        if self.remote_cache_name is not None:
+            value._state.fields_cache[self.remote_cache_name] = obj
+        return True
+
+    def _set_key(self, obj: models.Model, attname: str, value: Any) -> None:
+        """ForeignKeyDeferredAttribute.__set__: a cached related object that the new value does not name goes."""
+        if obj.__dict__.get(attname) != value and self.cache_name in obj._state.fields_cache:
+            del obj._state.fields_cache[self.cache_name]
+        obj.__dict__[attname] = value
+
+
+@cache
+def _plain_relation(model: type[models.Model], name: str) -> _Relation | None:
+    """The relation `name` of `model` when setting it is only what _Relation does: its descriptor Django's own
+    forward many-to-one or one-to-one one (not a parent link), its key's attribute a ForeignKeyDeferredAttribute,
+    and no database router. None otherwise (setattr, then)."""
+    descriptor = model.__dict__.get(name)
+    if router.routers or type(descriptor) not in (ForwardManyToOneDescriptor, ForwardOneToOneDescriptor):
+        return None
+    field = descriptor.field
+    if field.primary_key or any(type(model.__dict__.get(lh.attname)) is not ForeignKeyDeferredAttribute
+                                for lh, _ in field.related_fields):
+        return None
+    return _Relation(field)
 
 
 @cache
@@ -73,6 +155,18 @@ def _plain_init(model: type[models.Model]) -> tuple[str, ...] | None:
                for name in attnames):
         return None
     return attnames
+
+
+@cache
+def _plain_dict(model: type[models.Model]) -> tuple[dict[str, Any], list[tuple[str, Callable[[], Any]]]]:
+    """_layout by attname: each concrete field's default (None where it is made afresh), in the fields' order, and
+    the attnames whose default is made afresh for each object."""
+    _positions, defaults, made = _layout(model)
+    attnames = [field.attname for field in model._meta.concrete_fields]
+    template = dict(zip(attnames, defaults, strict=True))
+    made_afresh = [(attnames[position], make) for position, make in made]
+    template.update(dict.fromkeys(attname for attname, _make in made_afresh))  # never one object for all
+    return template, made_afresh
 
 
 @cache
@@ -94,9 +188,15 @@ def _layout(model: type[models.Model]) -> tuple[dict[str, int], list, list[tuple
 
 
 def full_clean(obj: models.Model, exclude: frozenset[str]) -> None:
-    """obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False), to the same effect."""
-    for field, attname, blank, quick in _checks(type(obj), exclude):
-        raw = getattr(obj, attname)
+    """obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False), to the same effect.
+
+    A field still holding the very object that is its default, where that default passes at once, passes again
+    without a look (most of a new object's fields: `new` gives them the defaults `_layout` keeps)."""
+    checks, values_of, passing_defaults = _checks(type(obj), exclude)
+    values = values_of(obj)  # clean() of one field sets only that field, so all can be read at once
+    for i in [i for i, default in enumerate(map(is_, values, passing_defaults)) if not default]:
+        field, attname, blank, quick = checks[i]
+        raw = values[i]
         if (blank and (raw is None or raw == "")) or (quick is not None and quick(raw)):  # most, at once
             continue
         if (blank and raw in field.empty_values) or isinstance(raw, DatabaseDefault):  # as clean_fields
@@ -116,11 +216,30 @@ def _django_full_clean(obj: models.Model, exclude: frozenset[str]) -> None:
     obj.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
 
 
+_NOT_A_DEFAULT = object()  # no value is this object
+
+
 @cache
-def _checks(model: type[models.Model], exclude: frozenset[str]) -> list[tuple[models.Field, str, bool, Any]]:
-    """The fields clean_fields checks, in its order, each with its quick test (None: always field.clean)."""
-    return [(field, field.attname, field.blank, _quick_test(field)) for field in model._meta.fields
-            if field.name not in exclude and not field.generated]
+def _checks(model: type[models.Model], exclude: frozenset[str]) -> tuple[
+        list[tuple[models.Field, str, bool, Any]], Callable[[models.Model], tuple], tuple]:
+    """The fields clean_fields checks, in its order, each with its quick test (None: always field.clean); a
+    function reading their values, all at once; and each one's default when the same default object serves every
+    new object (`_layout`) and passes at once, else an object no value is."""
+    checks = [(field, field.attname, field.blank, _quick_test(field)) for field in model._meta.fields
+              if field.name not in exclude and not field.generated]
+    positions, defaults, made = _layout(model)
+    made_afresh = {position for position, _make in made}
+    passing = []
+    for _field, attname, blank, quick in checks:
+        position = positions.get(attname)
+        default = _NOT_A_DEFAULT if position is None or position in made_afresh else defaults[position]
+        if default is not _NOT_A_DEFAULT and not (
+                (blank and (default is None or default == "")) or (quick is not None and quick(default))):
+            default = _NOT_A_DEFAULT
+        passing.append(default)
+    attnames = [attname for _field, attname, _blank, _quick in checks]
+    values_of = attrgetter(*attnames) if len(attnames) > 1 else lambda obj: tuple(getattr(obj, a) for a in attnames)
+    return checks, values_of, tuple(passing)
 
 
 # The values a plain field's to_python gives back as they are (a Decimal: equal), by the field's class: the type,
@@ -168,6 +287,28 @@ def _quick_test(field: models.Field) -> Callable[[Any], bool] | None:
                 and (least is None or value >= least) and (not no_nul or "\x00" not in value)
                 and (not others or all(passes(value) for passes in others)))
 
+    return _specialised(quick, accepts, subclasses, finite, keys, longest, most, least, no_nul, others)
+
+
+def _specialised(quick: Callable[[Any], bool], accepts: type, subclasses: bool, finite: bool,
+                 keys: frozenset | None, longest: int | None, most: int | None, least: int | None, no_nul: bool,
+                 others: list[Callable[[Any], bool]]) -> Callable[[Any], bool]:
+    """`quick` with only the tests its field has, for the commonest fields (every record passes dozens of them): a
+    text among choices (the choices `quick` passes, looked up), a text of at most so many characters (maybe an
+    address), a finite Decimal with its validator. Any other field keeps `quick` itself."""
+    if accepts is str and subclasses and not finite and most is None and least is None:
+        if keys is not None:  # a text equal to a choice passes exactly when the choice does
+            passing = frozenset(key for key in keys if quick(key))
+            return lambda value: isinstance(value, str) and value in passing
+        if longest is not None and not no_nul and not others:
+            return lambda value: isinstance(value, str) and value != "" and len(value) <= longest
+        if longest is not None and not no_nul and len(others) == 1:
+            (passes,) = others
+            return lambda value: isinstance(value, str) and value != "" and len(value) <= longest and passes(value)
+    if (accepts is Decimal and not subclasses and finite and keys is None and longest is None and most is None
+            and least is None and not no_nul and len(others) == 1):
+        (passes,) = others
+        return lambda value: type(value) is Decimal and value.is_finite() and passes(value)
     return quick
 
 

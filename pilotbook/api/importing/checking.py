@@ -90,8 +90,8 @@ class _Row:
     existing: Pilot | None = None  # the case study this record updates (the same external_id, imported before)
 
 
-def _check(record: dict) -> list[str]:
-    """Rules across fields that the schema cannot say."""
+def _check(record: dict, reported: tuple[str | None, dict] | None = None) -> list[str]:
+    """Rules across fields that the schema cannot say; `reported`, _reported(record) when the caller has it."""
     problems = list(record.get("_problems", []))
     numbers = _number_problems(record)
     problems += numbers
@@ -109,7 +109,7 @@ def _check(record: dict) -> list[str]:
         problems.append("results_due_date: results are due on or after the end date, not before it")
     if numbers:  # the rules below compare these numbers, which a NaN cannot be
         return problems
-    verdict, result = _reported(record)
+    verdict, result = reported or _reported(record)
     if verdict is None:
         if record.get("effect") is not None:
             problems.append("effect: an effect needs the verdict the source reported (add verdict)")
@@ -148,12 +148,15 @@ def _row(label: str, record, councils: dict[str, Council], default_council: str 
     clean = record
     if isinstance(record, dict) and "_problems" in record:  # a CSV row's own problems, named by _check
         clean = {k: v for k, v in record.items() if k != "_problems"}
-    problems = _schema_problems()(clean) or _check(record)
+    problems = _schema_problems()(clean)
+    if not problems:  # the record's shape is right: its reported result can be read, once for both uses
+        reported = _reported(record)
+        problems = _check(record, reported)
     if problems:
         return None, [f"{name}: {p}" for p in problems]
     if not record["title"].strip():
         return None, [f"{name}: title: must not be empty"]
-    verdict, fields = _reported(record)
+    verdict, fields = reported
     codes, problems = _council_codes(record, default_council)
     key = "council_codes" if record.get("council_codes") else "council_code"
     problems += [f"{key}: no council with the code {code!r}" for code in codes if code not in councils]

@@ -135,12 +135,17 @@ def _numbers(record: dict) -> dict[str, float]:
     if isinstance(outcome, dict):
         found["worthwhile_effect"] = outcome.get("worthwhile_effect")
     if isinstance(effect, dict):
-        found.update({f"effect.{key}": effect.get(key) for key in ("estimate", "ci_low", "ci_high")})
+        found.update({name: effect.get(key) for key, name in _EFFECT_NAMES})
     else:
         found["effect"] = effect
     if isinstance(result, dict):
-        found.update({f"result.{key}": result.get(key) for key in ("estimate", "ci_low", "ci_high")})
-    return {name: v for name, v in found.items() if isinstance(v, int | float) and not isinstance(v, bool)}
+        found.update({name: result.get(key) for key, name in _RESULT_NAMES})
+    return {name: v for name, v in found.items() if isinstance(v, _NUMBERS) and not isinstance(v, bool)}
+
+
+_EFFECT_NAMES = tuple((key, f"effect.{key}") for key in ("estimate", "ci_low", "ci_high"))
+_RESULT_NAMES = tuple((key, f"result.{key}") for key in ("estimate", "ci_low", "ci_high"))
+_NUMBERS = (int, float)
 
 
 def _number_problems(record: dict) -> list[str]:
@@ -163,6 +168,9 @@ def _plainly_stored(value: float) -> bool:
     return bool(dot) and len(places) <= 4 and places.isdigit() and whole.lstrip("-").isdigit()
 
 
+_RELATIVE_NOISE, _LEAST_NOISE = Decimal(8 * sys.float_info.epsilon), Decimal("1e-9")  # exact, made once
+
+
 def _exact_number_problems(name: str, value: float) -> list[str]:
     exact = Decimal(value) if isinstance(value, int) else Decimal(repr(value))  # a JSON integer may be huge
     if not exact.is_finite():
@@ -171,7 +179,7 @@ def _exact_number_problems(name: str, value: float) -> list[str]:
         return []  # too large to store at all: the model's own check names it
     rounded = exact.quantize(STORED_PLACES)
     # Binary noise, not digits anyone meant: 5.210000000000001 is 5.21, and 0.009999999999999787 is 2.01 - 2.
-    noise = max(Decimal(8 * sys.float_info.epsilon) * abs(exact), Decimal("1e-9"))
+    noise = max(_RELATIVE_NOISE * abs(exact), _LEAST_NOISE)
     if abs(exact - rounded) > noise:
         return [f"{name}: {value} has more than 4 decimal places; round it to 4 (Pilotbook stores 4), or give it "
                 "in a smaller unit"]
