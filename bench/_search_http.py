@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import os
 import random
 import re
@@ -168,6 +169,7 @@ def profile(kinds: list[str] | None = None) -> None:
     from django.test import Client
     from django.test.utils import override_settings
 
+    logging.getLogger("django.request").setLevel(logging.ERROR)  # not a "Not Found" line for the 404 kind asked for
     rng = random.Random(3)
     client = Client()
     with override_settings(DEBUG=True, ALLOWED_HOSTS=["*"]):
