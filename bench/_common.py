@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import os
 import platform
+import secrets
+import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 
 def load_line() -> str:
@@ -58,3 +62,16 @@ def wait_for_workers(base: str, workers: int, deadline: float) -> bool:
             if max(pool.map(ask, range(workers * 4))) < 1.0:
                 return True
     return False
+
+
+def as_in_production(name: str) -> Path:
+    """Set this process up as production runs (DJANGO_DEBUG=0, a fresh secret key, collected static files in a
+    scratch data directory), for a bench that serves pages in-process through WSGI; returns that directory. Call it
+    before Django is set up."""
+    scratch = Path(tempfile.mkdtemp(prefix=f"pilotbook-{name}-"))
+    os.environ.update({"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+                       "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "PILOTBOOK_DATA_DIR": str(scratch),
+                       "LOG_LEVEL": "ERROR", "DJANGO_SETTINGS_MODULE": "pilotbook.config.settings"})
+    subprocess.run([str(Path(sys.executable).parent / "pilotbook"), "collectstatic", "--noinput", "-v0"],  # noqa: S603
+                   check=True, cwd=scratch)
+    return scratch

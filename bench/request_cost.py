@@ -25,10 +25,7 @@ import cProfile
 import io
 import os
 import pstats
-import secrets
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -36,7 +33,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._common import load_line  # noqa: E402
+from bench._common import as_in_production, load_line  # noqa: E402
 
 
 def environ(path: str, cookie: str = "") -> dict:
@@ -76,12 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("bench/request_cost.py measures PostgreSQL: set DATABASE_URL=postgres://...")
-    scratch = Path(tempfile.mkdtemp(prefix="pilotbook-cost-"))
-    os.environ.update({"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-                       "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "PILOTBOOK_DATA_DIR": str(scratch),
-                       "LOG_LEVEL": "ERROR", "DJANGO_SETTINGS_MODULE": "pilotbook.config.settings"})
-    subprocess.run([str(Path(sys.executable).parent / "pilotbook"), "collectstatic", "--noinput", "-v0"],  # noqa: S603
-                   check=True, cwd=scratch)
+    as_in_production("cost")
     from django.core.wsgi import get_wsgi_application
     from django.db import connection, reset_queries
 

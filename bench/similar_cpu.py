@@ -26,11 +26,8 @@ import json
 import os
 import pstats
 import re
-import secrets
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlencode
@@ -39,7 +36,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._common import header, load_line, percentile  # noqa: E402
+from bench._common import as_in_production, header, load_line, percentile  # noqa: E402
 
 _application = None
 
@@ -149,12 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("bench/similar_cpu.py measures PostgreSQL: set DATABASE_URL=postgres://...")
-    scratch = Path(tempfile.mkdtemp(prefix="pilotbook-similar-"))
-    os.environ.update({"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-                       "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "PILOTBOOK_DATA_DIR": str(scratch),
-                       "LOG_LEVEL": "ERROR", "DJANGO_SETTINGS_MODULE": "pilotbook.config.settings"})
-    subprocess.run([str(Path(sys.executable).parent / "pilotbook"), "collectstatic", "--noinput", "-v0"],  # noqa: S603
-                   check=True, cwd=scratch)
+    as_in_production("similar")
     import django
 
     header('"Before you start": CPU per idea in-process (time.process_time) over the 60 bench ideas',
