@@ -25,7 +25,7 @@ import re
 import threading
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache, partial
 from operator import is_not
@@ -169,21 +169,9 @@ class Thesaurus:
     def from_file(cls, path: Path = SYNONYMS_FILE) -> Thesaurus:
         return cls.from_text(path.read_text(encoding="utf-8"))
 
-    def matches(self, stems: list[str]) -> list[PhraseMatch]:
-        found = []
-        lengths_from = self.lengths_from
-        for i, first in enumerate(stems):
-            for n in lengths_from.get(first, ()):
-                if i + n > len(stems):
-                    break
-                for cid in sorted(self.phrases.get(tuple(stems[i:i + n]), ())):
-                    found.append(PhraseMatch(i, i + n - 1, cid))
-        return found
-
-    def concepts(self, stems: list[str]) -> list[str]:
-        """The concept of each of `matches(stems)`, in its order, without a PhraseMatch for each: what indexing
-        needs, and building the frozen PhraseMatch objects was half of finding them (pilotbook import)."""
-        found: list[str] = []
+    def _phrases(self, stems: list[str]) -> Iterator[tuple[int, int, list[str]]]:
+        """(first, last, concepts) of each synonym phrase in `stems`, in order: its first and last stems' positions
+        and its concept ids, sorted."""
         lengths_from, phrases, count = self.lengths_from, self.phrases, len(stems)
         for i, first in enumerate(stems):
             lengths = lengths_from.get(first)
@@ -194,8 +182,15 @@ class Thesaurus:
                     break
                 cids = phrases.get(tuple(stems[i:i + n]))
                 if cids:
-                    found += sorted(cids)
-        return found
+                    yield i, i + n - 1, sorted(cids)
+
+    def matches(self, stems: list[str]) -> list[PhraseMatch]:
+        return [PhraseMatch(first, last, cid) for first, last, cids in self._phrases(stems) for cid in cids]
+
+    def concepts(self, stems: list[str]) -> list[str]:
+        """The concept of each of `matches(stems)`, in its order, without a PhraseMatch for each: what indexing
+        needs, and building the frozen PhraseMatch objects was half of finding them (pilotbook import)."""
+        return [cid for _first, _last, cids in self._phrases(stems) for cid in cids]
 
 
 @lru_cache(maxsize=1)
