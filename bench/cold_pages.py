@@ -48,13 +48,15 @@ def main(argv: list[str] | None = None) -> int:
     from django.test import Client
     from django.test.utils import override_settings
 
-    from bench._common import load_line
+    from bench._common import header, load_line
     from bench._search_http import forget, page_kinds
 
     if connection.vendor != "postgresql":
         sys.exit("bench/cold_pages.py measures PostgreSQL: set DATABASE_URL=postgres://...")
     client, rng = Client(), random.Random(5)
-    print(load_line())
+    header("Cold evidence pages in-process: queries, database time, CPU and buffers per page kind",
+           "none in the run: the same addresses on the same database before and after a change (bench/search.py "
+           "times the pages over HTTP against Django's 404 page and the goal)")
     with override_settings(DEBUG=True, ALLOWED_HOSTS=["*"]):
         for kind, paths in page_kinds().items():
             if (args.kinds and kind not in args.kinds) or kind in ("before you start", "404 (baseline)"):
