@@ -8,7 +8,8 @@
 Runs on a database bench/search.py built (100,000 case studies). For each of the relevance bench's 60 queries
 (bench/relevance/queries.jsonl, the ideas bench/search.py times) it measures the CPU time this process spends
 (time.process_time: Python's own work, not the database's, and not other processes on a shared machine) in
-similar_pilots, and in the whole page (GET /evidence/before-you-start/?idea=..., signed out), several rounds, and
+similar_pilots, and in the whole page (GET /evidence/before-you-start/?idea=..., signed out: first asked just after a
+data change, so nothing cached is used, then asked again, as a reload or a shared link is), several rounds, and
 prints the mean and p95 per idea, and the mean and p95 of each idea's least CPU over the rounds (the figure a
 busy machine inflates least). The page is asked as gunicorn asks it (the WSGI application, DJANGO_DEBUG=0,
 static files collected into a temporary folder: bench/request_cost.py's way).
@@ -37,6 +38,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
 from bench._common import as_in_production, header, load_line, percentile  # noqa: E402
+from bench._search_http import forget  # noqa: E402
 
 _application = None
 
@@ -102,15 +104,19 @@ def cpu_per_idea(ideas: list[str], rounds: int) -> dict[str, list[float]]:
     for idea in ideas[:5]:  # code, caches and templates warmed once
         similar_pilots(idea, queryset=visible, limit=5)
         page(idea)
-    cpu: dict[str, list[float]] = {"similar_pilots": [], "page": []}
+    cpu: dict[str, list[float]] = {"similar_pilots": [], "page": [], "page again": []}
     for _ in range(rounds):
         for idea in ideas:
             started = time.process_time()
             similar_pilots(idea, queryset=visible, limit=5)
             cpu["similar_pilots"].append(1000 * (time.process_time() - started))
+            forget()
             started = time.process_time()
             page(idea)
             cpu["page"].append(1000 * (time.process_time() - started))
+            started = time.process_time()
+            page(idea)
+            cpu["page again"].append(1000 * (time.process_time() - started))
     return cpu
 
 
@@ -118,10 +124,11 @@ def profile(ideas: list[str], top: int) -> None:
     for idea in ideas[:5]:
         page(idea)
     profiler = cProfile.Profile(time.process_time)  # CPU, not time spent waiting for the database
-    profiler.enable()
     for idea in ideas:
+        forget()  # each page as first asked after a data change (nothing cached)
+        profiler.enable()
         page(idea)
-    profiler.disable()
+        profiler.disable()
     stats = pstats.Stats(profiler)
     stats.sort_stats("cumulative").print_stats(top)
     stats.sort_stats("tottime").print_stats(top)

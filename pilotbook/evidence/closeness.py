@@ -108,9 +108,9 @@ def _groups_over(words: list[str], *thesauri: Thesaurus) -> dict[int, set[str]]:
     """Word position -> the synonym groups of any of `thesauri` over it."""
     over: dict[int, set[str]] = {}
     for thesaurus in thesauri:
-        for m in thesaurus.matches(words):
-            for i in range(m.first, m.last + 1):
-                over.setdefault(i, set()).add(m.concept)
+        for first, last, concepts in thesaurus.spans(words):
+            for i in range(first, last + 1):
+                over.setdefault(i, set()).update(concepts)
     return over
 
 
@@ -151,7 +151,7 @@ class Idea:
         if self.uses_vocabulary:  # only an idea with a vocabulary group can match one
             for name in COVERAGE_FIELDS:
                 words = [f for f in doc.get(name, ()) if not f.startswith("xs")]
-                found.update(m.concept for m in self.vocabulary.groups.matches(words))
+                found.update(self.vocabulary.groups.concepts(words))
         return found
 
 

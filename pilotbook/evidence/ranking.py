@@ -169,10 +169,13 @@ class Thesaurus:
     def from_file(cls, path: Path = SYNONYMS_FILE) -> Thesaurus:
         return cls.from_text(path.read_text(encoding="utf-8"))
 
-    def _phrases(self, stems: list[str]) -> Iterator[tuple[int, int, list[str]]]:
+    def spans(self, stems: list[str]) -> Iterator[tuple[int, int, list[str]]]:
         """(first, last, concepts) of each synonym phrase in `stems`, in order: its first and last stems' positions
-        and its concept ids, sorted."""
+        and its concept ids, sorted. matches() without a PhraseMatch for each (closeness asks for every candidate's
+        title and, for an idea with a vocabulary group, four of its fields)."""
         lengths_from, phrases, count = self.lengths_from, self.phrases, len(stems)
+        if lengths_from.keys().isdisjoint(stems):  # no phrase starts here (most texts): no loop in Python
+            return
         for i, first in enumerate(stems):
             lengths = lengths_from.get(first)
             if lengths is None:
@@ -185,12 +188,12 @@ class Thesaurus:
                     yield i, i + n - 1, sorted(cids)
 
     def matches(self, stems: list[str]) -> list[PhraseMatch]:
-        return [PhraseMatch(first, last, cid) for first, last, cids in self._phrases(stems) for cid in cids]
+        return [PhraseMatch(first, last, cid) for first, last, cids in self.spans(stems) for cid in cids]
 
     def concepts(self, stems: list[str]) -> list[str]:
         """The concept of each of `matches(stems)`, in its order, without a PhraseMatch for each: what indexing
         needs, and building the frozen PhraseMatch objects was half of finding them (pilotbook import)."""
-        return [cid for _first, _last, cids in self._phrases(stems) for cid in cids]
+        return [cid for _first, _last, cids in self.spans(stems) for cid in cids]
 
 
 @lru_cache(maxsize=1)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from pilotbook.pilots import presenters
-from pilotbook.pilots.access import SIGNED_OUT, audience_among, withholding_councils
+from pilotbook.pilots.access import SIGNED_OUT, audience, audience_among, withholding_councils
 from pilotbook.pilots.choices import FailureReason, Status, Verdict
 from pilotbook.pilots.countries import country_name
 from pilotbook.pilots.models import Pilot, own_council_id
@@ -116,16 +116,35 @@ class IdeaForm(GovukFormMixin, forms.Form):
 
 def before_you_start(request):
     form = IdeaForm(request.GET or None)
-    rows, searched, hidden = [], False, 0
+    rows, searched, hidden, pooled = [], False, 0, []
     if form.is_bound and form.is_valid():
         searched = True
-        rows, hidden = suggestions_for(request, form.cleaned_data["idea"],
-                                       exclude_council=own_council_id(request.user))
+        rows, hidden, pooled = _suggested(request, form.cleaned_data["idea"])
     return render(request, "evidence/before_you_start.html", {
         "form": form, "error_forms": [form] if form.is_bound else [], "rows": rows, "searched": searched,
         "dismissed_matches": hidden,
-        "pooled": pooled_for(request, rows),
+        "pooled": pooled,
     })
+
+
+def _suggested(request, idea: str) -> tuple[list, int, list]:
+    """The suggestions for an idea, how many were dismissed, and the pooled evidence beside them: worked out once per
+    data version for everyone with the same audience (pilots.access.audience: who may see what, and whose names),
+    own council (whose pilots are left out) and dismissed suggestions (pilotbook.web.pagecache). Ranking and
+    comparing the candidates is most of the page's cost, and an idea asked again (a page reloaded, a link shared,
+    a suggestion dismissed and restored) gives the same until the data changes. The page around them (the form,
+    the dismiss buttons' CSRF tokens) is rendered for each request."""
+    user = request.user
+    own = own_council_id(user)
+    dismissed = sorted(request.session.get(DISMISSED, []))
+    who = audience(user)
+
+    def build() -> tuple[list, int, list]:
+        rows, hidden = suggestions_for(request, idea, exclude_council=own)
+        return rows, hidden, pooled_for(request, rows)
+
+    return pagecache.cached(request, "before-you-start", (who, own, dismissed, idea), build=build,
+                            public=who == SIGNED_OUT)
 
 
 def dismiss(request, pk: int) -> None:

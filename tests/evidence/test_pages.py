@@ -104,6 +104,39 @@ def test_before_you_start_shows_the_closest_pilots_elsewhere_and_they_can_be_dis
     assert elsewhere.title in page and "You dismissed" not in page
 
 
+def test_before_you_start_is_worked_out_once_per_data_version_and_audience(
+        client, home_council, other_council, officer, other_officer):
+    from pilotbook.evidence import selectors
+
+    elsewhere = publish(other_council, other_officer, Status.PUBLISHED, visibility="public", **BIN_TEXTS)
+    url, idea = reverse("before-you-start"), {"idea": "Text residents the evening before bin collection day"}
+    worked_out = []
+    real = selectors.suggestions_for
+
+    def counted(*args, **kwargs):
+        worked_out.append(kwargs["exclude_council"])
+        return real(*args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("pilotbook.evidence.views.suggestions_for", counted)
+        for _ in range(2):
+            assert elsewhere.title in client.get(url, idea).content.decode()
+        assert worked_out == [None]  # signed out, asked twice: worked out once
+        client.force_login(other_officer)  # another audience, whose own council's pilot is not suggested
+        assert elsewhere.title not in client.get(url, idea).content.decode()
+        assert worked_out == [None, other_council.pk]
+        client.force_login(officer)
+        assert elsewhere.title in client.get(url, idea).content.decode()
+        client.post(reverse("dismiss-suggestion", args=[elsewhere.pk]), {"next": url})
+        assert elsewhere.title not in client.get(url, idea).content.decode()  # what is dismissed is part of the key
+        assert len(worked_out) == 4
+        Pilot.objects.filter(pk=elsewhere.pk).update(title="Evening texts before bin day")
+        versions.bump()  # a data change: worked out again
+        client.post(reverse("restore-suggestions"), {"next": url})
+        assert "Evening texts before bin day" in client.get(url, idea).content.decode()
+        assert len(worked_out) == 5
+
+
 def test_before_you_start_needs_a_description(client):
     page = client.get(reverse("before-you-start"), {"idea": ""}).content.decode()
     assert "Describe your idea to see whether others have tried it" in page
