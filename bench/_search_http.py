@@ -241,12 +241,53 @@ def first_asks(server: Server, paths: list[str]) -> list[float]:
     return latencies
 
 
+NEW_ROUNDS = 3  # how many times new_at_once asks every address of a kind, a data change before each round
+
+
+def new_at_once(server: Server, paths: list[str], clients: int) -> tuple[list[float], int]:
+    """Every address asked once per round by `clients` threads together, after one data change per round: each
+    request is the first for its address at that data version (nothing built for it is cached), as when several
+    people ask different new things at the same moment. What a cache of repeated addresses cannot help with. A kind
+    with one address is left out (all but the first client would be asking again). (latencies in ms, errors)"""
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    for _ in range(NEW_ROUNDS):
+        forget()
+        waiting = list(paths)
+
+        def client(waiting: list[str]) -> None:
+            nonlocal errors
+            while True:
+                with lock:
+                    if not waiting:
+                        return
+                    path = waiting.pop()
+                started = time.perf_counter()
+                try:
+                    status, _body = _fetch(server.url(path))
+                except OSError:
+                    status = 0
+                took = 1000 * (time.perf_counter() - started)
+                with lock:
+                    latencies.append(took)
+                    errors += status >= 500 or status == 0
+
+        threads = [threading.Thread(target=client, args=(waiting,)) for _ in range(clients)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    return latencies, errors
+
+
 def _line(kind: str, what: str, latencies: list[float], seconds: float | None, errors: int | None) -> str:
     p50, p95 = statistics.median(latencies), percentile(latencies, 0.95)
     goal = GOALS_MS[kind]
     verdict = f"goal p95 < {goal:.0f} ms, {p95 / goal:.2f} of it" if goal else "the bare framework"
-    rate = f" ({len(latencies) / seconds:5.1f}/s), {errors} errors" if seconds else ""
-    return (f"  {kind:22} {what:13} {len(latencies):5} requests{rate}: p50 {p50:6.1f} ms, p95 {p95:6.1f} ms "
+    rate = (f" ({len(latencies) / seconds:5.1f}/s), {errors} errors" if seconds
+            else f", {errors} errors" if errors is not None else "")
+    return (f"  {kind:22} {what:14} {len(latencies):5} requests{rate}: p50 {p50:6.1f} ms, p95 {p95:6.1f} ms "
             f"({verdict})")
 
 
@@ -263,9 +304,13 @@ def run(port: int, clients: int, seconds: float, kinds: list[str] | None = None)
                 _fetch(server.url(path))
         print(f"cold: each address once (a kind with one address {COLD_REPEATS} times), 1 client, each just after a "
               "data change (nothing cached, no counts kept); then warm: the clients at random among the same "
-              "addresses, asked again")
+              "addresses, asked again; and new at once: every address once per round, the clients together, a data "
+              f"change before each of {NEW_ROUNDS} rounds (each request the first for its address)")
         for seed, (kind, paths) in enumerate(chosen.items()):
             print(_line(kind, "cold", first_asks(server, paths), None, None))
+            if len(paths) > 1:
+                latencies, errors = new_at_once(server, paths, clients)
+                print(_line(kind, f"new, {clients} at once", latencies, None, errors))
             for path in paths:  # each built once at the data version the cold pass ended on, so warm is warm
                 _fetch(server.url(path))
             latencies, errors = drive(server, paths, clients, seconds, seed)

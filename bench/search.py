@@ -18,7 +18,9 @@ concurrent clients fetch each kind of evidence page for a while: /evidence/ with
 pages further on), with a query, with facets (with and without a query), "before you start" for an idea, and
 Django's own 404 page on the same server as the baseline (the bare framework). Each kind is timed cold (every
 address once, each just after a data change: a new data version and no kept counts, so nothing cached is used,
-as for the first visitor after any save) and warm (every address built once, then asked again by the clients).
+as for the first visitor after any save), new at once (the clients together, each address once after a data change,
+so each request is the first for its address: several people asking different new things at the same moment) and
+warm (every address built once, then asked again by the clients).
 It prints p50/p95 per kind against its goal (evidence pages p95 150 ms, before you start 100 ms), the queries
 and database time each page kind takes (in-process, through Django's test client, after a data change), and
 checks that the page's count is the number of matches and that the export holds them all.
