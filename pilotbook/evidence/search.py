@@ -107,11 +107,22 @@ def _matching_documents_postgres(within: str = "") -> str:
     evidence_searchmatch `m`, their vectors without weights, which hold the one GIN index (migration 0010); the
     documents' own weighted vectors rank them. `within`: more conditions on the matches' `m.pilot_id`.
 
-    For the candidates, whose rarest features match at most about MATCH_BUDGET documents: the matches' pilots are
-    read first and their documents fetched by pilot (ANY of an array), never a scan of every wide document (which
-    PostgreSQL otherwise chooses for a few thousand matches, at twice the time)."""
+    For the candidates among the visible pilots only (facets chosen, or too few of the best visible): the matches
+    of visible pilots are read first and their documents fetched by pilot (ANY of an array), never a scan of every
+    wide document (which PostgreSQL otherwise chooses for a few thousand matches, at twice the time)."""
     return (f"{SearchDocument._meta.db_table} d WHERE d.pilot_id = ANY(ARRAY(SELECT m.pilot_id "  # noqa: S608
             f"FROM {MATCH_TABLE} m WHERE m.vector @@ to_tsquery('simple', %s){within}))")  # (constants; see callers)
+
+
+def _ranked_documents_postgres() -> str:
+    """FROM and WHERE of the search documents `d` holding any feature of a tsquery (the parameter), found by the
+    documents' own GIN index (migration 0011): one bitmap scan of the documents, whose weighted vectors rank them.
+
+    For the candidates of a query whose rarest features match at most about MATCH_BUDGET documents. Finding them in
+    the match table and fetching each by pilot (_matching_documents_postgres) read about six times the buffers and
+    took twice as long (one index descent per match); `v @@ q` matches what `strip(v) @@ q` does for the plain OR
+    queries search builds, so the candidates are the same."""
+    return f"{SearchDocument._meta.db_table} d WHERE d.vector @@ to_tsquery('simple', %s)"  # noqa: S608 (a constant)
 
 
 def _candidates_postgres(features: list[str], df: dict[str, int], pilots: QuerySet,
@@ -134,7 +145,7 @@ def _candidates_postgres(features: list[str], df: dict[str, int], pilots: QueryS
     ranked = f"SELECT d.id, d.pilot_id, {rank} FROM "  # noqa: S608
     if not narrowed:
         rows = _rows(_with_features(
-            f"WITH top AS MATERIALIZED ({ranked}{_matching_documents_postgres()} "  # noqa: S608 (see above)
+            f"WITH top AS MATERIALIZED ({ranked}{_ranked_documents_postgres()} "  # noqa: S608 (see above)
             "ORDER BY rank DESC, d.id LIMIT %s) SELECT id, rank, (SELECT count(*) FROM top) AS ranked FROM top "
             "WHERE pilot_id IN (" + visible_sql + ") ORDER BY rank DESC, id LIMIT %s", "ranked"),
             [tsquery, tsquery, RANKED, *visible_params, CANDIDATES],
