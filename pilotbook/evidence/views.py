@@ -32,6 +32,9 @@ from .forms import FACETS, SearchForm
 from .selectors import DISMISSED, evidence_results, pooled_for, suggestions_for
 
 PAGE_SIZE = 20
+# Before you start's suggestions are kept in each process's memory only, not also in the shared table (ADR 0018):
+# an idea is mostly asked once, and writing it there cost more than building it again in another process would save.
+SHARE_SUGGESTIONS = False
 NOT_REPORTED_LABEL = gettext_lazy("Outcome not reported")
 
 
@@ -144,7 +147,7 @@ def _suggested(request, idea: str) -> tuple[list, int, list]:
         return rows, hidden, pooled_for(request, rows)
 
     return pagecache.cached(request, "before-you-start", (who, own, dismissed, idea), build=build,
-                            public=who == SIGNED_OUT)
+                            public=who == SIGNED_OUT, shared=SHARE_SUGGESTIONS)
 
 
 def dismiss(request, pk: int) -> None:
