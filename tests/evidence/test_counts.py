@@ -225,3 +225,30 @@ def test_an_import_is_counted_at_once(home_council, arrears, few_candidates):
     matches = Matches("rent arrears", queryset=anyone)
     assert matches.count() == 9 == len(list(matches.pilot_ids()))
     _postgres_match_table_agrees("rent arrears")
+
+
+def test_postgres_candidates_found_by_the_documents_index_are_those_the_match_table_finds(arrears, monkeypatch):
+    """On PostgreSQL the candidates are found by the documents' own GIN index (migration 0011) and ranked there: the
+    same documents in the same order as found through the match table and fetched by pilot, visible ones only."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the documents' GIN index is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'evidence_searchdocument_vector_gin'")
+        assert "USING gin (vector)" in cursor.fetchone()[0]
+    shown, private = arrears
+    anyone = search._published(Pilot.objects.visible_to(AnonymousUser()))
+    # Every match among the best ranked, then (RANKED 4) too few of the best visible: ranked again among them.
+    for ranked in (search.RANKED, 4):
+        monkeypatch.setattr(search, "RANKED", ranked)
+        for words in ("rent arrears", "bin crews", "arrears text"):
+            features = sorted(search.ranking.query_weights(words))
+            df = search._stats(features).df
+            found = [c.pilot_id for c in search._candidates_postgres(features, df, anyone)]
+            with monkeypatch.context() as patch:
+                patch.setattr(search, "_ranked_documents_postgres", search._matching_documents_postgres)
+                assert found == [c.pilot_id for c in search._candidates_postgres(features, df, anyone)]
+            assert private.pk not in found
+            if words == "rent arrears":
+                assert sorted(found) == sorted(p.pk for p in shown)
