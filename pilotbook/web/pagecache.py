@@ -49,7 +49,8 @@ def cached(request, kind: str, parts, build: Callable[[], T], timeout: int = TIM
     `parts` must name everything the value depends on besides the data (an audience when it depends on who asks,
     the parameters of the request). `public`: the value is for people who are signed out only, so it may be kept
     under the public version (changes private to a council leave it alone). `shared=False`: kept in this process's
-    memory only, for a value one query builds (looking in and storing into the shared table would cost more).
+    memory only, for a value one query builds (looking in and storing into the shared table would cost more) or one
+    rarely asked for again in another process (before you start's suggestions for an idea).
     """
     key = _key(request, kind, parts, public)
     value = _get(key, shared)
