@@ -104,7 +104,7 @@ def _selective(features: list[str], df: dict[str, int]) -> list[str]:
 
 def _matching_documents_postgres(within: str = "") -> str:
     """FROM and WHERE of the search documents `d` holding any feature of a tsquery (the parameter), found in
-    evidence_searchmatch `m`, their vectors without weights, which hold the one GIN index (migration 0010); the
+    evidence_searchmatch `m`, their vectors without weights, which hold the GIN index counting uses (0010); the
     documents' own weighted vectors rank them. `within`: more conditions on the matches' `m.pilot_id`.
 
     For the candidates among the visible pilots only (facets chosen, or too few of the best visible): the matches
