@@ -123,10 +123,11 @@ def refresh_council(code: str) -> None:
 NAMES = [name for name in VALUES if name != "anonymous"]  # the facets a cell gives values of, in order
 
 
-def counted(grouped_sql: str, params) -> list[tuple] | None:
+def counted(grouped_sql: str, params, *, ids: list[int] | None = None) -> list[tuple] | None:
     """(withheld, pilots, *values of NAMES) per row of `grouped_sql` (Django's compiled SQL of rows of facet_cell,
-    facet_withheld, n), with the cell's values read in the same query; None when a pilot has no cell."""
-    columns = ", ".join(f"f.{name}" for name in NAMES)
+    facet_withheld, n), with the cell's values read in the same query; None when a pilot has no cell. `ids`: the
+    grouped rows also have `ids` (an array of their pilots), each row's added to this list."""
+    columns = ", ".join(f"f.{name}" for name in NAMES) + (", g.ids" if ids is not None else "")
     # Django's own compiled SQL (its values stay parameters); the table and columns are constants.
     sql = (f"SELECT g.facet_cell, g.facet_withheld, g.n, {columns} FROM ({grouped_sql}) g "  # noqa: S608
            f"LEFT JOIN {FacetCell._meta.db_table} f ON f.id = g.facet_cell")
@@ -135,7 +136,11 @@ def counted(grouped_sql: str, params) -> list[tuple] | None:
         rows = cursor.fetchall()
     if any(row[0] is None for row in rows):
         return None
-    return [row[1:] for row in rows]
+    if ids is None:
+        return [row[1:] for row in rows]
+    for row in rows:
+        ids.extend(row[-1])
+    return [row[1:-1] for row in rows]
 
 
 def add_up(rows: Iterable[tuple]) -> tuple[int, dict[str, Counter[object]]]:

@@ -273,6 +273,7 @@ class Matches:
         self.weights, self.stats, self.head = _ranked(text, self.pilots, narrowed)
         self.features = sorted(self.weights)
         self._count: int | None = None
+        self._ids: list[int] | None = None  # every match's pilot id, when counting read them (known_count)
 
     @property
     def queryset(self) -> PilotQuerySet:
@@ -281,9 +282,19 @@ class Matches:
             return self.pilots.none()
         return self.pilots.filter(pk__in=RawSQL(*_matching_pilots(self.features)))  # noqa: S611
 
-    def known_count(self, count: int) -> None:
-        """How many match, as counted with the facets (selectors.counts): not counted again."""
+    @property
+    def wants_ids(self) -> bool:
+        """Whether counting should hand over every match's pilot id (known_count): on PostgreSQL when the head holds
+        fewer than CANDIDATES, so the pages after it (the first, when it holds less than a page) read the tail."""
+        return bool(self.features) and len(self.head) < CANDIDATES and connection.vendor == "postgresql"
+
+    def known_count(self, count: int, ids: list[int] | None = None) -> None:
+        """How many match, as counted with the facets (selectors.counts): not counted again. `ids`: the pilot ids
+        of those `count` matches, read while counting them, so the tail is ranked among them alone rather than
+        finding every match and checking it against the visible pilots again (twice the work of the count)."""
         self._count = count
+        if ids is not None:
+            self._ids = ids
 
     def count(self) -> int:
         if self._count is None:
@@ -298,6 +309,8 @@ class Matches:
         """Rows of `columns` of the matches after the head, by the database's rank, from `offset`."""
         where, order, params = _ranked_matches(self.features)
         head = [found.pilot_id for _, found in self.head]
+        if self._ids is not None:
+            return self._tail_among(offset, limit, columns, order, params[1:], head)
         try:
             visible_sql, visible_params = self.pilots.order_by().values("pk").query.sql_with_params()
         except EmptyResultSet:
@@ -314,6 +327,18 @@ class Matches:
         values = [*where_params, *visible_params, *(outside_params if head else []), *params[1:],
                   *([limit] if limit is not None else []), offset]
         return _rows(sql, values)
+
+    def _tail_among(self, offset: int, limit: int | None, columns: str, order: str, order_params: list,
+                    head: list[int]) -> list[tuple]:
+        """_tail's rows when counting read every match's pilot (known_count): their documents other than the
+        head's, fetched by pilot and ranked as _tail ranks them (PostgreSQL)."""
+        rest = sorted(set(self._ids).difference(head))
+        if not rest:
+            return []
+        # A constant table name and ORDER BY (_ranked_matches); the pilots, query and bounds are parameters.
+        sql = (f"SELECT {columns} FROM {SearchDocument._meta.db_table} d WHERE d.pilot_id = ANY(%s) "  # noqa: S608
+               f"ORDER BY {order} LIMIT " + ("%s" if limit is not None else "ALL") + " OFFSET %s")
+        return _rows(sql, [rest, *order_params, *([limit] if limit is not None else []), offset])
 
     def rows(self, start: int, stop: int) -> list[tuple[float, Candidate]]:
         """(score, candidate) of the matches from `start` to `stop` in the order above."""

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypedDict
 
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet, Value
@@ -141,8 +142,9 @@ def evidence_results(params: Mapping[str, Any] | None, user: Reader, *, facets: 
         return EvidenceResults(form, query, filters, _Newest(pilots, total), counted)
     matches = Matches(query, queryset=pilots, shown=pilots, narrowed=bool(filters))
     if facets:
-        total, counted = counts(matches.queryset, user, sorted(filters.items()), matches.features)
-        matches.known_count(total)
+        ids: list[int] | None = [] if matches.wants_ids else None
+        total, counted = counts(matches.queryset, user, sorted(filters.items()), matches.features, ids=ids)
+        matches.known_count(total, ids if ids and len(ids) == total else None)
     else:
         counted = {}
     return EvidenceResults(form, query, filters, _Ranked(matches), counted)
@@ -184,16 +186,23 @@ _GROUPED = {"service_area": "service_area", "intervention_type": "intervention_t
             "nation": "facet_nation", "council_type": "facet_council_type"}
 
 
-def _facet_counts_by_cell(queryset: PilotQuerySet, user: Reader) -> tuple[int, FacetCounts] | None:
+def _facet_counts_by_cell(queryset: PilotQuerySet, user: Reader, ids: list[int] | None = None
+                          ) -> tuple[int, FacetCounts] | None:
     """PostgreSQL: the matching pilots grouped by their facet cell (facetcells) and whether their council is
-    withheld from `user`, one query; the cells added up per facet. None when a pilot has no cell yet."""
+    withheld from `user`, one query; the cells added up per facet. None when a pilot has no cell yet. `ids`: every
+    pilot counted is added to this list (read in the same query)."""
     withheld = withheld_from(user)
     grouped = queryset.order_by().annotate(
         facet_withheld=Value(False) if withheld is None else ExpressionWrapper(withheld, BooleanField()),
     ).values_list("facet_cell", "facet_withheld").annotate(n=Count("pk"))
-    rows = facetcells.counted(*grouped.query.sql_with_params())  # EmptyResultSet when nothing can match
+    if ids is not None:
+        grouped = grouped.annotate(ids=ArrayAgg("pk"))
+    found: list[int] | None = [] if ids is not None else None
+    rows = facetcells.counted(*grouped.query.sql_with_params(), ids=found)  # EmptyResultSet when nothing matches
     if rows is None:
         return None
+    if ids is not None:
+        ids.extend(found)
     total, counted = facetcells.add_up(rows)
     identifiable = queryset if withheld is None else queryset.exclude(withheld)
     for name in COUNCIL_FACETS:
@@ -201,9 +210,10 @@ def _facet_counts_by_cell(queryset: PilotQuerySet, user: Reader) -> tuple[int, F
     return total, {name: list(counted[name].items()) for name in FACETS}
 
 
-def _facet_counts_grouped(queryset: PilotQuerySet, user: Reader) -> tuple[int, FacetCounts]:
+def _facet_counts_grouped(queryset: PilotQuerySet, user: Reader, ids: list[int] | None = None
+                          ) -> tuple[int, FacetCounts]:
     try:
-        by_cell = _facet_counts_by_cell(queryset, user)
+        by_cell = _facet_counts_by_cell(queryset, user, ids)
     except EmptyResultSet:
         return 0, {name: [] for name in FACETS}
     if by_cell is not None:
@@ -254,10 +264,13 @@ def counts_changed() -> None:
     KeptCounts.objects.all().delete()
 
 
-def counts(queryset: PilotQuerySet, user: Reader, *key: object) -> tuple[int, FacetCounts]:
+def counts(queryset: PilotQuerySet, user: Reader, *key: object, ids: list[int] | None = None
+           ) -> tuple[int, FacetCounts]:
     """How many pilots `queryset` holds (released results `user` may see, narrowed by `key`: the facet filters and
     the search's features) and its facet counts: counted once, then kept for COUNTS_SECONDS or until any change
-    (counts_changed). Every match is counted; on PostgreSQL in one pass."""
+    (counts_changed). Every match is counted; on PostgreSQL in one pass. `ids`: when counted now on PostgreSQL by
+    facet cells, every pilot counted is added to this list (left as it is when the counts were kept, or counted
+    some other way)."""
     now = timezone.now()
     # The latest release: an embargo ending (no save marks it) makes it that pilot's, so the counts are made again.
     latest = (Pilot.objects.results_released(now).order_by("-published_at").values_list("published_at", flat=True)
@@ -267,8 +280,10 @@ def counts(queryset: PilotQuerySet, user: Reader, *key: object) -> tuple[int, Fa
     if kept is not None:
         total, facets = kept
         return total, {name: [tuple(pair) for pair in pairs] for name, pairs in facets.items()}
-    total, facets = (_facet_counts_grouped if connection.vendor == "postgresql" else _facet_counts_each)(queryset,
-                                                                                                        user)
+    if connection.vendor == "postgresql":
+        total, facets = _facet_counts_grouped(queryset, user, ids)
+    else:
+        total, facets = _facet_counts_each(queryset, user)
     _keep(digest, [total, facets], now)
     return total, facets
 
