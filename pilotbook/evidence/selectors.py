@@ -198,12 +198,12 @@ def _facet_counts_by_cell(queryset: PilotQuerySet, user: Reader, ids: list[int] 
     if ids is not None:
         grouped = grouped.annotate(ids=ArrayAgg("pk"))
     found: list[int] | None = [] if ids is not None else None
-    rows = facetcells.counted(*grouped.query.sql_with_params(), ids=found)  # EmptyResultSet when nothing matches
-    if rows is None:
+    by_cell = facetcells.counted(*grouped.query.sql_with_params(), ids=found)  # EmptyResultSet if nothing matches
+    if by_cell is None:
         return None
     if ids is not None:
         ids.extend(found)
-    total, counted = facetcells.add_up(rows)
+    total, counted = by_cell
     identifiable = queryset if withheld is None else queryset.exclude(withheld)
     for name in COUNCIL_FACETS:
         counted[name].update(dict(_council_facet_counts(identifiable, FACETS[name][0], joint_only=True)))
