@@ -197,8 +197,9 @@ def _facet_counts_by_cell(queryset: PilotQuerySet, user: Reader, ids: list[int] 
     ).values_list("facet_cell", "facet_withheld").annotate(n=Count("pk"))
     if ids is not None:
         grouped = grouped.annotate(ids=ArrayAgg("pk"))
-    found: list[int] | None = [] if ids is not None else None
-    by_cell = facetcells.counted(*grouped.query.sql_with_params(), ids=found)  # EmptyResultSet if nothing matches
+    found: list[int] = []  # handed on only when counted by cells (not when falling back)
+    by_cell = facetcells.counted(*grouped.query.sql_with_params(),  # EmptyResultSet when nothing can match
+                                 ids=found if ids is not None else None)
     if by_cell is None:
         return None
     if ids is not None:
