@@ -121,15 +121,18 @@ def refresh_council(code: str) -> None:
 
 
 NAMES = [name for name in VALUES if name != "anonymous"]  # the facets a cell gives values of, in order
+IDS_AT_MOST = 20_000  # counted() hands over at most this many pilot ids (about 150 kB of text)
 
 
-def counted(grouped_sql: str, params, *, ids: list[int] | None = None
+def counted(grouped_sql: str, params, *, ids: list[str] | None = None
             ) -> tuple[int, dict[str, Counter[object]]] | None:
     """(total, per facet of NAMES a Counter of value -> pilots) from `grouped_sql` (Django's compiled SQL of rows of
     facet_cell, facet_withheld, n), added up per facet by the database in the same query (GROUPING SETS over the few
     thousand cells found, so only the values counted come back); None when a pilot has no cell. A value that is NULL
-    is not a value, and the identifying facets leave out pilots whose council is withheld from the reader. `ids`:
-    the grouped rows also have `ids` (an array of their pilots), all of them added to this list."""
+    is not a value, and the identifying facets leave out pilots whose council is withheld from the reader.
+
+    `ids`: `grouped_sql` is instead every pilot counted (rows of id, facet_cell, facet_withheld), grouped here; when
+    there are at most IDS_AT_MOST, their ids (PostgreSQL's text of a bigint array) are added to this list."""
     from .forms import IDENTIFYING
 
     # Each facet's value, NULL for a withheld council's pilots in the identifying facets (so they are not counted).
@@ -137,10 +140,15 @@ def counted(grouped_sql: str, params, *, ids: list[int] | None = None
               for name in NAMES]
     every = f"GROUPING({', '.join(values)})"  # one bit per facet, the first the highest: set when not grouped by it
     everyone = (1 << len(NAMES)) - 1  # the () set: every match
-    pilots = (f", CASE WHEN {every} = {everyone} THEN (SELECT array_agg(i) FROM g, unnest(g.ids) AS i) END"  # noqa: S608
-              if ids is not None else "")  # (constants)
+    if ids is None:
+        grouped, pilots = f"g AS MATERIALIZED ({grouped_sql})", ""
+    else:  # the pilots kept for their ids, read only for the () row and only when few enough
+        grouped = (f"v AS MATERIALIZED (SELECT * FROM ({grouped_sql}) v (id, facet_cell, facet_withheld)), "  # noqa: S608
+                   "g AS (SELECT facet_cell, facet_withheld, count(*) AS n FROM v GROUP BY 1, 2)")
+        pilots = (f", CASE WHEN {every} = {everyone} AND sum(g.n) <= {IDS_AT_MOST} "  # noqa: S608
+                  "THEN (SELECT array_agg(v.id)::text FROM v) END")
     # Django's own compiled SQL (its values stay parameters); the table, columns and numbers are constants.
-    sql = (f"WITH g AS MATERIALIZED ({grouped_sql}) SELECT {', '.join(values)}, sum(g.n)::bigint, "  # noqa: S608
+    sql = (f"WITH {grouped} SELECT {', '.join(values)}, sum(g.n)::bigint, "  # noqa: S608
            f"count(*) FILTER (WHERE g.facet_cell IS NULL), {every}{pilots} "
            f"FROM g LEFT JOIN {FacetCell._meta.db_table} f ON f.id = g.facet_cell "
            f"GROUP BY GROUPING SETS ({', '.join(f'({value})' for value in values)}, ())")
@@ -155,8 +163,8 @@ def counted(grouped_sql: str, params, *, ids: list[int] | None = None
             if without_cell:
                 return None
             total = n or 0
-            if ids is not None:
-                ids.extend(row[-1] or ())
+            if ids is not None and row[-1] is not None:
+                ids.append(row[-1])
             continue
         index = width - (everyone ^ grouping).bit_length()  # the facet grouped by: its bit is the clear one
         if row[index] is not None:

@@ -273,7 +273,7 @@ class Matches:
         self.weights, self.stats, self.head = _ranked(text, self.pilots, narrowed)
         self.features = sorted(self.weights)
         self._count: int | None = None
-        self._ids: list[int] | None = None  # every match's pilot id, when counting read them (known_count)
+        self._ids: str | None = None  # every match's pilot id (an array's text), when counting read them
 
     @property
     def queryset(self) -> PilotQuerySet:
@@ -282,16 +282,18 @@ class Matches:
             return self.pilots.none()
         return self.pilots.filter(pk__in=RawSQL(*_matching_pilots(self.features)))  # noqa: S611
 
-    @property
-    def wants_ids(self) -> bool:
-        """Whether counting should hand over every match's pilot id (known_count): on PostgreSQL when the head holds
-        fewer than CANDIDATES, so the pages after it (the first, when it holds less than a page) read the tail."""
-        return bool(self.features) and len(self.head) < CANDIDATES and connection.vendor == "postgresql"
+    def wants_ids(self, until: int | None) -> bool:
+        """Whether counting should hand over every match's pilot id (known_count): on PostgreSQL when the rows to
+        be shown, up to `until` (a page's end; None: not known), reach past the head into the tail. Reading them
+        costs the count a little more (tens of ms for tens of thousands), so only when the tail is read."""
+        return (until is not None and bool(self.features) and len(self.head) < until
+                and connection.vendor == "postgresql")
 
-    def known_count(self, count: int, ids: list[int] | None = None) -> None:
+    def known_count(self, count: int, ids: str | None = None) -> None:
         """How many match, as counted with the facets (selectors.counts): not counted again. `ids`: the pilot ids
-        of those `count` matches, read while counting them, so the tail is ranked among them alone rather than
-        finding every match and checking it against the visible pilots again (twice the work of the count)."""
+        of those `count` matches as PostgreSQL's text of an array, read while counting them (kept as text: sent
+        back as it came), so the tail is ranked among them alone rather than finding every match and checking it
+        against the visible pilots again (twice the work of the count)."""
         self._count = count
         if ids is not None:
             self._ids = ids
@@ -332,13 +334,11 @@ class Matches:
                     head: list[int]) -> list[tuple]:
         """_tail's rows when counting read every match's pilot (known_count): their documents other than the
         head's, fetched by pilot and ranked as _tail ranks them (PostgreSQL)."""
-        rest = sorted(set(self._ids).difference(head))
-        if not rest:
-            return []
         # A constant table name and ORDER BY (_ranked_matches); the pilots, query and bounds are parameters.
-        sql = (f"SELECT {columns} FROM {SearchDocument._meta.db_table} d WHERE d.pilot_id = ANY(%s) "  # noqa: S608
+        sql = (f"SELECT {columns} FROM {SearchDocument._meta.db_table} d "  # noqa: S608
+               "WHERE d.pilot_id = ANY(%s::bigint[]) AND NOT (d.pilot_id = ANY(%s)) "
                f"ORDER BY {order} LIMIT " + ("%s" if limit is not None else "ALL") + " OFFSET %s")
-        return _rows(sql, [rest, *order_params, *([limit] if limit is not None else []), offset])
+        return _rows(sql, [self._ids, head, *order_params, *([limit] if limit is not None else []), offset])
 
     def rows(self, start: int, stop: int) -> list[tuple[float, Candidate]]:
         """(score, candidate) of the matches from `start` to `stop` in the order above."""

@@ -243,7 +243,7 @@ def test_the_matches_after_a_short_head_are_the_same_whether_counting_handed_ove
     assert sorted(expected) == sorted([crews.pk, *(p.pk for p in shown)]) and again._ids is None
     assert len(again.head) == (1 if connection.vendor == "postgresql" else 8)  # SQLite: FTS5 finds every match
     for counted_now in (True, False):  # the second time the counts are kept
-        results = selectors.evidence_results(QueryDict("q=rent+arrears+safeguarding"), anyone)
+        results = selectors.evidence_results(QueryDict("q=rent+arrears+safeguarding"), anyone, until=3)
         matches = results.rows.matches
         assert (matches._ids is not None) == (counted_now and connection.vendor == "postgresql")
         assert results.rows.count() == 8
