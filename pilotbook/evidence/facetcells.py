@@ -121,34 +121,52 @@ def refresh_council(code: str) -> None:
 
 
 NAMES = [name for name in VALUES if name != "anonymous"]  # the facets a cell gives values of, in order
+IDS_AT_MOST = 20_000  # counted() hands over at most this many pilot ids (about 150 kB of text)
 
 
-def counted(grouped_sql: str, params) -> list[tuple] | None:
-    """(withheld, pilots, *values of NAMES) per row of `grouped_sql` (Django's compiled SQL of rows of facet_cell,
-    facet_withheld, n), with the cell's values read in the same query; None when a pilot has no cell."""
-    columns = ", ".join(f"f.{name}" for name in NAMES)
-    # Django's own compiled SQL (its values stay parameters); the table and columns are constants.
-    sql = (f"SELECT g.facet_cell, g.facet_withheld, g.n, {columns} FROM ({grouped_sql}) g "  # noqa: S608
-           f"LEFT JOIN {FacetCell._meta.db_table} f ON f.id = g.facet_cell")
+def counted(grouped_sql: str, params, *, ids: list[str] | None = None
+            ) -> tuple[int, dict[str, Counter[object]]] | None:
+    """(total, per facet of NAMES a Counter of value -> pilots) from `grouped_sql` (Django's compiled SQL of rows of
+    facet_cell, facet_withheld, n), added up per facet by the database in the same query (GROUPING SETS over the few
+    thousand cells found, so only the values counted come back); None when a pilot has no cell. A value that is NULL
+    is not a value, and the identifying facets leave out pilots whose council is withheld from the reader.
+
+    `ids`: `grouped_sql` is instead every pilot counted (rows of id, facet_cell, facet_withheld), grouped here; when
+    there are at most IDS_AT_MOST, their ids (PostgreSQL's text of a bigint array) are added to this list."""
+    from .forms import IDENTIFYING
+
+    # Each facet's value, NULL for a withheld council's pilots in the identifying facets (so they are not counted).
+    values = [f"CASE WHEN g.facet_withheld THEN NULL ELSE f.{name} END" if name in IDENTIFYING else f"f.{name}"
+              for name in NAMES]
+    every = f"GROUPING({', '.join(values)})"  # one bit per facet, the first the highest: set when not grouped by it
+    everyone = (1 << len(NAMES)) - 1  # the () set: every match
+    if ids is None:
+        grouped, pilots = f"g AS MATERIALIZED ({grouped_sql})", ""
+    else:  # the pilots kept for their ids, read only for the () row and only when few enough
+        grouped = (f"v AS MATERIALIZED (SELECT * FROM ({grouped_sql}) v (id, facet_cell, facet_withheld)), "  # noqa: S608
+                   "g AS (SELECT facet_cell, facet_withheld, count(*) AS n FROM v GROUP BY 1, 2)")
+        pilots = (f", CASE WHEN {every} = {everyone} AND sum(g.n) <= {IDS_AT_MOST} "  # noqa: S608
+                  "THEN (SELECT array_agg(v.id)::text FROM v) END")
+    # Django's own compiled SQL (its values stay parameters); the table, columns and numbers are constants.
+    sql = (f"WITH {grouped} SELECT {', '.join(values)}, sum(g.n)::bigint, "  # noqa: S608
+           f"count(*) FILTER (WHERE g.facet_cell IS NULL), {every}{pilots} "
+           f"FROM g LEFT JOIN {FacetCell._meta.db_table} f ON f.id = g.facet_cell "
+           f"GROUP BY GROUPING SETS ({', '.join(f'({value})' for value in values)}, ())")
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    if any(row[0] is None for row in rows):
-        return None
-    return [row[1:] for row in rows]
-
-
-def add_up(rows: Iterable[tuple]) -> tuple[int, dict[str, Counter[object]]]:
-    """(total, per facet a Counter of value -> pilots) from counted()'s rows: a value that is NULL is not a value,
-    and the identifying facets leave out pilots whose council is withheld from the reader."""
-    from .forms import IDENTIFYING
-
     out: dict[str, Counter[object]] = {name: Counter() for name in NAMES}
-    total = 0
-    for withheld, n, *values in rows:
-        total += n
-        for name, value in zip(NAMES, values, strict=True):
-            if value is None or (withheld and name in IDENTIFYING):
-                continue
-            out[name][value] += n
+    total, width = 0, len(NAMES)
+    for row in rows:
+        n, without_cell, grouping = row[width:width + 3]
+        if grouping == everyone:
+            if without_cell:
+                return None
+            total = n or 0
+            if ids is not None and row[-1] is not None:
+                ids.append(row[-1])
+            continue
+        index = width - (everyone ^ grouping).bit_length()  # the facet grouped by: its bit is the clear one
+        if row[index] is not None:
+            out[NAMES[index]][row[index]] += n
     return total, out

@@ -296,6 +296,7 @@ class Matches:
         self.weights, self.stats, self.head = _ranked(text, self.pilots, narrowed)
         self.features = sorted(self.weights)
         self._count: int | None = None
+        self._ids: str | None = None  # every match's pilot id (an array's text), when counting read them
 
     @property
     def queryset(self) -> PilotQuerySet:
@@ -304,9 +305,21 @@ class Matches:
             return self.pilots.none()
         return self.pilots.filter(pk__in=RawSQL(*_matching_pilots(self.features)))  # noqa: S611
 
-    def known_count(self, count: int) -> None:
-        """How many match, as counted with the facets (selectors.counts): not counted again."""
+    def wants_ids(self, until: int | None) -> bool:
+        """Whether counting should hand over every match's pilot id (known_count): on PostgreSQL when the rows to
+        be shown, up to `until` (a page's end; None: not known), reach past the head into the tail. Reading them
+        costs the count a little more (tens of ms for tens of thousands), so only when the tail is read."""
+        return (until is not None and bool(self.features) and len(self.head) < until
+                and connection.vendor == "postgresql")
+
+    def known_count(self, count: int, ids: str | None = None) -> None:
+        """How many match, as counted with the facets (selectors.counts): not counted again. `ids`: the pilot ids
+        of those `count` matches as PostgreSQL's text of an array, read while counting them (kept as text: sent
+        back as it came), so the tail is ranked among them alone rather than finding every match and checking it
+        against the visible pilots again (twice the work of the count)."""
         self._count = count
+        if ids is not None:
+            self._ids = ids
 
     def count(self) -> int:
         if self._count is None:
@@ -321,6 +334,8 @@ class Matches:
         """Rows of `columns` of the matches after the head, by the database's rank, from `offset`."""
         where, order, params = _ranked_matches(self.features)
         head = [found.pilot_id for _, found in self.head]
+        if self._ids is not None:
+            return self._tail_among(offset, limit, columns, order, params[1:], head)
         try:
             visible_sql, visible_params = self.pilots.order_by().values("pk").query.sql_with_params()
         except EmptyResultSet:
@@ -337,6 +352,16 @@ class Matches:
         values = [*where_params, *visible_params, *(outside_params if head else []), *params[1:],
                   *([limit] if limit is not None else []), offset]
         return _rows(sql, values)
+
+    def _tail_among(self, offset: int, limit: int | None, columns: str, order: str, order_params: list,
+                    head: list[int]) -> list[tuple]:
+        """_tail's rows when counting read every match's pilot (known_count): their documents other than the
+        head's, fetched by pilot and ranked as _tail ranks them (PostgreSQL)."""
+        # A constant table name and ORDER BY (_ranked_matches); the pilots, query and bounds are parameters.
+        sql = (f"SELECT {columns} FROM {SearchDocument._meta.db_table} d "  # noqa: S608
+               "WHERE d.pilot_id = ANY(%s::bigint[]) AND NOT (d.pilot_id = ANY(%s)) "
+               f"ORDER BY {order} LIMIT " + ("%s" if limit is not None else "ALL") + " OFFSET %s")
+        return _rows(sql, [self._ids, head, *order_params, *([limit] if limit is not None else []), offset])
 
     def rows(self, start: int, stop: int) -> list[tuple[float, Candidate]]:
         """(score, candidate) of the matches from `start` to `stop` in the order above."""

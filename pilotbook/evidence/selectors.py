@@ -126,10 +126,12 @@ class EvidenceResults:
             yield from (loaded[pk] for pk in chunk)
 
 
-def evidence_results(params: Mapping[str, Any] | None, user: Reader, *, facets: bool = True) -> EvidenceResults:
+def evidence_results(params: Mapping[str, Any] | None, user: Reader, *, facets: bool = True,
+                     until: int | None = None) -> EvidenceResults:
     """What the evidence search lists for these parameters, for the page and its downloads alike: ranked by the
     search when there are words, newest first otherwise; with `facets`, the facet counts. A query that is too long
-    matches nothing; the form says why."""
+    matches nothing; the form says why. `until`: the caller shows the rows up to this one (a page's end), so the
+    counting can hand the matches' pilots to the search when that page reads past its head (Matches.wants_ids)."""
     form = SearchForm(params or None)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
     filters = form.facets()
@@ -141,8 +143,9 @@ def evidence_results(params: Mapping[str, Any] | None, user: Reader, *, facets: 
         return EvidenceResults(form, query, filters, _Newest(pilots, total), counted)
     matches = Matches(query, queryset=pilots, shown=pilots, narrowed=bool(filters))
     if facets:
-        total, counted = counts(matches.queryset, user, sorted(filters.items()), matches.features)
-        matches.known_count(total)
+        ids: list[str] | None = [] if matches.wants_ids(until) else None
+        total, counted = counts(matches.queryset, user, sorted(filters.items()), matches.features, ids=ids)
+        matches.known_count(total, ids[0] if ids else None)
     else:
         counted = {}
     return EvidenceResults(form, query, filters, _Ranked(matches), counted)
@@ -184,26 +187,37 @@ _GROUPED = {"service_area": "service_area", "intervention_type": "intervention_t
             "nation": "facet_nation", "council_type": "facet_council_type"}
 
 
-def _facet_counts_by_cell(queryset: PilotQuerySet, user: Reader) -> tuple[int, FacetCounts] | None:
+def _facet_counts_by_cell(queryset: PilotQuerySet, user: Reader, ids: list[str] | None = None
+                          ) -> tuple[int, FacetCounts] | None:
     """PostgreSQL: the matching pilots grouped by their facet cell (facetcells) and whether their council is
-    withheld from `user`, one query; the cells added up per facet. None when a pilot has no cell yet."""
+    withheld from `user`, one query; the cells added up per facet. None when a pilot has no cell yet. `ids`: the
+    ids of the pilots counted, read in the same query (facetcells.counted), are added to this list."""
     withheld = withheld_from(user)
-    grouped = queryset.order_by().annotate(
+    pilots = queryset.order_by().annotate(
         facet_withheld=Value(False) if withheld is None else ExpressionWrapper(withheld, BooleanField()),
-    ).values_list("facet_cell", "facet_withheld").annotate(n=Count("pk"))
-    rows = facetcells.counted(*grouped.query.sql_with_params())  # EmptyResultSet when nothing can match
-    if rows is None:
+    )
+    if ids is None:
+        rows = pilots.values_list("facet_cell", "facet_withheld").annotate(n=Count("pk")).query
+    else:  # every pilot, grouped by counted() (which keeps them for their ids)
+        rows = pilots.values_list("pk", "facet_cell", "facet_withheld").query
+    found: list[str] = []  # handed on only when counted by cells (not when falling back)
+    by_cell = facetcells.counted(*rows.sql_with_params(),  # EmptyResultSet when nothing can match
+                                 ids=found if ids is not None else None)
+    if by_cell is None:
         return None
-    total, counted = facetcells.add_up(rows)
+    if ids is not None:
+        ids.extend(found)
+    total, counted = by_cell
     identifiable = queryset if withheld is None else queryset.exclude(withheld)
     for name in COUNCIL_FACETS:
         counted[name].update(dict(_council_facet_counts(identifiable, FACETS[name][0], joint_only=True)))
     return total, {name: list(counted[name].items()) for name in FACETS}
 
 
-def _facet_counts_grouped(queryset: PilotQuerySet, user: Reader) -> tuple[int, FacetCounts]:
+def _facet_counts_grouped(queryset: PilotQuerySet, user: Reader, ids: list[str] | None = None
+                          ) -> tuple[int, FacetCounts]:
     try:
-        by_cell = _facet_counts_by_cell(queryset, user)
+        by_cell = _facet_counts_by_cell(queryset, user, ids)
     except EmptyResultSet:
         return 0, {name: [] for name in FACETS}
     if by_cell is not None:
@@ -254,10 +268,13 @@ def counts_changed() -> None:
     KeptCounts.objects.all().delete()
 
 
-def counts(queryset: PilotQuerySet, user: Reader, *key: object) -> tuple[int, FacetCounts]:
+def counts(queryset: PilotQuerySet, user: Reader, *key: object, ids: list[str] | None = None
+           ) -> tuple[int, FacetCounts]:
     """How many pilots `queryset` holds (released results `user` may see, narrowed by `key`: the facet filters and
     the search's features) and its facet counts: counted once, then kept for COUNTS_SECONDS or until any change
-    (counts_changed). Every match is counted; on PostgreSQL in one pass."""
+    (counts_changed). Every match is counted; on PostgreSQL in one pass. `ids`: when counted now on PostgreSQL by
+    facet cells, the ids of the pilots counted (PostgreSQL's text of an array; facetcells.counted) are added to this
+    list (left as it is when the counts were kept, counted some other way, or too many to hand over)."""
     now = timezone.now()
     # The latest release: an embargo ending (no save marks it) makes it that pilot's, so the counts are made again.
     latest = (Pilot.objects.results_released(now).order_by("-published_at").values_list("published_at", flat=True)
@@ -267,8 +284,10 @@ def counts(queryset: PilotQuerySet, user: Reader, *key: object) -> tuple[int, Fa
     if kept is not None:
         total, facets = kept
         return total, {name: [tuple(pair) for pair in pairs] for name, pairs in facets.items()}
-    total, facets = (_facet_counts_grouped if connection.vendor == "postgresql" else _facet_counts_each)(queryset,
-                                                                                                        user)
+    if connection.vendor == "postgresql":
+        total, facets = _facet_counts_grouped(queryset, user, ids)
+    else:
+        total, facets = _facet_counts_each(queryset, user)
     _keep(digest, [total, facets], now)
     return total, facets
 

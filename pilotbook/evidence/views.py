@@ -92,7 +92,9 @@ def evidence_search(request):
 
 
 def _search_body(request) -> dict:
-    results = evidence_results(request.GET, request.user)
+    number = request.GET.get("page", "1")
+    until = PAGE_SIZE * int(number) if number.isdigit() and len(number) < 7 else None  # else: Paginator decides
+    results = evidence_results(request.GET, request.user, until=until)
     page = Paginator(results.rows, PAGE_SIZE).get_page(request.GET.get("page"))
     for row in page:
         row["verdict_tag"] = presenters.verdict_tag_class(row["pilot"].result.verdict)

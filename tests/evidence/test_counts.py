@@ -7,9 +7,11 @@ import re
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.http import QueryDict
 from django.urls import reverse
 
-from pilotbook.evidence import search, views
+from pilotbook.evidence import facetcells, search, selectors, views
 from pilotbook.evidence.search import Matches
 from pilotbook.pilots.choices import Status
 from pilotbook.pilots.models import Pilot
@@ -252,3 +254,31 @@ def test_postgres_candidates_found_by_the_documents_index_are_those_the_match_ta
             assert private.pk not in found
             if words == "rent arrears":
                 assert sorted(found) == sorted(p.pk for p in shown)
+
+
+def test_the_matches_after_a_short_head_are_the_same_whether_counting_handed_over_their_pilots(arrears, monkeypatch):
+    """A head shorter than CANDIDATES (here the rarest word's one match) is followed by every other match. On
+    PostgreSQL counting them with the facets hands their pilots to Matches (known_count), and the rest are ranked
+    among those alone: the same rows in the same order as found again, and none that is not visible. Counts kept
+    from before, a page within the head and more matches than IDS_AT_MOST hand over nothing; the rows are the same."""
+    shown, _private = arrears
+    crews = Pilot.objects.get(title=CREWS["title"])
+    monkeypatch.setattr(search, "MATCH_BUDGET", 0)  # the candidates: the rarest word's matches only
+    anyone = AnonymousUser()
+    again = Matches("rent arrears safeguarding", queryset=Pilot.objects.visible_to(anyone))
+    expected = [hit.pilot_id for hit, _ in again[0:9]]
+    assert sorted(expected) == sorted([crews.pk, *(p.pk for p in shown)]) and again._ids is None
+    assert len(again.head) == (1 if connection.vendor == "postgresql" else 8)  # SQLite: FTS5 finds every match
+    postgresql = connection.vendor == "postgresql"
+    # (rows shown until, ids handed over at most, counts kept from the time before, whether ids are handed over)
+    for until, at_most, kept, handed_over in ((3, 20_000, False, postgresql), (3, 20_000, True, False),
+                                              (1, 20_000, False, False), (3, 7, False, False)):
+        if not kept:
+            selectors.counts_changed()
+        monkeypatch.setattr(facetcells, "IDS_AT_MOST", at_most)
+        results = selectors.evidence_results(QueryDict("q=rent+arrears+safeguarding"), anyone, until=until)
+        matches = results.rows.matches
+        assert (matches._ids is not None) == handed_over
+        assert results.rows.count() == 8
+        assert [row["pilot"].pk for start in range(0, 9, 3) for row in results.rows[start:start + 3]] == expected
+        assert list(results.rows.pilot_ids()) == expected
