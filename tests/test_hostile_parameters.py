@@ -214,8 +214,9 @@ def test_the_api_answers_a_nul_byte_as_problem_details(client, db):
     assert error["parameter"] == "nation" and error["detail"].startswith("The nation parameter contains a NUL")
 
 
-# Another control character; a value too long for any field and no field's choice; a number too big for any column.
-HOSTILE = ["\x01", "x" * 5000, "9" * 30]
+# Another control character; a value too long for any field and no field's choice; a number too big for any column;
+# a digit that is not a decimal one ("²".isdigit() is true, int("²") fails).
+HOSTILE = ["\x01", "x" * 5000, "9" * 30, "\u00b2"]
 
 
 def test_other_hostile_values_in_any_parameter_never_cause_a_server_error(walk):

@@ -93,7 +93,8 @@ def evidence_search(request):
 
 def _search_body(request) -> dict:
     number = request.GET.get("page", "1")
-    until = PAGE_SIZE * int(number) if number.isdigit() and len(number) < 7 else None  # else: Paginator decides
+    # ASCII digits only: "²".isdigit() is true, but int() refuses it. Anything else: Paginator decides.
+    until = PAGE_SIZE * int(number) if number.isascii() and number.isdigit() and len(number) < 7 else None
     results = evidence_results(request.GET, request.user, until=until)
     page = Paginator(results.rows, PAGE_SIZE).get_page(request.GET.get("page"))
     for row in page:
