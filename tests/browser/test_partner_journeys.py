@@ -164,7 +164,8 @@ def test_officer_moves_a_partnership_along_the_pipeline(page, wealden, wealden_o
 
     # When they update it with a stage, next step and date
     page.get_by_role("link", name=re.compile(r"^Update\s+Crowborough Library")).click()
-    page.get_by_label("Agreement in place").check()
+    # (the radio by its role: while the link is still loading, the board's column of that name matches a label)
+    page.get_by_role("radio", name="Agreement in place").check()
     page.get_by_label("Next step", exact=True).fill("Sign the volunteer agreement")
     page.get_by_label("Day").fill("1")
     page.get_by_label("Month").fill("4")
