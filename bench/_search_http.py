@@ -20,6 +20,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -117,22 +118,19 @@ def _fetch(url: str) -> tuple[int, bytes]:
         return error.code, error.read()
 
 
-def drive(server: Server, paths: list[str], clients: int, seconds: float, seed: int) -> tuple[list[float], int]:
-    """`clients` threads fetching pages at random from `paths` for `seconds`; (latencies in ms, errors: 5xx or no
-    answer)."""
+def _run_clients(server: Server, clients: int, next_path: Callable[[int], str | None]) -> tuple[list[float], int]:
+    """`clients` threads, client n fetching next_path(n)'s address until it gives None; (latencies in ms, errors:
+    5xx or no answer)."""
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
-    deadline = time.monotonic() + seconds
 
     def client(number: int) -> None:
         nonlocal errors
-        rng = random.Random(seed * 100 + number)
-        while time.monotonic() < deadline:
-            url = server.url(rng.choice(paths))
+        while (path := next_path(number)) is not None:
             started = time.perf_counter()
             try:
-                status, _body = _fetch(url)
+                status, _body = _fetch(server.url(path))
             except OSError:
                 status = 0
             took = 1000 * (time.perf_counter() - started)
@@ -146,6 +144,15 @@ def drive(server: Server, paths: list[str], clients: int, seconds: float, seed: 
     for thread in threads:
         thread.join()
     return latencies, errors
+
+
+def drive(server: Server, paths: list[str], clients: int, seconds: float, seed: int) -> tuple[list[float], int]:
+    """`clients` threads fetching pages at random from `paths` for `seconds`; (latencies in ms, errors: 5xx or no
+    answer)."""
+    deadline = time.monotonic() + seconds
+    rngs = [random.Random(seed * 100 + number) for number in range(clients)]
+    return _run_clients(server, clients,
+                        lambda number: rngs[number].choice(paths) if time.monotonic() < deadline else None)
 
 
 def forget() -> None:
@@ -251,33 +258,17 @@ def new_at_once(server: Server, paths: list[str], clients: int) -> tuple[list[fl
     with one address is left out (all but the first client would be asking again). (latencies in ms, errors)"""
     latencies: list[float] = []
     errors = 0
-    lock = threading.Lock()
     for _ in range(NEW_ROUNDS):
         forget()
-        waiting = list(paths)
+        waiting, lock = list(paths), threading.Lock()
 
-        def client(waiting: list[str]) -> None:
-            nonlocal errors
-            while True:
-                with lock:
-                    if not waiting:
-                        return
-                    path = waiting.pop()
-                started = time.perf_counter()
-                try:
-                    status, _body = _fetch(server.url(path))
-                except OSError:
-                    status = 0
-                took = 1000 * (time.perf_counter() - started)
-                with lock:
-                    latencies.append(took)
-                    errors += status >= 500 or status == 0
+        def next_path(_number: int, waiting: list[str] = waiting, lock: threading.Lock = lock) -> str | None:
+            with lock:
+                return waiting.pop() if waiting else None
 
-        threads = [threading.Thread(target=client, args=(waiting,)) for _ in range(clients)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        got, failed = _run_clients(server, clients, next_path)
+        latencies += got
+        errors += failed
     return latencies, errors
 
 
