@@ -197,16 +197,13 @@ def _facet_counts_by_cell(queryset: PilotQuerySet, user: Reader, ids: list[str] 
         facet_withheld=Value(False) if withheld is None else ExpressionWrapper(withheld, BooleanField()),
     )
     if ids is None:
-        rows = pilots.values_list("facet_cell", "facet_withheld").annotate(n=Count("pk")).query
+        grouped = pilots.values_list("facet_cell", "facet_withheld").annotate(n=Count("pk")).query
     else:  # every pilot, grouped by counted() (which keeps them for their ids)
-        rows = pilots.values_list("pk", "facet_cell", "facet_withheld").query
-    found: list[str] = []  # handed on only when counted by cells (not when falling back)
-    by_cell = facetcells.counted(*rows.sql_with_params(),  # EmptyResultSet when nothing can match
-                                 ids=found if ids is not None else None)
+        grouped = pilots.values_list("pk", "facet_cell", "facet_withheld").query
+    # EmptyResultSet when nothing can match; the ids are added only when counted by cells (not when None)
+    by_cell = facetcells.counted(*grouped.sql_with_params(), ids=ids)
     if by_cell is None:
         return None
-    if ids is not None:
-        ids.extend(found)
     total, counted = by_cell
     identifiable = queryset if withheld is None else queryset.exclude(withheld)
     for name in COUNCIL_FACETS:
