@@ -115,26 +115,25 @@ class User(AbstractUser):
         or per pilot listed. For what is shown; a change (can_change, the services) checks the memberships afresh."""
         if self.pk is None:
             return frozenset()
-        cached = self.__dict__.get("_council_codes")
-        if cached is None:
-            self._read_councils_and_unread()
-            cached = self.__dict__["_council_codes"]
-        return cached
+        return self._read_once("_council_codes")
 
     def unread_notification_count(self) -> int:
         """How many of this person's notifications are unread (the navigation's "Notifications (3)"), asked once per
         user object, in the same query as their councils (a signed-in page needs both)."""
         if self.pk is None:
             return 0
-        cached = self.__dict__.get("_unread_notifications")
-        if cached is None:
-            self._read_councils_and_unread()
-            cached = self.__dict__["_unread_notifications"]
-        return cached
+        return self._read_once("_unread_notifications")
 
     def forget_unread_notifications(self) -> None:
         """Count the unread notifications afresh next time (after marking some read)."""
         self.__dict__.pop("_unread_notifications", None)
+
+    def _read_once(self, name: str):
+        """This user object's `name` ("_council_codes" or "_unread_notifications"), read with the other when not
+        yet known."""
+        if name not in self.__dict__:
+            self._read_councils_and_unread()
+        return self.__dict__[name]
 
     def _read_councils_and_unread(self) -> None:
         """This person's councils and unread notification count in one query (issue 19: every signed-in page asked
