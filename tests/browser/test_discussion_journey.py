@@ -29,6 +29,9 @@ def test_a_question_from_another_council_is_answered_by_the_pilots_team(
     expect(page.get_by_role("heading", name="Discussion")).to_be_visible()
     page.get_by_role("button", name="Follow this pilot").click()
     expect(page.get_by_role("button", name="Stop following this pilot")).to_be_visible()
+    # GOV.UK Frontend moves focus (and the page) to the success banner once its script runs: wait for that, or a
+    # click aimed before it lands elsewhere (the Question radio was left unchecked once under load)
+    expect(page.get_by_role("alert")).to_be_focused()
     page.get_by_label("Question", exact=True).check()
     page.get_by_label("Your comment or question").fill(QUESTION)
     page.get_by_role("button", name="Post", exact=True).click()
