@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 
+from pilotbook.councils.models import Council
 from pilotbook.pilots.choices import InterventionType, ServiceArea
 from pilotbook.pilots.models import Pilot
 
@@ -30,6 +31,30 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return f"Search document for pilot {self.pilot_id}"
+
+
+class SearchMatch(models.Model):
+    """PostgreSQL only: evidence_searchmatch, a search document's vector without positions or weights (GIN-indexed,
+    migration 0010) and a copy of the five columns of its pilot that the access rules read (0012), kept by triggers.
+    Counting a search's matches and their facets reads this table alone: PilotQuerySet's rules apply to it as they
+    are (visible_q, released_q, withheld_from). Django never creates it (the migrations' SQL does)."""
+
+    pilot = models.OneToOneField(Pilot, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False,
+                                 related_name="+")
+    vector = SearchVectorField(null=True)
+    status = models.CharField(max_length=20)
+    visibility = models.CharField(max_length=20)
+    council = models.ForeignKey(Council, null=True, on_delete=models.DO_NOTHING, db_constraint=False,
+                                related_name="+")
+    published_at = models.DateTimeField(null=True)
+    facet_cell = models.IntegerField(null=True)
+
+    class Meta:
+        managed = False
+        db_table = "evidence_searchmatch"
+
+    def __str__(self) -> str:
+        return f"Search match of pilot {self.pilot_id}"
 
 
 class SearchTerm(models.Model):

@@ -10,10 +10,11 @@ is the one bench/relevance/run.py measures. Drafts and anything not published ar
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
@@ -125,8 +126,17 @@ def _ranked_documents_postgres() -> str:
     return f"{SearchDocument._meta.db_table} d WHERE d.vector @@ to_tsquery('simple', %s)"  # noqa: S608 (a constant)
 
 
+# The visible pilots' rows of the match table holding any feature of a tsquery (selectors.match_rows): PostgreSQL.
+MatchRows = Callable[[SearchQuery], QuerySet]
+
+
+def _tsquery(features: list[str]) -> SearchQuery:
+    """Any of these features, as PostgreSQL's GIN indexes find them (SearchMatch.vector, the documents' vector)."""
+    return SearchQuery(" | ".join(features), config="simple", search_type="raw")
+
+
 def _candidates_postgres(features: list[str], df: dict[str, int], pilots: QuerySet,
-                         narrowed: bool = False) -> list[Candidate]:
+                         narrowed: bool = False, rows_of: MatchRows | None = None) -> list[Candidate]:
     """The best CANDIDATES documents of visible pilots by PostgreSQL's own rank (ts_rank), best first.
 
     The best RANKED matches are ranked without looking at pilots (a narrow top-N sort), then checked against
@@ -137,8 +147,12 @@ def _candidates_postgres(features: list[str], df: dict[str, int], pilots: QueryS
     Only each match's id, pilot and rank go through the ranking; the stored features (a few hundred bytes a
     document) are read for the CANDIDATES kept, by primary key (_with_features): sorting a few thousand wide rows
     to keep two hundred took about as long as ranking them.
+
+    `rows_of` (the same pilots as `pilots`, as rows of the match table): the visible matches are then found in the
+    match table alone, by its copies of the pilots' columns, rather than checked against the pilots one by one.
     """
-    tsquery = " | ".join(_selective(features, df))  # features are [a-z0-9]+ only
+    rarest = _selective(features, df)
+    tsquery = " | ".join(rarest)  # features are [a-z0-9]+ only
     visible_sql, visible_params = pilots.order_by().values("pk").query.sql_with_params()
     rank = "ts_rank('{0.2,0.4,0.7,1.0}', d.vector, to_tsquery('simple', %s)) AS rank"
     # visible_sql is Django's own compiled SQL (its values stay parameters); the rest are constants.
@@ -153,9 +167,14 @@ def _candidates_postgres(features: list[str], df: dict[str, int], pilots: QueryS
         if len(rows) == CANDIDATES or (rows and rows[0][-1] < RANKED):  # every visible one of the best, or enough
             return [_candidate(row[:-1]) for row in rows]
     # Ranked among the visible pilots' matches only (each checked against `pilots` once).
-    rows = _rows(_with_features(ranked + _matching_documents_postgres(" AND m.pilot_id IN (" + visible_sql + ")")
-                                + " ORDER BY rank DESC, d.id LIMIT %s"),
-                 [tsquery, tsquery, *visible_params, CANDIDATES])
+    if rows_of is not None:
+        among, among_params = rows_of(_tsquery(rarest)).values("pk").query.sql_with_params()
+        # Django's own compiled SQL (its values stay parameters); the table name is a constant.
+        found = (f"{SearchDocument._meta.db_table} d WHERE d.pilot_id = ANY(ARRAY({among}))", among_params)  # noqa: S608
+    else:
+        found = (_matching_documents_postgres(" AND m.pilot_id IN (" + visible_sql + ")"), [tsquery, *visible_params])
+    rows = _rows(_with_features(ranked + found[0] + " ORDER BY rank DESC, d.id LIMIT %s"),
+                 [tsquery, *found[1], CANDIDATES])
     return [_candidate(row) for row in rows]
 
 
@@ -169,10 +188,10 @@ def _with_features(best: str, extra: str = "") -> str:
 
 
 def _candidates(features: list[str], df: dict[str, int], pilots: QuerySet,
-                narrowed: bool = False) -> list[Candidate]:
+                narrowed: bool = False, rows_of: MatchRows | None = None) -> list[Candidate]:
     try:
         if connection.vendor == "postgresql":
-            return _candidates_postgres(features, df, pilots, narrowed)
+            return _candidates_postgres(features, df, pilots, narrowed, rows_of)
         return _candidates_sqlite(features, pilots)
     except EmptyResultSet:  # `pilots` can hold nothing (queryset.none(), an empty pk__in): nothing to compile
         return []
@@ -196,7 +215,7 @@ def _document_frequencies(features) -> dict[str, int]:
     return dict(SearchTerm.objects.filter(term__in=features).values_list("term", "doc_count"))
 
 
-def _ranked(text: str, queryset: QuerySet | None, narrowed: bool = False):
+def _ranked(text: str, queryset: QuerySet | None, narrowed: bool = False, rows_of: MatchRows | None = None):
     """(weights, stats, [(score, candidate)]) for the published pilots in queryset matching text, best first."""
     weights = ranking.query_weights(text)
     if not weights:
@@ -205,7 +224,7 @@ def _ranked(text: str, queryset: QuerySet | None, narrowed: bool = False):
     stats = _stats(features)
     score = ranking.Scorer(weights, stats)  # prepared once for the query, not for each of its candidates
     scored = [(score(found.features), found)
-              for found in _candidates(features, stats.df, _published(queryset), narrowed)]
+              for found in _candidates(features, stats.df, _published(queryset), narrowed, rows_of)]
     scored.sort(key=lambda row: (-row[0], row[1].pilot_id))
     return weights, stats, scored
 
@@ -286,14 +305,17 @@ class Matches:
     The order: the database's best CANDIDATES re-ranked by the core (the order bench/relevance/run.py measures),
     then every other match by the database's own rank. `count()` is how many match; `[start:stop]` gives
     (Hit, Pilot) pairs, the pilots loaded from `shown` (a queryset of them; by default just what highlighting
-    reads), so a page asks for its own 20 pilots only.
+    reads), so a page asks for its own 20 pilots only. `rows_of` (PostgreSQL): the same pilots as `queryset`'s
+    released ones, as rows of the match table for a tsquery (selectors.match_rows), for finding the candidates among
+    them and counting them (`match_rows`) without reading the pilots.
     """
 
     def __init__(self, text: str, *, queryset: QuerySet | None = None, shown: QuerySet | None = None,
-                 narrowed: bool = False):
+                 narrowed: bool = False, rows_of: MatchRows | None = None):
         self.pilots = _published(queryset)
         self.shown = shown
-        self.weights, self.stats, self.head = _ranked(text, self.pilots, narrowed)
+        self.rows_of = rows_of
+        self.weights, self.stats, self.head = _ranked(text, self.pilots, narrowed, rows_of)
         self.features = sorted(self.weights)
         self._count: int | None = None
         self._ids: str | None = None  # every match's pilot id (an array's text), when counting read them
@@ -304,6 +326,11 @@ class Matches:
         if not self.features:
             return self.pilots.none()
         return self.pilots.filter(pk__in=RawSQL(*_matching_pilots(self.features)))  # noqa: S611
+
+    def match_rows(self) -> QuerySet | None:
+        """Every match as a row of the match table (`rows_of`), for counting them there; None without `rows_of` or
+        words."""
+        return self.rows_of(_tsquery(self.features)) if self.rows_of is not None and self.features else None
 
     def wants_ids(self, until: int | None) -> bool:
         """Whether counting should hand over every match's pilot id (known_count): on PostgreSQL when the rows to

@@ -10,6 +10,7 @@ counted, and found, under each council's nation and type.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 from collections import Counter
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypedDict
 
+from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet, Value
@@ -28,11 +30,11 @@ from django.utils import timezone
 from pilotbook.councils.models import Council, Reader
 from pilotbook.pilots.access import audience
 from pilotbook.pilots.choices import Verdict
-from pilotbook.pilots.models import Pilot, PilotQuerySet, withheld_from
+from pilotbook.pilots.models import Pilot, PilotQuerySet, released_q, visible_q, withheld_from
 
 from . import facetcells, pooling
 from .forms import COUNCIL_FACETS, FACETS, IDENTIFYING, SearchForm
-from .models import KeptCounts, PooledGroup, PooledMembership
+from .models import FacetCell, KeptCounts, PooledGroup, PooledMembership, SearchMatch
 from .pooling import GroupAnalysis
 from .search import Hit, Matches
 from .suggestions import Suggestion, suggestions_for_idea
@@ -141,14 +143,40 @@ def evidence_results(params: Mapping[str, Any] | None, user: Reader, *, facets: 
     if not query:
         total, counted = counts(pilots, user, sorted(filters.items())) if facets else (pilots.count(), {})
         return EvidenceResults(form, query, filters, _Newest(pilots, total), counted)
-    matches = Matches(query, queryset=pilots, shown=pilots, narrowed=bool(filters))
+    rows_of = functools.partial(match_rows, user=user, filters=filters) if connection.vendor == "postgresql" else None
+    matches = Matches(query, queryset=pilots, shown=pilots, narrowed=bool(filters), rows_of=rows_of)
     if facets:
         ids: list[str] | None = [] if matches.wants_ids(until) else None
-        total, counted = counts(matches.queryset, user, sorted(filters.items()), matches.features, ids=ids)
+        total, counted = counts(matches.queryset, user, sorted(filters.items()), matches.features, ids=ids,
+                                rows=matches.match_rows())
         matches.known_count(total, ids[0] if ids else None)
     else:
         counted = {}
     return EvidenceResults(form, query, filters, _Ranked(matches), counted)
+
+
+def match_rows(tsquery: SearchQuery, *, user: Reader, filters: dict[str, str]) -> QuerySet[SearchMatch]:
+    """PostgreSQL: the rows of the match table (SearchMatch) holding any feature of `tsquery` whose pilots an
+    evidence search with these facet `filters` lists to `user`: the same access rules as released(user) on the rows'
+    copies of the pilots' columns (visible_q, released_q), and the filters as _apply applies them, told by the facet
+    cells (a FacetCell has a column of each facet's name). A pilot matches a council's facet through its own council
+    (its cell) or a council it ran the case study with. A row without a cell is checked against the pilots."""
+    rows = SearchMatch.objects.filter(visible_q(user), released_q(), vector=tsquery)
+    if not filters:
+        return rows
+    withheld = withheld_from(user)
+    if IDENTIFYING & filters.keys() and withheld is not None:  # identifiable_by, on the rows' copies
+        rows = rows.exclude(withheld)
+    cells = FacetCell.objects.filter(**{name: int(value) if name == "year" else value
+                                        for name, value in filters.items() if name not in COUNCIL_FACETS})
+    by_cell = Q(facet_cell__in=cells.values("pk"))
+    for name in COUNCIL_FACETS & filters.keys():
+        councils = Council.objects.filter(**{FACETS[name][0]: filters[name]})
+        own = FacetCell.objects.filter(**{name: filters[name]}).values("pk")
+        joint = Pilot.joint_councils.through.objects.filter(council__in=councils).values("pilot_id")
+        by_cell &= Q(facet_cell__in=own) | Q(pilot__in=joint)
+    without_cell = Q(facet_cell=None) & Q(pilot__in=_apply(Pilot.objects.all(), filters, user).values("pk"))
+    return rows.filter(by_cell | without_cell)
 
 
 def _council_facet_counts(queryset: QuerySet[Pilot], field: str, *, joint_only: bool = False
@@ -187,13 +215,14 @@ _GROUPED = {"service_area": "service_area", "intervention_type": "intervention_t
             "nation": "facet_nation", "council_type": "facet_council_type"}
 
 
-def _facet_counts_by_cell(queryset: PilotQuerySet, user: Reader, ids: list[str] | None = None
-                          ) -> tuple[int, FacetCounts] | None:
+def _facet_counts_by_cell(queryset: PilotQuerySet, user: Reader, ids: list[str] | None = None,
+                          rows: QuerySet[SearchMatch] | None = None) -> tuple[int, FacetCounts] | None:
     """PostgreSQL: the matching pilots grouped by their facet cell (facetcells) and whether their council is
     withheld from `user`, one query; the cells added up per facet. None when a pilot has no cell yet. `ids`: the
-    ids of the pilots counted, read in the same query (facetcells.counted), are added to this list."""
+    ids of the pilots counted, read in the same query (facetcells.counted), are added to this list. `rows`: the same
+    pilots' rows of the match table (match_rows), read instead of the pilots."""
     withheld = withheld_from(user)
-    pilots = queryset.order_by().annotate(
+    pilots = (queryset if rows is None else rows).order_by().annotate(
         facet_withheld=Value(False) if withheld is None else ExpressionWrapper(withheld, BooleanField()),
     )
     if ids is None:
@@ -211,10 +240,10 @@ def _facet_counts_by_cell(queryset: PilotQuerySet, user: Reader, ids: list[str] 
     return total, {name: list(counted[name].items()) for name in FACETS}
 
 
-def _facet_counts_grouped(queryset: PilotQuerySet, user: Reader, ids: list[str] | None = None
-                          ) -> tuple[int, FacetCounts]:
+def _facet_counts_grouped(queryset: PilotQuerySet, user: Reader, ids: list[str] | None = None,
+                          rows: QuerySet[SearchMatch] | None = None) -> tuple[int, FacetCounts]:
     try:
-        by_cell = _facet_counts_by_cell(queryset, user, ids)
+        by_cell = _facet_counts_by_cell(queryset, user, ids, rows)
     except EmptyResultSet:
         return 0, {name: [] for name in FACETS}
     if by_cell is not None:
@@ -265,13 +294,14 @@ def counts_changed() -> None:
     KeptCounts.objects.all().delete()
 
 
-def counts(queryset: PilotQuerySet, user: Reader, *key: object, ids: list[str] | None = None
-           ) -> tuple[int, FacetCounts]:
+def counts(queryset: PilotQuerySet, user: Reader, *key: object, ids: list[str] | None = None,
+           rows: QuerySet[SearchMatch] | None = None) -> tuple[int, FacetCounts]:
     """How many pilots `queryset` holds (released results `user` may see, narrowed by `key`: the facet filters and
     the search's features) and its facet counts: counted once, then kept for COUNTS_SECONDS or until any change
     (counts_changed). Every match is counted; on PostgreSQL in one pass. `ids`: when counted now on PostgreSQL by
     facet cells, the ids of the pilots counted (PostgreSQL's text of an array; facetcells.counted) are added to this
-    list (left as it is when the counts were kept, counted some other way, or too many to hand over)."""
+    list (left as it is when the counts were kept, counted some other way, or too many to hand over). `rows`: the
+    same pilots as rows of the match table (match_rows), which PostgreSQL counts without reading the pilots."""
     now = timezone.now()
     # The latest release: an embargo ending (no save marks it) makes it that pilot's, so the counts are made again.
     latest = (Pilot.objects.results_released(now).order_by("-published_at").values_list("published_at", flat=True)
@@ -282,7 +312,7 @@ def counts(queryset: PilotQuerySet, user: Reader, *key: object, ids: list[str] |
         total, facets = kept
         return total, {name: [tuple(pair) for pair in pairs] for name, pairs in facets.items()}
     if connection.vendor == "postgresql":
-        total, facets = _facet_counts_grouped(queryset, user, ids)
+        total, facets = _facet_counts_grouped(queryset, user, ids, rows)
     else:
         total, facets = _facet_counts_each(queryset, user)
     _keep(digest, [total, facets], now)

@@ -2,12 +2,15 @@
 from the pilots themselves, for every kind of reader and filter, and follow every change: a verdict, a council's
 nation, a joint council, a pilot without a cell yet."""
 
+import functools
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 
 from pilotbook.evidence import facetcells, selectors
-from pilotbook.evidence.models import FacetCell
+from pilotbook.evidence.models import FacetCell, SearchDocument
+from pilotbook.evidence.search import Matches
 from pilotbook.pilots.choices import Status
 from pilotbook.pilots.models import Pilot
 
@@ -100,3 +103,93 @@ def test_pilots_imported_in_batches_get_their_cells_and_an_update_moves_its_pilo
     import_records([case_study(1, verdict="made_worse")], batch_size=2, user=moderator)
     total, facets = _agree(officer)
     assert dict(facets["verdict"])["made_worse"] == 1
+
+
+def _copies_agree() -> None:
+    """Every row of the match table carries its pilot's columns as they are now (migration 0012's triggers)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*), count(*) FILTER (WHERE (m.status, m.visibility, m.council_id, m.published_at, "
+                       "m.facet_cell) IS DISTINCT FROM (p.status, p.visibility, p.council_id, p.published_at, "
+                       "p.facet_cell)) FROM evidence_searchmatch m JOIN pilots_pilot p ON p.id = m.pilot_id")
+        rows, differing = cursor.fetchone()
+    assert rows == SearchDocument.objects.count() and differing == 0
+
+
+WORDS = " ".join((ARREARS["title"], CREWS["title"], BIN_TEXTS["title"]))
+
+
+def _rows_agree(user, filters: dict[str, str]) -> None:
+    """Counting a search from the match table's rows (selectors.match_rows) finds the pilots, the total and the facet
+    counts that counting from the pilots finds, and ranks the same candidates among them."""
+    queryset = selectors._apply(selectors.released(user), filters, user)
+    rows_of = functools.partial(selectors.match_rows, user=user, filters=filters)
+    matches = Matches(WORDS, queryset=queryset, narrowed=True, rows_of=rows_of)
+    pilots = set(matches.queryset.values_list("pk", flat=True))
+    assert set(matches.match_rows().values_list("pk", flat=True)) == pilots, (user, filters)
+    by_pilots = selectors._facet_counts_by_cell(matches.queryset, user)
+    by_rows = selectors._facet_counts_by_cell(matches.queryset, user, rows=matches.match_rows())
+    assert (by_rows is None) == (by_pilots is None)
+    if by_rows is not None:
+        assert by_rows[0] == by_pilots[0] == len(pilots) and _sorted(by_rows[1]) == _sorted(by_pilots[1])
+    again = Matches(WORDS, queryset=queryset, narrowed=True)
+    assert [found.pilot_id for _, found in matches.head] == [found.pilot_id for _, found in again.head]
+
+
+def _every_filter(moderator) -> list[dict[str, str]]:
+    """One filter for each value of each facet the released pilots have, and two facets together."""
+    _total, facets = selectors._facet_counts_each(selectors.released(moderator), moderator)
+    single = [{name: str(value)} for name, pairs in facets.items() for value, _n in pairs]
+    return [{}, *single, {"nation": facets["nation"][0][0], "verdict": str(facets["verdict"][0][0])}]
+
+
+def test_the_match_table_counts_what_the_pilots_count_for_every_reader_and_filter(varied, home_council, other_council,
+                                                                                 officer, other_officer, moderator):
+    """The access rules and every facet filter, applied to the match table's copies of the pilots' columns and their
+    facet cells, leave the same pilots as applied to the pilots: for each kind of reader (a withheld council's own
+    officer, another council's, a moderator, anyone), a case study two councils ran, a pilot under embargo, and a
+    pilot without a cell (counted from the pilots then)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    # The councils apart in nation and type, so the joint case study counts under both.
+    home_council.nation, home_council.authority_type_name = "Wales", "Unitary authority"
+    home_council.save()
+    other_council.nation, other_council.authority_type_name = "Scotland", "Council area"
+    other_council.save()
+    embargoed = Pilot.objects.filter(status=Status.PUBLISHED, visibility="public").last()
+    Pilot.objects.filter(pk=embargoed.pk).update(published_at=timezone.now() + dt.timedelta(days=3))
+    _copies_agree()
+    filters = _every_filter(moderator)
+    assert len(filters) > 10 and any("nation" in f for f in filters)
+    for user in (AnonymousUser(), officer, other_officer, moderator):
+        for chosen in filters:
+            _rows_agree(user, chosen)
+    Pilot.objects.filter(pk=varied.pk).update(facet_cell=None)  # written without the services: no cell
+    _copies_agree()
+    for user in (AnonymousUser(), officer, moderator):
+        for chosen in filters:
+            _rows_agree(user, chosen)
+
+
+def test_the_match_tables_copies_follow_every_change_of_a_pilot(varied, home_council, other_council, officer):
+    """Saved through the services, updated in bulk, unpublished, re-indexed: each match row carries its pilot's
+    status, visibility, council, release date and facet cell, in the same statement."""
+    from pilotbook.evidence.index import search_reindex_all
+
+    _copies_agree()
+    pilot = Pilot.objects.filter(status=Status.PUBLISHED, visibility="public", council=home_council).first()
+    pilot.visibility = "public_anonymous"
+    pilot.save()
+    _copies_agree()
+    Pilot.objects.filter(pk=pilot.pk).update(council=other_council)
+    _copies_agree()
+    pilot.refresh_from_db()
+    pilot.status = Status.STOPPED_EARLY
+    pilot.save()
+    _copies_agree()
+    Pilot.objects.filter(status=Status.PUBLISHED).update(facet_cell=None)
+    _copies_agree()
+    search_reindex_all()
+    _copies_agree()
+    assert not Pilot.objects.filter(status=Status.PUBLISHED, facet_cell__isnull=True).exists()

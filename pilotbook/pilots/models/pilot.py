@@ -58,23 +58,36 @@ def withheld_from(user) -> Q | None:
     return Q(visibility=Visibility.PUBLIC_ANONYMOUS) & ~Q(council_id__in=own)
 
 
+def visible_q(user) -> Q:
+    """The one place that says who may read which pilot (tested as a matrix in tests/test_access_matrix.py), as a
+    condition on a pilot's status, visibility and council_id (so it applies as it is to the copies of those columns
+    in pilotbook.evidence.models.SearchMatch):
+
+    - anyone: pilots past draft that their council made public;
+    - a member of any council: every pilot past draft, and their own councils' drafts;
+    - a platform moderator: everything (an empty condition).
+    """
+    public = Q(visibility__in=PUBLIC_VISIBILITIES) & ~Q(status=Status.DRAFT)
+    if not user.is_authenticated:
+        return public
+    if user.is_moderator:
+        return Q()
+    council_codes = sorted(member_council_ids(user))
+    if not council_codes:
+        return public
+    return ~Q(status=Status.DRAFT) | Q(council_id__in=council_codes)
+
+
+def released_q(at=None) -> Q:
+    """Published, and past any embargo at `at` (default now): what the shared evidence base shows, as a condition on
+    a pilot's status and published_at (SearchMatch has copies of both)."""
+    return Q(status=Status.PUBLISHED, published_at__lte=at or timezone.now())
+
+
 class PilotQuerySet(models.QuerySet["Pilot"]):
     def visible_to(self, user) -> PilotQuerySet:
-        """The one place that says who may read which pilot (tested as a matrix in tests/test_access_matrix.py).
-
-        - anyone: pilots past draft that their council made public;
-        - a member of any council: every pilot past draft, and their own councils' drafts;
-        - a platform moderator: everything.
-        """
-        public = Q(visibility__in=PUBLIC_VISIBILITIES) & ~Q(status=Status.DRAFT)
-        if not user.is_authenticated:
-            return self.filter(public)
-        if user.is_moderator:
-            return self.all()
-        council_codes = sorted(member_council_ids(user))
-        if not council_codes:
-            return self.filter(public)
-        return self.filter(~Q(status=Status.DRAFT) | Q(council_id__in=council_codes))
+        """The pilots this person may read (visible_q)."""
+        return self.filter(visible_q(user))
 
     def identifiable_by(self, user) -> PilotQuerySet:
         """Pilots whose council this person may know: all but those published with the name withheld,
@@ -102,8 +115,8 @@ class PilotQuerySet(models.QuerySet["Pilot"]):
         return CouncilCount(len(named) or int(withheld), at_least=withheld)
 
     def results_released(self, at=None) -> PilotQuerySet:
-        """Published pilots whose embargo, if any, has passed: what the shared evidence base shows."""
-        return self.filter(status=Status.PUBLISHED, published_at__lte=at or timezone.now())
+        """Published pilots whose embargo, if any, has passed: what the shared evidence base shows (released_q)."""
+        return self.filter(released_q(at))
 
 
 def next_release() -> dt.datetime | None:
