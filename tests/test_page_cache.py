@@ -116,3 +116,27 @@ def test_an_embargo_ending_changes_the_version_with_no_write(home_council, offic
     versions.bump()
     with mock.patch("django.utils.timezone.now", return_value=start + dt.timedelta(minutes=30)):
         assert (start + dt.timedelta(hours=1)).isoformat() in versions.current(public=True)
+
+
+def _kept_kinds() -> set[str]:
+    """The kinds of entry in the shared page table ("signed-out", "evidence-search", ...)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key FROM pilotbook_page_cache")
+        return {key.split(":")[3] for (key,) in cursor.fetchall()}
+
+
+def test_a_page_kept_whole_for_signed_out_visitors_keeps_no_part_of_it_apart(client, home_council, officer):
+    """Signed out, the evidence search's whole response is kept, and its body is not kept apart as well (no later
+    visitor would read it); with a session cookie (not shared) the body is kept, and the pages are the same."""
+    from django.core.cache import caches
+
+    make_pilot(home_council, officer, status=Status.PUBLISHED, visibility="public")
+    url = reverse("evidence-search") + "?q=arrears"
+    for name in ("pages", "shared_pages"):
+        caches[name].clear()
+    whole = client.get(url).content.decode()
+    assert _kept_kinds() == {"signed-out"}
+    assert client.get(url).content.decode() == whole  # from what was kept
+    client.cookies["sessionid"] = "not-a-session"  # someone who may have something of their own: nothing shared
+    assert client.get(url).content.decode() == whole
+    assert _kept_kinds() == {"signed-out", "evidence-search"}

@@ -26,6 +26,7 @@ from django.utils.translation import get_language
 from . import versions
 
 TIMEOUT = 300  # seconds an entry is kept; a newer data version makes it unused at once
+WHOLE_PAGE_KEPT = "_pilotbook_whole_page_kept"  # set on a request whose whole response for_signed_out will keep
 T = TypeVar("T")
 
 
@@ -48,10 +49,14 @@ def cached(request, kind: str, parts, build: Callable[[], T], timeout: int = TIM
 
     `parts` must name everything the value depends on besides the data (an audience when it depends on who asks,
     the parameters of the request). `public`: the value is for people who are signed out only, so it may be kept
-    under the public version (changes private to a council leave it alone). `shared=False`: kept in this process's
+    under the public version (changes private to a council leave it alone); it is built and not kept when the whole
+    page around it will be (for_signed_out): storing it too cost the first visitor six more queries for an entry no
+    later visitor reads (they are given the whole page). `shared=False`: kept in this process's
     memory only, for a value one query builds (looking in and storing into the shared table would cost more) or one
     rarely asked for again in another process (before you start's suggestions for an idea).
     """
+    if public and request.__dict__.get(WHOLE_PAGE_KEPT):
+        return build()  # the whole response is kept for signed-out visitors (for_signed_out): a part of it need not be
     key = _key(request, kind, parts, public)
     value = _get(key, shared)
     if value is None:
@@ -99,6 +104,7 @@ def for_signed_out(view):
             for name, value in headers:
                 response[name] = value
             return response
+        request.__dict__[WHOLE_PAGE_KEPT] = True  # so its parts for signed-out visitors are not kept apart as well
         response = view(request, *args, **kwargs)
         if _shareable(request, response):
             _set(key, (response.status_code, response.content, list(response.items())))
