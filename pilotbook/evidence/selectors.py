@@ -179,20 +179,27 @@ def match_rows(tsquery: SearchQuery, *, user: Reader, filters: dict[str, str]) -
     return rows.filter(by_cell | without_cell)
 
 
-def _council_facet_counts(queryset: QuerySet[Pilot], field: str, *, joint_only: bool = False
-                          ) -> list[tuple[object, int]]:
+def _council_facet_counts(queryset: QuerySet[Pilot], field: str) -> list[tuple[object, int]]:
     """(value of the council's `field`, pilots) over the councils that ran each pilot: a pilot counts once under
-    each value among its councils, so a case study two English councils ran counts once under England.
-    `joint_only`: only what the joint councils add to the counts by each pilot's own council."""
-    counts: Counter[object] = Counter()
-    if not joint_only:
-        counts.update(dict(queryset.exclude(council=None).values_list(f"council__{field}").annotate(n=Count("pk"))
-                           .order_by()))
-    others = (Pilot.joint_councils.through.objects.filter(pilot__in=queryset.values("pk"))
-              .exclude(**{f"council__{field}": F(f"pilot__council__{field}")})
-              .values_list(f"council__{field}").annotate(n=Count("pilot", distinct=True)).order_by())
-    counts.update(dict(others))
+    each value among its councils, so a case study two English councils ran counts once under England."""
+    counts: Counter[object] = Counter(dict(queryset.exclude(council=None).values_list(f"council__{field}")
+                                           .annotate(n=Count("pk")).order_by()))
+    counts.update(_joint_council_facet_counts(queryset, [field])[field])
     return list(counts.items())
+
+
+def _joint_council_facet_counts(pilots: QuerySet, fields: Sequence[str]) -> dict[str, Counter[object]]:
+    """What the other councils that ran each of `pilots` (a queryset of pilots, or of their SearchMatch rows) add to
+    the counts by its own council, per council field: a pilot counts once under each value of `field` that one of
+    them has and its own council has not. One query, whatever the fields."""
+    rows = Pilot.joint_councils.through.objects.filter(pilot__in=pilots.values("pk")).values_list(
+        "pilot_id", *(f"council__{field}" for field in fields), *(f"pilot__council__{field}" for field in fields))
+    found: dict[str, set[tuple[object, int]]] = {field: set() for field in fields}
+    for pilot, *values in rows:
+        for field, joint, own in zip(fields, values, values[len(fields):], strict=False):
+            if joint is not None and own is not None and joint != own:  # as SQL's NOT (joint = own)
+                found[field].add((joint, pilot))
+    return {field: Counter(value for value, _pilot in pairs) for field, pairs in found.items()}
 
 
 def _facet_counts_each(queryset: PilotQuerySet, user: Reader) -> tuple[int, FacetCounts]:
@@ -234,10 +241,17 @@ def _facet_counts_by_cell(queryset: PilotQuerySet, user: Reader, ids: list[str] 
     if by_cell is None:
         return None
     total, counted = by_cell
-    identifiable = queryset if withheld is None else queryset.exclude(withheld)
-    for name in COUNCIL_FACETS:
-        counted[name].update(dict(_council_facet_counts(identifiable, FACETS[name][0], joint_only=True)))
+    source = queryset if rows is None else rows
+    _add_joint_councils(counted, source if withheld is None else source.exclude(withheld))
     return total, {name: list(counted[name].items()) for name in FACETS}
+
+
+def _add_joint_councils(counted: dict[str, Counter[object]], identifiable: QuerySet) -> None:
+    """Add to the council facets' counts what the other councils that ran each identifiable pilot add."""
+    names = sorted(COUNCIL_FACETS)
+    joint = _joint_council_facet_counts(identifiable, [FACETS[name][0] for name in names])
+    for name in names:
+        counted[name].update(joint[FACETS[name][0]])
 
 
 def _facet_counts_grouped(queryset: PilotQuerySet, user: Reader, ids: list[str] | None = None,
@@ -279,9 +293,7 @@ def _facet_counts_grouped(queryset: PilotQuerySet, user: Reader, ids: list[str] 
         if value is None or (name in IDENTIFYING and withheld_row):
             continue
         counted[name][int(value) if name == "year" else value] += n
-    identifiable = queryset if withheld is None else queryset.exclude(withheld)
-    for name in COUNCIL_FACETS:
-        counted[name].update(dict(_council_facet_counts(identifiable, FACETS[name][0], joint_only=True)))
+    _add_joint_councils(counted, queryset if withheld is None else queryset.exclude(withheld))
     return total, {name: list(counter.items()) for name, counter in counted.items()}
 
 
