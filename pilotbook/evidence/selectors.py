@@ -188,11 +188,12 @@ def _council_facet_counts(queryset: QuerySet[Pilot], field: str) -> list[tuple[o
     return list(counts.items())
 
 
-def _joint_council_facet_counts(pilots: QuerySet, fields: Sequence[str]) -> dict[str, Counter[object]]:
+def _joint_council_facet_counts(pilots: QuerySet[Pilot] | QuerySet[SearchMatch], fields: Sequence[str]
+                                ) -> dict[str, Counter[object]]:
     """What the other councils that ran each of `pilots` (a queryset of pilots, or of their SearchMatch rows) add to
     the counts by its own council, per council field: a pilot counts once under each value of `field` that one of
     them has and its own council has not. One query, whatever the fields."""
-    rows = Pilot.joint_councils.through.objects.filter(pilot__in=pilots.values("pk")).values_list(
+    rows = Pilot.joint_councils.through.objects.filter(pilot__in=pilots.values_list("pk", flat=True)).values_list(
         "pilot_id", *(f"council__{field}" for field in fields), *(f"pilot__council__{field}" for field in fields))
     found: dict[str, set[tuple[object, int]]] = {field: set() for field in fields}
     for pilot, *values in rows:
@@ -246,7 +247,8 @@ def _facet_counts_by_cell(queryset: PilotQuerySet, user: Reader, ids: list[str] 
     return total, {name: list(counted[name].items()) for name in FACETS}
 
 
-def _add_joint_councils(counted: dict[str, Counter[object]], identifiable: QuerySet) -> None:
+def _add_joint_councils(counted: dict[str, Counter[object]],
+                        identifiable: QuerySet[Pilot] | QuerySet[SearchMatch]) -> None:
     """Add to the council facets' counts what the other councils that ran each identifiable pilot add."""
     names = sorted(COUNCIL_FACETS)
     joint = _joint_council_facet_counts(identifiable, [FACETS[name][0] for name in names])
