@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from pilotbook.pilots import services
@@ -140,3 +141,21 @@ def test_a_page_kept_whole_for_signed_out_visitors_keeps_no_part_of_it_apart(cli
     client.cookies["sessionid"] = "not-a-session"  # someone who may have something of their own: nothing shared
     assert client.get(url).content.decode() == whole
     assert _kept_kinds() == {"signed-out", "evidence-search"}
+
+
+def test_a_pilots_page_keeps_its_body_for_its_other_addresses(client, home_council, officer):
+    """A pilot's page kept whole for signed-out visitors is kept under its address; its body, kept under the pilot,
+    serves the same page asked with another query string (a link shared with tracking parameters) without building
+    it again."""
+    from django.core.cache import caches
+
+    pilot = make_pilot(home_council, officer, status=Status.PUBLISHED, visibility="public")
+    for name in ("pages", "shared_pages"):
+        caches[name].clear()
+    client.get(pilot.get_absolute_url())
+    assert {"signed-out", "pilot-page"} <= _kept_kinds()
+    with CaptureQueriesContext(connection) as first:
+        client.get(pilot.get_absolute_url() + "?utm_source=a")
+    with CaptureQueriesContext(connection) as again:
+        client.get(pilot.get_absolute_url() + "?utm_source=b")
+    assert len(again) == len(first) < 12  # the body found (7 queries), not built again (17)

@@ -83,8 +83,8 @@ def evidence_search(request):
     user = request.user
     who = audience_among(user, withholding_councils(request)) if user.is_authenticated else SIGNED_OUT
     body = pagecache.cached(request, "evidence-search", (who, request.get_full_path()), public=who == SIGNED_OUT,
-                            build=lambda: render_to_string("evidence/includes/search_body.html",
-                                                           _search_body(request)))
+                            by_address=True, build=lambda: render_to_string("evidence/includes/search_body.html",
+                                                                            _search_body(request)))
     form = SearchForm(request.GET or None)  # the title says what was searched for, or that the form has an error
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
     return render(request, "evidence/search.html", {"body": mark_safe(body),  # noqa: S308 - rendered above

@@ -44,18 +44,20 @@ def _key(request, kind: str, parts, public: bool) -> str:
 
 
 def cached(request, kind: str, parts, build: Callable[[], T], timeout: int = TIMEOUT, public: bool = False,
-           shared: bool = True) -> T:
+           shared: bool = True, by_address: bool = False) -> T:
     """build()'s value for (kind, parts) at the current data version and language, built once per process.
 
     `parts` must name everything the value depends on besides the data (an audience when it depends on who asks,
     the parameters of the request). `public`: the value is for people who are signed out only, so it may be kept
-    under the public version (changes private to a council leave it alone); it is built and not kept when the whole
-    page around it will be (for_signed_out): storing it too cost the first visitor six more queries for an entry no
-    later visitor reads (they are given the whole page). `shared=False`: kept in this process's
-    memory only, for a value one query builds (looking in and storing into the shared table would cost more) or one
-    rarely asked for again in another process (before you start's suggestions for an idea).
+    under the public version (changes private to a council leave it alone). `by_address`: `parts` hold the
+    request's whole address, as the key of a page for_signed_out keeps does; a public value is then built and not
+    kept when that page will be kept whole (storing it too cost the first visitor six more queries for an entry no
+    later visitor reads: they are given the whole page). A value whose key is coarser than the address (a pilot's
+    page, whatever its query string) is kept, so another address of the same page finds it. `shared=False`: kept in
+    this process's memory only, for a value one query builds (looking in and storing into the shared table would cost
+    more) or one rarely asked for again in another process (before you start's suggestions for an idea).
     """
-    if public and request.__dict__.get(WHOLE_PAGE_KEPT):
+    if public and by_address and request.__dict__.get(WHOLE_PAGE_KEPT):
         return build()  # the whole response is kept for signed-out visitors (for_signed_out): a part of it need not be
     key = _key(request, kind, parts, public)
     value = _get(key, shared)

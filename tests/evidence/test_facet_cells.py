@@ -193,3 +193,41 @@ def test_the_match_tables_copies_follow_every_change_of_a_pilot(varied, home_cou
     search_reindex_all()
     _copies_agree()
     assert not Pilot.objects.filter(status=Status.PUBLISHED, facet_cell__isnull=True).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_pilot_changed_while_a_reindex_rewrites_its_document_keeps_its_match_row_right(home_council, officer):
+    """A full reindex deletes every document (and so its match row) and writes it again in one transaction; a pilot
+    made councils-only meanwhile waits for it, then must update the match row the reindex wrote, not find the old one
+    gone and leave the copy saying "public" (which let signed-out searches count a pilot they may not see)."""
+    import threading
+    import time
+
+    import psycopg
+
+    pilot = publish(home_council, officer, Status.PUBLISHED, visibility="public", **CREWS)
+    settings = connection.settings_dict
+    dsn = f"host={settings['HOST']} port={settings['PORT']} dbname={settings['NAME']} user={settings['USER']}"
+    with psycopg.connect(dsn) as reindex, psycopg.connect(dsn) as writer:
+        reindex.execute("CREATE TEMP TABLE kept AS SELECT * FROM evidence_searchdocument WHERE pilot_id = %s",
+                        [pilot.pk])
+        reindex.execute("DELETE FROM evidence_searchdocument WHERE pilot_id = %s", [pilot.pk])  # as the reindex
+        done = []
+
+        def change() -> None:
+            writer.execute("UPDATE pilots_pilot SET visibility = 'councils' WHERE id = %s", [pilot.pk])
+            writer.commit()
+            done.append(True)
+
+        thread = threading.Thread(target=change)
+        thread.start()
+        time.sleep(0.5)
+        assert not done, "the change waits for the reindex's match row"
+        reindex.execute("INSERT INTO evidence_searchdocument SELECT * FROM kept")  # written again, as it was read
+        reindex.commit()
+        thread.join(10)
+    assert done
+    _copies_agree()
+    anyone = AnonymousUser()
+    results = selectors.evidence_results({"q": CREWS["title"]}, anyone)
+    assert results.rows.count() == 0 and results.rows[0:20] == []

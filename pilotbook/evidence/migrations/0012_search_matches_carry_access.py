@@ -10,7 +10,8 @@ five columns of a pilot, so the same rules apply to the copies.
 The copies are kept by triggers, as the match rows themselves are, so every writer keeps them right:
 - a search document written (0010's trigger) takes its pilot's columns as they are then;
 - a pilot whose status, visibility, council, release date or facet cell changes passes them to its match row in the
-  same statement (a row trigger that fires only when one of them changed).
+  same statement (a row trigger that fires only when one of them changed; an upsert, so that a match row a full
+  reindex wrote again meanwhile is the one updated).
 SQLite is unchanged: it counts from FTS5 (0002) and the pilots.
 """
 
@@ -46,9 +47,14 @@ POSTGRES_CREATE = [
             WHERE ({TABLE}.vector, {_of(TABLE)}) IS DISTINCT FROM (excluded.vector, {_of('excluded')});
             RETURN NULL;
         END $$""",
+    # An upsert, not an UPDATE: a full reindex deletes and writes the match row again in its own transaction, and an
+    # UPDATE waiting for it would find the row it waited for deleted (and miss the new one, written after its
+    # snapshot); ON CONFLICT finds the row committed meanwhile and updates it. A pilot without a document gets none.
     f"""CREATE FUNCTION {TABLE}_pilot_changed() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-            UPDATE {TABLE} SET ({NAMES}) = ({_of('NEW')}) WHERE pilot_id = NEW.id;
+            INSERT INTO {TABLE} (pilot_id, vector, {NAMES})
+            SELECT d.pilot_id, strip(d.vector), {_of('NEW')} FROM {DOCUMENTS} d WHERE d.pilot_id = NEW.id
+            ON CONFLICT (pilot_id) DO UPDATE SET ({NAMES}) = ({_of('excluded')});
             RETURN NULL;
         END $$""",
     f"CREATE TRIGGER {TABLE}_pilot_au AFTER UPDATE ON pilots_pilot FOR EACH ROW "
