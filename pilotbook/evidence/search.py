@@ -170,11 +170,13 @@ def _candidates_postgres(features: list[str], df: dict[str, int], pilots: QueryS
     if rows_of is not None:
         among, among_params = rows_of(_tsquery(rarest)).values("pk").query.sql_with_params()
         # Django's own compiled SQL (its values stay parameters); the table name is a constant.
-        found = (f"{SearchDocument._meta.db_table} d WHERE d.pilot_id = ANY(ARRAY({among}))", among_params)  # noqa: S608
+        found = f"{SearchDocument._meta.db_table} d WHERE d.pilot_id = ANY(ARRAY({among}))"  # noqa: S608
+        found_params = among_params
     else:
-        found = (_matching_documents_postgres(" AND m.pilot_id IN (" + visible_sql + ")"), [tsquery, *visible_params])
-    rows = _rows(_with_features(ranked + found[0] + " ORDER BY rank DESC, d.id LIMIT %s"),
-                 [tsquery, *found[1], CANDIDATES])
+        found = _matching_documents_postgres(" AND m.pilot_id IN (" + visible_sql + ")")
+        found_params = [tsquery, *visible_params]
+    rows = _rows(_with_features(ranked + found + " ORDER BY rank DESC, d.id LIMIT %s"),
+                 [tsquery, *found_params, CANDIDATES])
     return [_candidate(row) for row in rows]
 
 

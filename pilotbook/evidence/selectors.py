@@ -30,7 +30,7 @@ from django.utils import timezone
 from pilotbook.councils.models import Council, Reader
 from pilotbook.pilots.access import audience
 from pilotbook.pilots.choices import Verdict
-from pilotbook.pilots.models import Pilot, PilotQuerySet, released_q, visible_q, withheld_from
+from pilotbook.pilots.models import Pilot, PilotQuerySet, joint_pilot_ids, released_q, visible_q, withheld_from
 
 from . import facetcells, pooling
 from .forms import COUNCIL_FACETS, FACETS, IDENTIFYING, SearchForm
@@ -173,8 +173,7 @@ def match_rows(tsquery: SearchQuery, *, user: Reader, filters: dict[str, str]) -
     for name in COUNCIL_FACETS & filters.keys():
         councils = Council.objects.filter(**{FACETS[name][0]: filters[name]})
         own = FacetCell.objects.filter(**{name: filters[name]}).values("pk")
-        joint = Pilot.joint_councils.through.objects.filter(council__in=councils).values("pilot_id")
-        by_cell &= Q(facet_cell__in=own) | Q(pilot__in=joint)
+        by_cell &= Q(facet_cell__in=own) | Q(pilot__in=joint_pilot_ids(councils))
     without_cell = Q(facet_cell=None) & Q(pilot__in=_apply(Pilot.objects.all(), filters, user).values("pk"))
     return rows.filter(by_cell | without_cell)
 
@@ -230,7 +229,8 @@ def _facet_counts_by_cell(queryset: PilotQuerySet, user: Reader, ids: list[str] 
     ids of the pilots counted, read in the same query (facetcells.counted), are added to this list. `rows`: the same
     pilots' rows of the match table (match_rows), read instead of the pilots."""
     withheld = withheld_from(user)
-    pilots = (queryset if rows is None else rows).order_by().annotate(
+    source = queryset if rows is None else rows
+    pilots = source.order_by().annotate(
         facet_withheld=Value(False) if withheld is None else ExpressionWrapper(withheld, BooleanField()),
     )
     if ids is None:
@@ -242,7 +242,6 @@ def _facet_counts_by_cell(queryset: PilotQuerySet, user: Reader, ids: list[str] 
     if by_cell is None:
         return None
     total, counted = by_cell
-    source = queryset if rows is None else rows
     _add_joint_councils(counted, source if withheld is None else source.exclude(withheld))
     return total, {name: list(counted[name].items()) for name in FACETS}
 

@@ -5,7 +5,7 @@
 and checks of a pilot's fields. Everything is importable from here, as before.
 """
 
-from .pilot import Pilot, PilotQuerySet, next_release, released_q, visible_q, withheld_from
+from .pilot import Pilot, PilotQuerySet, joint_pilot_ids, next_release, released_q, visible_q, withheld_from
 from .results import Amendment, Analysis, PendingUpload, Result
 from .rules import (
     EARLIEST_YEAR,
@@ -24,6 +24,6 @@ from .rules import (
 __all__ = [
     "EARLIEST_YEAR", "LESSON_MAX_LENGTH", "MAX_FURTHER_SOURCES", "REGISTRATION_TIME_ZONE", "SHORT_TEXT",
     "SOURCE_URL_MAX_LENGTH", "Amendment", "Analysis", "CouncilCount", "PendingUpload", "Pilot", "PilotQuerySet",
-    "Result", "member_council_ids", "next_release", "own_council_id", "released_q", "validate_further_sources",
-    "validate_year", "visible_q", "withheld_from",
+    "Result", "joint_pilot_ids", "member_council_ids", "next_release", "own_council_id", "released_q",
+    "validate_further_sources", "validate_year", "visible_q", "withheld_from",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -44,7 +45,7 @@ from .rules import (
 )
 
 
-def _joint_pilot_ids(councils):
+def joint_pilot_ids(councils: models.QuerySet[Council]) -> models.QuerySet[Any, dict[str, Any]]:
     """A subquery: the pilots that any of `councils` (a Council queryset) ran together with other councils."""
     return Pilot.joint_councils.through.objects.filter(council__in=councils).values("pilot_id")
 
@@ -99,7 +100,7 @@ class PilotQuerySet(models.QuerySet["Pilot"]):
     def of_councils(self, councils) -> PilotQuerySet:
         """Pilots that any of `councils` (a Council queryset) ran, alone or with other councils (a case study that
         several councils ran is found under each). Filter with identifiable_by first where names may be withheld."""
-        return self.filter(Q(council__in=councils) | Q(pk__in=_joint_pilot_ids(councils)))
+        return self.filter(Q(council__in=councils) | Q(pk__in=joint_pilot_ids(councils)))
 
     def council_count(self, user) -> CouncilCount:
         """How many councils these pilots come from, as this person may know it: the councils they may know the
